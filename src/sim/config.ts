@@ -1,0 +1,118 @@
+// Configuration of one simulated swarm. Every rate is per second of sim time (DESIGN.md §2).
+// `resolveConfig` validates a partial config and names every bad field in one typed error.
+
+export interface SimConfig {
+  /** Number of nodes (devices). */
+  nodes: number;
+  /** Master seed; every random decision comes from a named stream of it. */
+  seed: number;
+  /** Sim time per tick, milliseconds. */
+  tickMs: number;
+  /** Radio link MTU in bytes (LoRa 51, 802.15.4 127, Wi-Fi 1400). */
+  mtu: number;
+  /** Link bitrate, bits per second. */
+  bitrateBps: number;
+  /** Per-fragment loss probability, 0..0.99. */
+  loss: number;
+  /** Fraction of time a radio may transmit (LoRa EU868: 0.01). 1 = unlimited. */
+  dutyCycle: number;
+  /** Gossip of cures on/off (for the value-of-gossip experiment). */
+  gossip: boolean;
+  /** Run the force layout (off for headless benchmarks). */
+  layout: boolean;
+  /** Radio range in world units between home positions. */
+  radioRange: number;
+  /** Consensus round, seconds. */
+  consensusRoundS: number;
+  /** Persistence period, seconds. */
+  persistEveryS: number;
+  /** Aggregator name (see src/core/consensus). */
+  aggregator: string;
+  /** Attack name, or 'none'. */
+  attack: string;
+  /** Fraction of nodes that are attackers, 0..0.9. */
+  byzantine: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
+  nodes: 150,
+  seed: 7,
+  tickMs: 100,
+  mtu: 51,
+  bitrateBps: 56_000,
+  loss: 0.02,
+  dutyCycle: 1,
+  gossip: true,
+  layout: true,
+  radioRange: 3.5,
+  consensusRoundS: 10,
+  persistEveryS: 5,
+  aggregator: 'mean',
+  attack: 'none',
+  byzantine: 0,
+});
+
+export const MAX_NODES = 1_000_000;
+
+/** One or more configuration fields are invalid. `problems` lists each as "field: why". */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+type NumberRule = { int?: boolean; min: number; max: number };
+
+const NUMBER_RULES: Partial<Record<keyof SimConfig, NumberRule>> = {
+  nodes: { int: true, min: 1, max: MAX_NODES },
+  seed: { int: true, min: 0, max: 0xffffffff },
+  tickMs: { int: true, min: 1, max: 10_000 },
+  mtu: { int: true, min: 24, max: 65_535 },
+  bitrateBps: { min: 100, max: 1e9 },
+  loss: { min: 0, max: 0.99 },
+  dutyCycle: { min: 0.001, max: 1 },
+  radioRange: { min: 0.1, max: 1000 },
+  consensusRoundS: { min: 0.1, max: 86_400 },
+  persistEveryS: { min: 0.1, max: 86_400 },
+  byzantine: { min: 0, max: 0.9 },
+};
+
+/** Defaults + overrides, validated. Throws ConfigError listing every bad field. */
+export function resolveConfig(overrides: Partial<SimConfig> = {}): SimConfig {
+  const config: SimConfig = { ...DEFAULT_CONFIG };
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_CONFIG)) {
+      problems.push(`${key}: unknown option`);
+      continue;
+    }
+    const k = key as keyof SimConfig;
+    const expected = typeof DEFAULT_CONFIG[k];
+    if (typeof value !== expected) {
+      problems.push(`${key}: expected a ${expected}, got ${JSON.stringify(value)}`);
+      continue;
+    }
+    const rule = NUMBER_RULES[k];
+    if (rule && typeof value === 'number') {
+      if (!Number.isFinite(value) || (rule.int && !Number.isInteger(value)) || value < rule.min || value > rule.max) {
+        problems.push(`${key}: ${value} is not ${rule.int ? 'an integer' : 'a number'} in [${rule.min}, ${rule.max}]`);
+        continue;
+      }
+    }
+    (config as unknown as Record<string, unknown>)[k] = value;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Radius of the brain for n nodes: 8 at the default 150, growing with √n so node density stays constant. */
+export function brainRadius(nodes: number): number {
+  return 8 * Math.max(1, Math.sqrt(nodes / DEFAULT_CONFIG.nodes));
+}
+
+/** Ticks in s seconds of sim time. */
+export function ticksFor(config: SimConfig, seconds: number): number {
+  return Math.round((seconds * 1000) / config.tickMs);
+}

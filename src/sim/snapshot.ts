@@ -1,0 +1,60 @@
+// The one record the view gets per frame (DESIGN.md §5). Flat typed arrays so it can be transferred
+// (ping-pong) or shared; the view never calls into the sim for per-node data.
+
+/** Bits of `Snapshot.state[i]`. */
+export const STATE_REGIME_MASK = 0b11; // 0 Calm, 1 PreStorm, 2 Storm
+export const STATE_EVOLVED = 1 << 2;
+export const STATE_ATTACKER = 1 << 3; // the node's true role (for experiments); views show DETECTED instead
+export const STATE_DETECTED = 1 << 4; // some honest neighbour's reputation for it is below the suspicion line
+export const STATE_BANNED = 1 << 5; // banned by a majority of its honest neighbours
+export const STATE_IN_NOISE = 1 << 6;
+export const STATE_HEALED = 1 << 7; // healed within the last second (a flash in the view)
+
+export const REGIME_CALM = 0;
+export const REGIME_PRESTORM = 1;
+export const REGIME_STORM = 2;
+
+export interface HudStats {
+  nodes: number;
+  evolved: number;
+  storm: number;
+  preStorm: number;
+  /** Share of nodes in Storm, percent. */
+  entropyPct: number;
+  /** Mean neuron entropy, 0..1 (display only). */
+  meanEntropy: number;
+  synapsesActive: number;
+  packetsInFlight: number;
+  /** Bytes put on air per second of sim time, averaged over the last second. */
+  bytesPerSecond: number;
+  healsGossip: number;
+  healsSelf: number;
+  attackersBanned: number;
+  /** Ticks per wall-clock second actually achieved by the runner. */
+  ticksPerSecond: number;
+}
+
+export interface Snapshot {
+  tick: number;
+  simTimeS: number;
+  /** Speed factor: 1, 10 or 0 for "max". */
+  speed: number;
+  paused: boolean;
+  nodeCount: number;
+  brainRadius: number;
+  /** 3·N drawn positions (x, y, z), from the force layout. */
+  positions: Float32Array;
+  /** N flag bytes, see STATE_*. */
+  state: Uint8Array;
+  /** Changes whenever `edges` changes (radio neighbourhoods are static between resets). */
+  edgesVersion: number;
+  /** 2·E node indices (0-based) of radio links. */
+  edges: Uint32Array;
+  /** E values in [0, 1]: recent traffic on each link. */
+  edgeActivity: Float32Array;
+  /** [x, y, z, radius] of the noise zone. */
+  noiseZone: Float32Array;
+  hud: HudStats;
+  /** stateHash() at this tick, hex. */
+  stateHash: string;
+}

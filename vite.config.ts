@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite';
+
+// COOP/COEP make the page cross-origin isolated, so the worker can share its snapshot through a
+// SharedArrayBuffer (DESIGN.md §5). Same headers for the dev server and for `vite preview`.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  server: { host: '127.0.0.1', port: 5173, headers: isolation },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: isolation },
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+});
