@@ -1,0 +1,56 @@
+// What the simulation Web Worker (src/sim/worker.ts) exposes through comlink. The page owns no sim state:
+// it calls these and renders the snapshots it gets back.
+import type { SimConfig } from './config';
+import type { Snapshot } from './snapshot';
+
+export interface SimMetrics {
+  ticks: number;
+  simTimeS: number;
+  nodes: number;
+  evolved: number;
+  storm: number;
+  stormPeak: number;
+  heals: { gossip: number; self: number };
+  healLatencyS: { p50: number; p95: number };
+  packets: { sent: number; delivered: number; lost: number; inFlight: number; dropped: number };
+  bytesSent: number;
+  bytesPerNodePerDay: number;
+  rmse: { calm: number; storm: number };
+  bans: { attackers: number; honest: number };
+  stored: number;
+}
+
+export interface InitResult {
+  nodes: number;
+  /** Nodes that spawned Evolved from a stored gene. */
+  restored: number;
+  /** Stored records that could not be decoded (reported, skipped). */
+  corrupt: number;
+  /** 'indexeddb' in the browser, 'memory' when IndexedDB is unavailable. */
+  storage: string;
+}
+
+/** 0 means "as fast as possible". */
+export type SpeedFactor = 1 | 10 | 0;
+
+export interface SimWorkerApi {
+  /** Builds the world for a config (defaults filled in), loading stored genes before tick 0. */
+  init(config: Partial<SimConfig>): Promise<InitResult>;
+  /** Starts the real-time clock (ticks at speed × real time). */
+  start(): void;
+  /** Stops ticking; snapshots still work. */
+  pause(): void;
+  setSpeed(speed: SpeedFactor): void;
+  /** Advances exactly n ticks now (works while paused; for tests and stepping). Returns the new tick. */
+  step(n: number): Promise<number>;
+  /** Clears stored genes and all state, back to tick 0 with the same config. */
+  reset(): Promise<InitResult>;
+  /**
+   * The latest snapshot. Pass back the previous snapshot's buffers to reuse them (ping-pong transfer).
+   */
+  snapshot(recycle?: Snapshot): Snapshot;
+  stateHash(): string;
+  metrics(): SimMetrics;
+  /** Number of genes currently in the store. */
+  storedCount(): Promise<number>;
+}
