@@ -46,9 +46,10 @@ export function toInt(a: Q16): number {
 /** Float → Q16, rounded to nearest. For configuration and tests only, never on a state path. */
 export function fromFloat(f: number): Q16 {
   if (!Number.isFinite(f)) throw new Q16RangeError(`fromFloat: ${f} is not finite`);
+  if (f < -32768 || f >= 32768) throw new Q16RangeError(`fromFloat: ${f} is outside [-32768, 32768)`);
+  // Inside the range, only [MAX + ½ step, 32768) rounds past MAX; its nearest representable value is MAX.
   const r = Math.round(f * TWO_16);
-  if (r < MIN || r > MAX) throw new Q16RangeError(`fromFloat: ${f} is outside [-32768, 32768)`);
-  return r | 0;
+  return r > MAX ? MAX : r | 0;
 }
 
 /** Q16 → float, for display only. */
@@ -136,7 +137,8 @@ export function div(a: Q16, b: Q16): Q16 {
     r -= d;
   }
   if (2 * r >= d) q += 1;
-  return saturate(negative ? -q : q);
+  // `| 0` turns a negative zero (e.g. -1 / 65536000) into 0, so results compare equal with Object.is.
+  return saturate(negative ? -q : q) | 0;
 }
 
 /** Integer square root: floor(√a) in Q16, i.e. floor(√(a · 2^16)). Throws Q16RangeError for a < 0. */
@@ -180,10 +182,34 @@ function sinAtPos(pos: number): Q16 {
   return v0 + Math.floor(((v1 - v0) * frac + HALF) / TWO_16);
 }
 
+// 2π · 2^36 rounded: one turn in Q16 units with 20 extra fraction bits. Reducing modulo the Q16 constant
+// TWO_PI instead (off by 0.17 LSB per turn) let the phase drift, so the error grew to 0.013 at |x| ≈ 32767.
+const TURN_2_36 = 431777206545;
+const TWO_13 = 8192;
+
+/** floor(n / d) for integers 0 ≤ n < 2^53, 0 < d: a float estimate corrected with exact integer products. */
+function floorDiv(n: number, d: number): number {
+  let q = Math.floor(n / d);
+  let r = n - q * d;
+  while (r < 0) {
+    q -= 1;
+    r += d;
+  }
+  while (r >= d) {
+    q += 1;
+    r -= d;
+  }
+  return q;
+}
+
+/** The position of x (radians) within its turn, in [0, POS_PER_TURN): floor(frac(x / 2π) · 2^26), exact. */
 function turnPos(x: Q16): number {
-  const m = ((x % TWO_PI) + TWO_PI) % TWO_PI;
-  // m · 2^26 < 2^45 and the quotient's distance to an integer is ≥ 1/TWO_PI ≫ its rounding: floor is exact.
-  return Math.floor((m * POS_PER_TURN) / TWO_PI);
+  const m = (((x * 1048576) % TURN_2_36) + TURN_2_36) % TURN_2_36; // |x · 2^20| < 2^51: exact
+  // m · 2^26 / TURN exceeds 2^53, so divide in two 13-bit steps (each numerator < 2^52).
+  const a = m * TWO_13;
+  const q1 = floorDiv(a, TURN_2_36);
+  const q2 = floorDiv((a - q1 * TURN_2_36) * TWO_13, TURN_2_36);
+  return q1 * TWO_13 + q2;
 }
 
 /** sin(x) for x in Q16 radians, from a 257-entry quarter-wave table with linear interpolation. */

@@ -58,6 +58,16 @@ class Xoshiro128 implements Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the all-zero state is a fixed point
   }
 
+  /** A generator started from a raw xoshiro128** state (to check against the published reference). */
+  static fromState(s0: number, s1: number, s2: number, s3: number): Xoshiro128 {
+    const g = new Xoshiro128(0);
+    g.s0 = s0 | 0;
+    g.s1 = s1 | 0;
+    g.s2 = s2 | 0;
+    g.s3 = s3 | 0;
+    return g;
+  }
+
   nextU32(): number {
     const s1 = this.s1;
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
@@ -106,6 +116,15 @@ class Xoshiro128 implements Rng {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * A test helper: the raw xoshiro128** generator from state words s0..s3 (not all zero), bypassing seeding.
+ * Its `seed` (and so its streams) is 0. For state [1, 2, 3, 4] the reference's first output is 11520.
+ */
+export function xoshiro128FromState(s0: number, s1: number, s2: number, s3: number): Rng {
+  if ((s0 | s1 | s2 | s3) === 0) throw new RangeError('xoshiro128FromState: the all-zero state is a fixed point');
+  return Xoshiro128.fromState(s0, s1, s2, s3);
 }
 
 /** A seeded generator. The seed is taken modulo 2^32. */
