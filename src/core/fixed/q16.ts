@@ -141,6 +141,25 @@ export function div(a: Q16, b: Q16): Q16 {
   return saturate(negative ? -q : q) | 0;
 }
 
+/**
+ * a / d for a Q16 (or any integer |a| < 2^53) and a positive integer d, rounded to nearest with ties away from
+ * zero, exact. For averages and EMA steps where q16.div's fixed-point rescaling is not needed.
+ */
+export function divInt(a: number, d: number): number {
+  const m = a < 0 ? -a : a;
+  let q = Math.floor(m / d);
+  let r = m - q * d;
+  if (r < 0) {
+    q -= 1;
+    r += d;
+  } else if (r >= d) {
+    q += 1;
+    r -= d;
+  }
+  if (2 * r >= d) q += 1;
+  return a < 0 ? -q : q;
+}
+
 /** Integer square root: floor(√a) in Q16, i.e. floor(√(a · 2^16)). Throws Q16RangeError for a < 0. */
 export function sqrt(a: Q16): Q16 {
   if (a < 0) throw new Q16RangeError(`sqrt of a negative value (${a})`);

@@ -1,0 +1,206 @@
+// Calm / PreStorm / Storm from a node's prediction error and entropy, in Q16 integers.
+//
+// - Drift: |error| > μ + 3σ of a ring window of recent |error| (checked before the new value enters; no
+//   drift until the window is full). Reported as a flag; it does not change the regime by itself.
+// - Storm: entropy above stormEnter; once in Storm, it stays until entropy drops below stormExit (< stormEnter).
+// - PreStorm, the early warning: the slope of the 3-point moving average of entropy exceeds slopeThreshold.
+//   MA_t − MA_{t−1} = (e_t − e_{t−3}) / 3, so the slope needs the last four entropy values.
+// - Hysteresis: a new regime is adopted only after `confirm` consecutive observations ask for it, so one noisy
+//   sample never flips the state. (The original switched immediately; see reference §2.3.)
+//
+// The state is a flat Int32Array record so that the sim can keep one per node in a single column.
+import * as q16 from '../fixed/q16';
+import type { Q16 } from '../fixed/q16';
+
+// The same numbers as REGIME_* in src/sim/snapshot.ts.
+export const CALM = 0;
+export const PRESTORM = 1;
+export const STORM = 2;
+export const Regime = { CALM, PRESTORM, STORM } as const;
+export type Regime = (typeof Regime)[keyof typeof Regime];
+/** Set in regimeStepAt's result when this observation was a drift. */
+export const DRIFT_BIT = 4;
+export const REGIME_MASK = 3;
+
+export interface RegimeParams {
+  /** Length of the |error| window for drift, 2..MAX_DRIFT_WINDOW, or 0 for no drift test (and no ring in
+   *  the record). Keep it constant for a record. */
+  readonly window: number;
+  /** Consecutive observations needed to change regime (≥ 1). */
+  readonly confirm: number;
+  /** Entropy above this enters Storm (Q16). */
+  readonly stormEnter: Q16;
+  /** Storm is left only when entropy drops below this (Q16, ≤ stormEnter). */
+  readonly stormExit: Q16;
+  /** Slope of the entropy moving average (per observation) above this means PreStorm (Q16). */
+  readonly slopeThreshold: Q16;
+}
+
+export const MAX_DRIFT_WINDOW = 32;
+
+export const DEFAULT_REGIME_PARAMS: RegimeParams = Object.freeze({
+  window: 16,
+  confirm: 2,
+  stormEnter: 39322, // 0.6
+  stormExit: 26214, // 0.4
+  slopeThreshold: 1311, // 0.02 per observation
+});
+
+// Record layout (word offsets).
+const REGIME = 0;
+const PENDING = 1;
+const PENDING_COUNT = 2;
+const RING_HEAD = 3;
+const RING_FILL = 4;
+const ENTROPY_SEEN = 5;
+const ENTROPY_0 = 6; // newest; ENTROPY_0 + 3 is the oldest of the four
+const LAST_SLOPE = 10;
+const RING = 11;
+/** Int32 words per detector record that allows any window up to MAX_DRIFT_WINDOW. */
+export const REGIME_WORDS = RING + MAX_DRIFT_WINDOW;
+/** Int32 words a record needs when it is only ever stepped with this window (the sim's compact records). */
+export function regimeWordsFor(window: number): number {
+  return RING + window;
+}
+
+/** Parameters that regimeStepAt cannot work with. */
+export class RegimeParamsError extends RangeError {
+  override readonly name = 'RegimeParamsError';
+}
+
+export function checkRegimeParams(p: RegimeParams): void {
+  if (!Number.isInteger(p.window) || p.window === 1 || p.window < 0 || p.window > MAX_DRIFT_WINDOW) {
+    throw new RegimeParamsError(`window must be 0 (no drift test) or an integer in [2, ${MAX_DRIFT_WINDOW}], got ${p.window}`);
+  }
+  if (!Number.isInteger(p.confirm) || p.confirm < 1) throw new RegimeParamsError(`confirm must be ≥ 1, got ${p.confirm}`);
+  if (p.stormExit > p.stormEnter) throw new RegimeParamsError('stormExit must not exceed stormEnter');
+}
+
+/** Reset a record at s[o, o + regimeWordsFor(window)) to Calm with empty windows. */
+export function regimeInitAt(s: Int32Array, o: number, window: number = MAX_DRIFT_WINDOW): void {
+  s.fill(0, o, o + regimeWordsFor(window));
+  s[o + REGIME] = Regime.CALM;
+  s[o + PENDING] = Regime.CALM;
+}
+
+/** Drift test of absError against the window, then push it into the ring. */
+function driftAndPush(s: Int32Array, o: number, absError: Q16, window: number): boolean {
+  const fill = s[o + RING_FILL]!;
+  let drift = false;
+  if (fill >= window) {
+    let sum = 0;
+    for (let i = 0; i < window; i++) sum += s[o + RING + i]!;
+    const mean = Math.round(sum / window); // |sum| < 2^36: exact; ties resolve the same on every engine
+    // Two-pass variance Σ(x − μ)²/n: equal to E[x²] − μ² but never negative and without squaring large x.
+    let squares = 0;
+    for (let i = 0; i < window; i++) {
+      const d = q16.sub(s[o + RING + i]!, mean);
+      squares += q16.mul(d, d);
+    }
+    const variance = Math.min(Math.round(squares / window), q16.MAX);
+    // |error| > μ + 3σ  ⇔  |error| > μ and (|error| − μ)² > 9σ², compared in raw units (excess² against
+    // 9·σ²·2^16) so that no square root and no rounding is needed per observation.
+    const excess = absError - mean;
+    drift = excess > 0 && excess * excess > 9 * variance * q16.ONE;
+  }
+  const head = s[o + RING_HEAD]!;
+  s[o + RING + head] = absError;
+  s[o + RING_HEAD] = head + 1 >= window ? 0 : head + 1;
+  if (fill < window) s[o + RING_FILL] = fill + 1;
+  return drift;
+}
+
+/** Push entropy into the last-four list and return the slope of its 3-point moving average (0 until 4 seen). */
+function entropySlope(s: Int32Array, o: number, entropy: Q16): Q16 {
+  s[o + ENTROPY_0 + 3] = s[o + ENTROPY_0 + 2]!;
+  s[o + ENTROPY_0 + 2] = s[o + ENTROPY_0 + 1]!;
+  s[o + ENTROPY_0 + 1] = s[o + ENTROPY_0]!;
+  s[o + ENTROPY_0] = entropy;
+  const seen = Math.min(s[o + ENTROPY_SEEN]! + 1, 4);
+  s[o + ENTROPY_SEEN] = seen;
+  if (seen < 4) return 0;
+  return q16.divInt(entropy - s[o + ENTROPY_0 + 3]!, 3);
+}
+
+/**
+ * One observation: |error| (Q16) and the neuron's entropy (Q16, after this observation). Returns the
+ * regime after this step, with DRIFT_BIT set if |error| was a drift.
+ */
+export function regimeStepAt(
+  s: Int32Array,
+  o: number,
+  absError: Q16,
+  entropy: Q16,
+  params: RegimeParams = DEFAULT_REGIME_PARAMS,
+): number {
+  const drift = params.window > 0 && driftAndPush(s, o, q16.abs(absError), params.window);
+  const slope = entropySlope(s, o, entropy);
+  s[o + LAST_SLOPE] = slope;
+
+  const current = s[o + REGIME]!;
+  const stormy = current === Regime.STORM ? entropy >= params.stormExit : entropy > params.stormEnter;
+  const wanted = stormy ? Regime.STORM : slope > params.slopeThreshold ? Regime.PRESTORM : Regime.CALM;
+
+  if (wanted === current) {
+    s[o + PENDING] = current;
+    s[o + PENDING_COUNT] = 0;
+  } else {
+    const count = s[o + PENDING] === wanted ? s[o + PENDING_COUNT]! + 1 : 1;
+    s[o + PENDING] = wanted;
+    if (count >= params.confirm) {
+      s[o + REGIME] = wanted;
+      s[o + PENDING_COUNT] = 0;
+    } else {
+      s[o + PENDING_COUNT] = count;
+    }
+  }
+  return s[o + REGIME]! | (drift ? DRIFT_BIT : 0);
+}
+
+/** The regime stored in a record. */
+export function regimeAt(s: Int32Array, o: number): Regime {
+  return s[o + REGIME]! as Regime;
+}
+
+/** The last entropy moving-average slope a record computed (Q16 per observation). */
+export function regimeSlopeAt(s: Int32Array, o: number): Q16 {
+  return s[o + LAST_SLOPE]!;
+}
+
+/** One detector with its own record: the object face of regimeStepAt. */
+export class RegimeDetector {
+  private readonly record = new Int32Array(REGIME_WORDS);
+  private lastDrift = false;
+  readonly params: RegimeParams;
+
+  constructor(params: Partial<RegimeParams> = {}) {
+    this.params = Object.freeze({ ...DEFAULT_REGIME_PARAMS, ...params });
+    checkRegimeParams(this.params);
+    regimeInitAt(this.record, 0);
+  }
+
+  /** Observe one sample; returns the regime after it. */
+  observe(absError: Q16, entropy: Q16): Regime {
+    const result = regimeStepAt(this.record, 0, absError, entropy, this.params);
+    this.lastDrift = (result & DRIFT_BIT) !== 0;
+    return (result & REGIME_MASK) as Regime;
+  }
+
+  get regime(): Regime {
+    return regimeAt(this.record, 0);
+  }
+
+  /** Whether the last observation was a drift (|error| > μ + 3σ of the window before it). */
+  get drift(): boolean {
+    return this.lastDrift;
+  }
+
+  get slope(): Q16 {
+    return regimeSlopeAt(this.record, 0);
+  }
+
+  reset(): void {
+    regimeInitAt(this.record, 0);
+    this.lastDrift = false;
+  }
+}
