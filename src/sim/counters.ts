@@ -1,0 +1,34 @@
+// Running counts the metrics system and the runner report. They decide nothing (floats are fine here),
+// but they are deterministic, so the same seed reports the same numbers.
+
+export function createSimMetrics() {
+  return {
+    healsGossip: 0,
+    healsSelf: 0,
+    /** Sim seconds from storm onset to heal, one entry per heal. */
+    healLatencyS: [] as number[],
+    healLatencyGossipS: [] as number[],
+    healLatencySelfS: [] as number[],
+    stormPeak: 0,
+    storm: 0,
+    preStorm: 0,
+    evolved: 0,
+    meanEntropy: 0,
+    /** Squared prediction errors (in signal units²) and counts, by regime. */
+    sqErrCalm: 0,
+    nCalm: 0,
+    sqErrStorm: 0,
+    nStorm: 0,
+    requestsSent: 0,
+    repliesSent: 0,
+    genesInstalled: 0,
+    genesRejected: 0,
+    mutationsKept: 0,
+    mutationsTried: 0,
+    corruptMessages: 0,
+    /** bytesSent at the start of each of the last ticks of one second, for bytes/s. */
+    bytesHistory: [] as number[],
+    stored: 0,
+  };
+}
+export type SimCounters = ReturnType<typeof createSimMetrics>;

@@ -1,0 +1,157 @@
+// The deterministic radio: the reference link model every real transport is measured against.
+// A transmission is broadcast by nature: every radio neighbour hears each frame, and each loses it
+// independently (seeded). Messages are real bytes, fragmented to the MTU; each frame takes airtime at the
+// link bitrate, waits in a bounded per-node transmit queue (modelled by when the transmitter is next free),
+// obeys the duty cycle, and expires after a TTL. In-flight frames live in a preallocated pool.
+import { fragment, FRAGMENT_HEADER_BYTES, FragmentDecodeError, parseFrame, Reassembler } from '../core/net/fragment';
+import type { Rng } from '../core/rng/rng';
+import type { SimConfig } from './config';
+import type { Neighbourhoods } from './placement';
+import { BROADCAST } from './messages';
+
+/** At most this many frames waiting in one node's transmit queue (anything beyond is dropped, counted). */
+export const TX_QUEUE_FRAMES = 8;
+/** A frame older than this is useless (the request it answers has moved on). */
+export const TTL_MS = 5000;
+
+export interface LinkCounters {
+  framesSent: number;
+  bytesSent: number;
+  /** Frame receptions by an intended receiver that arrived / were lost to noise. */
+  delivered: number;
+  lost: number;
+  /** Frames dropped at the sender: queue full or pool full. */
+  dropped: number;
+  /** Frames or partial messages that outlived the TTL. */
+  expired: number;
+  /** Frames that failed their checksum or header check at a receiver. */
+  corrupt: number;
+}
+
+export type MessageSink = (receiverEid: number, senderEid: number, message: Uint8Array) => void;
+
+export interface LinkModel {
+  readonly counters: LinkCounters;
+  /** Queues a message from `fromEid` (to an eid or BROADCAST). Returns false if any frame was dropped. */
+  send(txFreeAtUs: Float64Array, fromEid: number, to: number, messageId: number, message: Uint8Array, tick: number): boolean;
+  /** Delivers every frame due by the end of `tick`, calling `sink` for each completed message. */
+  deliver(tick: number, sink: MessageSink): void;
+  inFlight(): number;
+  /** Bytes of the pool's fixed arrays (for the memory figure). */
+  readonly stateBytes: number;
+}
+
+export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rng): LinkModel {
+  const n = config.nodes;
+  const tickUs = config.tickMs * 1000;
+  const ttlTicks = Math.max(1, Math.ceil(TTL_MS / config.tickMs));
+  const lossQ16 = Math.round(config.loss * 65536);
+  const capacity = Math.max(1024, 2 * n);
+  const sender = new Int32Array(capacity);
+  const target = new Uint32Array(capacity);
+  const dueTick = new Int32Array(capacity);
+  const sentTick = new Int32Array(capacity);
+  const frames: (Uint8Array | null)[] = new Array(capacity).fill(null);
+  const free = new Int32Array(capacity);
+  for (let i = 0; i < capacity; i++) free[i] = capacity - 1 - i;
+  let freeTop = capacity;
+  let active = new Int32Array(capacity);
+  let activeCount = 0;
+  let spare = new Int32Array(capacity);
+  const reassembler = new Reassembler({ maxPartial: Math.max(256, n) });
+  let partialSweep = new Set<string>();
+  let nextSweepTick = ttlTicks;
+  const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0 };
+
+  const airtimeUs = (bytes: number): number => Math.ceil((bytes * 8 * 1e6) / config.bitrateBps);
+  const maxQueueUs = TX_QUEUE_FRAMES * airtimeUs(config.mtu);
+  // Duty cycle: after a transmission of airtime a the radio stays silent for a·(1 − d)/d.
+  const offTimeUs = (air: number): number => (config.dutyCycle >= 1 ? 0 : Math.ceil((air * (1 - config.dutyCycle)) / config.dutyCycle));
+
+  return {
+    counters,
+    stateBytes: capacity * (4 + 4 + 4 + 4 + 4 + 4 + 4),
+    send(txFreeAtUs, fromEid, to, messageId, message, tick) {
+      const nowUs = tick * tickUs;
+      let ok = true;
+      for (const frame of fragment(messageId, message, config.mtu)) {
+        const start = Math.max(nowUs, txFreeAtUs[fromEid]!);
+        if (start - nowUs > maxQueueUs || freeTop === 0) {
+          counters.dropped++;
+          ok = false;
+          continue;
+        }
+        const air = airtimeUs(frame.length);
+        const end = start + air;
+        txFreeAtUs[fromEid] = end + offTimeUs(air);
+        const slot = free[--freeTop]!;
+        sender[slot] = fromEid;
+        target[slot] = to >>> 0;
+        dueTick[slot] = Math.ceil(end / tickUs);
+        sentTick[slot] = tick;
+        frames[slot] = frame;
+        active[activeCount++] = slot;
+        counters.framesSent++;
+        counters.bytesSent += frame.length;
+      }
+      return ok;
+    },
+    deliver(tick, sink) {
+      let kept = 0;
+      for (let a = 0; a < activeCount; a++) {
+        const slot = active[a]!;
+        if (dueTick[slot]! > tick) {
+          spare[kept++] = slot;
+          continue;
+        }
+        const frame = frames[slot]!;
+        frames[slot] = null;
+        free[freeTop++] = slot;
+        if (dueTick[slot]! - sentTick[slot]! > ttlTicks) {
+          counters.expired++;
+          continue;
+        }
+        const from = sender[slot]!;
+        const to = target[slot]!;
+        // Every receiver hears the same bytes (loss is per receiver, corruption is not modelled per receiver),
+        // so the frame is checked once; a single-frame message is handed to all receivers as one view.
+        let whole: Uint8Array | null = null;
+        try {
+          if (parseFrame(frame).count === 1) whole = frame.subarray(FRAGMENT_HEADER_BYTES);
+        } catch (err) {
+          if (!(err instanceof FragmentDecodeError)) throw err;
+          counters.corrupt++;
+          continue;
+        }
+        const i = from - 1;
+        for (let s = hood.offsets[i]!; s < hood.offsets[i + 1]!; s++) {
+          const receiver = hood.neighbours[s]! + 1;
+          if (to !== BROADCAST && to !== receiver) continue; // overheard, not addressed: ignored at no cost
+          if (rng.nextQ16() < lossQ16) {
+            counters.lost++;
+            continue;
+          }
+          counters.delivered++;
+          const message = whole ?? reassembler.push(receiver * (n + 1) + from, frame);
+          if (message) sink(receiver, from, message);
+        }
+      }
+      [active, spare] = [spare, active];
+      activeCount = kept;
+      if (tick >= nextSweepTick) {
+        // Partial messages seen at the previous sweep and still incomplete are at least one TTL old: drop them.
+        const seen = partialSweep;
+        counters.expired += reassembler.expire((key, id) => seen.has(`${key}:${id}`));
+        partialSweep = new Set();
+        reassembler.expire((key, id) => {
+          partialSweep.add(`${key}:${id}`);
+          return false;
+        });
+        nextSweepTick = tick + ttlTicks;
+      }
+    },
+    inFlight() {
+      return activeCount;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The constants of the simulated world (DESIGN.md §2), in one place. Q16 unless named otherwise.
+import * as q16 from '../core/fixed/q16';
+import { regimeWordsFor, type RegimeParams } from '../core/neuron/regimeDetector';
+
+/** The calm field: two slow sines sharing the node's phase (rad/s, amplitudes in signal units). */
+export const FIELD_OMEGA_1 = q16.fromFloat(1.0);
+export const FIELD_AMP_1 = q16.fromFloat(1.0);
+export const FIELD_OMEGA_2 = q16.fromFloat(0.37);
+export const FIELD_AMP_2 = q16.fromFloat(0.5);
+/** The noise zone's interference: a fast oscillation (≈ 1 rad per 100 ms sample) a calm predictor cannot
+ *  follow but an 8-lag predictor can learn, scaled by the node's exposure level. Its frequency changes with
+ *  every orbit of the zone (cycling through these, rad/s), so each pass is a new kind of storm: yesterday's
+ *  cure fails, nodes storm again, and the swarm has to find and spread a new one. */
+export const STORM_OMEGAS: readonly number[] = [12, 8, 14.5, 10].map((w) => q16.fromFloat(w));
+export const STORM_AMP = q16.fromFloat(1.5);
+/** Sensor noise: triangular, ± this amplitude. */
+export const SENSOR_NOISE = q16.fromFloat(0.03);
+
+/** Noise zone (original: centre (4 sin 0.3t, 0, 4 cos 0.3t), radius 5), scaled with the brain radius / 8. */
+export const ZONE_ORBIT = 4;
+export const ZONE_RADIUS = 5;
+/** Zone angular speed 0.1 rad/s (one orbit ≈ 63 s), as the integer ratio 1/10 so the angle is exact. The
+ *  original's 0.3 rad/s sweeps a node in ~3 s: shorter than any learner needs, so nothing could heal inside it. */
+export const ZONE_OMEGA_NUM = 1;
+export const ZONE_OMEGA_DEN = 10;
+/** Exposure above which a node counts as "in the storm" for heals and evolution. */
+export const EXPOSED_LEVEL = q16.fromFloat(0.15);
+
+/** Normalisation of |error| for entropy: errors are measured against a unit signal amplitude. */
+export const ERROR_SCALE = q16.ONE;
+/** Spike: a normalised error above this (and not refractory). */
+export const SPIKE_THRESHOLD = q16.fromFloat(0.5);
+
+/** A Storm node asks for a cure after this long in Storm. */
+export const REQUEST_AFTER_S = 2;
+/** First retry interval; doubles per unanswered request up to 2^MAX_BACKOFF times. */
+export const REQUEST_RETRY_S = 1;
+export const MAX_BACKOFF = 3;
+/** A received gene is installed only if its error on the receiver's recent window is below this share of
+ *  the receiver's own (7/8: clearly better, not a coin toss). */
+export const INSTALL_MARGIN_NUM = 7;
+export const INSTALL_MARGIN_DEN = 8;
+
+/** NLMS step sizes: in Storm, and for a calm node that is not Evolved (slow tracking). */
+export const STORM_MU = q16.fromFloat(0.02);
+export const CALM_MU = q16.fromFloat(0.02);
+/** Calm tracking runs every this many ticks. */
+export const CALM_EVERY = 4;
+/** Mutation: tries per second of Storm, and the perturbation amplitude per weight. */
+export const MUTATIONS_PER_S = 2;
+export const MUTATION_AMP = q16.fromFloat(0.08);
+/** A node is Evolved after this long Calm while exposed with entropy below EVOLVED_ENTROPY. */
+export const EVOLVED_AFTER_S = 2;
+export const EVOLVED_ENTROPY = q16.fromFloat(0.12);
+
+/** Synapse activity decay per second (the original's 1.5/s). */
+export const ACTIVITY_DECAY_PER_S = q16.fromFloat(1.5);
+
+/** The regime detector as tuned for this field: the calm predictor's entropy stays below ~0.1 outside the zone
+ *  and reaches 0.3–0.6 inside it. The sim decides regimes from entropy and its slope only; the |error| drift
+ *  test (window > 0) would cost a ring of errors per node and nothing in the sim consumes it. */
+export const SIM_REGIME_PARAMS: RegimeParams = Object.freeze({
+  window: 0,
+  confirm: 3,
+  stormEnter: q16.fromFloat(0.3),
+  stormExit: q16.fromFloat(0.18),
+  slopeThreshold: q16.fromFloat(0.02),
+});
+/** Int32 words of one node's regime-detector record. */
+export const REGIME_RECORD = regimeWordsFor(SIM_REGIME_PARAMS.window);

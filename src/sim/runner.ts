@@ -1,0 +1,166 @@
+// createSim(config): one swarm you can step, inspect and hash. The same code runs in Node (CLI, tests,
+// benchmarks) and in the Web Worker. Storage I/O stays outside the tick: stored genes are loaded before tick 0
+// (`load()`), and the genes the persistence system queues are written by `flush()`.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { decodeGene, GeneDecodeError } from '../core/gene/gene';
+import { LAGS } from '../core/neuron/kernel';
+import { ROLE_HONEST } from '../../components/body';
+import { resolveConfig, type SimConfig } from './config';
+import { runTick } from './pipeline';
+import { createSimWorld, type SimWorld } from './world';
+import { buildSnapshot } from './snapshotBuilder';
+import type { Snapshot } from './snapshot';
+import type { InitResult, SimMetrics } from './workerApi';
+import type { GeneStorage } from '../storage/geneStorage';
+
+export interface Sim {
+  readonly config: SimConfig;
+  readonly world: SimWorld;
+  readonly tick: number;
+  /** Advances n ticks. `onProgress(done)` is called every 1,000 ticks for progress bars. */
+  step(n: number, onProgress?: (done: number) => void): void;
+  stateHash(): string;
+  /** The view's record of this tick; `withHash: false` skips the O(n) state hash (stateHash is then ''). */
+  snapshot(recycle?: Snapshot, withHash?: boolean): Snapshot;
+  metrics(): SimMetrics;
+  /** Fresh state (tick 0) with the same config; stored genes are not touched (see clearStorage). */
+  reset(): void;
+  /** Loads stored genes before tick 0: their nodes spawn Evolved. Corrupt records are reported and skipped. */
+  load(): Promise<InitResult>;
+  /** Writes the queued save batch to storage (one batch); returns how many genes were written. */
+  flush(): Promise<number>;
+  clearStorage(): Promise<void>;
+}
+
+export interface SimOptions {
+  storage?: GeneStorage;
+}
+
+/** Components that decide behaviour, hashed in this order. Drawn positions (layout) are excluded: they decide nothing. */
+const HASHED: Array<[string, string[]]> = [
+  ['Home', ['x', 'y', 'z']],
+  ['Role', ['kind']],
+  ['Sensor', ['sample', 'cosPhase', 'sinPhase']],
+  ['Noise', ['level']],
+  ['Neuron', ['weights', 'bias', 'recent', 'entropy', 'refractory']],
+  ['Regime', ['detector', 'regime', 'prev']],
+  ['Evolution', ['evolved', 'goodTicks', 'stormStart', 'installed', 'healedAt']],
+  ['Radio', ['txFreeAtUs', 'nextRequestTick', 'backoff', 'messageId', 'activity']],
+  ['Consensus', ['model', 'heard']],
+];
+
+export function createSim(overrides: Partial<SimConfig> = {}, options: SimOptions = {}): Sim {
+  const config = resolveConfig(overrides);
+  let world = createSimWorld(config);
+  const storage = options.storage;
+
+  const percentile = (sorted: number[], p: number): number =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+  const sim: Sim = {
+    config,
+    get world() {
+      return world;
+    },
+    get tick() {
+      return world.tick;
+    },
+    step(n, onProgress) {
+      for (let i = 0; i < n; i++) {
+        runTick(world);
+        if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1);
+      }
+    },
+    stateHash() {
+      const h = sha256.create();
+      const head = new Int32Array([world.tick, world.n]);
+      h.update(new Uint8Array(head.buffer));
+      const components = world.components as unknown as Record<string, Record<string, ArrayBufferView>>;
+      for (const [name, fields] of HASHED) {
+        for (const field of fields) {
+          const a = components[name]![field]!;
+          h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+        }
+      }
+      return bytesToHex(h.digest()).slice(0, 32);
+    },
+    snapshot(recycle, withHash = true) {
+      return buildSnapshot(world, withHash ? sim.stateHash() : '', recycle);
+    },
+    metrics(): SimMetrics {
+      const c = world.counters;
+      const link = world.link.counters;
+      const simTimeS = (world.tick * config.tickMs) / 1000;
+      const latencies = [...c.healLatencyS].sort((a, b) => a - b);
+      const round3 = (x: number) => Math.round(x * 1000) / 1000;
+      return {
+        ticks: world.tick,
+        simTimeS,
+        nodes: world.n,
+        evolved: c.evolved,
+        storm: c.storm,
+        stormPeak: c.stormPeak,
+        heals: { gossip: c.healsGossip, self: c.healsSelf },
+        healLatencyS: { p50: round3(percentile(latencies, 50)), p95: round3(percentile(latencies, 95)) },
+        packets: {
+          sent: link.framesSent,
+          delivered: link.delivered,
+          lost: link.lost,
+          inFlight: world.link.inFlight(),
+          dropped: link.dropped + link.expired,
+        },
+        bytesSent: link.bytesSent,
+        bytesPerNodePerDay: simTimeS > 0 ? Math.round((link.bytesSent / world.n) * (86_400 / simTimeS)) : 0,
+        rmse: {
+          calm: round3(c.nCalm ? Math.sqrt(c.sqErrCalm / c.nCalm) : 0),
+          storm: round3(c.nStorm ? Math.sqrt(c.sqErrStorm / c.nStorm) : 0),
+        },
+        bans: { attackers: 0, honest: 0 },
+        stored: c.stored,
+      };
+    },
+    reset() {
+      world = createSimWorld(config);
+    },
+    async load() {
+      if (!storage) return { nodes: world.n, restored: 0, corrupt: 0, storage: 'none' };
+      const { records, corrupt } = await storage.load();
+      let restored = 0;
+      let undecodable = corrupt.length;
+      const { Neuron, Evolution, Role } = world.components;
+      for (const [id, bytes] of records) {
+        const eid = id + 1;
+        if (!Number.isInteger(id) || id < 0 || id >= world.n || Role.kind[eid] !== ROLE_HONEST) continue;
+        try {
+          const gene = decodeGene(bytes);
+          Neuron.weights.set(gene.weights, LAGS * eid);
+          Neuron.bias[eid] = gene.bias;
+          Evolution.evolved[eid] = 1;
+          restored++;
+        } catch (err) {
+          if (!(err instanceof GeneDecodeError)) throw err;
+          undecodable++;
+        }
+      }
+      world.counters.evolved = restored;
+      return { nodes: world.n, restored, corrupt: undecodable, storage: storage.kind };
+    },
+    async flush() {
+      const batch = world.saveQueue.splice(0);
+      if (!storage || batch.length === 0) return 0;
+      // Several persistence rounds may have queued the same node: keep the latest gene of each.
+      const latest = new Map<number, Uint8Array>();
+      for (const [id, gene] of batch) latest.set(id, gene);
+      await storage.saveBatch([...latest]);
+      world.counters.stored = await storage.count();
+      return latest.size;
+    },
+    async clearStorage() {
+      world.saveQueue.length = 0;
+      if (storage) await storage.clear();
+      world.counters.stored = 0;
+    },
+  };
+  return sim;
+}

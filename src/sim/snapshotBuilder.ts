@@ -1,0 +1,84 @@
+// Builds the per-frame Snapshot from the world (DESIGN.md §5). Buffers of a recycled snapshot are reused
+// when their sizes fit, so a ping-pong exchange with the page allocates nothing per frame.
+import * as q16 from '../core/fixed/q16';
+import { ROLE_ATTACKER } from '../../components/body';
+import {
+  STATE_ATTACKER,
+  STATE_EVOLVED,
+  STATE_HEALED,
+  STATE_IN_NOISE,
+  type Snapshot,
+} from './snapshot';
+import type { SimWorld } from './world';
+
+function fit<T extends Float32Array | Uint8Array | Uint32Array>(old: T | undefined, length: number, make: (n: number) => T): T {
+  return old && old.length === length ? old : make(length);
+}
+
+export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snapshot): Snapshot {
+  const { n, hood, counters, config, tick } = world;
+  const { Drawn, Regime, Evolution, Role, Noise, Radio } = world.components;
+  const edgeCount = hood.edges.length / 2;
+  const positions = fit(recycle?.positions, 3 * n, (k) => new Float32Array(k));
+  const state = fit(recycle?.state, n, (k) => new Uint8Array(k));
+  const edges = fit(recycle?.edges, 2 * edgeCount, (k) => new Uint32Array(k));
+  const edgeActivity = fit(recycle?.edgeActivity, edgeCount, (k) => new Float32Array(k));
+  const noiseZone = fit(recycle?.noiseZone, 4, (k) => new Float32Array(k));
+  positions.set(Drawn.pos.subarray(3, 3 + 3 * n));
+  const healFlashTicks = Math.ceil(1000 / config.tickMs);
+  for (let eid = 1; eid <= n; eid++) {
+    let s = Regime.regime[eid]!;
+    if (Evolution.evolved[eid]) s |= STATE_EVOLVED;
+    if (Role.kind[eid] === ROLE_ATTACKER) s |= STATE_ATTACKER;
+    if (Noise.level[eid]! > 0) s |= STATE_IN_NOISE;
+    const healed = Evolution.healedAt[eid]!;
+    if (healed >= 0 && tick - healed <= healFlashTicks) s |= STATE_HEALED;
+    state[eid - 1] = s;
+  }
+  edges.set(hood.edges);
+  for (let e = 0; e < edgeCount; e++) {
+    const a = Radio.activity[hood.edges[2 * e]! + 1]!;
+    const b = Radio.activity[hood.edges[2 * e + 1]! + 1]!;
+    edgeActivity[e] = q16.toFloat(a > b ? a : b);
+  }
+  let synapsesActive = 0;
+  for (let e = 0; e < edgeCount; e++) if (edgeActivity[e]! > 0.01) synapsesActive++;
+  const { zone } = world;
+  noiseZone[0] = q16.toFloat(zone.x);
+  noiseZone[1] = q16.toFloat(zone.y);
+  noiseZone[2] = q16.toFloat(zone.z);
+  noiseZone[3] = q16.toFloat(zone.r);
+  const history = counters.bytesHistory;
+  const bytesPerSecond =
+    history.length > 1 ? ((history[history.length - 1]! - history[0]!) * 1000) / ((history.length - 1) * config.tickMs) : 0;
+  return {
+    tick,
+    simTimeS: (tick * config.tickMs) / 1000,
+    speed: recycle?.speed ?? 1,
+    paused: recycle?.paused ?? true,
+    nodeCount: n,
+    brainRadius: world.brainRadius,
+    positions,
+    state,
+    edgesVersion: 1,
+    edges,
+    edgeActivity,
+    noiseZone,
+    hud: {
+      nodes: n,
+      evolved: counters.evolved,
+      storm: counters.storm,
+      preStorm: counters.preStorm,
+      entropyPct: (100 * counters.storm) / n,
+      meanEntropy: counters.meanEntropy,
+      synapsesActive,
+      packetsInFlight: world.link.inFlight(),
+      bytesPerSecond,
+      healsGossip: counters.healsGossip,
+      healsSelf: counters.healsSelf,
+      attackersBanned: 0,
+      ticksPerSecond: 0,
+    },
+    stateHash,
+  };
+}

@@ -1,0 +1,132 @@
+// The bitECS world of one swarm: one entity per node, every component a set of typed arrays sized at
+// creation and indexed by entity id (ids are 1..n; slot 0 unused). Structural changes never happen during a
+// tick: the pipeline only writes columns.
+import { addComponent, addEntity, createWorld } from 'bitecs';
+import * as q16 from '../core/fixed/q16';
+import { createRng, type Rng } from '../core/rng/rng';
+import { regimeInitAt } from '../core/neuron/regimeDetector';
+import { LAGS } from '../core/neuron/kernel';
+import { createDrawn, createHome, createRole, ROLE_ATTACKER } from '../../components/body';
+import { createNoise, createSensor } from '../../components/sensing';
+import { createEvolution, createNeuron, createRegime } from '../../components/mind';
+import { createRadio } from '../../components/radio';
+import { createConsensus, MODEL_DIM } from '../../components/consensus';
+import { brainRadius, type SimConfig } from './config';
+import { REGIME_RECORD, SIM_REGIME_PARAMS } from './model';
+import { fibonacciSphere, radioNeighbourhoods, type Neighbourhoods } from './placement';
+import { createLinkModel, type LinkModel } from './linkModel';
+import { createSimMetrics, type SimCounters } from './counters';
+import { createForceLayout, type ForceLayout } from './layout/forceLayout';
+import { defaultLayoutParams } from './layout/params';
+
+export function createComponents(capacity: number, slots: number) {
+  return {
+    Home: createHome(capacity),
+    Drawn: createDrawn(capacity),
+    Role: createRole(capacity),
+    Sensor: createSensor(capacity),
+    Noise: createNoise(capacity),
+    Neuron: createNeuron(capacity),
+    Regime: createRegime(capacity, REGIME_RECORD),
+    Evolution: createEvolution(capacity),
+    Radio: createRadio(capacity),
+    Consensus: createConsensus(capacity, slots),
+  };
+}
+export type Components = ReturnType<typeof createComponents>;
+export type ComponentName = keyof Components;
+
+/** Named, seeded random streams: one per concern, so a new draw in one never shifts another. */
+export interface Streams {
+  sensor: Rng;
+  mutation: Rng;
+  gossip: Rng;
+  attack: Rng;
+}
+
+export interface SimContext {
+  config: SimConfig;
+  n: number;
+  tick: number;
+  /** Sim seconds per tick as Q16 and as a float (the float only for layout and display). */
+  dtQ16: number;
+  dtS: number;
+  brainRadius: number;
+  /** Noise zone centre and radius (Q16) this tick. */
+  zone: { x: number; y: number; z: number; r: number };
+  /** Radio neighbourhoods over node indices (eid − 1). */
+  hood: Neighbourhoods;
+  streams: Streams;
+  link: LinkModel;
+  counters: SimCounters;
+  /** Calm Evolved genes queued by the persistence system, flushed by the runner outside the tick. */
+  saveQueue: Array<readonly [number, Uint8Array]>;
+  /** Pending cure requests (receiver eid, requester eid), answered by the gossip system next tick. */
+  requests: number[];
+  /** Received cure replies (receiver eid, sender eid, gene bytes), for the gene-install system. */
+  replies: Array<{ to: number; from: number; gene: Uint8Array }>;
+  /** The force layout, or null when layout is off (headless runs). */
+  layout: ForceLayout | null;
+}
+
+export type SimWorld = ReturnType<typeof createSimWorld>;
+
+/** Builds the world for a resolved config. `restored` maps node ids to genes that make them spawn Evolved. */
+export function createSimWorld(config: SimConfig) {
+  const n = config.nodes;
+  const root = createRng(config.seed);
+  const radius = brainRadius(n);
+  const home = fibonacciSphere(n, q16.fromFloat(radius), root.stream('placement'));
+  const hood = radioNeighbourhoods(home, n, q16.fromFloat(config.radioRange));
+  const components = createComponents(n + 1, hood.neighbours.length);
+  const ctx: SimContext = {
+    config,
+    n,
+    tick: 0,
+    dtQ16: Math.round((config.tickMs * q16.ONE) / 1000),
+    dtS: config.tickMs / 1000,
+    brainRadius: radius,
+    zone: { x: 0, y: 0, z: 0, r: 0 },
+    hood,
+    streams: {
+      sensor: root.stream('sensor'),
+      mutation: root.stream('mutation'),
+      gossip: root.stream('gossip'),
+      attack: root.stream('attack'),
+    },
+    link: createLinkModel(config, hood, root.stream('radio')),
+    counters: createSimMetrics(),
+    saveQueue: [],
+    requests: [],
+    replies: [],
+    layout: config.layout ? createForceLayout(n, hood.offsets, hood.neighbours, defaultLayoutParams(radius)) : null,
+  };
+  const world = createWorld({ ...ctx, components });
+
+  const { Home, Drawn, Role, Sensor, Neuron, Regime, Consensus } = components;
+  const roles = root.stream('roles');
+  const attackers = Math.round(config.byzantine * n);
+  const attackerSet = new Set<number>();
+  while (attackerSet.size < attackers) attackerSet.add(roles.nextInt(n));
+  for (let i = 0; i < n; i++) {
+    const eid = addEntity(world);
+    if (eid !== i + 1) throw new Error(`bitECS gave entity id ${eid} for node ${i}; expected ${i + 1}`);
+    for (const c of Object.values(components)) addComponent(world, eid, c);
+    Home.x[eid] = home[3 * i]!;
+    Home.y[eid] = home[3 * i + 1]!;
+    Home.z[eid] = home[3 * i + 2]!;
+    Drawn.pos[3 * eid] = q16.toFloat(Home.x[eid]!);
+    Drawn.pos[3 * eid + 1] = q16.toFloat(Home.y[eid]!);
+    Drawn.pos[3 * eid + 2] = q16.toFloat(Home.z[eid]!);
+    if (attackerSet.has(i)) Role.kind[eid] = ROLE_ATTACKER;
+    // The field's phase at this node: a smooth function of home position, so neighbours see similar signals.
+    const phase = (Home.x[eid]! + 2 * Home.z[eid]! - Home.y[eid]!) >> 2;
+    Sensor.cosPhase[eid] = q16.cos(phase);
+    Sensor.sinPhase[eid] = q16.sin(phase);
+    // A fresh neuron is a persistence predictor (next = last), the honest starting point before any learning.
+    Neuron.weights[LAGS * eid] = q16.ONE;
+    regimeInitAt(Regime.detector, REGIME_RECORD * eid, SIM_REGIME_PARAMS.window);
+    Consensus.model[MODEL_DIM * eid] = q16.ONE;
+  }
+  return world;
+}

@@ -1,0 +1,64 @@
+// Every node predicts its next sample, measures its surprise, updates its entropy and regime, and shifts
+// the sample into its recent window. One implementation of the math: the core neuron kernel.
+import * as q16 from '../src/core/fixed/q16';
+import { entropyStep, LAGS, predictAt, REFRACTORY_TICKS } from '../src/core/neuron/kernel';
+import { PRESTORM, regimeStepAt, STORM } from '../src/core/neuron/regimeDetector';
+import { RECENT } from '../components/mind';
+import { ROLE_HONEST } from '../components/body';
+import { defineSystem } from '../src/sim/system';
+import { ERROR_SCALE, REGIME_RECORD, SIM_REGIME_PARAMS, SPIKE_THRESHOLD } from '../src/sim/model';
+
+export const cortexSystem = defineSystem({
+  name: 'cortex',
+  reads: ['Sensor', 'Role'],
+  writes: ['Neuron', 'Regime'],
+  run(world) {
+    const { Sensor, Neuron, Regime, Role } = world.components;
+    const { n, counters } = world;
+    const { weights, bias, recent, entropy, refractory } = Neuron;
+    let storm = 0;
+    let preStorm = 0;
+    let entropySum = 0;
+    let sqCalm = 0;
+    let nCalm = 0;
+    let sqStorm = 0;
+    let nStorm = 0;
+    for (let eid = 1; eid <= n; eid++) {
+      const ro = RECENT * eid;
+      const sample = Sensor.sample[eid]!;
+      const predicted = predictAt(weights, LAGS * eid, bias[eid]!, recent, ro);
+      const error = q16.sub(sample, predicted);
+      const absError = q16.abs(error);
+      entropy[eid] = entropyStep(entropy[eid]!, absError, ERROR_SCALE);
+      if (refractory[eid]! > 0) refractory[eid]!--;
+      else if (absError > SPIKE_THRESHOLD) refractory[eid] = REFRACTORY_TICKS;
+      const before = Regime.regime[eid]!;
+      const regime = regimeStepAt(Regime.detector, REGIME_RECORD * eid, absError, entropy[eid]!, SIM_REGIME_PARAMS) & 3;
+      Regime.prev[eid] = before;
+      Regime.regime[eid] = regime;
+      if (regime === STORM) storm++;
+      else if (regime === PRESTORM) preStorm++;
+      entropySum += entropy[eid]!;
+      // Shift the window (most recent first); its first LAGS entries are the predictor's history.
+      for (let k = ro + RECENT - 1; k > ro; k--) recent[k] = recent[k - 1]!; // (copyWithin is slower for 16)
+      recent[ro] = sample;
+      if (Role.kind[eid] === ROLE_HONEST) {
+        const e = q16.toFloat(error);
+        if (regime === STORM) {
+          sqStorm += e * e;
+          nStorm++;
+        } else {
+          sqCalm += e * e;
+          nCalm++;
+        }
+      }
+    }
+    counters.storm = storm;
+    counters.preStorm = preStorm;
+    counters.meanEntropy = q16.toFloat(q16.divInt(entropySum, n));
+    counters.sqErrCalm += sqCalm;
+    counters.nCalm += nCalm;
+    counters.sqErrStorm += sqStorm;
+    counters.nStorm += nStorm;
+  },
+});

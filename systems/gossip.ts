@@ -1,0 +1,87 @@
+// Gossip: the radio traffic nodes start this tick.
+// - Cure requests: a node in Storm for more than REQUEST_AFTER_S broadcasts a request, then waits, doubling
+//   its wait after each unanswered request (never every tick).
+// - Cure replies: an Evolved neighbour not itself in Storm that heard a request answers *to the requester* with its gene.
+//   Attackers answer too, with a poisoned gene; the requester's own check is what stops them.
+// - Consensus: once per round every node broadcasts its model (attackers: their crafted vector), spread over
+//   the first half of the round so the radios do not all key up at once.
+import * as q16 from '../src/core/fixed/q16';
+import { encodeGene } from '../src/core/gene/gene';
+import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
+import { STORM } from '../src/core/neuron/regimeDetector';
+import { ROLE_HONEST } from '../components/body';
+import { MODEL_DIM } from '../components/consensus';
+import { defineSystem } from '../src/sim/system';
+import { BROADCAST, encodeMessage, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/sim/messages';
+import { MAX_BACKOFF, REQUEST_AFTER_S, REQUEST_RETRY_S } from '../src/sim/model';
+import type { SimWorld } from '../src/sim/world';
+
+const poison = new Int32Array(LAGS);
+
+function send(world: SimWorld, from: number, to: number, type: number, body?: Uint8Array): void {
+  const { Radio } = world.components;
+  const id = Radio.messageId[from]!;
+  Radio.messageId[from] = (id + 1) & 0xffff;
+  Radio.activity[from] = q16.ONE;
+  world.link.send(Radio.txFreeAtUs, from, to, id, encodeMessage(type, from, to, body), world.tick);
+}
+
+export const gossipSystem = defineSystem({
+  name: 'gossip',
+  reads: ['Regime', 'Evolution', 'Neuron', 'Role', 'Consensus'],
+  writes: ['Radio'],
+  run(world) {
+    const { Regime, Evolution, Neuron, Role, Radio, Consensus } = world.components;
+    const { n, tick, config, counters } = world;
+    const rng = world.streams.gossip;
+    const ticksPerS = 1000 / config.tickMs;
+
+    if (config.gossip) {
+      const requests = world.requests;
+      for (let k = 0; k < requests.length; k += 2) {
+        const responder = requests[k]!;
+        const requester = requests[k + 1]!;
+        if (Role.kind[responder] !== ROLE_HONEST) {
+          // A poisoned "cure": plausible-looking weights that predict nothing.
+          for (let j = 0; j < LAGS; j++) poison[j] = rng.range(-2 * q16.ONE, 2 * q16.ONE);
+          send(world, responder, requester, MSG_CURE_REPLY, encodeGene({ weights: poison, bias: 0, mu: DEFAULT_MU }));
+          counters.repliesSent++;
+        } else if (Evolution.evolved[responder] && Regime.regime[responder] !== STORM) {
+          const wo = LAGS * responder;
+          const gene = { weights: Neuron.weights.subarray(wo, wo + LAGS), bias: Neuron.bias[responder]!, mu: DEFAULT_MU };
+          send(world, responder, requester, MSG_CURE_REPLY, encodeGene(gene));
+          counters.repliesSent++;
+        }
+      }
+      requests.length = 0;
+
+      const waitTicks = Math.ceil(REQUEST_AFTER_S * ticksPerS);
+      for (let eid = 1; eid <= n; eid++) {
+        if (Role.kind[eid] !== ROLE_HONEST) continue;
+        if (Regime.regime[eid] !== STORM || Evolution.installed[eid]) {
+          Radio.backoff[eid] = 0;
+          continue;
+        }
+        if (tick - Evolution.stormStart[eid]! < waitTicks || tick < Radio.nextRequestTick[eid]!) continue;
+        send(world, eid, BROADCAST, MSG_CURE_REQUEST);
+        counters.requestsSent++;
+        const retry = Math.ceil(REQUEST_RETRY_S * ticksPerS) << Radio.backoff[eid]!;
+        Radio.nextRequestTick[eid] = tick + retry + rng.nextInt(Math.max(1, Math.ceil(ticksPerS / 2)));
+        if (Radio.backoff[eid]! < MAX_BACKOFF) Radio.backoff[eid]!++;
+      }
+    } else {
+      world.requests.length = 0;
+    }
+
+    const roundTicks = Math.max(2, Math.round((config.consensusRoundS * 1000) / config.tickMs));
+    const phase = tick % roundTicks;
+    const spread = Math.max(1, roundTicks >> 1);
+    if (phase < spread) {
+      for (let eid = 1 + phase; eid <= n; eid += spread) {
+        const mo = MODEL_DIM * eid;
+        const gene = { weights: Consensus.model.subarray(mo, mo + LAGS), bias: Consensus.model[mo + LAGS]!, mu: DEFAULT_MU };
+        send(world, eid, BROADCAST, MSG_CONSENSUS, encodeGene(gene));
+      }
+    }
+  },
+});

@@ -1,0 +1,66 @@
+// Packet physics: frames whose airtime has ended reach the sender's radio neighbours (each may lose them),
+// are reassembled, decoded and handed to the systems that act on them. Malformed messages are counted and
+// dropped; they never stop the swarm.
+import { decodeGene, GeneDecodeError, type Gene } from '../src/core/gene/gene';
+import { LAGS } from '../src/core/neuron/kernel';
+import { MODEL_DIM } from '../components/consensus';
+import { defineSystem } from '../src/sim/system';
+import { ACTIVITY_DECAY_PER_S } from '../src/sim/model';
+import {
+  BROADCAST,
+  decodeMessageHeader,
+  MESSAGE_HEADER_BYTES,
+  MessageDecodeError,
+  MSG_CONSENSUS,
+  MSG_CURE_REPLY,
+  MSG_CURE_REQUEST,
+} from '../src/sim/messages';
+import type { SimWorld } from '../src/sim/world';
+
+let lastConsensus: { bytes: Uint8Array | null; gene: Gene } = { bytes: null, gene: null as unknown as Gene };
+
+function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uint8Array): void {
+  const { Consensus } = world.components;
+  try {
+    const header = decodeMessageHeader(bytes);
+    if (header.from !== sender || (header.to !== BROADCAST && header.to !== receiver)) {
+      throw new MessageDecodeError('address mismatch');
+    }
+    const body = bytes.subarray(MESSAGE_HEADER_BYTES);
+    if (header.type === MSG_CURE_REQUEST) {
+      world.requests.push(receiver, sender);
+    } else if (header.type === MSG_CURE_REPLY) {
+      world.replies.push({ to: receiver, from: sender, gene: body });
+    } else if (header.type === MSG_CONSENSUS) {
+      // A broadcast reaches every neighbour as the same bytes: decode it once.
+      if (bytes !== lastConsensus.bytes) lastConsensus = { bytes, gene: decodeGene(body) };
+      const gene = lastConsensus.gene;
+      // The vector is the sender's model of this round; a stale one (delayed past the round end) is ignored.
+      const mo = MODEL_DIM * sender;
+      for (let k = 0; k < LAGS; k++) if (gene.weights[k] !== Consensus.model[mo + k]) return;
+      if (gene.bias !== Consensus.model[mo + LAGS]) return;
+      const { offsets, neighbours } = world.hood;
+      for (let s = offsets[receiver - 1]!; s < offsets[receiver]!; s++) {
+        if (neighbours[s] === sender - 1) Consensus.heard[s] = 1;
+      }
+    }
+  } catch (err) {
+    if (err instanceof MessageDecodeError || err instanceof GeneDecodeError) world.counters.corruptMessages++;
+    else throw err;
+  }
+}
+
+export const packetPhysicsSystem = defineSystem({
+  name: 'packetPhysics',
+  reads: [],
+  writes: ['Radio', 'Consensus'],
+  run(world) {
+    const { Radio } = world.components;
+    const decay = Math.round((ACTIVITY_DECAY_PER_S * world.config.tickMs) / 1000);
+    for (let eid = 1; eid <= world.n; eid++) {
+      const a = Radio.activity[eid]!;
+      if (a > 0) Radio.activity[eid] = a > decay ? a - decay : 0;
+    }
+    world.link.deliver(world.tick, (receiver, sender, bytes) => onMessage(world, receiver, sender, bytes));
+  },
+});

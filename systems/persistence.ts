@@ -1,0 +1,25 @@
+// Persistence (enqueue only): every persistEveryS of sim time, the genes of calm Evolved honest nodes are
+// queued as one batch; the runner writes the batch to storage outside the tick (DESIGN.md §4).
+import { encodeGene } from '../src/core/gene/gene';
+import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
+import { CALM } from '../src/core/neuron/regimeDetector';
+import { ROLE_HONEST } from '../components/body';
+import { defineSystem } from '../src/sim/system';
+
+export const persistenceSystem = defineSystem({
+  name: 'persistence',
+  reads: ['Neuron', 'Regime', 'Evolution', 'Role'],
+  writes: [],
+  run(world) {
+    const { config, tick, n } = world;
+    const every = Math.max(1, Math.round((config.persistEveryS * 1000) / config.tickMs));
+    if (tick % every !== every - 1) return;
+    const { Neuron, Regime, Evolution, Role } = world.components;
+    for (let eid = 1; eid <= n; eid++) {
+      if (!Evolution.evolved[eid] || Regime.regime[eid] !== CALM || Role.kind[eid] !== ROLE_HONEST) continue;
+      const wo = LAGS * eid;
+      const gene = encodeGene({ weights: Neuron.weights.subarray(wo, wo + LAGS), bias: Neuron.bias[eid]!, mu: DEFAULT_MU });
+      world.saveQueue.push([eid - 1, gene]);
+    }
+  },
+});
