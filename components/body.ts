@@ -7,7 +7,8 @@ export function createHome(capacity: number) {
 }
 export type Home = ReturnType<typeof createHome>;
 
-/** Interleaved xyz, so the layout and the snapshot can use them without copying per node. */
+/** Interleaved xyz, so the layout and the snapshot can use them without copying per node. Headless runs
+ *  (layout off) pass capacity 0: they keep no drawn state. */
 export function createDrawn(capacity: number) {
   return { pos: new Float32Array(3 * capacity), vel: new Float32Array(3 * capacity) };
 }

@@ -40,8 +40,8 @@ export function createEvolution(capacity: number) {
     stormStart: new Int32Array(capacity),
     /** 1 when a gossiped gene was installed during the current storm. */
     installed: new Uint8Array(capacity),
-    /** Tick of the last heal (for the view's flash), −1 never. */
-    healedAt: new Int32Array(capacity).fill(-1),
+    /** Ticks left of the view's flash after a heal. */
+    flash: new Uint8Array(capacity),
   };
 }
 export type Evolution = ReturnType<typeof createEvolution>;

@@ -8,8 +8,8 @@ export function createRadio(capacity: number) {
     nextRequestTick: new Int32Array(capacity),
     backoff: new Uint8Array(capacity),
     messageId: new Uint16Array(capacity),
-    /** Q16 activity, set to ONE on transmit, decays 1.5/s (the original's synapse decay). */
-    activity: new Int32Array(capacity),
+    /** Activity 0..255, set to 255 on transmit, decays 1.5/s (the original's synapse decay). */
+    activity: new Uint8Array(capacity),
   };
 }
 export type Radio = ReturnType<typeof createRadio>;

@@ -13,6 +13,8 @@ import { recentWindowMse } from '../src/sim/recentWindow';
 import { CALM_EVERY, CALM_MU, STORM_MU, EVOLVED_AFTER_S, EVOLVED_ENTROPY, EXPOSED_LEVEL, MUTATION_AMP, MUTATIONS_PER_S } from '../src/sim/model';
 
 const candidate = new Int32Array(LAGS);
+/** How long the view flashes a node that healed (ticks). */
+const HEAL_FLASH_TICKS = 10;
 
 export const evolutionSystem = defineSystem({
   name: 'evolution',
@@ -28,6 +30,7 @@ export const evolutionSystem = defineSystem({
     let evolved = 0;
     for (let eid = 1; eid <= n; eid++) {
       evolved += Evolution.evolved[eid]!;
+      if (Evolution.flash[eid]! > 0) Evolution.flash[eid]!--;
       if (Role.kind[eid] !== ROLE_HONEST) continue;
       const regime = Regime.regime[eid]!;
       const before = Regime.prev[eid]!;
@@ -44,7 +47,7 @@ export const evolutionSystem = defineSystem({
         const latency = ((tick - Evolution.stormStart[eid]!) * config.tickMs) / 1000;
         counters.healLatencyS.push(latency);
         (cause === HEAL_GOSSIP ? counters.healLatencyGossipS : counters.healLatencySelfS).push(latency);
-        Evolution.healedAt[eid] = tick;
+        Evolution.flash[eid] = HEAL_FLASH_TICKS;
         Evolution.evolved[eid] = 1; // its gene just ended a storm that still blows: it is a cure
       }
       if (regime === STORM && before !== STORM) Evolution.stormStart[eid] = tick;

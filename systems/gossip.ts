@@ -22,7 +22,7 @@ function send(world: SimWorld, from: number, to: number, type: number, body?: Ui
   const { Radio } = world.components;
   const id = Radio.messageId[from]!;
   Radio.messageId[from] = (id + 1) & 0xffff;
-  Radio.activity[from] = q16.ONE;
+  Radio.activity[from] = 255;
   world.link.send(Radio.txFreeAtUs, from, to, id, encodeMessage(type, from, to, body), world.tick);
 }
 

@@ -56,7 +56,8 @@ export const packetPhysicsSystem = defineSystem({
   writes: ['Radio', 'Consensus'],
   run(world) {
     const { Radio } = world.components;
-    const decay = Math.round((ACTIVITY_DECAY_PER_S * world.config.tickMs) / 1000);
+    // Activity is 0..255; ACTIVITY_DECAY_PER_S is Q16 per second.
+    const decay = Math.max(1, Math.round((ACTIVITY_DECAY_PER_S * 255 * world.config.tickMs) / (1000 * 65536)));
     for (let eid = 1; eid <= world.n; eid++) {
       const a = Radio.activity[eid]!;
       if (a > 0) Radio.activity[eid] = a > decay ? a - decay : 0;

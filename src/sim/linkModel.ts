@@ -46,7 +46,9 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   const tickUs = config.tickMs * 1000;
   const ttlTicks = Math.max(1, Math.ceil(TTL_MS / config.tickMs));
   const lossQ16 = Math.round(config.loss * 65536);
-  const capacity = Math.max(1024, 2 * n);
+  // In-flight frames at any moment are a small share of the nodes (a consensus round is spread over half a
+  // round); a full pool drops the frame at the sender and counts it.
+  const capacity = Math.max(256, Math.ceil(n / 2));
   const sender = new Int32Array(capacity);
   const target = new Uint32Array(capacity);
   const dueTick = new Int32Array(capacity);

@@ -31,15 +31,29 @@ export function fibonacciSphere(n: number, radius: q16.Q16, rng: Rng): Int32Arra
   return out;
 }
 
-/** Radio neighbourhoods in compressed sparse row form, plus the undirected edge list (i < j). */
+/** Radio neighbourhoods in compressed sparse row form (each node's neighbours sorted). */
 export interface Neighbourhoods {
   /** offsets[i] .. offsets[i + 1] index into `neighbours`. */
   offsets: Uint32Array;
   neighbours: Uint32Array;
-  /** 2·E node indices, each edge once with i < j, sorted. */
-  edges: Uint32Array;
-  /** For each CSR slot, the index of its undirected edge in `edges`. */
-  slotEdge: Uint32Array;
+}
+
+/** The undirected edge list of a neighbourhood graph: 2·E node indices, each edge once with i < j, sorted.
+ *  Only the view needs it, so it is derived on demand rather than kept in the sim state. */
+export function edgeList(hood: Neighbourhoods): Uint32Array {
+  const { offsets, neighbours } = hood;
+  const out = new Uint32Array(neighbours.length); // each edge sits twice in the CSR: at most half is used
+  let e = 0;
+  for (let i = 0; i + 1 < offsets.length; i++) {
+    for (let s = offsets[i]!; s < offsets[i + 1]!; s++) {
+      const j = neighbours[s]!;
+      if (i < j) {
+        out[e++] = i;
+        out[e++] = j;
+      }
+    }
+  }
+  return out.slice(0, e);
 }
 
 // Squared distances are compared in Q8 (home >> 8) so that they stay exact integers below 2^53 for any
@@ -100,26 +114,5 @@ export function radioNeighbourhoods(home: Int32Array, n: number, range: q16.Q16)
     at += lists[i]!.length;
   }
   offsets[n] = at;
-  const edges = new Uint32Array(total); // each undirected edge appears twice in the CSR, once here
-  const slotEdge = new Uint32Array(total);
-  const edgeIndex = new Map<number, number>();
-  let e = 0;
-  for (let i = 0; i < n; i++) {
-    for (let s = offsets[i]!; s < offsets[i + 1]!; s++) {
-      const j = neighbours[s]!;
-      if (i < j) {
-        edges[2 * e] = i;
-        edges[2 * e + 1] = j;
-        edgeIndex.set(i * n + j, e);
-        slotEdge[s] = e++;
-      }
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    for (let s = offsets[i]!; s < offsets[i + 1]!; s++) {
-      const j = neighbours[s]!;
-      if (j < i) slotEdge[s] = edgeIndex.get(j * n + i)!;
-    }
-  }
-  return { offsets, neighbours, edges: edges.slice(0, 2 * e), slotEdge };
+  return { offsets, neighbours };
 }

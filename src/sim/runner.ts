@@ -45,7 +45,7 @@ const HASHED: Array<[string, string[]]> = [
   ['Noise', ['level']],
   ['Neuron', ['weights', 'bias', 'recent', 'entropy', 'refractory']],
   ['Regime', ['detector', 'regime', 'prev']],
-  ['Evolution', ['evolved', 'goodTicks', 'stormStart', 'installed', 'healedAt']],
+  ['Evolution', ['evolved', 'goodTicks', 'stormStart', 'installed', 'flash']],
   ['Radio', ['txFreeAtUs', 'nextRequestTick', 'backoff', 'messageId', 'activity']],
   ['Consensus', ['model', 'heard']],
 ];

@@ -10,36 +10,46 @@ import {
   type Snapshot,
 } from './snapshot';
 import type { SimWorld } from './world';
+import { edgeList, type Neighbourhoods } from './placement';
 
 function fit<T extends Float32Array | Uint8Array | Uint32Array>(old: T | undefined, length: number, make: (n: number) => T): T {
   return old && old.length === length ? old : make(length);
 }
 
+// The view's edge list, derived once per neighbourhood graph (the sim itself never needs it).
+const edgeCache = new WeakMap<Neighbourhoods, Uint32Array>();
+
 export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snapshot): Snapshot {
   const { n, hood, counters, config, tick } = world;
-  const { Drawn, Regime, Evolution, Role, Noise, Radio } = world.components;
-  const edgeCount = hood.edges.length / 2;
+  let hoodEdges = edgeCache.get(hood);
+  if (!hoodEdges) edgeCache.set(hood, (hoodEdges = edgeList(hood)));
+  const { Drawn, Home, Regime, Evolution, Role, Noise, Radio } = world.components;
+  const edgeCount = hoodEdges.length / 2;
   const positions = fit(recycle?.positions, 3 * n, (k) => new Float32Array(k));
   const state = fit(recycle?.state, n, (k) => new Uint8Array(k));
   const edges = fit(recycle?.edges, 2 * edgeCount, (k) => new Uint32Array(k));
   const edgeActivity = fit(recycle?.edgeActivity, edgeCount, (k) => new Float32Array(k));
   const noiseZone = fit(recycle?.noiseZone, 4, (k) => new Float32Array(k));
-  positions.set(Drawn.pos.subarray(3, 3 + 3 * n));
-  const healFlashTicks = Math.ceil(1000 / config.tickMs);
+  if (world.layout) positions.set(Drawn.pos.subarray(3, 3 + 3 * n));
+  else for (let i = 0; i < n; i++) {
+    // Headless runs keep no drawn positions: show the home positions.
+    positions[3 * i] = q16.toFloat(Home.x[i + 1]!);
+    positions[3 * i + 1] = q16.toFloat(Home.y[i + 1]!);
+    positions[3 * i + 2] = q16.toFloat(Home.z[i + 1]!);
+  }
   for (let eid = 1; eid <= n; eid++) {
     let s = Regime.regime[eid]!;
     if (Evolution.evolved[eid]) s |= STATE_EVOLVED;
     if (Role.kind[eid] === ROLE_ATTACKER) s |= STATE_ATTACKER;
     if (Noise.level[eid]! > 0) s |= STATE_IN_NOISE;
-    const healed = Evolution.healedAt[eid]!;
-    if (healed >= 0 && tick - healed <= healFlashTicks) s |= STATE_HEALED;
+    if (Evolution.flash[eid]! > 0) s |= STATE_HEALED;
     state[eid - 1] = s;
   }
-  edges.set(hood.edges);
+  edges.set(hoodEdges);
   for (let e = 0; e < edgeCount; e++) {
-    const a = Radio.activity[hood.edges[2 * e]! + 1]!;
-    const b = Radio.activity[hood.edges[2 * e + 1]! + 1]!;
-    edgeActivity[e] = q16.toFloat(a > b ? a : b);
+    const a = Radio.activity[hoodEdges[2 * e]! + 1]!;
+    const b = Radio.activity[hoodEdges[2 * e + 1]! + 1]!;
+    edgeActivity[e] = (a > b ? a : b) / 255;
   }
   let synapsesActive = 0;
   for (let e = 0; e < edgeCount; e++) if (edgeActivity[e]! > 0.01) synapsesActive++;

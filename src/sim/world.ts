@@ -19,10 +19,10 @@ import { createSimMetrics, type SimCounters } from './counters';
 import { createForceLayout, type ForceLayout } from './layout/forceLayout';
 import { defaultLayoutParams } from './layout/params';
 
-export function createComponents(capacity: number, slots: number) {
+export function createComponents(capacity: number, slots: number, layout: boolean) {
   return {
     Home: createHome(capacity),
-    Drawn: createDrawn(capacity),
+    Drawn: createDrawn(layout ? capacity : 0),
     Role: createRole(capacity),
     Sensor: createSensor(capacity),
     Noise: createNoise(capacity),
@@ -78,7 +78,7 @@ export function createSimWorld(config: SimConfig) {
   const radius = brainRadius(n);
   const home = fibonacciSphere(n, q16.fromFloat(radius), root.stream('placement'));
   const hood = radioNeighbourhoods(home, n, q16.fromFloat(config.radioRange));
-  const components = createComponents(n + 1, hood.neighbours.length);
+  const components = createComponents(n + 1, hood.neighbours.length, config.layout);
   const ctx: SimContext = {
     config,
     n,
@@ -115,9 +115,11 @@ export function createSimWorld(config: SimConfig) {
     Home.x[eid] = home[3 * i]!;
     Home.y[eid] = home[3 * i + 1]!;
     Home.z[eid] = home[3 * i + 2]!;
-    Drawn.pos[3 * eid] = q16.toFloat(Home.x[eid]!);
-    Drawn.pos[3 * eid + 1] = q16.toFloat(Home.y[eid]!);
-    Drawn.pos[3 * eid + 2] = q16.toFloat(Home.z[eid]!);
+    if (config.layout) {
+      Drawn.pos[3 * eid] = q16.toFloat(Home.x[eid]!);
+      Drawn.pos[3 * eid + 1] = q16.toFloat(Home.y[eid]!);
+      Drawn.pos[3 * eid + 2] = q16.toFloat(Home.z[eid]!);
+    }
     if (attackerSet.has(i)) Role.kind[eid] = ROLE_ATTACKER;
     // The field's phase at this node: a smooth function of home position, so neighbours see similar signals.
     const phase = (Home.x[eid]! + 2 * Home.z[eid]! - Home.y[eid]!) >> 2;

@@ -2,5 +2,6 @@
 import type { Command } from '../command';
 import { compressCommand, decompressCommand } from './compress';
 import { simCommand } from './sim';
+import { benchCommand } from './bench';
 
-export const COMMANDS: Command[] = [simCommand, compressCommand, decompressCommand];
+export const COMMANDS: Command[] = [simCommand, benchCommand, compressCommand, decompressCommand];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createForceLayout } from '../../../src/sim/layout/forceLayout';
 import { defaultLayoutParams, LayoutParamsError } from '../../../src/sim/layout/params';
 import { testGraph } from './helpers';
+import { edgeList } from '../../../src/sim/placement';
 
 function run(n: number, steps: number, evolvedOf: (i: number) => number = () => 0, dt = 0.1) {
   const { home, nb, radius } = testGraph(n);
@@ -59,13 +60,13 @@ describe('createForceLayout', () => {
   it('springs pull evolved pairs closer than plain pairs', () => {
     const half = (i: number): number => (i % 2 === 0 ? 1 : 0);
     const { pos, nb } = run(150, 200, half);
-    const bothEvolved = mean(edgeLengths(pos, nb.edges, (i, j) => half(i) === 1 && half(j) === 1));
-    const neither = mean(edgeLengths(pos, nb.edges, (i, j) => half(i) === 0 && half(j) === 0));
+    const bothEvolved = mean(edgeLengths(pos, edgeList(nb), (i, j) => half(i) === 1 && half(j) === 1));
+    const neither = mean(edgeLengths(pos, edgeList(nb), (i, j) => half(i) === 0 && half(j) === 0));
     expect(bothEvolved).toBeLessThan(neither - 0.1);
     // And all-evolved brains are tighter than all-plain ones.
     const allEvolved = run(150, 200, () => 1);
     const allPlain = run(150, 200, () => 0);
-    expect(mean(edgeLengths(allEvolved.pos, nb.edges, () => true))).toBeLessThan(mean(edgeLengths(allPlain.pos, nb.edges, () => true)));
+    expect(mean(edgeLengths(allEvolved.pos, edgeList(nb), () => true))).toBeLessThan(mean(edgeLengths(allPlain.pos, edgeList(nb), () => true)));
   });
 
   it('clamps dt to maxDt and does nothing for dt ≤ 0 or NaN', () => {
