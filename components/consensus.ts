@@ -1,15 +1,18 @@
 // Consensus state: each node's view of the shared model (8 weights + bias, Q16; for an attacker, the vector
 // it broadcasts instead), and per radio-neighbour
-// slot whether this round's consensus message from that neighbour arrived. A broadcast carries the same bytes
+// slot whether this round's consensus message from that neighbour arrived, and how much it is trusted. A broadcast carries the same bytes
 // to every neighbour, so the receiver needs one bit per neighbour, not a copy of the vector.
 import { LAGS } from '../src/core/neuron/kernel';
 
 export const MODEL_DIM = LAGS + 1;
 
-export function createConsensus(capacity: number, slots: number) {
+/** `initialTrust`: the reputation every neighbour starts with (Q16 fraction, stored in 16 bits). */
+export function createConsensus(capacity: number, slots: number, initialTrust: number) {
   return {
     model: new Int32Array(MODEL_DIM * capacity),
     heard: new Uint8Array(slots),
+    /** Per radio-neighbour slot: this node's reputation score for that neighbour (Q16 in [0, 1), sticky ban). */
+    trust: new Uint16Array(slots).fill(Math.min(initialTrust, 65535)),
   };
 }
 export type Consensus = ReturnType<typeof createConsensus>;

@@ -1,45 +1,172 @@
 // Consensus: at the end of every round each honest node combines its own model with the models it heard from
-// its radio neighbours this round, then moves a step towards its own working gene (innovation), so the shared
-// model follows what the swarm has learnt. All updates of a round are computed from the same old models
-// (double-buffered), so the order of nodes does not matter.
+// its radio neighbours this round, with a Byzantine-robust aggregator (config.aggregator, default trimmed mean)
+// and its per-neighbour reputation, then moves a step towards its own working gene (innovation) so that the
+// shared model follows what the swarm has learnt.
+//
+// Evidence is only what an honest node can check itself:
+// - a received model is replayed on the node's own recent window; one that predicts far worse than the node's
+//   own model fails the check (−0.15) and is left out;
+// - of the rest, a row far from the robust aggregate (relative to the median distance) drifted (−0.08);
+// - the others earned +0.02. Below the ban line a neighbour is ignored for good (consensus and cures).
+// Attackers instead broadcast what their attack crafts from the honest models they overhear.
+// Every update of a round is computed from the same old models (double-buffered): node order does not matter.
+import * as q16 from '../src/core/fixed/q16';
 import { LAGS } from '../src/core/neuron/kernel';
+import { assessDrift, getAggregator, getAttack, type AggregatorSpec, type AttackFn } from '../src/core/consensus/index';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { defineSystem } from '../src/sim/system';
-import * as q16 from '../src/core/fixed/q16';
+import { recentWindowMse } from '../src/sim/recentWindow';
+import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, REPUTATION } from '../src/sim/model';
+import type { SimWorld } from '../src/sim/world';
 
 /** The innovation step: model += (gene − model) / 2^INNOVATION_SHIFT. */
 export const INNOVATION_SHIFT = 3;
+
+// Scratch rows for one neighbourhood (grown on demand, reused every round).
+let rows = new Int32Array(0);
+let rowSlot = new Int32Array(0);
+let weights = new Int32Array(0);
+let honestSeen = new Int32Array(0);
+const aggregate = new Int32Array(MODEL_DIM);
+
+function ensureScratch(rowsNeeded: number): void {
+  if (rowSlot.length >= rowsNeeded) return;
+  rows = new Int32Array(rowsNeeded * MODEL_DIM);
+  rowSlot = new Int32Array(rowsNeeded);
+  weights = new Int32Array(rowsNeeded);
+  honestSeen = new Int32Array(rowsNeeded * MODEL_DIM);
+}
+
+function adjust(score: Uint16Array, slot: number, delta: number): void {
+  const s = score[slot]!;
+  if (s < REPUTATION.banBelowQ16) return; // bans are sticky
+  score[slot] = Math.max(0, Math.min(65535, s + delta));
+}
+
+function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): void {
+  const { Consensus, Neuron, Role } = world.components;
+  const { offsets, neighbours } = world.hood;
+  const { model, heard, trust } = Consensus;
+  for (let eid = 1; eid <= world.n; eid++) {
+    if (Role.kind[eid] !== ROLE_HONEST) continue;
+    const mo = MODEL_DIM * eid;
+    ensureScratch(offsets[eid]! - offsets[eid - 1]! + 1);
+    const own = recentWindowMse(Neuron.recent, eid, model, mo, model[mo + LAGS]!);
+    const limit = CHECK_FACTOR * Math.max(own, CHECK_FLOOR);
+    rows.set(model.subarray(mo, mo + MODEL_DIM), 0);
+    rowSlot[0] = -1;
+    weights[0] = q16.ONE;
+    let m = 1;
+    for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
+      if (!heard[s] || trust[s]! < REPUTATION.banBelowQ16) continue;
+      const jo = MODEL_DIM * (neighbours[s]! + 1);
+      if (recentWindowMse(Neuron.recent, eid, model, jo, model[jo + LAGS]!) > limit) {
+        adjust(trust, s, -REPUTATION.failedCheckPenaltyQ16);
+        continue;
+      }
+      rows.set(model.subarray(jo, jo + MODEL_DIM), m * MODEL_DIM);
+      rowSlot[m] = s;
+      weights[m] = trust[s]! * 2 > q16.ONE ? q16.ONE : trust[s]! * 2; // score 0.5 (default) or more: full weight
+      m++;
+    }
+    if (m >= spec.minInputs) {
+      spec.aggregate(rows, m, MODEL_DIM, spec.needsWeights ? { weights: weights.subarray(0, m) } : undefined, aggregate);
+      if (m >= 3) {
+        const drifted = assessDrift(rows, m, MODEL_DIM, aggregate, { minDistanceQ16: DRIFT_FLOOR, distanceMultipleSq: DRIFT_MULTIPLE_SQ });
+        for (let k = 1; k < m; k++) adjust(trust, rowSlot[k]!, drifted[k] ? -REPUTATION.driftPenaltyQ16 : REPUTATION.rewardQ16);
+      }
+    } else {
+      aggregate.set(model.subarray(mo, mo + MODEL_DIM));
+    }
+    for (let k = 0; k < MODEL_DIM; k++) {
+      const gene = k < LAGS ? Neuron.weights[LAGS * eid + k]! : Neuron.bias[eid]!;
+      next[mo + k] = aggregate[k]! + ((gene - aggregate[k]!) >> INNOVATION_SHIFT);
+    }
+  }
+}
+
+function attackerRound(world: SimWorld, attack: AttackFn, next: Int32Array): void {
+  const { Consensus, Role } = world.components;
+  const { offsets, neighbours } = world.hood;
+  const { model } = Consensus;
+  let index = 0;
+  for (let eid = 1; eid <= world.n; eid++) {
+    if (Role.kind[eid] === ROLE_HONEST) continue;
+    ensureScratch(offsets[eid]! - offsets[eid - 1]! + 1);
+    let nHonest = 0;
+    for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
+      const j = neighbours[s]! + 1;
+      if (Role.kind[j] !== ROLE_HONEST) continue;
+      honestSeen.set(model.subarray(MODEL_DIM * j, MODEL_DIM * j + MODEL_DIM), nHonest * MODEL_DIM);
+      nHonest++;
+    }
+    const mo = MODEL_DIM * eid;
+    if (nHonest > 0) {
+      const degree = offsets[eid]! - offsets[eid - 1]! + 1;
+      const crafted = attack(
+        {
+          honest: honestSeen.subarray(0, nHonest * MODEL_DIM),
+          nHonest,
+          d: MODEL_DIM,
+          own: model.subarray(mo, mo + MODEL_DIM),
+          attacker: index,
+          n: degree,
+          f: Math.max(1, degree >> 2),
+          rng: world.streams.attack,
+        },
+        aggregate,
+      );
+      // What goes on air must be a valid gene: keep the crafted vector inside the gene's field ranges.
+      for (let k = 0; k < MODEL_DIM; k++) next[mo + k] = q16.clamp(crafted[k]!, -GENE_LIMIT[k]!, GENE_LIMIT[k]!);
+    }
+    index++;
+  }
+}
+
+const GENE_LIMIT = Int32Array.from({ length: MODEL_DIM }, (_, k) => (k < LAGS ? 8 * q16.ONE : 64 * q16.ONE));
+
+/** Counts bans (attacker: banned by every honest neighbour; honest: banned by at least one) after a round. */
+export function countBans(world: SimWorld): { attackers: number; honest: number } {
+  const { Consensus, Role } = world.components;
+  const { offsets, neighbours } = world.hood;
+  const bannedBy = new Int32Array(world.n + 1);
+  const listeners = new Int32Array(world.n + 1);
+  for (let eid = 1; eid <= world.n; eid++) {
+    if (Role.kind[eid] !== ROLE_HONEST) continue;
+    for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
+      const j = neighbours[s]! + 1;
+      listeners[j]!++;
+      if (Consensus.trust[s]! < REPUTATION.banBelowQ16) bannedBy[j]!++;
+    }
+  }
+  let attackers = 0;
+  let honest = 0;
+  for (let j = 1; j <= world.n; j++) {
+    if (Role.kind[j] === ROLE_HONEST) honest += bannedBy[j]! > 0 ? 1 : 0;
+    else attackers += listeners[j]! > 0 && bannedBy[j] === listeners[j] ? 1 : 0;
+  }
+  return { attackers, honest };
+}
 
 export const consensusSystem = defineSystem({
   name: 'consensus',
   reads: ['Neuron', 'Role'],
   writes: ['Consensus'],
   run(world) {
-    const { config, tick, n } = world;
+    const { config, tick, counters } = world;
     const roundTicks = Math.max(2, Math.round((config.consensusRoundS * 1000) / config.tickMs));
     if (tick % roundTicks !== roundTicks - 1) return;
-    const { Consensus, Neuron, Role } = world.components;
-    const { offsets, neighbours } = world.hood;
-    const model = Consensus.model;
-    const next = model.slice();
-    for (let eid = 1; eid <= n; eid++) {
-      if (Role.kind[eid] !== ROLE_HONEST) continue;
-      const mo = MODEL_DIM * eid;
-      for (let k = 0; k < MODEL_DIM; k++) {
-        let sum = model[mo + k]!;
-        let count = 1;
-        for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
-          if (!Consensus.heard[s]) continue;
-          sum += model[MODEL_DIM * (neighbours[s]! + 1) + k]!;
-          count++;
-        }
-        const mean = q16.divInt(sum, count);
-        const own = k < LAGS ? Neuron.weights[LAGS * eid + k]! : Neuron.bias[eid]!;
-        next[mo + k] = mean + ((own - mean) >> INNOVATION_SHIFT);
-      }
-    }
-    model.set(next);
+    const { Consensus } = world.components;
+    const next = Consensus.model.slice();
+    honestRound(world, getAggregator(config.aggregator), next);
+    if (config.attack !== 'none') attackerRound(world, getAttack(config.attack), next);
+    Consensus.model.set(next);
     Consensus.heard.fill(0);
+    const round = Math.floor(tick / roundTicks) + 1;
+    const bans = countBans(world);
+    if (bans.attackers > counters.bans.attackers) counters.lastAttackerBanRound = round;
+    counters.bans = bans;
+    counters.rounds = round;
   },
 });

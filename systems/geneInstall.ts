@@ -1,41 +1,50 @@
 // Gene install: a node that receives a cure checks it on its own recent window and installs it only if it
-// predicts clearly better than what it has (INSTALL_MARGIN). A gene that decodes but fails the check is
-// rejected; an undecodable one is counted as corrupt. Either way nothing else is touched.
+// predicts clearly better than what it has (INSTALL_MARGIN) and well in absolute terms (CURE_MAX_MSE: a cure,
+// not merely less bad than a node lost in a storm); the sender earns reputation for a useful cure.
+// A gene that predicts far worse is a failed check, an undecodable one is garbage: both cost the sender
+// reputation. Cures from banned neighbours are ignored. Nothing else is touched.
 import { decodeGene, GeneDecodeError } from '../src/core/gene/gene';
 import { LAGS } from '../src/core/neuron/kernel';
 import { STORM } from '../src/core/neuron/regimeDetector';
 import { defineSystem } from '../src/sim/system';
 import { recentWindowMse } from '../src/sim/recentWindow';
-import { INSTALL_MARGIN_DEN, INSTALL_MARGIN_NUM } from '../src/sim/model';
+import { BAD_CURE_FACTOR, CURE_MAX_MSE, INSTALL_MARGIN_DEN, INSTALL_MARGIN_NUM, REPUTATION } from '../src/sim/model';
+import { slotOf } from '../src/sim/placement';
 
 export const geneInstallSystem = defineSystem({
   name: 'geneInstall',
   reads: ['Regime'],
-  writes: ['Neuron', 'Evolution'],
+  writes: ['Neuron', 'Evolution', 'Consensus'],
   run(world) {
-    const { Neuron, Regime, Evolution } = world.components;
+    const { Neuron, Regime, Evolution, Consensus } = world.components;
     const { counters } = world;
+    const { trust } = Consensus;
     for (const reply of world.replies) {
       const eid = reply.to;
       if (Regime.regime[eid] !== STORM || Evolution.installed[eid]) continue; // already cured, or no longer needs it
+      const slot = slotOf(world.hood, eid - 1, reply.from - 1);
+      if (slot < 0 || trust[slot]! < REPUTATION.banBelowQ16) continue; // not a neighbour, or banned: ignored
       let gene;
       try {
         gene = decodeGene(reply.gene);
       } catch (err) {
         if (!(err instanceof GeneDecodeError)) throw err;
         counters.corruptMessages++;
+        trust[slot] = Math.max(0, trust[slot]! - REPUTATION.failedCheckPenaltyQ16); // it sent garbage
         continue;
       }
       const wo = LAGS * eid;
       const mine = recentWindowMse(Neuron.recent, eid, Neuron.weights, wo, Neuron.bias[eid]!);
       const theirs = recentWindowMse(Neuron.recent, eid, gene.weights, 0, gene.bias);
-      if (theirs * INSTALL_MARGIN_DEN < mine * INSTALL_MARGIN_NUM) {
+      if (theirs <= CURE_MAX_MSE && theirs * INSTALL_MARGIN_DEN < mine * INSTALL_MARGIN_NUM) {
         Neuron.weights.set(gene.weights, wo);
         Neuron.bias[eid] = gene.bias;
         Evolution.installed[eid] = 1;
         counters.genesInstalled++;
+        trust[slot] = Math.min(65535, trust[slot]! + REPUTATION.rewardQ16);
       } else {
         counters.genesRejected++;
+        if (theirs > BAD_CURE_FACTOR * mine) trust[slot] = Math.max(0, trust[slot]! - REPUTATION.failedCheckPenaltyQ16);
       }
     }
     world.replies.length = 0;

@@ -42,8 +42,9 @@ export const gossipSystem = defineSystem({
         const responder = requests[k]!;
         const requester = requests[k + 1]!;
         if (Role.kind[responder] !== ROLE_HONEST) {
+          if (config.attack === 'none') continue; // a silent node
           // A poisoned "cure": plausible-looking weights that predict nothing.
-          for (let j = 0; j < LAGS; j++) poison[j] = rng.range(-2 * q16.ONE, 2 * q16.ONE);
+          for (let j = 0; j < LAGS; j++) poison[j] = world.streams.attack.range(-2 * q16.ONE, 2 * q16.ONE);
           send(world, responder, requester, MSG_CURE_REPLY, encodeGene({ weights: poison, bias: 0, mu: DEFAULT_MU }));
           counters.repliesSent++;
         } else if (Evolution.evolved[responder] && Regime.regime[responder] !== STORM) {
@@ -78,6 +79,7 @@ export const gossipSystem = defineSystem({
     const spread = Math.max(1, roundTicks >> 1);
     if (phase < spread) {
       for (let eid = 1 + phase; eid <= n; eid += spread) {
+        if (config.attack === 'none' && Role.kind[eid] !== ROLE_HONEST) continue; // a silent node
         const mo = MODEL_DIM * eid;
         const gene = { weights: Consensus.model.subarray(mo, mo + LAGS), bias: Consensus.model[mo + LAGS]!, mu: DEFAULT_MU };
         send(world, eid, BROADCAST, MSG_CONSENSUS, encodeGene(gene));

@@ -1,3 +1,6 @@
+import { AGGREGATOR_NAMES, isAggregatorName } from '../core/consensus/registry';
+import { ATTACK_NAMES, isAttackName } from '../core/consensus/attacks';
+
 // Configuration of one simulated swarm. Every rate is per second of sim time (DESIGN.md §2).
 // `resolveConfig` validates a partial config and names every bad field in one typed error.
 
@@ -30,7 +33,8 @@ export interface SimConfig {
   aggregator: string;
   /** Attack name, or 'none'. */
   attack: string;
-  /** Fraction of nodes that are attackers, 0..0.9. */
+  /** Fraction of nodes that are attackers, 0..0.9. With attack 'none' they are silent (crashed): they send
+   *  nothing — the baseline consensusDrift is measured against. */
   byzantine: number;
 }
 
@@ -47,7 +51,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   radioRange: 3.5,
   consensusRoundS: 10,
   persistEveryS: 5,
-  aggregator: 'mean',
+  aggregator: 'trimmed-mean',
   attack: 'none',
   byzantine: 0,
 });
@@ -103,6 +107,10 @@ export function resolveConfig(overrides: Partial<SimConfig> = {}): SimConfig {
     }
     (config as unknown as Record<string, unknown>)[k] = value;
   }
+  if (!isAggregatorName(config.aggregator)) {
+    problems.push(`aggregator: unknown '${config.aggregator}' (valid: ${AGGREGATOR_NAMES.join(', ')})`);
+  }
+  if (!isAttackName(config.attack)) problems.push(`attack: unknown '${config.attack}' (valid: ${ATTACK_NAMES.join(', ')})`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

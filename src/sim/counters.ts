@@ -29,6 +29,10 @@ export function createSimMetrics() {
     /** bytesSent at the start of each of the last ticks of one second, for bytes/s. */
     bytesHistory: [] as number[],
     stored: 0,
+    /** Consensus rounds completed, bans after the last one, and the round of the last new attacker ban. */
+    rounds: 0,
+    bans: { attackers: 0, honest: 0 },
+    lastAttackerBanRound: 0,
   };
 }
 export type SimCounters = ReturnType<typeof createSimMetrics>;

@@ -4,7 +4,7 @@
 // link bitrate, waits in a bounded per-node transmit queue (modelled by when the transmitter is next free),
 // obeys the duty cycle, and expires after a TTL. In-flight frames live in a preallocated pool.
 import { fragment, FRAGMENT_HEADER_BYTES, FragmentDecodeError, parseFrame, Reassembler } from '../core/net/fragment';
-import type { Rng } from '../core/rng/rng';
+import { mix32, type Rng } from '../core/rng/rng';
 import type { SimConfig } from './config';
 import type { Neighbourhoods } from './placement';
 import { BROADCAST } from './messages';
@@ -42,6 +42,12 @@ export interface LinkModel {
 }
 
 export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rng): LinkModel {
+  // Loss is a counter-based draw: a hash of (stream seed, sender, send tick, message id, fragment, receiver).
+  // Unlike a sequential stream, one node's extra traffic never shifts the luck of everyone else's frames, so
+  // two runs that differ only in what attackers send see the same losses on honest traffic.
+  const lossSeed = rng.nextU32();
+  const lossDraw = (from: number, tick: number, frame: Uint8Array, receiver: number): number =>
+    mix32(mix32(mix32(mix32(lossSeed ^ from) ^ tick) ^ (frame[4]! | (frame[5]! << 8) | (frame[6]! << 16))) ^ receiver) >>> 16;
   const n = config.nodes;
   const tickUs = config.tickMs * 1000;
   const ttlTicks = Math.max(1, Math.ceil(TTL_MS / config.tickMs));
@@ -129,7 +135,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         for (let s = hood.offsets[i]!; s < hood.offsets[i + 1]!; s++) {
           const receiver = hood.neighbours[s]! + 1;
           if (to !== BROADCAST && to !== receiver) continue; // overheard, not addressed: ignored at no cost
-          if (rng.nextQ16() < lossQ16) {
+          if (lossDraw(from, sentTick[slot]!, frame, receiver) < lossQ16) {
             counters.lost++;
             continue;
           }

@@ -1,6 +1,7 @@
 // The constants of the simulated world (DESIGN.md §2), in one place. Q16 unless named otherwise.
 import * as q16 from '../core/fixed/q16';
 import { regimeWordsFor, type RegimeParams } from '../core/neuron/regimeDetector';
+import { DEFAULT_REPUTATION } from '../core/consensus/reputation';
 
 /** The calm field: two slow sines sharing the node's phase (rad/s, amplitudes in signal units). */
 export const FIELD_OMEGA_1 = q16.fromFloat(1.0);
@@ -40,6 +41,9 @@ export const MAX_BACKOFF = 3;
  *  the receiver's own (7/8: clearly better, not a coin toss). */
 export const INSTALL_MARGIN_NUM = 7;
 export const INSTALL_MARGIN_DEN = 8;
+/** ... and its mean squared error on that window must be at most this (an RMS error of 0.2 signal units):
+ *  a gene merely less bad than a node lost in a storm is not a cure, and random "cures" rarely pass. */
+export const CURE_MAX_MSE = q16.fromFloat(0.04);
 
 /** NLMS step sizes: in Storm, and for a calm node that is not Evolved (slow tracking). */
 export const STORM_MU = q16.fromFloat(0.02);
@@ -52,6 +56,21 @@ export const MUTATION_AMP = q16.fromFloat(0.08);
 /** A node is Evolved after this long Calm while exposed with entropy below EVOLVED_ENTROPY. */
 export const EVOLVED_AFTER_S = 2;
 export const EVOLVED_ENTROPY = q16.fromFloat(0.12);
+
+/** Reputation constants (the original's: 0.5 start, +0.02 useful, −0.08 drift, −0.15 failed check, ban < 0.2). */
+export const REPUTATION = DEFAULT_REPUTATION;
+/** A received model fails the own-window check when its error is above CHECK_FACTOR × the node's own model's
+ *  error (or × CHECK_FLOOR, so a near-perfect window does not make every neighbour fail). */
+export const CHECK_FACTOR = 4;
+export const CHECK_FLOOR = q16.fromFloat(0.01);
+/** Drift: a row further from the aggregate than √DRIFT_MULTIPLE_SQ × the median row distance, and further than
+ *  DRIFT_FLOOR (L2 over the 9 coordinates). Honest models here differ for real (storm-tuned vs calm genes mix
+ *  in through innovation), so the line sits well outside that honest spread. */
+export const DRIFT_MULTIPLE_SQ = 16;
+export const DRIFT_FLOOR = q16.fromFloat(0.5);
+/** A cure that predicts more than this many times worse than the receiver's own gene is a failed check (an
+ *  honest cure that merely fits badly, e.g. while the window still holds calm samples, stays well below). */
+export const BAD_CURE_FACTOR = 16;
 
 /** Synapse activity decay per second (the original's 1.5/s). */
 export const ACTIVITY_DECAY_PER_S = q16.fromFloat(1.5);

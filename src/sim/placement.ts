@@ -38,6 +38,20 @@ export interface Neighbourhoods {
   neighbours: Uint32Array;
 }
 
+/** The CSR slot of j in i's neighbour list (neighbours are sorted), or −1 if j is not a neighbour of i. */
+export function slotOf(hood: Neighbourhoods, i: number, j: number): number {
+  let lo = hood.offsets[i]!;
+  let hi = hood.offsets[i + 1]! - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = hood.neighbours[mid]!;
+    if (v === j) return mid;
+    if (v < j) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /** The undirected edge list of a neighbourhood graph: 2·E node indices, each edge once with i < j, sorted.
  *  Only the view needs it, so it is derived on demand rather than kept in the sim state. */
 export function edgeList(hood: Neighbourhoods): Uint32Array {

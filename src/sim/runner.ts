@@ -47,7 +47,7 @@ const HASHED: Array<[string, string[]]> = [
   ['Regime', ['detector', 'regime', 'prev']],
   ['Evolution', ['evolved', 'goodTicks', 'stormStart', 'installed', 'flash']],
   ['Radio', ['txFreeAtUs', 'nextRequestTick', 'backoff', 'messageId', 'activity']],
-  ['Consensus', ['model', 'heard']],
+  ['Consensus', ['model', 'heard', 'trust']],
 ];
 
 export function createSim(overrides: Partial<SimConfig> = {}, options: SimOptions = {}): Sim {
@@ -116,7 +116,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
           calm: round3(c.nCalm ? Math.sqrt(c.sqErrCalm / c.nCalm) : 0),
           storm: round3(c.nStorm ? Math.sqrt(c.sqErrStorm / c.nStorm) : 0),
         },
-        bans: { attackers: 0, honest: 0 },
+        bans: { ...c.bans },
         stored: c.stored,
       };
     },

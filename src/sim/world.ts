@@ -12,7 +12,7 @@ import { createEvolution, createNeuron, createRegime } from '../../components/mi
 import { createRadio } from '../../components/radio';
 import { createConsensus, MODEL_DIM } from '../../components/consensus';
 import { brainRadius, type SimConfig } from './config';
-import { REGIME_RECORD, SIM_REGIME_PARAMS } from './model';
+import { REGIME_RECORD, REPUTATION, SIM_REGIME_PARAMS } from './model';
 import { fibonacciSphere, radioNeighbourhoods, type Neighbourhoods } from './placement';
 import { createLinkModel, type LinkModel } from './linkModel';
 import { createSimMetrics, type SimCounters } from './counters';
@@ -30,7 +30,7 @@ export function createComponents(capacity: number, slots: number, layout: boolea
     Regime: createRegime(capacity, REGIME_RECORD),
     Evolution: createEvolution(capacity),
     Radio: createRadio(capacity),
-    Consensus: createConsensus(capacity, slots),
+    Consensus: createConsensus(capacity, slots, REPUTATION.initialQ16),
   };
 }
 export type Components = ReturnType<typeof createComponents>;

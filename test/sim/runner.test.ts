@@ -76,4 +76,4 @@ describe('createSim', () => {
   });
 });
 
-const GOLDEN_SEED7_3000 = 'a4c49efb1204adcf8b507cd953d5847c';
+const GOLDEN_SEED7_3000 = '31567e891129459c783af9e4c470ea7c';

@@ -4,6 +4,7 @@ import { createProgress } from '../progress';
 import { createSim } from '../../sim/runner';
 import { ticksFor, type SimConfig } from '../../sim/config';
 import { createFileStorage } from '../../storage/fileStorage';
+import { consensusDrift } from '../../sim/drift';
 
 const USAGE = `usage: npm run qres -- sim [flags]
 
@@ -19,6 +20,12 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
   --tick-ms MS       sim time per tick (default 100)
   --no-gossip        never ask neighbours for cures (to measure what gossip is worth)
   --layout           also run the force layout (off by default headless)
+  --aggregator NAME  consensus aggregator: mean, median, trimmed-mean (default), krum, multi-krum, bulyan,
+                     reputation-trimmed-mean
+  --attack NAME      what attackers do: none (default), sign-flip, gaussian, bias, alie, ipm, mimic, sybil
+  --byzantine F      fraction of nodes that are attackers, 0..0.9; with an attack the report adds
+                     consensusDrift against the same seed with those nodes silent (without --attack they
+                     simply are silent: crashed nodes)
   --storage DIR      persist evolved genes under DIR and spawn stored ones Evolved (default: none)
   --json             print one JSON object`;
 
@@ -33,6 +40,9 @@ export function simOverrides(values: Values): Partial<SimConfig> {
     tickMs: numberFlag(values, 'tick-ms'),
     gossip: values['no-gossip'] ? false : undefined,
     layout: values.layout ? true : false,
+    aggregator: typeof values.aggregator === 'string' ? values.aggregator : undefined,
+    attack: typeof values.attack === 'string' ? values.attack : undefined,
+    byzantine: numberFlag(values, 'byzantine'),
   };
 }
 
@@ -48,6 +58,9 @@ export const SIM_OPTIONS = {
   'no-gossip': { type: 'boolean' },
   layout: { type: 'boolean' },
   storage: { type: 'string' },
+  aggregator: { type: 'string' },
+  attack: { type: 'string' },
+  byzantine: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -72,9 +85,20 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     if (storageDir) await sim.flush(); // outside the tick, between chunks
     progress.update(done);
   }
+  let drift: number | undefined;
+  if (sim.config.byzantine > 0 && sim.config.attack !== 'none') {
+    // The clean consensus: the same seed and config, the attacker nodes silent instead of attacking.
+    const clean = createSim({ ...sim.config, attack: 'none' });
+    for (let done = 0; done < ticks; done += 1000) {
+      clean.step(Math.min(1000, ticks - done));
+      progress.update(Math.min(ticks, done + 1000));
+    }
+    drift = consensusDrift(sim, clean);
+  }
   const wallMs = performance.now() - started;
   progress.finish();
   const m = sim.metrics();
+  const c = sim.world.counters;
   return {
     ticks: m.ticks,
     stateHash: sim.stateHash(),
@@ -91,6 +115,13 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     bytesPerNodePerDay: m.bytesPerNodePerDay,
     rmse: m.rmse,
     stored: m.stored,
+    aggregator: sim.config.aggregator,
+    attack: sim.config.attack,
+    byzantine: sim.config.byzantine,
+    ...(drift === undefined ? {} : { consensusDrift: Math.round(drift * 1e5) / 1e5 }),
+    bans: m.bans,
+    consensusRounds: c.rounds,
+    lastAttackerBanRound: c.lastAttackerBanRound,
     wallMs: Math.round(wallMs),
     ticksPerSecond: Math.round((m.ticks / wallMs) * 1000),
   };
@@ -109,6 +140,10 @@ function human(r: Record<string, unknown>): string {
     `  prediction     RMSE calm ${rmse.calm}, storm ${rmse.storm} (signal units)`,
     `  radio          ${p.sent} frames sent, ${p.delivered} received, ${p.lost} lost, ${p.dropped} dropped/expired`,
     `  bytes on air   ${r.bytesSent} (${r.bytesPerNodePerDay} per node per day)`,
+    `  consensus      ${r.aggregator}, ${r.consensusRounds} rounds; attack ${r.attack} at ${(Number(r.byzantine) * 100).toFixed(0)} %` +
+      (r.consensusDrift === undefined ? '' : `: drift ${(Number(r.consensusDrift) * 100).toFixed(2)} %`) +
+      `; banned ${(r.bans as { attackers: number }).attackers} attackers, ${(r.bans as { honest: number }).honest} honest` +
+      (Number(r.lastAttackerBanRound) > 0 ? ` (last attacker ban in round ${r.lastAttackerBanRound})` : ''),
     `  state hash     ${r.stateHash}`,
     `  wall time      ${r.wallMs} ms (${r.ticksPerSecond} ticks/s)`,
   ].join('\n');
