@@ -1,0 +1,158 @@
+// npm run bench:render — opens the built Living Brain in headless Chromium (SwiftShader, the e2e flags) for
+// 150, 1,000 and 10,000 nodes and reports draw calls, JS frame time and the frame rate; writes the table into
+// docs/BENCHMARKS.md (section "render") and saves docs/images/brain.png from a running 150-node brain.
+// Usage: tsx scripts/bench-render.ts [--nodes 150,1000,10000] [--seconds 8] [--no-image] [--no-write]
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { chromium, type Page } from '@playwright/test';
+import { findChromium } from './chromium.mjs';
+import { CHROMIUM_ARGS } from '../playwright.config';
+import { machineLine, table, writeSection } from '../bench/report';
+import type { RenderStats } from '../src/app/testHook';
+
+const PORT = 4179;
+const BASE = `http://127.0.0.1:${PORT}`;
+const VIEWPORT = { width: 1280, height: 720 };
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const NODE_COUNTS = arg('nodes', '150,1000,10000').split(',').map(Number);
+const SECONDS = Number(arg('seconds', '8'));
+
+async function startPreview(): Promise<ChildProcess> {
+  // Vite's own entry, not npx: killing the child must stop the server itself.
+  const vite = 'node_modules/vite/bin/vite.js';
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const server = spawn(process.execPath, [vite, 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  server.kill();
+  throw new Error('vite preview did not start');
+}
+
+interface Row {
+  nodes: number;
+  edges: number;
+  drawCalls: number;
+  updateMs: number;
+  renderMs: number;
+  fps: number;
+  readyS: number;
+}
+
+async function measure(page: Page, nodes: number): Promise<Row> {
+  const t0 = Date.now();
+  await page.goto(`${BASE}/?nodes=${nodes}&seed=7`);
+  await page.waitForFunction(() => window.__qres?.ready === true, null, { timeout: 300_000 });
+  const readyS = (Date.now() - t0) / 1000;
+  // Warm up: let the first second's stats (shader compiles, first uploads) roll out of the window.
+  const f0 = await page.evaluate(() => window.__qres!.frames);
+  await page.waitForFunction((f) => window.__qres!.frames >= f + 3, f0, { timeout: 300_000 });
+  await page.waitForTimeout(1500);
+  const samples: RenderStats[] = [];
+  const start = Date.now();
+  const framesAtStart = await page.evaluate(() => window.__qres!.frames);
+  while (Date.now() - start < SECONDS * 1000) {
+    await page.waitForTimeout(1000);
+    samples.push(await page.evaluate(() => ({ ...window.__qres!.render })));
+  }
+  const frames = (await page.evaluate(() => window.__qres!.frames)) - framesAtStart;
+  const fps = (1000 * frames) / (Date.now() - start);
+  const mean = (f: (s: RenderStats) => number) => samples.reduce((a, s) => a + f(s), 0) / samples.length;
+  const edges = await page.evaluate(() => window.__qres!.snapshot?.edges ?? 0);
+  return {
+    nodes,
+    edges,
+    drawCalls: Math.max(...samples.map((s) => s.drawCalls)),
+    updateMs: mean((s) => s.updateMs),
+    renderMs: mean((s) => s.frameTimeMs),
+    fps,
+    readyS,
+  };
+}
+
+/** docs/images/brain.png: a 150-node brain run at 10× until cures have spread, then paused and captured. */
+async function brainImage(page: Page): Promise<void> {
+  await page.goto(`${BASE}/?nodes=150&seed=7&speed=10`);
+  await page.waitForFunction(() => window.__qres?.ready === true, null, { timeout: 300_000 });
+  await page.waitForFunction(
+    () => {
+      const s = window.__qres!.snapshot;
+      return !!s && s.evolved >= 12 && s.storm >= 6;
+    },
+    null,
+    { timeout: 600_000, polling: 500 },
+  );
+  await page.keyboard.press('KeyP');
+  await page.waitForFunction(() => window.__qres!.snapshot?.paused === true, null, { timeout: 60_000 });
+  await page.evaluate(() => window.__qres!.setCamera({ alpha: 0.6, beta: Math.PI / 2 - 0.35, radius: 23 }));
+  const f = await page.evaluate(() => window.__qres!.frames);
+  await page.waitForFunction((n) => window.__qres!.frames >= n + 3, f, { timeout: 120_000 });
+  mkdirSync('docs/images', { recursive: true });
+  await page.screenshot({ path: 'docs/images/brain.png' });
+  console.log('wrote docs/images/brain.png');
+}
+
+async function main(): Promise<void> {
+  const server = await startPreview();
+  const browser = await chromium.launch({ executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    const rows: Row[] = [];
+    for (const n of NODE_COUNTS) {
+      const row = await measure(page, n);
+      rows.push(row);
+      console.log(
+        `N=${n}: edges ${row.edges}, draw calls ${row.drawCalls}, JS update ${row.updateMs.toFixed(2)} ms + scene.render ${row.renderMs.toFixed(2)} ms, ${row.fps.toFixed(2)} fps (ready ${row.readyS.toFixed(1)} s)`,
+      );
+    }
+    if (!process.argv.includes('--no-write')) {
+      const md = [
+        '## Render (`npm run bench:render`)',
+        '',
+        `Headless Chromium, ${VIEWPORT.width}×${VIEWPORT.height}, HDR bloom + ACES, sim running at 1× in the worker; ` +
+          `means over ${SECONDS} s after warm-up. Machine: ${machineLine()}.`,
+        '',
+        '**This machine has no GPU: WebGL runs in software (SwiftShader), so the frame rate here says nothing about a ' +
+          "user's GPU.** Draw calls and the page's JS time per frame are the meaningful figures.",
+        '',
+        table(
+          ['nodes', 'links', 'draw calls', 'JS update (ms/frame)', 'scene.render JS (ms/frame)', 'JS frame time (ms)', 'fps (software)', 'ready (s)'],
+          rows.map((r) => [
+            r.nodes.toLocaleString('en-US'),
+            r.edges.toLocaleString('en-US'),
+            r.drawCalls,
+            r.updateMs.toFixed(2),
+            r.renderMs.toFixed(2),
+            (r.updateMs + r.renderMs).toFixed(2),
+            r.fps.toFixed(2),
+            r.readyS.toFixed(1),
+          ]),
+        ),
+        '',
+        '"JS update" is our own per-frame work before `scene.render()` (interpolation, instance matrices and colours, ' +
+          'line buffers, HUD); "scene.render JS" is Babylon\'s SceneInstrumentation frameTimeCounter. ' +
+          'Targets: draw calls at 10,000 = at 150; JS frame time at 10,000 ≤ 8 ms.',
+      ].join('\n');
+      writeSection('render', md);
+      console.log('wrote section "render" of docs/BENCHMARKS.md');
+    }
+    if (!process.argv.includes('--no-image')) await brainImage(page);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

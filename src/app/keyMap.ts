@@ -1,0 +1,59 @@
+// Keyboard shortcuts of the Living Brain, in one table (the help overlay is generated from it too).
+export type Action =
+  | 'toggleAutoRotate'
+  | 'reset'
+  | 'toggleCutaway'
+  | 'togglePause'
+  | 'speed1'
+  | 'speed10'
+  | 'speedMax'
+  | 'screenshot'
+  | 'toggleRecording'
+  | 'toggleHelp'
+  | 'toggleCinematic';
+
+export interface KeyBinding {
+  /** `KeyboardEvent.code`, so layouts and Shift do not matter. */
+  code: string;
+  label: string;
+  action: Action;
+  help: string;
+}
+
+export const KEY_BINDINGS: readonly KeyBinding[] = [
+  { code: 'Space', label: 'Space', action: 'toggleAutoRotate', help: 'auto-rotate on/off' },
+  { code: 'KeyR', label: 'R', action: 'reset', help: 'reset: clear saved genes and state' },
+  { code: 'KeyC', label: 'C', action: 'toggleCutaway', help: 'cutaway (hide the outer shell)' },
+  { code: 'KeyP', label: 'P', action: 'togglePause', help: 'pause / resume the simulation' },
+  { code: 'Digit1', label: '1', action: 'speed1', help: 'speed 1× (real time)' },
+  { code: 'Digit2', label: '2', action: 'speed10', help: 'speed 10×' },
+  { code: 'Digit3', label: '3', action: 'speedMax', help: 'speed max' },
+  { code: 'KeyS', label: 'S', action: 'screenshot', help: 'save a PNG screenshot' },
+  { code: 'KeyV', label: 'V', action: 'toggleRecording', help: 'start / stop recording a WebM video' },
+  { code: 'KeyK', label: 'K', action: 'toggleCinematic', help: 'cinematic: camera path + recording' },
+  { code: 'KeyH', label: 'H', action: 'toggleHelp', help: 'this help' },
+];
+
+const BY_CODE = new Map(KEY_BINDINGS.map((b) => [b.code, b.action]));
+const NUMPAD: Record<string, string> = { Numpad1: 'Digit1', Numpad2: 'Digit2', Numpad3: 'Digit3' };
+
+export interface KeyPress {
+  code: string;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  altKey?: boolean;
+  repeat?: boolean;
+}
+
+/** The action for a key press, or null (modified keys are left to the browser: Ctrl+R must still reload). */
+export function actionForKey(event: KeyPress): Action | null {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return null;
+  return BY_CODE.get(NUMPAD[event.code] ?? event.code) ?? null;
+}
+
+/** Mouse controls, listed in the help overlay after the keys. */
+export const MOUSE_HELP: readonly [string, string][] = [
+  ['left-drag', 'orbit'],
+  ['right-drag', 'pan'],
+  ['wheel', 'zoom'],
+];

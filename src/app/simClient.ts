@@ -1,0 +1,85 @@
+// The page's side of the worker: creates it, wraps it with comlink, and pumps snapshots — at most one request
+// in flight, and the buffers of a snapshot the view no longer needs are transferred back for reuse (ping-pong).
+import * as Comlink from 'comlink';
+import type { Snapshot } from '../sim/snapshot';
+import type { SimWorkerApi } from '../sim/workerApi';
+
+export type SimProxy = Comlink.Remote<SimWorkerApi>;
+
+export function createSimWorker(): { worker: Worker; api: SimProxy } {
+  const worker = new Worker(new URL('../sim/worker.ts', import.meta.url), { type: 'module', name: 'qres-sim' });
+  return { worker, api: Comlink.wrap<SimWorkerApi>(worker) };
+}
+
+/** The transferable buffers of a snapshot (distinct ones only: postMessage rejects duplicates). */
+export function snapshotBuffers(snapshot: Snapshot): ArrayBuffer[] {
+  const arrays = [snapshot.positions, snapshot.state, snapshot.edges, snapshot.edgeActivity, snapshot.noiseZone];
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) {
+    // A SharedArrayBuffer (cross-origin isolated page) is shared, not transferred.
+    if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
+  }
+  return [...buffers];
+}
+
+/**
+ * The view keeps two snapshots to blend between; if the worker shares its arrays (SharedArrayBuffer), both would
+ * alias the worker's live memory, so the per-node arrays are copied out. Transferred arrays are kept as they are.
+ */
+export function ownSnapshot(snapshot: Snapshot): Snapshot {
+  const shared = (a: ArrayBufferView) => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+  if (!shared(snapshot.positions) && !shared(snapshot.state) && !shared(snapshot.edgeActivity) && !shared(snapshot.noiseZone)) {
+    return snapshot;
+  }
+  return {
+    ...snapshot,
+    positions: snapshot.positions.slice(),
+    state: snapshot.state.slice(),
+    edgeActivity: snapshot.edgeActivity.slice(),
+    noiseZone: snapshot.noiseZone.slice(),
+  };
+}
+
+export class SnapshotPump {
+  private inFlight = false;
+  private spare: Snapshot | null = null;
+  /** Snapshots received. */
+  received = 0;
+  lastError: unknown = null;
+
+  constructor(
+    private readonly api: SimProxy,
+    private readonly onSnapshot: (snapshot: Snapshot) => void,
+  ) {}
+
+  get busy(): boolean {
+    return this.inFlight;
+  }
+
+  /** Hands a no-longer-used snapshot back; its buffers go with the next request. */
+  recycle(snapshot: Snapshot | null): void {
+    if (snapshot !== null) this.spare = snapshot;
+  }
+
+  /** Asks for a new snapshot unless one is already on its way. */
+  request(): void {
+    if (this.inFlight) return;
+    this.inFlight = true;
+    const recycle = this.spare;
+    this.spare = null;
+    const call =
+      recycle === null ? this.api.snapshot() : this.api.snapshot(Comlink.transfer(recycle, snapshotBuffers(recycle)));
+    call.then(
+      (snapshot) => {
+        this.inFlight = false;
+        this.received++;
+        this.onSnapshot(ownSnapshot(snapshot));
+      },
+      (err: unknown) => {
+        this.inFlight = false;
+        this.lastError = err;
+        console.error('[qres] snapshot failed', err);
+      },
+    );
+  }
+}

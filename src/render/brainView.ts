@@ -1,0 +1,174 @@
+// The Living Brain scene: engine, orbit camera, lights, HDR bloom + ACES pipeline, and the three drawables
+// (node instances, synapse lines, noise zone) plus the HUD. It only reads snapshots (through the interpolator).
+import { Engine } from '@babylonjs/core/Engines/engine';
+import { Scene } from '@babylonjs/core/scene';
+import { ArcRotateCamera } from '@babylonjs/core/Cameras/arcRotateCamera';
+import { PointLight } from '@babylonjs/core/Lights/pointLight';
+import { HemisphericLight } from '@babylonjs/core/Lights/hemisphericLight';
+import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { Color3, Color4 } from '@babylonjs/core/Maths/math.color';
+import { DefaultRenderingPipeline } from '@babylonjs/core/PostProcesses/RenderPipeline/Pipelines/defaultRenderingPipeline';
+import { ImageProcessingConfiguration } from '@babylonjs/core/Materials/imageProcessingConfiguration';
+import { SceneInstrumentation } from '@babylonjs/core/Instrumentation/sceneInstrumentation';
+import { PointerEventTypes } from '@babylonjs/core/Events/pointerEvents';
+import { NodeInstances } from './nodes';
+import { SynapseLines } from './synapses';
+import { NoiseZoneSphere } from './noiseZone';
+import { Hud } from './hud';
+import { AUTO_ROTATE_RAD_PER_S, defaultPose, radiusLimits, type CameraPose } from './cameraPath';
+import type { SnapshotInterpolator } from './interpolator';
+
+/** Cutaway hides nodes farther than this share of the brain radius from the centre (the original's 5 of 8). */
+export const CUTAWAY_SHARE = 5 / 8;
+
+export class BrainView {
+  readonly engine: Engine;
+  readonly scene: Scene;
+  readonly camera: ArcRotateCamera;
+  readonly pipeline: DefaultRenderingPipeline;
+  readonly instrumentation: SceneInstrumentation;
+  readonly nodes: NodeInstances;
+  readonly synapses: SynapseLines;
+  readonly noiseZone: NoiseZoneSphere;
+  readonly hud: Hud;
+  autoRotate: boolean;
+  cutaway = false;
+  /** When set, the camera follows this pose (cinematic) and zoom limits are lifted. */
+  scriptedPose: CameraPose | null = null;
+  private brainRadius = 8;
+  private positions = new Float32Array(0);
+  private hidden = new Uint8Array(0);
+  private readonly zone = new Float32Array(4);
+
+  constructor(canvas: HTMLCanvasElement, options: { autoRotate: boolean }) {
+    // No MSAA on the canvas: it costs 2–3× in software rendering and the pipeline renders off-screen anyway.
+    this.engine = new Engine(canvas, false, { preserveDrawingBuffer: true, stencil: true, powerPreference: 'high-performance' }, true);
+    this.scene = new Scene(this.engine);
+    this.scene.clearColor = new Color4(0.008, 0.012, 0.03, 1);
+    this.scene.skipPointerMovePicking = true;
+
+    const pose = defaultPose(this.brainRadius);
+    this.camera = new ArcRotateCamera('camera', pose.alpha, pose.beta, pose.radius, Vector3.Zero(), this.scene);
+    this.camera.attachControl(canvas, true);
+    this.camera.lowerBetaLimit = Math.PI / 2 - 1.4;
+    this.camera.upperBetaLimit = Math.PI / 2 + 1.4;
+    this.camera.wheelDeltaPercentage = 0.02;
+    this.camera.minZ = 0.05;
+    this.applyRadiusLimits();
+    this.autoRotate = options.autoRotate;
+    // As in the original: grabbing the brain stops the auto-rotation.
+    this.scene.onPointerObservable.add((info) => {
+      if (info.type === PointerEventTypes.POINTERDOWN) this.autoRotate = false;
+    });
+
+    // The original's two point lights (key and fill), plus a faint sky light so the far side is not black.
+    const key = new PointLight('key', new Vector3(15, 10, 15), this.scene);
+    key.intensity = 0.9;
+    const fill = new PointLight('fill', new Vector3(-15, -5, -10), this.scene);
+    fill.intensity = 0.45;
+    const sky = new HemisphericLight('sky', new Vector3(0, 1, 0), this.scene);
+    sky.intensity = 0.15;
+    sky.groundColor = new Color3(0.05, 0.05, 0.15);
+
+    this.nodes = new NodeInstances(this.scene);
+    this.synapses = new SynapseLines(this.scene);
+    this.noiseZone = new NoiseZoneSphere(this.scene);
+
+    // HDR pipeline: bloom on everything above ~1 and ACES tone mapping. samples = 1 (MSAA is expensive in
+    // software rendering); FXAA off for the same reason.
+    this.pipeline = new DefaultRenderingPipeline('brainPipeline', true, this.scene, [this.camera]);
+    this.pipeline.samples = 1;
+    this.pipeline.fxaaEnabled = false;
+    this.pipeline.bloomEnabled = true;
+    this.pipeline.bloomThreshold = 0.75;
+    this.pipeline.bloomWeight = 0.75;
+    this.pipeline.bloomKernel = 64;
+    this.pipeline.bloomScale = 0.5;
+    this.pipeline.imageProcessingEnabled = true;
+    const ip = this.pipeline.imageProcessing;
+    ip.toneMappingEnabled = true;
+    ip.toneMappingType = ImageProcessingConfiguration.TONEMAPPING_ACES;
+    ip.exposure = 1.15;
+    ip.contrast = 1.15;
+    ip.vignetteEnabled = true;
+    ip.vignetteWeight = 1.6;
+    ip.vignetteColor = new Color4(0, 0, 0.02, 0);
+
+    this.hud = new Hud(this.scene);
+    this.instrumentation = new SceneInstrumentation(this.scene);
+    this.instrumentation.captureFrameTime = true;
+  }
+
+  get radius(): number {
+    return this.brainRadius;
+  }
+
+  /** A new brain size (node count changed): re-frames the camera. */
+  setBrainRadius(radius: number): void {
+    if (radius === this.brainRadius) return;
+    this.brainRadius = radius;
+    this.applyRadiusLimits();
+    this.resetCamera();
+  }
+
+  resetCamera(): void {
+    const pose = defaultPose(this.brainRadius);
+    this.camera.alpha = pose.alpha;
+    this.camera.beta = pose.beta;
+    this.camera.radius = pose.radius;
+  }
+
+  private applyRadiusLimits(): void {
+    const limits = radiusLimits(this.brainRadius);
+    this.camera.lowerRadiusLimit = limits.lower;
+    this.camera.upperRadiusLimit = limits.upper;
+    this.camera.maxZ = limits.upper * 4;
+  }
+
+  /**
+   * Brings the scene up to date for a frame at `nowMs` (`dtS` wall seconds since the last one), with visual
+   * time `timeS`. Returns the number of nodes drawn. The caller then renders the scene.
+   */
+  update(interpolator: SnapshotInterpolator, nowMs: number, dtS: number, timeS: number): number {
+    this.updateCamera(dtS);
+    const snap = interpolator.latest;
+    if (snap === null) return 0;
+    this.setBrainRadius(snap.brainRadius);
+    const n = snap.nodeCount;
+    if (this.positions.length < n * 3) {
+      this.positions = new Float32Array(n * 3);
+      this.hidden = new Uint8Array(n);
+    }
+    interpolator.positionsAt(nowMs, this.positions);
+    const hidden = this.cutaway ? this.hidden : null;
+    if (hidden !== null) {
+      const limit2 = (this.brainRadius * CUTAWAY_SHARE) ** 2;
+      const p = this.positions;
+      for (let i = 0; i < n; i++) hidden[i] = p[3 * i] ** 2 + p[3 * i + 1] ** 2 + p[3 * i + 2] ** 2 > limit2 ? 1 : 0;
+    }
+    this.nodes.update(this.positions, snap.state, n, timeS, hidden);
+    this.synapses.setEdges(snap.edges, snap.edgesVersion);
+    this.synapses.update(this.positions, snap.state, snap.edgeActivity, hidden);
+    interpolator.noiseZoneAt(nowMs, this.zone);
+    this.noiseZone.update(this.zone, true);
+    return n;
+  }
+
+  private updateCamera(dtS: number): void {
+    const pose = this.scriptedPose;
+    if (pose !== null) {
+      this.camera.lowerRadiusLimit = null;
+      this.camera.upperRadiusLimit = null;
+      this.camera.alpha = pose.alpha;
+      this.camera.beta = pose.beta;
+      this.camera.radius = pose.radius;
+      return;
+    }
+    if (this.camera.lowerRadiusLimit === null) this.applyRadiusLimits();
+    if (this.autoRotate && dtS > 0) this.camera.alpha += AUTO_ROTATE_RAD_PER_S * Math.min(dtS, 0.25);
+  }
+
+  dispose(): void {
+    this.engine.dispose();
+  }
+}

@@ -1,0 +1,126 @@
+// The heads-up display (@babylonjs/gui): the metrics panel of the original, in its green monospace, plus an
+// entropy sparkline over the last minute of sim time. Text is only re-laid-out when it changes.
+import { AdvancedDynamicTexture } from '@babylonjs/gui/2D/advancedDynamicTexture';
+import { Control } from '@babylonjs/gui/2D/controls/control';
+import { Rectangle } from '@babylonjs/gui/2D/controls/rectangle';
+import { StackPanel } from '@babylonjs/gui/2D/controls/stackPanel';
+import { TextBlock } from '@babylonjs/gui/2D/controls/textBlock';
+import type { ICanvasRenderingContext } from '@babylonjs/core/Engines/ICanvas';
+import type { Scene } from '@babylonjs/core/scene';
+import { sparklinePoints } from './sparkline';
+
+const HUD_GREEN = 'rgba(0, 255, 128, 0.9)';
+const FONT = '"DejaVu Sans Mono", Menlo, Consolas, monospace';
+const FONT_PX = 13;
+const LINE_PX = 17;
+
+/** A polyline drawn straight onto the GUI canvas (one control, not one per segment). */
+class SparklineControl extends Control {
+  private series: readonly number[] = [];
+
+  setSeries(series: readonly number[]): void {
+    this.series = series;
+    this.markAsDirty();
+  }
+
+  protected override _getTypeName(): string {
+    return 'Sparkline';
+  }
+
+  override _draw(context: ICanvasRenderingContext): void {
+    const { left, top, width, height } = this._currentMeasure;
+    context.save();
+    context.fillStyle = 'rgba(0, 255, 128, 0.08)';
+    context.fillRect(left, top, width, height);
+    const points = sparklinePoints(this.series, width - 4, height - 4);
+    if (points.length > 1) {
+      context.strokeStyle = 'rgba(255, 120, 60, 0.95)';
+      context.lineWidth = 1.5;
+      context.beginPath();
+      points.forEach(([x, y], i) => (i === 0 ? context.moveTo(left + 2 + x, top + 2 + y) : context.lineTo(left + 2 + x, top + 2 + y)));
+      context.stroke();
+    }
+    context.restore();
+  }
+}
+
+export class Hud {
+  readonly ui: AdvancedDynamicTexture;
+  private readonly panel: Rectangle;
+  private readonly text: TextBlock;
+  private readonly sparkline: SparklineControl;
+  private shownText = '';
+  private shownSeriesKey = '';
+
+  constructor(scene: Scene) {
+    this.ui = AdvancedDynamicTexture.CreateFullscreenUI('hud', true, scene);
+    this.panel = new Rectangle('hudPanel');
+    this.panel.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+    this.panel.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+    this.panel.left = '10px';
+    this.panel.top = '10px';
+    this.panel.width = '380px';
+    this.panel.adaptHeightToChildren = true;
+    this.panel.thickness = 0;
+    this.panel.cornerRadius = 6;
+    this.panel.background = 'rgba(0, 12, 24, 0.45)';
+    this.panel.isPointerBlocker = false;
+    this.panel.isHitTestVisible = false;
+    this.ui.addControl(this.panel);
+
+    const stack = new StackPanel('hudStack');
+    stack.isVertical = true;
+    stack.paddingTop = '6px';
+    stack.paddingBottom = '8px';
+    this.panel.addControl(stack);
+
+    this.text = new TextBlock('hudText', '');
+    this.text.fontFamily = FONT;
+    this.text.fontSize = FONT_PX;
+    this.text.color = HUD_GREEN;
+    this.text.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+    this.text.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+    this.text.textVerticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+    this.text.paddingLeft = '10px';
+    this.text.lineSpacing = `${LINE_PX - FONT_PX}px`;
+    this.text.resizeToFit = true;
+    stack.addControl(this.text);
+
+    const label = new TextBlock('sparklineLabel', 'entropy · last 60 s of sim time');
+    label.fontFamily = FONT;
+    label.fontSize = 11;
+    label.color = 'rgba(0, 255, 128, 0.6)';
+    label.height = '16px';
+    label.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+    label.paddingLeft = '10px';
+    stack.addControl(label);
+
+    this.sparkline = new SparklineControl('sparkline');
+    this.sparkline.width = '360px';
+    this.sparkline.height = '36px';
+    this.sparkline.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+    this.sparkline.left = '10px';
+    stack.addControl(this.sparkline);
+  }
+
+  get visible(): boolean {
+    return this.panel.isVisible;
+  }
+
+  set visible(value: boolean) {
+    this.panel.isVisible = value;
+  }
+
+  update(lines: readonly string[], series: readonly number[]): void {
+    const text = lines.join('\n');
+    if (text !== this.shownText) {
+      this.shownText = text;
+      this.text.text = text;
+    }
+    const key = `${series.length}:${series[series.length - 1] ?? ''}:${series[0] ?? ''}`;
+    if (key !== this.shownSeriesKey) {
+      this.shownSeriesKey = key;
+      this.sparkline.setSeries(series);
+    }
+  }
+}

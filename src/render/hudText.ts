@@ -1,0 +1,55 @@
+// The HUD's words and numbers (the original's tree-style metrics panel, reference §3), as plain text. Pure.
+import type { HudStats } from '../sim/snapshot';
+
+export interface HudClock {
+  simTimeS: number;
+  /** 1, 10 or 0 (max). */
+  speed: number;
+  paused: boolean;
+  /** Frames per second; NaN shows "--" (tests freeze it so screenshots do not depend on speed). */
+  fps: number;
+}
+
+/** "1.2 kB/s" style: bytes with an SI prefix, one decimal below 100. */
+export function formatRate(bytesPerSecond: number): string {
+  const units = ['B/s', 'kB/s', 'MB/s', 'GB/s'];
+  let v = Math.max(0, bytesPerSecond);
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v < 100 && u > 0 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
+}
+
+/** "1:02:03" / "2:03.4" style sim clock. */
+export function formatSimTime(seconds: number): string {
+  const s = Math.max(0, seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const secText = h > 0 ? Math.floor(sec).toString().padStart(2, '0') : sec.toFixed(1).padStart(4, '0');
+  return h > 0 ? `${h}:${m.toString().padStart(2, '0')}:${secText}` : `${m}:${secText}`;
+}
+
+export function formatSpeed(speed: number, paused: boolean): string {
+  if (paused) return 'paused';
+  return speed === 0 ? 'max' : `${speed}×`;
+}
+
+const pct = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : 0);
+
+/** The HUD panel, one metric per line. */
+export function hudLines(hud: HudStats, clock: HudClock): string[] {
+  return [
+    'QRES · NEURAL SWARM',
+    `├─ Nodes: ${hud.nodes} (Evolved: ${hud.evolved} · ${pct(hud.evolved, hud.nodes).toFixed(1)}%)`,
+    `├─ Entropy: ${hud.entropyPct.toFixed(1)}% (Storm ${hud.storm} · PreStorm ${hud.preStorm})`,
+    `├─ Synapses: ${hud.synapsesActive} active`,
+    `├─ Packets: ${hud.packetsInFlight} in flight · ${formatRate(hud.bytesPerSecond)} on air`,
+    `├─ Heals: ${hud.healsGossip} by gossip · ${hud.healsSelf} self`,
+    ...(hud.attackersBanned > 0 ? [`├─ Attackers banned: ${hud.attackersBanned}`] : []),
+    `├─ Sim: ${formatSimTime(clock.simTimeS)} · ${formatSpeed(clock.speed, clock.paused)}`,
+    `└─ FPS: ${Number.isFinite(clock.fps) ? clock.fps.toFixed(1) : '--'}`,
+  ];
+}

@@ -1,0 +1,69 @@
+// All nodes as ONE mesh with thin instances: one draw call whatever the node count. Each instance gets a
+// scale+translation matrix and an HDR colour; both buffers are rewritten in place every frame.
+import '@babylonjs/core/Meshes/thinInstanceMesh';
+import type { Scene } from '@babylonjs/core/scene';
+import type { Mesh } from '@babylonjs/core/Meshes/mesh';
+import { CreateIcoSphere } from '@babylonjs/core/Meshes/Builders/icoSphereBuilder';
+import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
+import { Color3 } from '@babylonjs/core/Maths/math.color';
+import { nodeVisual } from './colors';
+
+/** Radius of the unit node sphere; per-look scales (colors.ts LOOK_SCALE) multiply it. */
+export const NODE_MESH_RADIUS = 0.55;
+
+export class NodeInstances {
+  readonly mesh: Mesh;
+  private matrices = new Float32Array(0);
+  private colors = new Float32Array(0);
+  private capacity = 0;
+
+  constructor(scene: Scene) {
+    this.mesh = CreateIcoSphere('nodes', { radius: NODE_MESH_RADIUS, subdivisions: 2, flat: false }, scene);
+    const material = new StandardMaterial('nodeMaterial', scene);
+    // Lit a little for depth, mostly self-lit: the instance colour multiplies (diffuse + emissive), and colours
+    // above 1 (Evolved, Storm) end up above the bloom threshold.
+    material.diffuseColor = new Color3(0.55, 0.55, 0.55);
+    material.emissiveColor = new Color3(0.5, 0.5, 0.5);
+    material.specularColor = new Color3(0.25, 0.25, 0.25);
+    material.specularPower = 24;
+    this.mesh.material = material;
+    // Instances span the whole brain; per-instance culling would cost more than it saves.
+    this.mesh.alwaysSelectAsActiveMesh = true;
+    this.mesh.isPickable = false;
+    this.ensureCapacity(1);
+    this.mesh.thinInstanceCount = 0;
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.capacity) return;
+    this.capacity = Math.max(n, Math.ceil(this.capacity * 1.5));
+    this.matrices = new Float32Array(this.capacity * 16);
+    this.colors = new Float32Array(this.capacity * 4);
+    this.mesh.thinInstanceSetBuffer('matrix', this.matrices, 16, false);
+    this.mesh.thinInstanceSetBuffer('color', this.colors, 4, false);
+  }
+
+  /**
+   * Writes every node's matrix and colour. `hidden` (cutaway) nodes get scale 0: they stay in the buffer so the
+   * instance count, and the draw call, never change.
+   */
+  update(positions: Float32Array, state: Uint8Array, count: number, timeS: number, hidden: Uint8Array | null): void {
+    this.ensureCapacity(count);
+    const m = this.matrices;
+    const c = this.colors;
+    for (let i = 0; i < count; i++) {
+      const s = hidden !== null && hidden[i] !== 0 ? 0 : nodeVisual(state[i], i, timeS, c, i * 4);
+      const o = i * 16;
+      m[o] = s;
+      m[o + 5] = s;
+      m[o + 10] = s;
+      m[o + 15] = 1;
+      m[o + 12] = positions[i * 3];
+      m[o + 13] = positions[i * 3 + 1];
+      m[o + 14] = positions[i * 3 + 2];
+    }
+    this.mesh.thinInstanceCount = count;
+    this.mesh.thinInstanceBufferUpdated('matrix');
+    this.mesh.thinInstanceBufferUpdated('color');
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { formatRate, formatSimTime, formatSpeed, hudLines } from '../../src/render/hudText';
+import { hudStats } from './syntheticSnapshot';
+
+describe('HUD text', () => {
+  it('formats rates with SI prefixes', () => {
+    expect(formatRate(0)).toBe('0 B/s');
+    expect(formatRate(999)).toBe('999 B/s');
+    expect(formatRate(1234)).toBe('1.2 kB/s');
+    expect(formatRate(250_000)).toBe('250 kB/s');
+    expect(formatRate(3_400_000)).toBe('3.4 MB/s');
+  });
+
+  it('formats sim time and speed', () => {
+    expect(formatSimTime(0)).toBe('0:00.0');
+    expect(formatSimTime(62.34)).toBe('1:02.3');
+    expect(formatSimTime(3723.9)).toBe('1:02:03');
+    expect(formatSpeed(1, false)).toBe('1×');
+    expect(formatSpeed(10, false)).toBe('10×');
+    expect(formatSpeed(0, false)).toBe('max');
+    expect(formatSpeed(10, true)).toBe('paused');
+  });
+
+  it('shows every required metric', () => {
+    const lines = hudLines(
+      hudStats({ nodes: 150, evolved: 15, storm: 30, preStorm: 4, entropyPct: 20, synapsesActive: 42, packetsInFlight: 7, bytesPerSecond: 5600, healsGossip: 9, healsSelf: 2 }),
+      { simTimeS: 12.5, speed: 10, paused: false, fps: 2.04 },
+    ).join('\n');
+    expect(lines).toContain('Nodes: 150 (Evolved: 15 · 10.0%)');
+    expect(lines).toContain('Entropy: 20.0% (Storm 30 · PreStorm 4)');
+    expect(lines).toContain('Synapses: 42 active');
+    expect(lines).toContain('Packets: 7 in flight · 5.6 kB/s on air');
+    expect(lines).toContain('Heals: 9 by gossip · 2 self');
+    expect(lines).toContain('Sim: 0:12.5 · 10×');
+    expect(lines).toContain('FPS: 2.0');
+    expect(lines).not.toContain('Attackers');
+  });
+
+  it('lists banned attackers only when there are some, and hides a frozen FPS', () => {
+    const lines = hudLines(hudStats({ attackersBanned: 3 }), { simTimeS: 0, speed: 1, paused: true, fps: Number.NaN });
+    expect(lines).toContain('├─ Attackers banned: 3');
+    expect(lines[lines.length - 1]).toBe('└─ FPS: --');
+  });
+
+  it('does not divide by zero with no nodes', () => {
+    expect(hudLines(hudStats({ nodes: 0 }), { simTimeS: 0, speed: 1, paused: false, fps: 1 })[1]).toContain('0.0%');
+  });
+});
