@@ -17,8 +17,13 @@ import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { defineSystem } from '../src/sim/system';
 import { recentWindowMse } from '../src/sim/recentWindow';
-import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, REPUTATION } from '../src/sim/model';
+import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, REPUTATION } from '../src/sim/model';
 import type { SimWorld } from '../src/sim/world';
+
+/** The persistence predictor (next = last): the yardstick of the own-window check. */
+const PERSISTENCE = Int32Array.from({ length: LAGS }, (_, k) => (k === 0 ? q16.ONE : 0));
+/** Drift needs a neighbourhood's median to mean something: at least this many rows. */
+const DRIFT_MIN_ROWS = 5;
 
 /** The innovation step: model += (gene − model) / 2^INNOVATION_SHIFT. */
 export const INNOVATION_SHIFT = 3;
@@ -26,6 +31,7 @@ export const INNOVATION_SHIFT = 3;
 // Scratch rows for one neighbourhood (grown on demand, reused every round).
 let rows = new Int32Array(0);
 let rowSlot = new Int32Array(0);
+let rowMse = new Float64Array(0);
 let weights = new Int32Array(0);
 let honestSeen = new Int32Array(0);
 const aggregate = new Int32Array(MODEL_DIM);
@@ -34,6 +40,7 @@ function ensureScratch(rowsNeeded: number): void {
   if (rowSlot.length >= rowsNeeded) return;
   rows = new Int32Array(rowsNeeded * MODEL_DIM);
   rowSlot = new Int32Array(rowsNeeded);
+  rowMse = new Float64Array(rowsNeeded);
   weights = new Int32Array(rowsNeeded);
   honestSeen = new Int32Array(rowsNeeded * MODEL_DIM);
 }
@@ -52,8 +59,12 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
     if (Role.kind[eid] !== ROLE_HONEST) continue;
     const mo = MODEL_DIM * eid;
     ensureScratch(offsets[eid]! - offsets[eid - 1]! + 1);
+    // The yardstick is the better of the node's own model and the plain persistence predictor (next = last) on
+    // its window, so an honest neighbour is not failed just because this node's own model is good right now.
     const own = recentWindowMse(Neuron.recent, eid, model, mo, model[mo + LAGS]!);
-    const limit = CHECK_FACTOR * Math.max(own, CHECK_FLOOR);
+    const naive = recentWindowMse(Neuron.recent, eid, PERSISTENCE, 0, 0);
+    const yardstick = Math.max(own, naive, CHECK_FLOOR);
+    const limit = CHECK_FACTOR * yardstick;
     rows.set(model.subarray(mo, mo + MODEL_DIM), 0);
     rowSlot[0] = -1;
     weights[0] = q16.ONE;
@@ -61,20 +72,28 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
     for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
       if (!heard[s] || trust[s]! < REPUTATION.banBelowQ16) continue;
       const jo = MODEL_DIM * (neighbours[s]! + 1);
-      if (recentWindowMse(Neuron.recent, eid, model, jo, model[jo + LAGS]!) > limit) {
+      const mse = recentWindowMse(Neuron.recent, eid, model, jo, model[jo + LAGS]!);
+      if (mse > limit) {
         adjust(trust, s, -REPUTATION.failedCheckPenaltyQ16);
         continue;
       }
       rows.set(model.subarray(jo, jo + MODEL_DIM), m * MODEL_DIM);
       rowSlot[m] = s;
+      rowMse[m] = mse;
       weights[m] = trust[s]! * 2 > q16.ONE ? q16.ONE : trust[s]! * 2; // score 0.5 (default) or more: full weight
       m++;
     }
     if (m >= spec.minInputs) {
       spec.aggregate(rows, m, MODEL_DIM, spec.needsWeights ? { weights: weights.subarray(0, m) } : undefined, aggregate);
-      if (m >= 3) {
+      if (m >= DRIFT_MIN_ROWS) {
         const drifted = assessDrift(rows, m, MODEL_DIM, aggregate, { minDistanceQ16: DRIFT_FLOOR, distanceMultipleSq: DRIFT_MULTIPLE_SQ });
-        for (let k = 1; k < m; k++) adjust(trust, rowSlot[k]!, drifted[k] ? -REPUTATION.driftPenaltyQ16 : REPUTATION.rewardQ16);
+        // Far from the aggregate is not enough: honest neighbours in another part of the storm hold honestly
+        // different models. Drift costs reputation only when the row also predicts this node's own data
+        // worse than its yardstick (by DRIFT_CHECK_FACTOR) — evidence the node checked itself.
+        for (let k = 1; k < m; k++) {
+          const bad = drifted[k] && rowMse[k]! * DRIFT_CHECK_DEN > yardstick * DRIFT_CHECK_NUM;
+          adjust(trust, rowSlot[k]!, bad ? -REPUTATION.driftPenaltyQ16 : REPUTATION.rewardQ16);
+        }
       }
     } else {
       aggregate.set(model.subarray(mo, mo + MODEL_DIM));
@@ -126,8 +145,12 @@ function attackerRound(world: SimWorld, attack: AttackFn, next: Int32Array): voi
 
 const GENE_LIMIT = Int32Array.from({ length: MODEL_DIM }, (_, k) => (k < LAGS ? 8 * q16.ONE : 64 * q16.ONE));
 
-/** Counts bans (attacker: banned by every honest neighbour; honest: banned by at least one) after a round. */
-export function countBans(world: SimWorld): { attackers: number; honest: number } {
+/**
+ * Counts bans after a round: an attacker is banned when every honest node that hears it has banned it (one with
+ * no honest neighbour at all is "unheard": it can neither harm nor be judged); an honest node counts as banned
+ * as soon as one honest neighbour has banned it (the strict way to count mistakes).
+ */
+export function countBans(world: SimWorld): { attackers: number; honest: number; unheard: number } {
   const { Consensus, Role } = world.components;
   const { offsets, neighbours } = world.hood;
   const bannedBy = new Int32Array(world.n + 1);
@@ -142,11 +165,13 @@ export function countBans(world: SimWorld): { attackers: number; honest: number 
   }
   let attackers = 0;
   let honest = 0;
+  let unheard = 0;
   for (let j = 1; j <= world.n; j++) {
     if (Role.kind[j] === ROLE_HONEST) honest += bannedBy[j]! > 0 ? 1 : 0;
-    else attackers += listeners[j]! > 0 && bannedBy[j] === listeners[j] ? 1 : 0;
+    else if (listeners[j] === 0) unheard++;
+    else attackers += bannedBy[j] === listeners[j] ? 1 : 0;
   }
-  return { attackers, honest };
+  return { attackers, honest, unheard };
 }
 
 export const consensusSystem = defineSystem({
@@ -156,8 +181,14 @@ export const consensusSystem = defineSystem({
   run(world) {
     const { config, tick, counters } = world;
     const roundTicks = Math.max(2, Math.round((config.consensusRoundS * 1000) / config.tickMs));
-    if (tick % roundTicks !== roundTicks - 1) return;
     const { Consensus } = world.components;
+    if (tick === 0 && config.attack !== 'none') {
+      // Attackers craft their first vector from what they overhear at start, before the first broadcast.
+      const first = Consensus.model.slice();
+      attackerRound(world, getAttack(config.attack), first);
+      Consensus.model.set(first);
+    }
+    if (tick % roundTicks !== roundTicks - 1) return;
     const next = Consensus.model.slice();
     honestRound(world, getAggregator(config.aggregator), next);
     if (config.attack !== 'none') attackerRound(world, getAttack(config.attack), next);

@@ -31,7 +31,7 @@ export function createSimMetrics() {
     stored: 0,
     /** Consensus rounds completed, bans after the last one, and the round of the last new attacker ban. */
     rounds: 0,
-    bans: { attackers: 0, honest: 0 },
+    bans: { attackers: 0, honest: 0, unheard: 0 },
     lastAttackerBanRound: 0,
   };
 }

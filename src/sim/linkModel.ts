@@ -20,7 +20,7 @@ export interface LinkCounters {
   /** Frame receptions by an intended receiver that arrived / were lost to noise. */
   delivered: number;
   lost: number;
-  /** Frames dropped at the sender: queue full or pool full. */
+  /** Frames dropped at the sender because its transmit queue was full. */
   dropped: number;
   /** Frames or partial messages that outlived the TTL. */
   expired: number;
@@ -53,19 +53,39 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   const ttlTicks = Math.max(1, Math.ceil(TTL_MS / config.tickMs));
   const lossQ16 = Math.round(config.loss * 65536);
   // In-flight frames at any moment are a small share of the nodes (a consensus round is spread over half a
-  // round); a full pool drops the frame at the sender and counts it.
-  const capacity = Math.max(256, Math.ceil(n / 2));
-  const sender = new Int32Array(capacity);
-  const target = new Uint32Array(capacity);
-  const dueTick = new Int32Array(capacity);
-  const sentTick = new Int32Array(capacity);
+  // round), so the pool starts small and doubles when a burst fills it: a full pool never drops a frame (that
+  // would let one node's traffic change another's fate), and growth is as deterministic as the traffic.
+  let capacity = Math.max(256, Math.ceil(n / 2));
+  let sender = new Int32Array(capacity);
+  let target = new Uint32Array(capacity);
+  let dueTick = new Int32Array(capacity);
+  let sentTick = new Int32Array(capacity);
   const frames: (Uint8Array | null)[] = new Array(capacity).fill(null);
-  const free = new Int32Array(capacity);
+  let free = new Int32Array(capacity);
   for (let i = 0; i < capacity; i++) free[i] = capacity - 1 - i;
   let freeTop = capacity;
   let active = new Int32Array(capacity);
   let activeCount = 0;
   let spare = new Int32Array(capacity);
+  const grow = (): void => {
+    const old = capacity;
+    capacity *= 2;
+    const widen = <T extends Int32Array | Uint32Array>(a: T, make: (k: number) => T): T => {
+      const b = make(capacity);
+      b.set(a);
+      return b;
+    };
+    sender = widen(sender, (k) => new Int32Array(k));
+    target = widen(target, (k) => new Uint32Array(k));
+    dueTick = widen(dueTick, (k) => new Int32Array(k));
+    sentTick = widen(sentTick, (k) => new Int32Array(k));
+    active = widen(active, (k) => new Int32Array(k));
+    spare = new Int32Array(capacity);
+    free = new Int32Array(capacity);
+    freeTop = 0;
+    for (let i = capacity - 1; i >= old; i--) free[freeTop++] = i;
+    for (let i = old; i < capacity; i++) frames.push(null);
+  };
   const reassembler = new Reassembler({ maxPartial: Math.max(256, n) });
   let partialSweep = new Set<string>();
   let nextSweepTick = ttlTicks;
@@ -78,13 +98,15 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
 
   return {
     counters,
-    stateBytes: capacity * (4 + 4 + 4 + 4 + 4 + 4 + 4),
+    get stateBytes() {
+      return capacity * (4 + 4 + 4 + 4 + 4 + 4 + 4);
+    },
     send(txFreeAtUs, fromEid, to, messageId, message, tick) {
       const nowUs = tick * tickUs;
       let ok = true;
       for (const frame of fragment(messageId, message, config.mtu)) {
         const start = Math.max(nowUs, txFreeAtUs[fromEid]!);
-        if (start - nowUs > maxQueueUs || freeTop === 0) {
+        if (start - nowUs > maxQueueUs) {
           counters.dropped++;
           ok = false;
           continue;
@@ -92,6 +114,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         const air = airtimeUs(frame.length);
         const end = start + air;
         txFreeAtUs[fromEid] = end + offTimeUs(air);
+        if (freeTop === 0) grow();
         const slot = free[--freeTop]!;
         sender[slot] = fromEid;
         target[slot] = to >>> 0;

@@ -67,6 +67,9 @@ export const CHECK_FLOOR = q16.fromFloat(0.01);
  *  DRIFT_FLOOR (L2 over the 9 coordinates). Honest models here differ for real (storm-tuned vs calm genes mix
  *  in through innovation), so the line sits well outside that honest spread. */
 export const DRIFT_MULTIPLE_SQ = 16;
+/** ... and only when the row's error on the node's own window exceeds 3/2 of the node's yardstick. */
+export const DRIFT_CHECK_NUM = 3;
+export const DRIFT_CHECK_DEN = 2;
 export const DRIFT_FLOOR = q16.fromFloat(0.5);
 /** A cure that predicts more than this many times worse than the receiver's own gene is a failed check (an
  *  honest cure that merely fits badly, e.g. while the window still holds calm samples, stays well below). */

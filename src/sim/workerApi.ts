@@ -16,7 +16,8 @@ export interface SimMetrics {
   bytesSent: number;
   bytesPerNodePerDay: number;
   rmse: { calm: number; storm: number };
-  bans: { attackers: number; honest: number };
+  /** Attackers banned by every honest node that hears them, honest nodes banned by any, attackers no honest node hears. */
+  bans: { attackers: number; honest: number; unheard: number };
   stored: number;
 }
 

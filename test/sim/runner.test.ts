@@ -76,4 +76,4 @@ describe('createSim', () => {
   });
 });
 
-const GOLDEN_SEED7_3000 = '31567e891129459c783af9e4c470ea7c';
+const GOLDEN_SEED7_3000 = '0ff7cb3d0f88aa219c2eb6b7e5ffdf4a';

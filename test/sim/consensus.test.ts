@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createSim } from '../../src/sim/runner';
+import { consensusDrift } from '../../src/sim/drift';
+
+function pair(attack: string, byzantine: number, nodes = 150, ticks = 3000, aggregator = 'trimmed-mean') {
+  const attacked = createSim({ nodes, seed: 7, attack, byzantine, aggregator, layout: false });
+  const clean = createSim({ nodes, seed: 7, attack: 'none', byzantine, aggregator, layout: false });
+  attacked.step(ticks);
+  clean.step(ticks);
+  return { drift: consensusDrift(attacked, clean), bans: attacked.metrics().bans, sim: attacked };
+}
+
+describe('consensus under attack (bitECS sim, trimmed mean + reputation)', () => {
+  it('no attackers: nobody is banned, the honest swarm agrees with itself', () => {
+    const sim = createSim({ nodes: 150, seed: 7, layout: false });
+    sim.step(3000);
+    expect(sim.metrics().bans).toEqual({ attackers: 0, honest: 0, unheard: 0 });
+  });
+
+  it('silent (crashed) nodes cost no honest node its reputation', () => {
+    const sim = createSim({ nodes: 150, seed: 7, byzantine: 0.3, layout: false });
+    sim.step(6000);
+    expect(sim.metrics().bans.honest).toBe(0);
+  });
+
+  it.each(['sign-flip', 'gaussian', 'ipm', 'sybil'])(
+    '30 percent %s attackers: all banned within 8 rounds, none honest banned, drift under 5 percent',
+    (attack) => {
+      const { drift, bans, sim } = pair(attack, 0.3);
+      expect(bans.honest).toBe(0);
+      expect(bans.attackers + bans.unheard).toBe(45);
+      expect(sim.world.counters.lastAttackerBanRound).toBeLessThanOrEqual(8);
+      expect(drift).toBeLessThan(0.05);
+    },
+  );
+
+  it('Sybil flood: 50 honest + 50 Sybil identities from default reputation — every heard Sybil banned within 4 rounds', () => {
+    const sim = createSim({ nodes: 100, seed: 7, attack: 'sybil', byzantine: 0.5, layout: false });
+    sim.step(400); // 4 rounds of 10 s
+    const bans = sim.metrics().bans;
+    expect(sim.world.counters.rounds).toBe(4);
+    expect(bans.attackers + bans.unheard).toBe(50);
+    expect(bans.honest).toBe(0);
+    const { drift } = pair('sybil', 0.5, 100, 1000);
+    expect(drift).toBeLessThan(0.05);
+  });
+
+  it('inlier attacks (bias, ALIE, mimic) at 30 % are not fully stopped: drift stays bounded (measured ≈ 11 %)', () => {
+    // The 5 % target is not met here for inlier attacks (see docs/ABLATION.md): this pins the
+    // measured behaviour so a regression shows, and keeps honest bans rare.
+    for (const attack of ['bias', 'alie', 'mimic']) {
+      const { drift, bans } = pair(attack, 0.3, 150, 6000);
+      expect(drift, attack).toBeLessThan(0.15);
+      expect(bans.honest, attack).toBeLessThanOrEqual(8);
+    }
+  });
+});
