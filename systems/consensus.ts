@@ -19,6 +19,8 @@ import { defineSystem } from '../src/sim/system';
 import { recentWindowMse } from '../src/sim/recentWindow';
 import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, REPUTATION } from '../src/sim/model';
 import type { SimWorld } from '../src/sim/world';
+import { installSummaries } from '../src/sim/join';
+import { MEMBER_PRESENT } from '../components/membership';
 
 /** The persistence predictor (next = last): the yardstick of the own-window check. */
 const PERSISTENCE = Int32Array.from({ length: LAGS }, (_, k) => (k === 0 ? q16.ONE : 0));
@@ -56,7 +58,7 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
   const { offsets, neighbours } = world.hood;
   const { model, heard, trust } = Consensus;
   for (let eid = 1; eid <= world.n; eid++) {
-    if (Role.kind[eid] !== ROLE_HONEST) continue;
+    if (Role.kind[eid] !== ROLE_HONEST || world.components.Membership.state[eid] !== MEMBER_PRESENT) continue;
     const mo = MODEL_DIM * eid;
     ensureScratch(offsets[eid]! - offsets[eid - 1]! + 1);
     // The yardstick is the better of the node's own model and the plain persistence predictor (next = last) on
@@ -177,11 +179,12 @@ export function countBans(world: SimWorld): { attackers: number; honest: number;
 export const consensusSystem = defineSystem({
   name: 'consensus',
   reads: ['Neuron', 'Role'],
-  writes: ['Consensus'],
+  writes: ['Consensus', 'Membership'],
   run(world) {
     const { config, tick, counters } = world;
     const roundTicks = Math.max(2, Math.round((config.consensusRoundS * 1000) / config.tickMs));
     const { Consensus } = world.components;
+    installSummaries(world);
     if (tick === 0 && config.attack !== 'none') {
       // Attackers craft their first vector from what they overhear at start, before the first broadcast.
       const first = Consensus.model.slice();

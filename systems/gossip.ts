@@ -3,6 +3,7 @@
 //   its wait after each unanswered request (never every tick).
 // - Cure replies: an Evolved neighbour not itself in Storm that heard a request answers *to the requester* with its gene.
 //   Attackers answer too, with a poisoned gene; the requester's own check is what stops them.
+// - Mid-flight joins (src/sim/join.ts): joiners ask for the summary gene; present neighbours answer.
 // - Consensus: once per round every node broadcasts its model (attackers: their crafted vector), spread over
 //   the first half of the round so the radios do not all key up at once.
 import * as q16 from '../src/core/fixed/q16';
@@ -15,6 +16,8 @@ import { defineSystem } from '../src/sim/system';
 import { BROADCAST, encodeMessage, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/sim/messages';
 import { MAX_BACKOFF, REQUEST_AFTER_S, REQUEST_RETRY_S } from '../src/sim/model';
 import type { SimWorld } from '../src/sim/world';
+import { joinGossip } from '../src/sim/join';
+import { MEMBER_PRESENT } from '../components/membership';
 
 const poison = new Int32Array(LAGS);
 
@@ -29,9 +32,9 @@ function send(world: SimWorld, from: number, to: number, type: number, body?: Ui
 export const gossipSystem = defineSystem({
   name: 'gossip',
   reads: ['Regime', 'Evolution', 'Neuron', 'Role', 'Consensus'],
-  writes: ['Radio'],
+  writes: ['Radio', 'Membership'],
   run(world) {
-    const { Regime, Evolution, Neuron, Role, Radio, Consensus } = world.components;
+    const { Regime, Evolution, Neuron, Role, Radio, Consensus, Membership } = world.components;
     const { n, tick, config, counters } = world;
     const rng = world.streams.gossip;
     const ticksPerS = 1000 / config.tickMs;
@@ -58,7 +61,7 @@ export const gossipSystem = defineSystem({
 
       const waitTicks = Math.ceil(REQUEST_AFTER_S * ticksPerS);
       for (let eid = 1; eid <= n; eid++) {
-        if (Role.kind[eid] !== ROLE_HONEST) continue;
+        if (Role.kind[eid] !== ROLE_HONEST || Membership.state[eid] !== MEMBER_PRESENT) continue;
         if (Regime.regime[eid] !== STORM || Evolution.installed[eid]) {
           Radio.backoff[eid] = 0;
           continue;
@@ -80,10 +83,12 @@ export const gossipSystem = defineSystem({
     if (phase < spread) {
       for (let eid = 1 + phase; eid <= n; eid += spread) {
         if (config.attack === 'none' && Role.kind[eid] !== ROLE_HONEST) continue; // a silent node
+        if (Membership.state[eid] !== MEMBER_PRESENT) continue; // not in the network (yet)
         const mo = MODEL_DIM * eid;
         const gene = { weights: Consensus.model.subarray(mo, mo + LAGS), bias: Consensus.model[mo + LAGS]!, mu: DEFAULT_MU };
         send(world, eid, BROADCAST, MSG_CONSENSUS, encodeGene(gene));
       }
     }
+    joinGossip(world);
   },
 });

@@ -14,15 +14,21 @@ import {
   MSG_CONSENSUS,
   MSG_CURE_REPLY,
   MSG_CURE_REQUEST,
+  MSG_SUMMARY,
+  MSG_SUMMARY_REQUEST,
 } from '../src/sim/messages';
+import { MEMBER_ABSENT, MEMBER_JOINING } from '../components/membership';
 import type { SimWorld } from '../src/sim/world';
 
 let lastConsensus: { bytes: Uint8Array | null; gene: Gene } = { bytes: null, gene: null as unknown as Gene };
 
 function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uint8Array): void {
-  const { Consensus } = world.components;
+  const { Consensus, Membership } = world.components;
+  const membership = Membership.state[receiver]!;
+  if (membership === MEMBER_ABSENT) return; // not on the network yet: hears nothing
   try {
     const header = decodeMessageHeader(bytes);
+    if (membership === MEMBER_JOINING && header.type !== MSG_SUMMARY) return; // a joiner waits for its summary
     if (header.from !== sender || (header.to !== BROADCAST && header.to !== receiver)) {
       throw new MessageDecodeError('address mismatch');
     }
@@ -31,6 +37,10 @@ function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uin
       world.requests.push(receiver, sender);
     } else if (header.type === MSG_CURE_REPLY) {
       world.replies.push({ to: receiver, from: sender, gene: body });
+    } else if (header.type === MSG_SUMMARY_REQUEST) {
+      world.summaryRequests.push(receiver, sender);
+    } else if (header.type === MSG_SUMMARY) {
+      if (header.to === receiver) world.summaries.push({ to: receiver, from: sender, body });
     } else if (header.type === MSG_CONSENSUS) {
       // A broadcast reaches every neighbour as the same bytes: decode it once.
       if (bytes !== lastConsensus.bytes) lastConsensus = { bytes, gene: decodeGene(body) };
@@ -52,7 +62,7 @@ function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uin
 
 export const packetPhysicsSystem = defineSystem({
   name: 'packetPhysics',
-  reads: [],
+  reads: ['Membership'],
   writes: ['Radio', 'Consensus'],
   run(world) {
     const { Radio } = world.components;

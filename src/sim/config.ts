@@ -36,6 +36,9 @@ export interface SimConfig {
   /** Fraction of nodes that are attackers, 0..0.9. With attack 'none' they are silent (crashed): they send
    *  nothing — the baseline consensusDrift is measured against. */
   byzantine: number;
+  /** Nodes that join mid-flight (placed like the others, radio-silent until joinAtS), and when they join. */
+  join: number;
+  joinAtS: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
@@ -54,6 +57,8 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   aggregator: 'trimmed-mean',
   attack: 'none',
   byzantine: 0,
+  join: 0,
+  joinAtS: 60,
 });
 
 export const MAX_NODES = 1_000_000;
@@ -80,6 +85,8 @@ const NUMBER_RULES: Partial<Record<keyof SimConfig, NumberRule>> = {
   consensusRoundS: { min: 0.1, max: 86_400 },
   persistEveryS: { min: 0.1, max: 86_400 },
   byzantine: { min: 0, max: 0.9 },
+  join: { int: true, min: 0, max: MAX_NODES },
+  joinAtS: { min: 0, max: 10 * 86_400 },
 };
 
 /** Defaults + overrides, validated. Throws ConfigError listing every bad field. */

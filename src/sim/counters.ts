@@ -33,6 +33,11 @@ export function createSimMetrics() {
     rounds: 0,
     bans: { attackers: 0, honest: 0, unheard: 0 },
     lastAttackerBanRound: 0,
+    /** Mid-flight joins: synced joiners, their sync times, bytes of join traffic, and what replaying would cost. */
+    joinsSynced: 0,
+    joinSyncS: [] as number[],
+    joinBytes: 0,
+    joinReplayBytes: 0,
   };
 }
 export type SimCounters = ReturnType<typeof createSimMetrics>;

@@ -48,7 +48,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   const lossSeed = rng.nextU32();
   const lossDraw = (from: number, tick: number, frame: Uint8Array, receiver: number): number =>
     mix32(mix32(mix32(mix32(lossSeed ^ from) ^ tick) ^ (frame[4]! | (frame[5]! << 8) | (frame[6]! << 16))) ^ receiver) >>> 16;
-  const n = config.nodes;
+  const n = hood.offsets.length - 1;
   const tickUs = config.tickMs * 1000;
   const ttlTicks = Math.max(1, Math.ceil(TTL_MS / config.tickMs));
   const lossQ16 = Math.round(config.loss * 65536);

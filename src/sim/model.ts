@@ -37,6 +37,8 @@ export const REQUEST_AFTER_S = 2;
 /** First retry interval; doubles per unanswered request up to 2^MAX_BACKOFF times. */
 export const REQUEST_RETRY_S = 1;
 export const MAX_BACKOFF = 3;
+/** A joiner asks for the summary gene this often until one arrives. */
+export const JOIN_RETRY_S = 1;
 /** A received gene is installed only if its error on the receiver's recent window is below this share of
  *  the receiver's own (7/8: clearly better, not a coin toss). */
 export const INSTALL_MARGIN_NUM = 7;

@@ -48,6 +48,7 @@ const HASHED: Array<[string, string[]]> = [
   ['Evolution', ['evolved', 'goodTicks', 'stormStart', 'installed', 'flash']],
   ['Radio', ['txFreeAtUs', 'nextRequestTick', 'backoff', 'messageId', 'activity']],
   ['Consensus', ['model', 'heard', 'trust']],
+  ['Membership', ['state', 'since']],
 ];
 
 export function createSim(overrides: Partial<SimConfig> = {}, options: SimOptions = {}): Sim {

@@ -11,6 +11,7 @@ import { createNoise, createSensor } from '../../components/sensing';
 import { createEvolution, createNeuron, createRegime } from '../../components/mind';
 import { createRadio } from '../../components/radio';
 import { createConsensus, MODEL_DIM } from '../../components/consensus';
+import { createMembership, MEMBER_ABSENT } from '../../components/membership';
 import { brainRadius, type SimConfig } from './config';
 import { REGIME_RECORD, REPUTATION, SIM_REGIME_PARAMS } from './model';
 import { fibonacciSphere, radioNeighbourhoods, type Neighbourhoods } from './placement';
@@ -31,6 +32,7 @@ export function createComponents(capacity: number, slots: number, layout: boolea
     Evolution: createEvolution(capacity),
     Radio: createRadio(capacity),
     Consensus: createConsensus(capacity, slots, REPUTATION.initialQ16),
+    Membership: createMembership(capacity),
   };
 }
 export type Components = ReturnType<typeof createComponents>;
@@ -65,6 +67,9 @@ export interface SimContext {
   requests: number[];
   /** Received cure replies (receiver eid, sender eid, gene bytes), for the gene-install system. */
   replies: Array<{ to: number; from: number; gene: Uint8Array }>;
+  /** Pending summary requests (responder eid, joiner eid) and received summaries, for mid-flight joins. */
+  summaryRequests: number[];
+  summaries: Array<{ to: number; from: number; body: Uint8Array }>;
   /** The force layout, or null when layout is off (headless runs). */
   layout: ForceLayout | null;
 }
@@ -73,7 +78,8 @@ export type SimWorld = ReturnType<typeof createSimWorld>;
 
 /** Builds the world for a resolved config. `restored` maps node ids to genes that make them spawn Evolved. */
 export function createSimWorld(config: SimConfig) {
-  const n = config.nodes;
+  // Nodes present from the start, then the mid-flight joiners (the last ids).
+  const n = config.nodes + config.join;
   const root = createRng(config.seed);
   const radius = brainRadius(n);
   const home = fibonacciSphere(n, q16.fromFloat(radius), root.stream('placement'));
@@ -99,15 +105,18 @@ export function createSimWorld(config: SimConfig) {
     saveQueue: [],
     requests: [],
     replies: [],
+    summaryRequests: [],
+    summaries: [],
     layout: config.layout ? createForceLayout(n, hood.offsets, hood.neighbours, defaultLayoutParams(radius)) : null,
   };
   const world = createWorld({ ...ctx, components });
 
   const { Home, Drawn, Role, Sensor, Neuron, Regime, Consensus } = components;
   const roles = root.stream('roles');
-  const attackers = Math.round(config.byzantine * n);
+  // Attackers are drawn among the nodes present from the start (joiners are honest newcomers).
+  const attackers = Math.round(config.byzantine * config.nodes);
   const attackerSet = new Set<number>();
-  while (attackerSet.size < attackers) attackerSet.add(roles.nextInt(n));
+  while (attackerSet.size < attackers) attackerSet.add(roles.nextInt(config.nodes));
   for (let i = 0; i < n; i++) {
     const eid = addEntity(world);
     if (eid !== i + 1) throw new Error(`bitECS gave entity id ${eid} for node ${i}; expected ${i + 1}`);
@@ -121,6 +130,7 @@ export function createSimWorld(config: SimConfig) {
       Drawn.pos[3 * eid + 2] = q16.toFloat(Home.z[eid]!);
     }
     if (attackerSet.has(i)) Role.kind[eid] = ROLE_ATTACKER;
+    if (i >= config.nodes) components.Membership.state[eid] = MEMBER_ABSENT;
     // The field's phase at this node: a smooth function of home position, so neighbours see similar signals.
     const phase = (Home.x[eid]! + 2 * Home.z[eid]! - Home.y[eid]!) >> 2;
     Sensor.cosPhase[eid] = q16.cos(phase);

@@ -66,7 +66,7 @@ describe('pipeline', () => {
   it('declares only real components, and reads only what spawn or an earlier system provides', () => {
     const sim = createSim({ nodes: 10 });
     const names = new Set(Object.keys(sim.world.components));
-    const spawned = new Set(['Home', 'Role', 'Sensor', 'Neuron', 'Regime', 'Consensus', 'Evolution', 'Radio', 'Noise', 'Drawn']);
+    const spawned = new Set(['Home', 'Role', 'Sensor', 'Neuron', 'Regime', 'Consensus', 'Evolution', 'Radio', 'Noise', 'Drawn', 'Membership']);
     for (const system of PIPELINE) {
       for (const c of [...system.reads, ...system.writes]) expect(names.has(c), `${system.name}: ${c}`).toBe(true);
       for (const c of system.reads) expect(spawned.has(c)).toBe(true);

@@ -76,4 +76,4 @@ describe('createSim', () => {
   });
 });
 
-const GOLDEN_SEED7_3000 = '0ff7cb3d0f88aa219c2eb6b7e5ffdf4a';
+const GOLDEN_SEED7_3000 = '95f81a145520f79f8d64f1630ee373a8';

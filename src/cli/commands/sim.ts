@@ -5,6 +5,7 @@ import { createSim } from '../../sim/runner';
 import { ticksFor, type SimConfig } from '../../sim/config';
 import { createFileStorage } from '../../storage/fileStorage';
 import { consensusDrift } from '../../sim/drift';
+import { joinReport } from '../../sim/join';
 
 const USAGE = `usage: npm run qres -- sim [flags]
 
@@ -26,6 +27,8 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
   --byzantine F      fraction of nodes that are attackers, 0..0.9; with an attack the report adds
                      consensusDrift against the same seed with those nodes silent (without --attack they
                      simply are silent: crashed nodes)
+  --join N           N more nodes join mid-flight (they sync from a neighbour's 50-byte summary gene)
+  --join-at S        when they join, sim seconds (default 60)
   --storage DIR      persist evolved genes under DIR and spawn stored ones Evolved (default: none)
   --json             print one JSON object`;
 
@@ -43,6 +46,8 @@ export function simOverrides(values: Values): Partial<SimConfig> {
     aggregator: typeof values.aggregator === 'string' ? values.aggregator : undefined,
     attack: typeof values.attack === 'string' ? values.attack : undefined,
     byzantine: numberFlag(values, 'byzantine'),
+    join: numberFlag(values, 'join'),
+    joinAtS: numberFlag(values, 'join-at'),
   };
 }
 
@@ -61,6 +66,8 @@ export const SIM_OPTIONS = {
   aggregator: { type: 'string' },
   attack: { type: 'string' },
   byzantine: { type: 'string' },
+  join: { type: 'string' },
+  'join-at': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -122,6 +129,7 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     bans: m.bans,
     consensusRounds: c.rounds,
     lastAttackerBanRound: c.lastAttackerBanRound,
+    ...(sim.config.join > 0 ? { joins: joinReport(sim.world) } : {}),
     wallMs: Math.round(wallMs),
     ticksPerSecond: Math.round((m.ticks / wallMs) * 1000),
   };

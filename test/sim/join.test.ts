@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createSim } from '../../src/sim/runner';
+import { joinReport } from '../../src/sim/join';
+import { MEMBER_ABSENT, MEMBER_PRESENT } from '../../components/membership';
+
+describe('mid-flight join from the summary gene', () => {
+  it('joiners are off the network until they join, then sync from one 50-byte summary and are in consensus', () => {
+    const sim = createSim({ nodes: 150, join: 10, joinAtS: 120, seed: 7 });
+    sim.step(1100);
+    const { Membership } = sim.world.components;
+    for (let eid = 151; eid <= 160; eid++) expect(Membership.state[eid]).toBe(MEMBER_ABSENT);
+    expect(sim.world.counters.joinBytes).toBe(0);
+    sim.step(400);
+    const report = joinReport(sim.world);
+    expect(report.synced).toBe(10);
+    for (let eid = 151; eid <= 160; eid++) expect(Membership.state[eid]).toBe(MEMBER_PRESENT);
+    expect(report.meanSyncS).toBeLessThan(5);
+    expect(report.drift).toBeLessThan(0.15); // within the honest spread of its neighbourhood
+    expect(report.bytes).toBeLessThan(report.replayBytes / 10);
+  });
+
+  it('at 90 % loss every joiner still syncs (liveness), slowly', () => {
+    const sim = createSim({ nodes: 150, join: 10, joinAtS: 60, loss: 0.9, seed: 7 });
+    sim.step(6000);
+    const report = joinReport(sim.world);
+    expect(report.synced).toBe(10);
+    expect(report.maxSyncS).toBeGreaterThan(1);
+  });
+
+  it('a corrupt summary is counted and ignored; the joiner keeps asking', () => {
+    const sim = createSim({ nodes: 60, join: 1, joinAtS: 0, seed: 7 });
+    sim.step(1);
+    sim.world.summaries.push({ to: 61, from: 1, body: new Uint8Array(50) });
+    const before = sim.world.counters.corruptMessages;
+    sim.step(1);
+    expect(sim.world.counters.corruptMessages).toBe(before + 1);
+    sim.step(50);
+    expect(joinReport(sim.world).synced).toBe(1);
+  });
+});
