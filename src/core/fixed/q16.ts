@@ -83,6 +83,11 @@ export function clamp(a: Q16, lo: Q16, hi: Q16): Q16 {
  * (a·b + 2^15) >> 16 = ah·bh·2^16 + (ah·bl + al·bh) + ((al·bl + 2^15) >>> 16).
  */
 export function mul(a: Q16, b: Q16): Q16 {
+  // Fast path, same result: while |a|, |b| < 2^26 the product is below 2^52, so the double a·b is the exact
+  // integer and (a·b + 2^15) / 2^16 only rescales by a power of two; floor then equals the arithmetic shift.
+  if (a < 0x4000000 && a > -0x4000000 && b < 0x4000000 && b > -0x4000000) {
+    return saturate(Math.floor((a * b + HALF) / TWO_16));
+  }
   const ah = a >> 16;
   const al = a & 0xffff;
   const bh = b >> 16;
@@ -93,6 +98,21 @@ export function mul(a: Q16, b: Q16): Q16 {
 
 /** Σ a[i]·b[i] over n terms with exact accumulation and a single rounding at the end (n ≤ 64). */
 export function dotAt(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number): Q16 {
+  // Fast path, same result: with at most 8 terms and every |a[i]| ≤ 2^19 (the neuron's weight limit is 8.0 =
+  // 2^19), each product is below 2^50 and their sum below 2^53: the plain double sum is exact.
+  if (n <= 8) {
+    let sum = 0;
+    let small = true;
+    for (let i = 0; i < n; i++) {
+      const x = a[ao + i]!;
+      if (x > 0x80000 || x < -0x80000) {
+        small = false;
+        break;
+      }
+      sum += x * b[bo + i]!;
+    }
+    if (small) return saturate(Math.floor((sum + HALF) / TWO_16));
+  }
   let hh = 0;
   let mid = 0;
   let ll = 0;

@@ -65,6 +65,30 @@ describe('q16 arithmetic against a BigInt reference', () => {
     );
   });
 
+  it('mul: the small-operand fast path (|a|, |b| < 2^26) and its edges agree with the reference', () => {
+    const edge = fc.constantFrom(0x3ffffff, -0x3ffffff, 0x4000000, -0x4000000, 0x4000001, 1, -1, 0, 32768, -32768);
+    const small = fc.oneof(fc.integer({ min: -0x3ffffff, max: 0x3ffffff }), edge);
+    fc.assert(
+      fc.property(small, small, (a, b) => {
+        expect(q.mul(a, b)).toBe(sat((BigInt(a) * BigInt(b) + B_HALF) >> 16n));
+      }),
+      RUNS,
+    );
+  });
+
+  it('dotAt: the weight-limit fast path (|aᵢ| ≤ 2^19, any bᵢ) agrees with the reference', () => {
+    const weight = fc.oneof(fc.integer({ min: -0x80000, max: 0x80000 }), fc.constantFrom(0x80000, -0x80000, 0x80001, -0x80001));
+    const weights = fc.array(weight, { minLength: 8, maxLength: 8 });
+    fc.assert(
+      fc.property(weights, vec8, (a, b) => {
+        let sum = 0n;
+        for (let i = 0; i < 8; i++) sum += BigInt(a[i]!) * BigInt(b[i]!);
+        expect(q.dotAt(a, 0, b, 0, 8)).toBe(sat((sum + B_HALF) >> 16n));
+      }),
+      RUNS,
+    );
+  });
+
   it('dot8 and dotAt round once: sat((Σ aᵢbᵢ + 2^15) >> 16)', () => {
     fc.assert(
       fc.property(vec8, vec8, fc.nat(4), (a, b, off) => {
