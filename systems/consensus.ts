@@ -16,14 +16,12 @@ import { assessDrift, getAggregator, getAttack, type AggregatorSpec, type Attack
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { defineSystem } from '../src/sim/system';
-import { recentWindowMse } from '../src/sim/recentWindow';
+import { recentPersistenceMse, recentWindowMse } from '../src/sim/recentWindow';
 import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, REPUTATION } from '../src/sim/model';
 import type { SimWorld } from '../src/sim/world';
 import { installSummaries } from '../src/sim/join';
 import { MEMBER_PRESENT } from '../components/membership';
 
-/** The persistence predictor (next = last): the yardstick of the own-window check. */
-const PERSISTENCE = Int32Array.from({ length: LAGS }, (_, k) => (k === 0 ? q16.ONE : 0));
 /** Drift needs a neighbourhood's median to mean something: at least this many rows. */
 const DRIFT_MIN_ROWS = 5;
 
@@ -64,7 +62,7 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
     // The yardstick is the better of the node's own model and the plain persistence predictor (next = last) on
     // its window, so an honest neighbour is not failed just because this node's own model is good right now.
     const own = recentWindowMse(Neuron.recent, eid, model, mo, model[mo + LAGS]!);
-    const naive = recentWindowMse(Neuron.recent, eid, PERSISTENCE, 0, 0);
+    const naive = recentPersistenceMse(Neuron.recent, eid);
     const yardstick = Math.max(own, naive, CHECK_FLOOR);
     const limit = CHECK_FACTOR * yardstick;
     rows.set(model.subarray(mo, mo + MODEL_DIM), 0);

@@ -186,3 +186,20 @@ export function windowMseRecentFirstAt(
   const mean = roundDiv(total, count - LAGS);
   return mean > q16.MAX ? q16.MAX : mean;
 }
+
+/**
+ * windowMseRecentFirstAt for the persistence predictor (next = last: weights [1, 0, …], bias 0), without the dot
+ * products: the same value, because that predictor's prediction is exactly the previous sample.
+ */
+export function persistenceMseRecentFirstAt(recent: Int32Array, ro: number, count: number): Q16 {
+  if (!Number.isInteger(count) || count < LAGS + 1) {
+    throw new WindowTooShortError(`persistenceMseRecentFirstAt needs at least ${LAGS + 1} samples, got ${count}`);
+  }
+  let total = 0;
+  for (let j = 0; j < count - LAGS; j++) {
+    const error = q16.sub(recent[ro + j]!, recent[ro + j + 1]!);
+    total += q16.mul(error, error);
+  }
+  const mean = roundDiv(total, count - LAGS);
+  return mean > q16.MAX ? q16.MAX : mean;
+}

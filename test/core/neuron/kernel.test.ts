@@ -206,3 +206,18 @@ describe('windowMseAt', () => {
     expect(() => windowMseRecentFirstAt(w, 0, 0, new Int32Array(LAGS), 0, LAGS)).toThrow(WindowTooShortError);
   });
 });
+
+describe('persistenceMseRecentFirstAt', () => {
+  it('equals windowMseRecentFirstAt of the persistence predictor on any window', async () => {
+    const fc = (await import('fast-check')).default;
+    const { persistenceMseRecentFirstAt, windowMseRecentFirstAt } = await import('../../../src/core/neuron/kernel');
+    const persistence = Int32Array.from({ length: 8 }, (_, k) => (k === 0 ? 65536 : 0));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -(2 ** 24), max: 2 ** 24 }), { minLength: 16, maxLength: 16 }), (xs) => {
+        const recent = Int32Array.from(xs);
+        expect(persistenceMseRecentFirstAt(recent, 0, 16)).toBe(windowMseRecentFirstAt(persistence, 0, 0, recent, 0, 16));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
