@@ -10,7 +10,8 @@ export const MODEL_DIM = LAGS + 1;
 export function createConsensus(capacity: number, slots: number, initialTrust: number) {
   return {
     model: new Int32Array(MODEL_DIM * capacity),
-    heard: new Uint8Array(slots),
+    /** One bit per radio-neighbour slot (slot s is bit s & 7 of byte s >> 3). */
+    heard: new Uint8Array((slots + 7) >> 3),
     /** Per radio-neighbour slot: this node's reputation score for that neighbour (Q16 in [0, 1), sticky ban). */
     trust: new Uint16Array(slots).fill(Math.min(initialTrust, 65535)),
   };

@@ -6,11 +6,12 @@ export const MEMBER_PRESENT = 0;
 export const MEMBER_ABSENT = 1;
 export const MEMBER_JOINING = 2;
 
-export function createMembership(capacity: number) {
+/** `joiners`: how many of the nodes (the last ids) join mid-flight. */
+export function createMembership(capacity: number, joiners: number) {
   return {
     state: new Uint8Array(capacity),
-    /** Tick at which a joiner joined (started asking). */
-    since: new Int32Array(capacity),
+    /** Tick at which each joiner joined (started asking), indexed by joiner number (eid − first joiner id). */
+    since: new Int32Array(joiners),
   };
 }
 export type Membership = ReturnType<typeof createMembership>;

@@ -12,6 +12,7 @@
 // Every update of a round is computed from the same old models (double-buffered): node order does not matter.
 import * as q16 from '../src/core/fixed/q16';
 import { LAGS } from '../src/core/neuron/kernel';
+import { CALM } from '../src/core/neuron/regimeDetector';
 import { assessDrift, getAggregator, getAttack, type AggregatorSpec, type AttackFn } from '../src/core/consensus/index';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
@@ -70,7 +71,7 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
     weights[0] = q16.ONE;
     let m = 1;
     for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
-      if (!heard[s] || trust[s]! < REPUTATION.banBelowQ16) continue;
+      if (!(heard[s >> 3]! & (1 << (s & 7))) || trust[s]! < REPUTATION.banBelowQ16) continue;
       const jo = MODEL_DIM * (neighbours[s]! + 1);
       const mse = recentWindowMse(Neuron.recent, eid, model, jo, model[jo + LAGS]!);
       if (mse > limit) {
@@ -98,9 +99,12 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
     } else {
       aggregate.set(model.subarray(mo, mo + MODEL_DIM));
     }
+    // Innovation only from a node whose own gene works (Calm): a gene in the middle of a storm is by
+    // definition failing, and feeding it into the shared model would make honest models look like drift.
+    const calm = world.components.Regime.regime[eid] === CALM;
     for (let k = 0; k < MODEL_DIM; k++) {
       const gene = k < LAGS ? Neuron.weights[LAGS * eid + k]! : Neuron.bias[eid]!;
-      next[mo + k] = aggregate[k]! + ((gene - aggregate[k]!) >> INNOVATION_SHIFT);
+      next[mo + k] = calm ? aggregate[k]! + ((gene - aggregate[k]!) >> INNOVATION_SHIFT) : aggregate[k]!;
     }
   }
 }
@@ -176,7 +180,7 @@ export function countBans(world: SimWorld): { attackers: number; honest: number;
 
 export const consensusSystem = defineSystem({
   name: 'consensus',
-  reads: ['Neuron', 'Role'],
+  reads: ['Neuron', 'Role', 'Regime'],
   writes: ['Consensus', 'Membership'],
   run(world) {
     const { config, tick, counters } = world;

@@ -1,5 +1,5 @@
-// Every node predicts its next sample, measures its surprise, updates its entropy and regime, and shifts
-// the sample into its recent window. One implementation of the math: the core neuron kernel.
+// Every node predicts its newest sample from the ones before it, measures its surprise, and updates its
+// entropy and regime. One implementation of the math: the core neuron kernel.
 import * as q16 from '../src/core/fixed/q16';
 import { entropyStep, LAGS, predictAt, REFRACTORY_TICKS } from '../src/core/neuron/kernel';
 import { PRESTORM, regimeStepAt, STORM } from '../src/core/neuron/regimeDetector';
@@ -10,10 +10,10 @@ import { ERROR_SCALE, REGIME_RECORD, SIM_REGIME_PARAMS, SPIKE_THRESHOLD } from '
 
 export const cortexSystem = defineSystem({
   name: 'cortex',
-  reads: ['Sensor', 'Role'],
+  reads: ['Role'],
   writes: ['Neuron', 'Regime'],
   run(world) {
-    const { Sensor, Neuron, Regime, Role } = world.components;
+    const { Neuron, Regime, Role } = world.components;
     const { n, counters } = world;
     const { weights, bias, recent, entropy, refractory } = Neuron;
     let storm = 0;
@@ -25,8 +25,8 @@ export const cortexSystem = defineSystem({
     let nStorm = 0;
     for (let eid = 1; eid <= n; eid++) {
       const ro = RECENT * eid;
-      const sample = Sensor.sample[eid]!;
-      const predicted = predictAt(weights, LAGS * eid, bias[eid]!, recent, ro);
+      const sample = recent[ro]!; // shifted in by the sensor system this tick
+      const predicted = predictAt(weights, LAGS * eid, bias[eid]!, recent, ro + 1);
       const error = q16.sub(sample, predicted);
       const absError = q16.abs(error);
       entropy[eid] = entropyStep(entropy[eid]!, absError, ERROR_SCALE);
@@ -39,9 +39,6 @@ export const cortexSystem = defineSystem({
       if (regime === STORM) storm++;
       else if (regime === PRESTORM) preStorm++;
       entropySum += entropy[eid]!;
-      // Shift the window (most recent first); its first LAGS entries are the predictor's history.
-      for (let k = ro + RECENT - 1; k > ro; k--) recent[k] = recent[k - 1]!; // (copyWithin is slower for 16)
-      recent[ro] = sample;
       if (Role.kind[eid] === ROLE_HONEST) {
         const e = q16.toFloat(error);
         if (regime === STORM) {

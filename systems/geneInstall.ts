@@ -10,6 +10,7 @@ import { defineSystem } from '../src/sim/system';
 import { recentWindowMse } from '../src/sim/recentWindow';
 import { BAD_CURE_FACTOR, CURE_MAX_MSE, INSTALL_MARGIN_DEN, INSTALL_MARGIN_NUM, REPUTATION } from '../src/sim/model';
 import { slotOf } from '../src/sim/placement';
+import { acceptSecureReply } from '../src/sim/secure';
 
 export const geneInstallSystem = defineSystem({
   name: 'geneInstall',
@@ -24,9 +25,22 @@ export const geneInstallSystem = defineSystem({
       if (Regime.regime[eid] !== STORM || Evolution.installed[eid]) continue; // already cured, or no longer needs it
       const slot = slotOf(world.hood, eid - 1, reply.from - 1);
       if (slot < 0 || trust[slot]! < REPUTATION.banBelowQ16) continue; // not a neighbour, or banned: ignored
+      let geneBytes = reply.gene;
+      let anchored = false;
+      if (world.secure) {
+        // --secure: the proof is checked before the gene is even decoded. A failed one is a failed check.
+        const verdict = acceptSecureReply(world, eid, reply.from, reply.gene);
+        if (verdict.status === 'pending') continue; // more parts of this body to come
+        if (verdict.status === 'rejected') {
+          if (verdict.penalise) trust[slot] = Math.max(0, trust[slot]! - REPUTATION.failedCheckPenaltyQ16);
+          continue;
+        }
+        geneBytes = verdict.geneBytes;
+        anchored = verdict.anchored; // an anchor proves no bounded history: no reward (src/sim/secure.ts)
+      }
       let gene;
       try {
-        gene = decodeGene(reply.gene);
+        gene = decodeGene(geneBytes);
       } catch (err) {
         if (!(err instanceof GeneDecodeError)) throw err;
         counters.corruptMessages++;
@@ -41,7 +55,7 @@ export const geneInstallSystem = defineSystem({
         Neuron.bias[eid] = gene.bias;
         Evolution.installed[eid] = 1;
         counters.genesInstalled++;
-        trust[slot] = Math.min(65535, trust[slot]! + REPUTATION.rewardQ16);
+        if (!anchored) trust[slot] = Math.min(65535, trust[slot]! + REPUTATION.rewardQ16);
       } else {
         counters.genesRejected++;
         if (theirs > BAD_CURE_FACTOR * mine) trust[slot] = Math.max(0, trust[slot]! - REPUTATION.failedCheckPenaltyQ16);

@@ -17,6 +17,7 @@ import { BROADCAST, encodeMessage, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUE
 import { MAX_BACKOFF, REQUEST_AFTER_S, REQUEST_RETRY_S } from '../src/sim/model';
 import type { SimWorld } from '../src/sim/world';
 import { joinGossip } from '../src/sim/join';
+import { buildSecureCureBody, forgeSecureCureBody, pumpSecureOutbox, queueSecureReply } from '../src/sim/secure';
 import { MEMBER_PRESENT } from '../components/membership';
 
 const poison = new Int32Array(LAGS);
@@ -48,16 +49,28 @@ export const gossipSystem = defineSystem({
           if (config.attack === 'none') continue; // a silent node
           // A poisoned "cure": plausible-looking weights that predict nothing.
           for (let j = 0; j < LAGS; j++) poison[j] = world.streams.attack.range(-2 * q16.ONE, 2 * q16.ONE);
-          send(world, responder, requester, MSG_CURE_REPLY, encodeGene({ weights: poison, bias: 0, mu: DEFAULT_MU }));
+          const poisonGene = { weights: poison, bias: 0, mu: DEFAULT_MU };
+          if (world.secure) {
+            // --secure: a well-formed body with a valid commitment to the poison and a replayed (forged) proof.
+            if (queueSecureReply(world, responder, requester, forgeSecureCureBody(world, responder, poisonGene))) counters.repliesSent++;
+            continue;
+          }
+          send(world, responder, requester, MSG_CURE_REPLY, encodeGene(poisonGene));
           counters.repliesSent++;
         } else if (Evolution.evolved[responder] && Regime.regime[responder] !== STORM) {
           const wo = LAGS * responder;
           const gene = { weights: Neuron.weights.subarray(wo, wo + LAGS), bias: Neuron.bias[responder]!, mu: DEFAULT_MU };
+          if (world.secure) {
+            // --secure: gene + commitment + transition proof(s), proved once per gene version, sent in parts.
+            if (queueSecureReply(world, responder, requester, buildSecureCureBody(world, responder, gene))) counters.repliesSent++;
+            continue;
+          }
           send(world, responder, requester, MSG_CURE_REPLY, encodeGene(gene));
           counters.repliesSent++;
         }
       }
       requests.length = 0;
+      if (world.secure) pumpSecureOutbox(world, (from, to, part) => send(world, from, to, MSG_CURE_REPLY, part));
 
       const waitTicks = Math.ceil(REQUEST_AFTER_S * ticksPerS);
       for (let eid = 1; eid <= n; eid++) {

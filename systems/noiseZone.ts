@@ -33,7 +33,7 @@ export const noiseZoneSystem = defineSystem({
         Noise.level[eid] = 0;
         continue;
       }
-      Noise.level[eid] = q16.ONE - Math.floor((d2 * q16.ONE) / r2);
+      Noise.level[eid] = Math.min(0xffff, q16.ONE - Math.floor((d2 * q16.ONE) / r2));
     }
   },
 });

@@ -51,7 +51,7 @@ function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uin
       if (gene.bias !== Consensus.model[mo + LAGS]) return;
       const { offsets, neighbours } = world.hood;
       for (let s = offsets[receiver - 1]!; s < offsets[receiver]!; s++) {
-        if (neighbours[s] === sender - 1) Consensus.heard[s] = 1;
+        if (neighbours[s] === sender - 1) Consensus.heard[s >> 3]! |= 1 << (s & 7);
       }
     }
   } catch (err) {

@@ -1,8 +1,9 @@
-// Each node samples the field: two slow sines (calm) plus, inside the noise zone, a fast interference
+// Each node samples the field and shifts the sample into its recent window: two slow sines (calm) plus, inside the noise zone, a fast interference
 // scaled by its exposure, plus seeded sensor noise. Angle addition with the node's precomputed cos/sin of
 // phase means a sample costs a few exact multiplications, not table look-ups.
 import * as q16 from '../src/core/fixed/q16';
 import { defineSystem } from '../src/sim/system';
+import { RECENT } from '../components/mind';
 import { FIELD_AMP_1, FIELD_AMP_2, FIELD_OMEGA_1, FIELD_OMEGA_2, SENSOR_NOISE, STORM_AMP, STORM_OMEGAS, ZONE_OMEGA_DEN, ZONE_OMEGA_NUM } from '../src/sim/model';
 
 /** ω·t as an exact Q16 angle for this tick. */
@@ -12,10 +13,11 @@ function angleAt(omega: number, tick: number, tickMs: number): number {
 
 export const sensorSystem = defineSystem({
   name: 'sensor',
-  reads: ['Noise'],
-  writes: ['Sensor'],
+  reads: ['Noise', 'Sensor'],
+  writes: ['Neuron'],
   run(world) {
-    const { Sensor, Noise } = world.components;
+    const { Sensor, Noise, Neuron } = world.components;
+    const { recent } = Neuron;
     const { tick, config, n } = world;
     const rng = world.streams.sensor;
     const a1 = angleAt(FIELD_OMEGA_1, tick, config.tickMs);
@@ -37,7 +39,10 @@ export const sensorSystem = defineSystem({
       // Triangular noise in (−1, 1) from one 32-bit draw (two 16-bit uniforms).
       const u = rng.nextU32();
       const tri = (u & 0xffff) + (u >>> 16) - 0xffff;
-      Sensor.sample[eid] = v + q16.mul(SENSOR_NOISE, tri);
+      // The sample goes straight into the node's window (most recent first); cortex predicts it from the rest.
+      const ro = RECENT * eid;
+      for (let k = ro + RECENT - 1; k > ro; k--) recent[k] = recent[k - 1]!; // (copyWithin is slower for 16)
+      recent[ro] = v + q16.mul(SENSOR_NOISE, tri);
     }
   },
 });

@@ -36,6 +36,8 @@ export interface SimConfig {
   /** Fraction of nodes that are attackers, 0..0.9. With attack 'none' they are silent (crashed): they send
    *  nothing — the baseline consensusDrift is measured against. */
   byzantine: number;
+  /** Cure replies carry a gene commitment and transition proof(s); receivers verify before install (src/sim/secure.ts). */
+  secure: boolean;
   /** Nodes that join mid-flight (placed like the others, radio-silent until joinAtS), and when they join. */
   join: number;
   joinAtS: number;
@@ -57,6 +59,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   aggregator: 'trimmed-mean',
   attack: 'none',
   byzantine: 0,
+  secure: false,
   join: 0,
   joinAtS: 60,
 });

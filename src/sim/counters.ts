@@ -38,6 +38,17 @@ export function createSimMetrics() {
     joinSyncS: [] as number[],
     joinBytes: 0,
     joinReplayBytes: 0,
+    /** --secure (src/sim/secure.ts): transition proofs verified, bodies rejected, moves refused (published as
+     *  anchors), anchors accepted, secure bodies sent with their bytes and frames, and measured verify times (ms;
+     *  reported, never decide). */
+    proofsVerified: 0,
+    proofsRejected: 0,
+    proofsRefused: 0,
+    proofAnchors: 0,
+    proofBodies: 0,
+    proofBodyBytes: 0,
+    proofFrames: 0,
+    proofVerifyMs: [] as number[],
   };
 }
 export type SimCounters = ReturnType<typeof createSimMetrics>;

@@ -55,7 +55,7 @@ export function joinGossip(world: SimWorld): void {
   for (let eid = first; eid <= world.n; eid++) {
     if (Membership.state[eid] === MEMBER_ABSENT && tick >= joinTick) {
       Membership.state[eid] = MEMBER_JOINING;
-      Membership.since[eid] = tick;
+      Membership.since[eid - first] = tick;
       Radio.nextRequestTick[eid] = tick;
       Radio.backoff[eid] = 0;
       world.counters.joinReplayBytes += replayBytes(world, eid, Math.floor(tick / roundTicks));
@@ -106,7 +106,8 @@ export function installSummaries(world: SimWorld): void {
     Consensus.model[mo + LAGS] = summary.bias;
     Membership.state[to] = MEMBER_PRESENT;
     world.counters.joinsSynced++;
-    world.counters.joinSyncS.push(((world.tick - Membership.since[to]!) * world.config.tickMs) / 1000);
+    const since = Membership.since[to - world.config.nodes - 1]!;
+    world.counters.joinSyncS.push(((world.tick - since) * world.config.tickMs) / 1000);
   }
   world.summaries.length = 0;
 }

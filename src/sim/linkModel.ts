@@ -55,7 +55,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   // In-flight frames at any moment are a small share of the nodes (a consensus round is spread over half a
   // round), so the pool starts small and doubles when a burst fills it: a full pool never drops a frame (that
   // would let one node's traffic change another's fate), and growth is as deterministic as the traffic.
-  let capacity = Math.max(256, Math.ceil(n / 2));
+  let capacity = Math.max(64, Math.ceil(n / 16));
   let sender = new Int32Array(capacity);
   let target = new Uint32Array(capacity);
   let dueTick = new Int32Array(capacity);

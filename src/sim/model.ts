@@ -64,7 +64,7 @@ export const REPUTATION = DEFAULT_REPUTATION;
 /** A received model fails the own-window check when its error is above CHECK_FACTOR × the node's own model's
  *  error (or × CHECK_FLOOR, so a near-perfect window does not make every neighbour fail). */
 export const CHECK_FACTOR = 4;
-export const CHECK_FLOOR = q16.fromFloat(0.01);
+export const CHECK_FLOOR = q16.fromFloat(0.05);
 /** Drift: a row further from the aggregate than √DRIFT_MULTIPLE_SQ × the median row distance, and further than
  *  DRIFT_FLOOR (L2 over the 9 coordinates). Honest models here differ for real (storm-tuned vs calm genes mix
  *  in through innovation), so the line sits well outside that honest spread. */

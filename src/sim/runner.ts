@@ -41,7 +41,7 @@ export interface SimOptions {
 const HASHED: Array<[string, string[]]> = [
   ['Home', ['x', 'y', 'z']],
   ['Role', ['kind']],
-  ['Sensor', ['sample', 'cosPhase', 'sinPhase']],
+  ['Sensor', ['cosPhase', 'sinPhase']],
   ['Noise', ['level']],
   ['Neuron', ['weights', 'bias', 'recent', 'entropy', 'refractory']],
   ['Regime', ['detector', 'regime', 'prev']],

@@ -19,8 +19,9 @@ import { createLinkModel, type LinkModel } from './linkModel';
 import { createSimMetrics, type SimCounters } from './counters';
 import { createForceLayout, type ForceLayout } from './layout/forceLayout';
 import { defaultLayoutParams } from './layout/params';
+import { createSecureState, type SecureState } from './secure';
 
-export function createComponents(capacity: number, slots: number, layout: boolean) {
+export function createComponents(capacity: number, slots: number, layout: boolean, joiners: number) {
   return {
     Home: createHome(capacity),
     Drawn: createDrawn(layout ? capacity : 0),
@@ -32,7 +33,7 @@ export function createComponents(capacity: number, slots: number, layout: boolea
     Evolution: createEvolution(capacity),
     Radio: createRadio(capacity),
     Consensus: createConsensus(capacity, slots, REPUTATION.initialQ16),
-    Membership: createMembership(capacity),
+    Membership: createMembership(capacity, joiners),
   };
 }
 export type Components = ReturnType<typeof createComponents>;
@@ -72,6 +73,8 @@ export interface SimContext {
   summaries: Array<{ to: number; from: number; body: Uint8Array }>;
   /** The force layout, or null when layout is off (headless runs). */
   layout: ForceLayout | null;
+  /** Commitment chains, outboxes and receivers' records of --secure runs; null otherwise. */
+  secure: SecureState | null;
 }
 
 export type SimWorld = ReturnType<typeof createSimWorld>;
@@ -84,7 +87,7 @@ export function createSimWorld(config: SimConfig) {
   const radius = brainRadius(n);
   const home = fibonacciSphere(n, q16.fromFloat(radius), root.stream('placement'));
   const hood = radioNeighbourhoods(home, n, q16.fromFloat(config.radioRange));
-  const components = createComponents(n + 1, hood.neighbours.length, config.layout);
+  const components = createComponents(n + 1, hood.neighbours.length, config.layout, config.join);
   const ctx: SimContext = {
     config,
     n,
@@ -108,6 +111,7 @@ export function createSimWorld(config: SimConfig) {
     summaryRequests: [],
     summaries: [],
     layout: config.layout ? createForceLayout(n, hood.offsets, hood.neighbours, defaultLayoutParams(radius)) : null,
+    secure: config.secure ? createSecureState(config) : null,
   };
   const world = createWorld({ ...ctx, components });
 

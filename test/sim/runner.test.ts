@@ -76,4 +76,4 @@ describe('createSim', () => {
   });
 });
 
-const GOLDEN_SEED7_3000 = '95f81a145520f79f8d64f1630ee373a8';
+const GOLDEN_SEED7_3000 = 'cdc74cf1a00fecc818cd2e109c90d60e';

@@ -6,6 +6,11 @@ import { ticksFor, type SimConfig } from '../../sim/config';
 import { createFileStorage } from '../../storage/fileStorage';
 import { consensusDrift } from '../../sim/drift';
 import { joinReport } from '../../sim/join';
+import { secureReport } from '../../sim/secure';
+
+const secureLine = (p: ReturnType<typeof secureReport>): string =>
+  `  proofs         ${p.verified} verified, ${p.rejected} bodies rejected, ${p.refused} refused (anchored); ` +
+  `${p.bytesPerGene} B (${p.framesPerGene} frames) per cure; verify p50 ${p.verifyMsP50} ms`;
 
 const USAGE = `usage: npm run qres -- sim [flags]
 
@@ -29,6 +34,8 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
                      simply are silent: crashed nodes)
   --join N           N more nodes join mid-flight (they sync from a neighbour's 50-byte summary gene)
   --join-at S        when they join, sim seconds (default 60)
+  --secure           cure replies carry a gene commitment and transition proof(s), verified before install
+                     (the report adds proofs: verified, rejected, bytesPerGene, verifyMsP50)
   --storage DIR      persist evolved genes under DIR and spawn stored ones Evolved (default: none)
   --json             print one JSON object`;
 
@@ -48,6 +55,7 @@ export function simOverrides(values: Values): Partial<SimConfig> {
     byzantine: numberFlag(values, 'byzantine'),
     join: numberFlag(values, 'join'),
     joinAtS: numberFlag(values, 'join-at'),
+    secure: values.secure ? true : undefined,
   };
 }
 
@@ -68,6 +76,7 @@ export const SIM_OPTIONS = {
   byzantine: { type: 'string' },
   join: { type: 'string' },
   'join-at': { type: 'string' },
+  secure: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -130,6 +139,7 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     consensusRounds: c.rounds,
     lastAttackerBanRound: c.lastAttackerBanRound,
     ...(sim.config.join > 0 ? { joins: joinReport(sim.world) } : {}),
+    ...(sim.config.secure ? { proofs: secureReport(sim.world) } : {}),
     wallMs: Math.round(wallMs),
     ticksPerSecond: Math.round((m.ticks / wallMs) * 1000),
   };
@@ -152,6 +162,7 @@ function human(r: Record<string, unknown>): string {
       (r.consensusDrift === undefined ? '' : `: drift ${(Number(r.consensusDrift) * 100).toFixed(2)} %`) +
       `; banned ${(r.bans as { attackers: number }).attackers} attackers, ${(r.bans as { honest: number }).honest} honest` +
       (Number(r.lastAttackerBanRound) > 0 ? ` (last attacker ban in round ${r.lastAttackerBanRound})` : ''),
+    ...(r.proofs ? [secureLine(r.proofs as ReturnType<typeof secureReport>)] : []),
     `  state hash     ${r.stateHash}`,
     `  wall time      ${r.wallMs} ms (${r.ticksPerSecond} ticks/s)`,
   ].join('\n');

@@ -46,22 +46,30 @@ export const DEFAULT_REGIME_PARAMS: RegimeParams = Object.freeze({
   slopeThreshold: 1311, // 0.02 per observation
 });
 
-// Record layout (word offsets).
-const REGIME = 0;
-const PENDING = 1;
-const PENDING_COUNT = 2;
-const RING_HEAD = 3;
-const RING_FILL = 4;
-const ENTROPY_SEEN = 5;
-const ENTROPY_0 = 6; // newest; ENTROPY_0 + 3 is the oldest of the four
-const LAST_SLOPE = 10;
-const RING = 11;
+// Record layout (word offsets). Word 0 packs the small fields (regime: bits 0–1, pending regime: bits 2–3,
+// pending count: bits 4–15, entropy values seen: bits 16–18); the drift ring and its two counters come last so
+// that a record stepped with window 0 (no drift test) needs only the first RING_CONTROL words: 24 bytes a node.
+const STATE = 0;
+const ENTROPY_0 = 1; // newest; ENTROPY_0 + 3 is the oldest of the four
+const LAST_SLOPE = 5;
+const RING_CONTROL = 6;
+const RING_HEAD = 6;
+const RING_FILL = 7;
+const RING = 8;
+const MAX_PENDING_COUNT = 0xfff;
 /** Int32 words per detector record that allows any window up to MAX_DRIFT_WINDOW. */
 export const REGIME_WORDS = RING + MAX_DRIFT_WINDOW;
 /** Int32 words a record needs when it is only ever stepped with this window (the sim's compact records). */
 export function regimeWordsFor(window: number): number {
-  return RING + window;
+  return window > 0 ? RING + window : RING_CONTROL;
 }
+
+const regimeOf = (state: number): number => state & 3;
+const pendingOf = (state: number): number => (state >>> 2) & 3;
+const pendingCountOf = (state: number): number => (state >>> 4) & MAX_PENDING_COUNT;
+const seenOf = (state: number): number => (state >>> 16) & 7;
+const packState = (regime: number, pending: number, count: number, seen: number): number =>
+  regime | (pending << 2) | (Math.min(count, MAX_PENDING_COUNT) << 4) | (seen << 16);
 
 /** Parameters that regimeStepAt cannot work with. */
 export class RegimeParamsError extends RangeError {
@@ -79,8 +87,7 @@ export function checkRegimeParams(p: RegimeParams): void {
 /** Reset a record at s[o, o + regimeWordsFor(window)) to Calm with empty windows. */
 export function regimeInitAt(s: Int32Array, o: number, window: number = MAX_DRIFT_WINDOW): void {
   s.fill(0, o, o + regimeWordsFor(window));
-  s[o + REGIME] = Regime.CALM;
-  s[o + PENDING] = Regime.CALM;
+  s[o + STATE] = packState(Regime.CALM, Regime.CALM, 0, 0);
 }
 
 /** Drift test of absError against the window, then push it into the ring. */
@@ -116,8 +123,9 @@ function entropySlope(s: Int32Array, o: number, entropy: Q16): Q16 {
   s[o + ENTROPY_0 + 2] = s[o + ENTROPY_0 + 1]!;
   s[o + ENTROPY_0 + 1] = s[o + ENTROPY_0]!;
   s[o + ENTROPY_0] = entropy;
-  const seen = Math.min(s[o + ENTROPY_SEEN]! + 1, 4);
-  s[o + ENTROPY_SEEN] = seen;
+  const state = s[o + STATE]!;
+  const seen = Math.min(seenOf(state) + 1, 4);
+  s[o + STATE] = (state & ~(7 << 16)) | (seen << 16);
   if (seen < 4) return 0;
   return q16.divInt(entropy - s[o + ENTROPY_0 + 3]!, 3);
 }
@@ -137,29 +145,30 @@ export function regimeStepAt(
   const slope = entropySlope(s, o, entropy);
   s[o + LAST_SLOPE] = slope;
 
-  const current = s[o + REGIME]!;
+  const state = s[o + STATE]!;
+  const current = regimeOf(state);
+  const seen = seenOf(state);
   const stormy = current === Regime.STORM ? entropy >= params.stormExit : entropy > params.stormEnter;
   const wanted = stormy ? Regime.STORM : slope > params.slopeThreshold ? Regime.PRESTORM : Regime.CALM;
 
+  let regime = current;
   if (wanted === current) {
-    s[o + PENDING] = current;
-    s[o + PENDING_COUNT] = 0;
+    s[o + STATE] = packState(current, current, 0, seen);
   } else {
-    const count = s[o + PENDING] === wanted ? s[o + PENDING_COUNT]! + 1 : 1;
-    s[o + PENDING] = wanted;
+    const count = pendingOf(state) === wanted ? pendingCountOf(state) + 1 : 1;
     if (count >= params.confirm) {
-      s[o + REGIME] = wanted;
-      s[o + PENDING_COUNT] = 0;
+      regime = wanted;
+      s[o + STATE] = packState(wanted, wanted, 0, seen);
     } else {
-      s[o + PENDING_COUNT] = count;
+      s[o + STATE] = packState(current, wanted, count, seen);
     }
   }
-  return s[o + REGIME]! | (drift ? DRIFT_BIT : 0);
+  return regime | (drift ? DRIFT_BIT : 0);
 }
 
 /** The regime stored in a record. */
 export function regimeAt(s: Int32Array, o: number): Regime {
-  return s[o + REGIME]! as Regime;
+  return regimeOf(s[o + STATE]!) as Regime;
 }
 
 /** The last entropy moving-average slope a record computed (Q16 per observation). */
