@@ -3,5 +3,9 @@ import type { Command } from '../command';
 import { compressCommand, decompressCommand } from './compress';
 import { simCommand } from './sim';
 import { benchCommand } from './bench';
+import { ablationCommand } from './ablation';
+import { brokerCommand } from './broker';
+import { nodeCommand } from './node';
+import { swarmCommand } from './swarm';
 
-export const COMMANDS: Command[] = [simCommand, benchCommand, compressCommand, decompressCommand];
+export const COMMANDS: Command[] = [simCommand, benchCommand, ablationCommand, compressCommand, decompressCommand, brokerCommand, nodeCommand, swarmCommand];

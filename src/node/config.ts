@@ -1,0 +1,94 @@
+// Configuration of one real node (`qres node`). Time has two scales: the wall clock (tickMs: how often the
+// node samples) and device time (DEVICE_TICK_MS per sample, the sim's model tick). Every rate of the model
+// (storm frequencies, request back-off, consensus round, Evolved-after) is in device time, so tickMs = 100 is
+// real time and tickMs = 20 is a 5× fast-forward for tests and demos. Ticks sit on a wall-clock grid
+// (tick = ⌊now / tickMs⌋), so nodes started at different times agree on tick and round numbers.
+import { isAttackName, ATTACK_NAMES } from '../core/consensus/attacks';
+import { checkNodeId, checkSwarmName } from '../net/topics';
+
+/** Device time per sample, ms (the sim's default tick). */
+export const DEVICE_TICK_MS = 100;
+
+export interface NodeConfig {
+  swarm: string;
+  id: number;
+  /** Seed of the node's random streams (sensor noise, mutations, attack jitter); mixed with the id. */
+  seed: number;
+  /** Wall-clock ms between samples. */
+  tickMs: number;
+  /** Consensus round, seconds of device time. */
+  roundS: number;
+  /** 'none' for an honest node, else an attack name (src/core/consensus/attacks.ts). */
+  attack: string;
+  /** Std of the seeded jitter on a fresh node's consensus prior (its own gene + jitter), Q16. Makes the
+   *  swarm's convergence visible; 0 starts every prior at the node's own gene. */
+  initJitterQ16: number;
+  /** Heartbeat (announce) period, device ticks. */
+  announceEveryTicks: number;
+  /** Persist a calm Evolved gene every this many device ticks. */
+  persistEveryTicks: number;
+  /** Per-peer rate limit: bucket size and refill per wall-clock second. */
+  rateBurst: number;
+  ratePerS: number;
+}
+
+export const DEFAULT_NODE_CONFIG: Readonly<Omit<NodeConfig, 'swarm' | 'id'>> = Object.freeze({
+  seed: 7,
+  tickMs: 100,
+  roundS: 10,
+  attack: 'none',
+  initJitterQ16: 6554, // 0.1
+  announceEveryTicks: 50,
+  persistEveryTicks: 50,
+  rateBurst: 40,
+  ratePerS: 20,
+});
+
+/** A node option is out of range; `problems` lists each. */
+export class NodeConfigError extends Error {
+  override readonly name = 'NodeConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid node configuration: ${problems.join('; ')}`);
+  }
+}
+
+export function resolveNodeConfig(partial: Partial<NodeConfig> & { swarm: string; id: number }): NodeConfig {
+  const c: NodeConfig = { ...DEFAULT_NODE_CONFIG, ...stripUndefined(partial) } as NodeConfig;
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string): void => {
+    if (!ok) problems.push(message);
+  };
+  try {
+    checkSwarmName(c.swarm);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  try {
+    checkNodeId(c.id);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  const int = (x: number, lo: number, hi: number): boolean => Number.isInteger(x) && x >= lo && x <= hi;
+  check(int(c.seed, 0, 0xffffffff), `seed ${c.seed} is not a u32`);
+  check(int(c.tickMs, 1, 10_000), `tick-ms ${c.tickMs} is not an integer in [1, 10000]`);
+  check(Number.isFinite(c.roundS) && c.roundS >= 0.5 && c.roundS <= 86_400, `round-s ${c.roundS} is not in [0.5, 86400]`);
+  check(isAttackName(c.attack), `attack '${c.attack}' is not one of ${ATTACK_NAMES.join(', ')}`);
+  check(int(c.initJitterQ16, 0, 65536), `init jitter ${c.initJitterQ16} is not a Q16 value in [0, 1]`);
+  check(int(c.announceEveryTicks, 1, 1_000_000), `announce period ${c.announceEveryTicks} ticks`);
+  check(int(c.persistEveryTicks, 1, 1_000_000), `persist period ${c.persistEveryTicks} ticks`);
+  check(Number.isFinite(c.rateBurst) && c.rateBurst >= 1, `rate burst ${c.rateBurst}`);
+  check(Number.isFinite(c.ratePerS) && c.ratePerS > 0, `rate per second ${c.ratePerS}`);
+  if (problems.length > 0) throw new NodeConfigError(problems);
+  return c;
+}
+
+/** Device ticks per consensus round (≥ 4 so a round has a publish half and an aggregate tick). */
+export function roundTicks(c: NodeConfig): number {
+  return Math.max(4, Math.round((c.roundS * 1000) / DEVICE_TICK_MS));
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

@@ -1,0 +1,41 @@
+// Counters of one real node, reported by GET /status and summed by `qres swarm`. Floats are fine here:
+// they decide nothing.
+
+/** Bytes of an MQTT QoS-0 PUBLISH packet: fixed header, remaining length, topic, (v5: properties), payload. */
+export function mqttPublishBytes(topic: string, payloadBytes: number, protocolVersion: 4 | 5): number {
+  const topicBytes = new TextEncoder().encode(topic).length;
+  const remaining = 2 + topicBytes + (protocolVersion === 5 ? 1 : 0) + payloadBytes;
+  let lengthBytes = 1;
+  for (let r = remaining; r >= 128; r = Math.floor(r / 128)) lengthBytes++;
+  return 1 + lengthBytes + remaining;
+}
+
+export function createNodeStats() {
+  return {
+    msgsSent: 0,
+    /** MQTT PUBLISH packet bytes this node sent (what the broker link carries, without TCP/IP). */
+    bytesSent: 0,
+    /** Wire-format payload bytes only. */
+    payloadBytesSent: 0,
+    msgsReceived: 0,
+    bytesReceived: 0,
+    /** Messages refused as malformed: unknown topic, undecodable, or header/topic mismatch. */
+    rejected: 0,
+    /** Messages dropped by the per-peer rate limit. */
+    dropped: 0,
+    /** Messages from banned peers, ignored. */
+    ignoredBanned: 0,
+    /** Internal errors caught while handling a message (should stay 0). */
+    handlerErrors: 0,
+    requestsSent: 0,
+    repliesSent: 0,
+    curesInstalled: 0,
+    curesNotBetter: 0,
+    curesHarmful: 0,
+    consensusSent: 0,
+    summariesSent: 0,
+    summariesReceived: 0,
+    genesSaved: 0,
+  };
+}
+export type NodeStats = ReturnType<typeof createNodeStats>;

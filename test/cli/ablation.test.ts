@@ -1,0 +1,174 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main';
+import { runAblation } from '../../src/cli/commands/ablation';
+import { createSim } from '../../src/sim/runner';
+import { consensusDrift } from '../../src/sim/drift';
+import { groupsOf, runsIn, type AblationPlan } from '../../src/cli/ablation/plan';
+import { runGroup, type GroupResult, type RunOutcome } from '../../src/cli/ablation/runGroup';
+import { summarize } from '../../src/cli/ablation/summary';
+import { ablationChartSvg } from '../../src/cli/ablation/chart';
+
+const dir = mkdtempSync(join(tmpdir(), 'qres-ablation-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const TINY = ['--seeds', '1', '--seconds', '40', '--nodes', '60', '--aggregators', 'mean,trimmed-mean',
+  '--attacks', 'sign-flip,alie', '--fractions', '0,0.3'];
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  return { out, err };
+}
+
+/** Tags open and close in order (a small well-formedness check, enough for hand-built SVG). */
+function tagsBalance(xml: string): boolean {
+  const stack: string[] = [];
+  for (const m of xml.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    const [, closing, name, selfClosing] = m;
+    if (selfClosing) continue;
+    if (!closing) stack.push(name!);
+    else if (stack.pop() !== name) return false;
+  }
+  return stack.length === 0;
+}
+
+describe('qres ablation', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('a tiny sweep writes the report (tables, breakdown, chart link) and a well-formed SVG with a line per aggregator', async () => {
+    const io = capture();
+    const out = join(dir, 'a', 'ABLATION.md');
+    expect(await main(['ablation', ...TINY, '--jobs', '1', '--out', out])).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    expect(md).toContain(`npm run qres -- ablation --seeds 1 --seconds 40 --nodes 60 --aggregators mean,trimmed-mean --attacks sign-flip,alie --fractions 0,0.3 --out ${out}`);
+    for (const heading of ['## Worst-case drift (%)', '## Breakdown fraction', '## Per attack at 30 % attackers', '### Attackers banned at 30 %', '## Honest nodes banned', '## Failed runs']) {
+      expect(md).toContain(heading);
+    }
+    expect(md).toMatch(/\| aggregator \| 0 % \| 30 % \|/);
+    expect(md).toMatch(/\| `mean` \| 0\.00 \| \**\d+\.\d\d\**( \(sign-flip\)| \(alie\)) \|/);
+    expect(md).toMatch(/\| `trimmed-mean` \| (none ≤ 30 %|30 %) \|/);
+    expect(md).toContain('](images/ablation.svg)');
+    expect(md).toMatch(/\*\*Machine:\*\* \d+ × /);
+    expect(md).not.toMatch(/\d+(\.\d+)? s wall|\d{4}-\d\d-\d\dT/); // no timings or timestamps in the file
+    const svg = readFileSync(join(dir, 'a', 'images', 'ablation.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(tagsBalance(svg)).toBe(true);
+    expect(svg.match(/<polyline /g)).toHaveLength(2);
+    expect(svg).toContain('data-aggregator="mean"');
+    expect(svg).toContain('data-aggregator="trimmed-mean"');
+    expect(svg).toContain('5 % breakdown');
+    expect(io.err.join('')).toMatch(/ablation: 8 runs \(0 failed\) in \d+\.\d s wall time/);
+    expect(io.out.join('')).toContain('worst-case consensus drift');
+  });
+
+  it('is deterministic: twice, and with 2 worker threads, the same bytes', async () => {
+    const io = capture();
+    const out = join(dir, 'b', 'ABLATION.md');
+    const read = () => [readFileSync(out), readFileSync(join(dir, 'b', 'images', 'ablation.svg'))];
+    expect(await main(['ablation', ...TINY, '--jobs', '1', '--out', out])).toBe(0);
+    const first = read();
+    expect(await main(['ablation', ...TINY, '--jobs', '1', '--out', out])).toBe(0);
+    const second = read();
+    expect(await main(['ablation', ...TINY, '--jobs', '2', '--out', out])).toBe(0);
+    const threaded = read();
+    expect(second[0]!.equals(first[0]!)).toBe(true);
+    expect(second[1]!.equals(first[1]!)).toBe(true);
+    expect(threaded[0]!.equals(first[0]!)).toBe(true);
+    expect(threaded[1]!.equals(first[1]!)).toBe(true);
+    expect(io.err.join('')).not.toContain('worker threads unavailable'); // the threaded path really ran
+  });
+
+  it('each cell is the sim\'s own consensusDrift against the shared clean run', async () => {
+    capture();
+    const r = await runAblation({ seeds: '1', seconds: '40', nodes: '60', aggregators: 'mean', attacks: 'sign-flip', fractions: '0.3', json: true, jobs: '1' });
+    expect(r.files).toBeUndefined(); // --json without --out writes nothing
+    const config = { nodes: 60, seed: 1, aggregator: 'mean', byzantine: 0.3, layout: false };
+    const attacked = createSim({ ...config, attack: 'sign-flip' });
+    const clean = createSim({ ...config, attack: 'none' });
+    attacked.step(400);
+    clean.step(400);
+    const cell = r.summary.cells.find((c) => c.attack === 'sign-flip' && c.fraction === 0.3)!;
+    expect(cell.worstDrift).toBeGreaterThan(0);
+    expect(cell.worstDrift).toBe(consensusDrift(attacked, clean));
+    expect(cell.attackers).toBe(18);
+    expect(cell.maxHonestBans).toBe(attacked.metrics().bans.honest);
+    expect(cell.minAttackerBans).toBe(attacked.metrics().bans.attackers);
+  });
+
+  it.each([
+    [['--aggregators', 'mean,nope'], /unknown name 'nope'; valid: mean, median, trimmed-mean, krum, multi-krum, bulyan, reputation-trimmed-mean/],
+    [['--attacks', 'none'], /unknown name 'none'; valid: sign-flip, gaussian, bias, alie, ipm, mimic, sybil/],
+    [['--fractions', '0,0.95'], /--fractions: "0.95" is not a number in \[0, 0.9\]/],
+    [['--seeds', '0'], /--seeds must be an integer/],
+    [['--seconds', 'x'], /--seconds expects a number/],
+    [['--out', 'report.txt'], /--out needs a markdown file/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('%j is a usage error: exit 2 naming what is valid', async (argv, message) => {
+    const io = capture();
+    expect(await main(['ablation', ...argv])).toBe(2);
+    expect(io.err.join('')).toMatch(message);
+    expect(io.err.join('')).toContain('usage: npm run qres -- ablation');
+  });
+});
+
+describe('ablation pieces', () => {
+  const plan: AblationPlan = { seeds: 2, seconds: 10, nodes: 20, aggregators: ['mean', 'krum'], attacks: ['sign-flip', 'alie'], fractions: [0, 0.1, 0.3] };
+
+  it('shares work: one clean run per aggregator, fraction and seed; fraction 0 has no attack runs', () => {
+    const groups = groupsOf(plan);
+    expect(groups).toHaveLength(2 * 2 * 3);
+    expect(groups.filter((g) => g.fraction === 0).every((g) => g.attacks.length === 0)).toBe(true);
+    expect(groups.reduce((s, g) => s + runsIn(g), 0)).toBe(2 * 2 * (1 + 2 * 3));
+  });
+
+  it('a run that throws is a failed outcome, not a crash', () => {
+    const result = runGroup({ ...plan, nodes: 0 }, { aggregator: 'mean', fraction: 0.1, seed: 1, attacks: ['alie'] });
+    expect(result.clean.error).toMatch(/ConfigError/);
+    expect(result.attacks[0]!.error).toMatch(/clean run failed/);
+  });
+
+  const ok = (drift: number, honestBans = 0, attackerBans = 2): RunOutcome => ({ drift, honestBans, attackerBans, attackers: 2, lastAttackerBanRound: 3 });
+  const failedRun: RunOutcome = { drift: 0, honestBans: 0, attackerBans: 0, attackers: 0, lastAttackerBanRound: 0, error: 'Boom: no' };
+  function synthetic(): GroupResult[] {
+    // mean breaks at 30 % under alie (seed 2 is the worse one); krum never does, but one of its runs failed.
+    const drift: Record<string, number[]> = {
+      'mean/0.1/1': [0.01, 0.02], 'mean/0.1/2': [0.011, 0.03], 'mean/0.3/1': [0.04, 0.06], 'mean/0.3/2': [0.02, 0.2],
+      'krum/0.1/1': [0.001, 0.002], 'krum/0.1/2': [0.003, 0.001], 'krum/0.3/1': [0.01, 0.04], 'krum/0.3/2': [0.02, 0.01],
+    };
+    return groupsOf(plan).map((group) => {
+      const d = drift[`${group.aggregator}/${group.fraction}/${group.seed}`] ?? [];
+      const attacks = group.attacks.map((_, i) =>
+        group.aggregator === 'krum' && group.fraction === 0.3 && group.seed === 2 && i === 0 ? failedRun : ok(d[i]!, group.aggregator === 'krum' ? 1 : 0, group.seed));
+      return { group, clean: ok(0, group.aggregator === 'krum' ? 4 : 0, 0), attacks };
+    });
+  }
+
+  it('worst case over seeds and attacks, the breakdown fraction, and failed runs kept', () => {
+    const s = summarize(plan, synthetic());
+    const mean30 = s.worst.find((c) => c.aggregator === 'mean' && c.fraction === 0.3)!;
+    expect(mean30).toMatchObject({ worstDrift: 0.2, worstAttack: 'alie', failedRuns: 0 });
+    expect(s.cells.find((c) => c.aggregator === 'mean' && c.attack === 'alie' && c.fraction === 0.3)).toMatchObject({ worstSeed: 2, minAttackerBans: 1 });
+    expect(s.breakdown).toEqual({ mean: 0.3, krum: null });
+    const krum30 = s.worst.find((c) => c.aggregator === 'krum' && c.fraction === 0.3)!;
+    expect(krum30).toMatchObject({ worstDrift: 0.04, worstAttack: 'alie', failedRuns: 1, maxHonestBans: 1 });
+    expect(s.worst.find((c) => c.aggregator === 'krum' && c.fraction === 0)).toMatchObject({ worstDrift: 0, maxHonestBans: 4 });
+    expect(s.failedRuns).toBe(1);
+    expect(s.cells.find((c) => c.aggregator === 'krum' && c.attack === 'sign-flip' && c.fraction === 0.3)!.failures).toEqual(['seed 2: Boom: no']);
+  });
+
+  it('the chart puts a broken-down point above the 5 % line and a robust one below it', () => {
+    const svg = ablationChartSvg(summarize(plan, synthetic()));
+    const refY = Number(/<line x1="80" y1="([\d.]+)" x2="580" y2="\1" stroke="#000000"/.exec(svg)![1]);
+    const lastY = (name: string) => {
+      const pts = new RegExp(`data-aggregator="${name}">\\n<polyline [^>]*points="([^"]+)"`).exec(svg)![1]!.split(' ');
+      return Number(pts[pts.length - 1]!.split(',')[1]);
+    };
+    expect(lastY('mean')).toBeLessThan(refY); // 20 %: higher on the page
+    expect(lastY('krum')).toBeGreaterThan(refY); // 4 %
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { encodeGene, GENE_BYTES } from '../../src/core/gene/gene';
+import { DEFAULT_MU, LAGS } from '../../src/core/neuron/kernel';
+import {
+  decodeWire, encodeAnnounce, encodeConsensus, encodeReply, encodeRequest, encodeStatus, encodeSummary, HEADER_BYTES,
+  MSG_ANNOUNCE, MSG_CONSENSUS, MSG_REPLY, MSG_REQUEST, MSG_STATUS, MSG_SUMMARY, WireDecodeError,
+} from '../../src/net/wire';
+
+const gene = { weights: Int32Array.from([65536, -3000, 20, 0, 0, 5, -5, 100]), bias: 1234, mu: DEFAULT_MU };
+
+describe('wire format', () => {
+  it('round-trips every message type with the documented sizes', () => {
+    const req = encodeRequest(7, 513);
+    expect(req.length).toBe(6);
+    expect(decodeWire(req)).toEqual({ type: MSG_REQUEST, from: 7, seq: 513 });
+    const reply = encodeReply(65535, gene);
+    expect(reply.length).toBe(HEADER_BYTES + GENE_BYTES);
+    const r = decodeWire(reply);
+    expect(r.type === MSG_REPLY && r.from === 65535 && Array.from(r.gene.weights)).toEqual(Array.from(gene.weights));
+    const cons = encodeConsensus(3, 0xfffffffe, gene);
+    expect(cons.length).toBe(40);
+    const c = decodeWire(cons);
+    expect(c.type === MSG_CONSENSUS && c.round).toBe(0xfffffffe);
+    const ann = encodeAnnounce(9, { flags: 0b10110, round: 42, heard: [1, 2, 3], banned: [65000] });
+    expect(ann.length).toBe(HEADER_BYTES + 7 + 8);
+    expect(decodeWire(ann)).toEqual({ type: MSG_ANNOUNCE, from: 9, flags: 0b10110, round: 42, heard: [1, 2, 3], banned: [65000] });
+    expect(decodeWire(encodeStatus(4, false))).toEqual({ type: MSG_STATUS, from: 4, online: false });
+    const sum = encodeSummary(1, { round: 5, weights: gene.weights, bias: gene.bias, spread: new Int32Array(LAGS + 1).fill(300) });
+    expect(sum.length).toBe(54);
+    const s = decodeWire(sum);
+    expect(s.type === MSG_SUMMARY && s.summary.round).toBe(5);
+  });
+
+  it('rejects a bad magic, an unknown type, a wrong length and a damaged gene', () => {
+    const reply = encodeReply(1, gene);
+    const reasons = (bytes: Uint8Array): string => {
+      try {
+        decodeWire(bytes);
+        return 'ok';
+      } catch (err) {
+        expect(err).toBeInstanceOf(WireDecodeError);
+        return (err as WireDecodeError).reason;
+      }
+    };
+    expect(reasons(new Uint8Array(0))).toBe('length');
+    const badMagic = reply.slice();
+    badMagic[0] = 0x52;
+    expect(reasons(badMagic)).toBe('magic');
+    const badType = reply.slice();
+    badType[1] = 99;
+    expect(reasons(badType)).toBe('type');
+    expect(reasons(reply.subarray(0, reply.length - 1))).toBe('length');
+    const damaged = reply.slice();
+    damaged[HEADER_BYTES + 5] ^= 1;
+    expect(reasons(damaged)).toBe('body');
+    const status = encodeStatus(1, true);
+    status[HEADER_BYTES] = 2;
+    expect(reasons(status)).toBe('body');
+    const ann = encodeAnnounce(1, { flags: 0, round: 0, heard: [1], banned: [] });
+    ann[HEADER_BYTES + 5] = 200; // claims 200 ids
+    expect(reasons(ann)).toBe('body');
+  });
+
+  it('never throws anything but WireDecodeError on arbitrary bytes (10,000 cases)', () => {
+    const valid = [encodeRequest(1, 2), encodeReply(1, gene), encodeConsensus(1, 2, gene), encodeStatus(1, true),
+      encodeAnnounce(1, { flags: 1, round: 1, heard: [2], banned: [3] })];
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 80 }), fc.tuple(fc.constantFrom(...valid), fc.nat(79), fc.integer({ min: 1, max: 255 }))
+        .map(([v, at, x]) => {
+          const b = v.slice();
+          b[at % b.length] ^= x;
+          return b;
+        })), (bytes) => {
+        try {
+          decodeWire(bytes);
+        } catch (err) {
+          return err instanceof WireDecodeError;
+        }
+        return true;
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('refuses to encode an out-of-range sender or gene', () => {
+    expect(() => encodeRequest(70000, 1)).toThrow(RangeError);
+    expect(() => encodeReply(1, { ...gene, mu: 0 })).toThrow(RangeError);
+    expect(encodeGene(gene).length).toBe(GENE_BYTES);
+  });
+});

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { LoopbackBus, type LoopbackTransport } from '../../src/net/loopbackTransport';
+import { resolveNodeConfig, type NodeConfig } from '../../src/node/config';
+import { NodeCore } from '../../src/node/nodeCore';
+import { createSineSensor } from '../../src/node/sensor';
+import { createMemoryStorage } from '../../src/storage/memoryStorage';
+import { decodeGene } from '../../src/core/gene/gene';
+import { encodeConsensus, encodeStatus } from '../../src/net/wire';
+import { topicFor } from '../../src/net/topics';
+import type { GeneStorage } from '../../src/storage/geneStorage';
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+/** A swarm of NodeCores on one loopback bus, driven tick by tick on a fake clock (20 ticks per round). */
+class Harness {
+  readonly bus = new LoopbackBus();
+  readonly nodes: NodeCore[] = [];
+  readonly transports: LoopbackTransport[] = [];
+  nowMs = 1_000_000;
+  tick = 50_000;
+
+  async add(partial: Partial<NodeConfig> & { id: number }, storage?: GeneStorage): Promise<NodeCore> {
+    const config = resolveNodeConfig({ swarm: 't', tickMs: 20, roundS: 2, announceEveryTicks: 10, ...partial });
+    const transport = this.bus.connect({ will: { topic: topicFor('t', 'status', config.id), bytes: encodeStatus(config.id, false), retain: true } });
+    const node = new NodeCore(config, { transport, sensor: createSineSensor(config.id, config.seed), storage, now: () => this.nowMs });
+    await node.start();
+    await flush();
+    this.nodes.push(node);
+    this.transports.push(transport);
+    return node;
+  }
+
+  async run(ticks: number): Promise<void> {
+    for (let i = 0; i < ticks; i++) {
+      this.tick++;
+      this.nowMs += 20;
+      for (const n of this.nodes) n.step(this.tick);
+      await flush();
+    }
+  }
+}
+
+/** Largest max − min over the coordinates of the nodes' consensus models. */
+function spread(nodes: NodeCore[]): number {
+  let worst = 0;
+  for (let k = 0; k < 9; k++) {
+    const col = nodes.map((n) => n.consensus.model[k]!);
+    worst = Math.max(worst, Math.max(...col) - Math.min(...col));
+  }
+  return worst;
+}
+
+describe('NodeCore over a loopback bus', () => {
+  it('honest nodes converge: the spread of their consensus models shrinks', async () => {
+    const h = new Harness();
+    for (let id = 1; id <= 6; id++) await h.add({ id });
+    const before = spread(h.nodes);
+    await h.run(20 * 12);
+    const after = spread(h.nodes);
+    expect(before).toBeGreaterThan(5000); // the seeded priors differ (σ = 0.1)
+    expect(after).toBeLessThan(before / 3);
+    for (const n of h.nodes) {
+      expect(n.consensus.roundsDone).toBeGreaterThanOrEqual(10);
+      expect(n.consensus.bannedPeers()).toEqual([]);
+      expect(n.stats.rejected).toBe(0);
+    }
+  });
+
+  it('bans a sign-flip attacker and keeps it out of the aggregate', async () => {
+    const h = new Harness();
+    for (let id = 1; id <= 5; id++) await h.add({ id });
+    await h.add({ id: 6, attack: 'sign-flip' });
+    await h.run(20 * 8);
+    for (const n of h.nodes.slice(0, 5)) {
+      expect(n.consensus.isBanned(6)).toBe(true);
+      expect(n.consensus.bannedPeers()).toEqual([6]);
+      expect(n.lastOutcome!.accepted).not.toContain(6);
+    }
+  });
+
+  it('refuses garbage from a rogue client, lowers the claimed sender, and never throws', async () => {
+    const h = new Harness();
+    const node = await h.add({ id: 1 });
+    const rogue = h.bus.connect();
+    const before = node.consensus.reputation.score(9);
+    const rng = (i: number) => Uint8Array.from({ length: (i * 7) % 60 }, (_, j) => (i * 31 + j * 17) & 255);
+    for (let i = 0; i < 30; i++) rogue.publish(topicFor('t', 'consensus', 9), rng(i));
+    rogue.publish('qres/t/consensus/zz', Uint8Array.from([1]));
+    // A valid message on someone else's topic (header says 9, topic says 10): refused as a spoof.
+    rogue.publish(topicFor('t', 'consensus', 10), encodeConsensus(9, 0, node.mind.gene()));
+    await flush();
+    expect(node.stats.rejected).toBe(32);
+    expect(node.stats.handlerErrors).toBe(0);
+    expect(node.consensus.reputation.score(9)).toBeLessThan(before);
+    expect(node.consensus.isBanned(9)).toBe(true);
+    await h.run(20);
+    expect(node.stats.handlerErrors).toBe(0);
+  });
+
+  it('rate-limits a flooding peer without starving the others', async () => {
+    const h = new Harness();
+    const node = await h.add({ id: 1, rateBurst: 10, ratePerS: 5 });
+    const rogue = h.bus.connect();
+    for (let i = 0; i < 500; i++) rogue.publish(topicFor('t', 'status', 7), encodeStatus(7, true));
+    rogue.publish(topicFor('t', 'status', 8), encodeStatus(8, true));
+    await flush();
+    expect(node.stats.dropped).toBe(490);
+    expect(node.peers.has(8)).toBe(true);
+    h.nowMs += 2000; // the bucket refills (5/s)
+    rogue.publish(topicFor('t', 'status', 7), encodeStatus(7, true));
+    await flush();
+    expect(node.stats.dropped).toBe(490);
+  });
+
+  it('a mid-flight joiner adopts the retained summary gene before its first round', async () => {
+    const h = new Harness();
+    for (let id = 1; id <= 4; id++) await h.add({ id });
+    await h.run(20 * 6);
+    const leader = h.nodes[0]!;
+    expect(leader.stats.summariesSent).toBeGreaterThan(0);
+    const joiner = await h.add({ id: 20 });
+    expect(joiner.syncMs).toBe(0); // retained: delivered on subscribe, no wait for a round
+    expect(joiner.consensus.roundsDone).toBe(0);
+    const last = leader.lastOutcome!.aggregate;
+    expect(Array.from(joiner.consensus.model)).toEqual(Array.from(last));
+  });
+
+  it('saves an Evolved gene and a restarted node starts Evolved from it', async () => {
+    const storage = createMemoryStorage();
+    const h = new Harness();
+    const node = await h.add({ id: 3, persistEveryTicks: 10 }, storage);
+    for (let i = 0; i < 60 && !node.mind.evolved; i++) await h.run(20);
+    expect(node.mind.evolved).toBe(true);
+    await node.stop();
+    const saved = (await storage.load()).records.get(3);
+    expect(saved).toBeDefined();
+    const gene = decodeGene(saved!);
+    const h2 = new Harness();
+    const again = await h2.add({ id: 3 }, storage);
+    expect(again.mind.evolved).toBe(true);
+    expect(again.mind.restored).toBe(true);
+    expect(Array.from(again.mind.weights)).toEqual(Array.from(gene.weights));
+  });
+
+  it('announces offline on a clean stop, and its will speaks when it dies', async () => {
+    const h = new Harness();
+    const a = await h.add({ id: 1 });
+    const b = await h.add({ id: 2 });
+    const c = await h.add({ id: 3 });
+    await h.run(5);
+    expect(a.peers.get(2)?.online).toBe(true);
+    await b.stop();
+    h.transports[2]!.kill();
+    await flush();
+    expect(a.peers.get(2)?.online).toBe(false);
+    expect(a.peers.get(3)?.online).toBe(false);
+    void c;
+  });
+});
