@@ -6,14 +6,14 @@ import { LAGS } from '../src/core/neuron/kernel';
 
 export const MODEL_DIM = LAGS + 1;
 
-/** `initialTrust`: the reputation every neighbour starts with (Q16 fraction, stored in 16 bits). */
+/** `initialTrust`: the reputation every neighbour starts with (one byte, 255 = 1.0; see src/sim/trust.ts). */
 export function createConsensus(capacity: number, slots: number, initialTrust: number) {
   return {
     model: new Int32Array(MODEL_DIM * capacity),
     /** One bit per radio-neighbour slot (slot s is bit s & 7 of byte s >> 3). */
     heard: new Uint8Array((slots + 7) >> 3),
-    /** Per radio-neighbour slot: this node's reputation score for that neighbour (Q16 in [0, 1), sticky ban). */
-    trust: new Uint16Array(slots).fill(Math.min(initialTrust, 65535)),
+    /** Per radio-neighbour slot: this node's reputation score for that neighbour (255 = 1.0, sticky ban). */
+    trust: new Uint8Array(slots).fill(initialTrust),
   };
 }
 export type Consensus = ReturnType<typeof createConsensus>;

@@ -35,7 +35,7 @@ export function createEvolution(capacity: number) {
   return {
     evolved: new Uint8Array(capacity),
     /** Consecutive ticks of low error while exposed to the noise zone. */
-    goodTicks: new Uint16Array(capacity),
+    goodTicks: new Uint8Array(capacity),
     /** Tick at which the current (or last) storm began. */
     stormStart: new Int32Array(capacity),
     /** 1 when a gossiped gene was installed during the current storm. */

@@ -18,7 +18,8 @@ import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { defineSystem } from '../src/sim/system';
 import { recentPersistenceMse, recentWindowMse } from '../src/sim/recentWindow';
-import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, REPUTATION } from '../src/sim/model';
+import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ } from '../src/sim/model';
+import { adjustTrust, isBanned, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from '../src/sim/trust';
 import type { SimWorld } from '../src/sim/world';
 import { installSummaries } from '../src/sim/join';
 import { MEMBER_PRESENT } from '../components/membership';
@@ -46,11 +47,6 @@ function ensureScratch(rowsNeeded: number): void {
   honestSeen = new Int32Array(rowsNeeded * MODEL_DIM);
 }
 
-function adjust(score: Uint16Array, slot: number, delta: number): void {
-  const s = score[slot]!;
-  if (s < REPUTATION.banBelowQ16) return; // bans are sticky
-  score[slot] = Math.max(0, Math.min(65535, s + delta));
-}
 
 function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): void {
   const { Consensus, Neuron, Role } = world.components;
@@ -71,17 +67,17 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
     weights[0] = q16.ONE;
     let m = 1;
     for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
-      if (!(heard[s >> 3]! & (1 << (s & 7))) || trust[s]! < REPUTATION.banBelowQ16) continue;
+      if (!(heard[s >> 3]! & (1 << (s & 7))) || isBanned(trust, s)) continue;
       const jo = MODEL_DIM * (neighbours[s]! + 1);
       const mse = recentWindowMse(Neuron.recent, eid, model, jo, model[jo + LAGS]!);
       if (mse > limit) {
-        adjust(trust, s, -REPUTATION.failedCheckPenaltyQ16);
+        adjustTrust(trust, s, -TRUST_FAILED);
         continue;
       }
       rows.set(model.subarray(jo, jo + MODEL_DIM), m * MODEL_DIM);
       rowSlot[m] = s;
       rowMse[m] = mse;
-      weights[m] = trust[s]! * 2 > q16.ONE ? q16.ONE : trust[s]! * 2; // score 0.5 (default) or more: full weight
+      weights[m] = trustWeightQ16(trust, s);
       m++;
     }
     if (m >= spec.minInputs) {
@@ -93,7 +89,7 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
         // worse than its yardstick (by DRIFT_CHECK_FACTOR) — evidence the node checked itself.
         for (let k = 1; k < m; k++) {
           const bad = drifted[k] && rowMse[k]! * DRIFT_CHECK_DEN > yardstick * DRIFT_CHECK_NUM;
-          adjust(trust, rowSlot[k]!, bad ? -REPUTATION.driftPenaltyQ16 : REPUTATION.rewardQ16);
+          adjustTrust(trust, rowSlot[k]!, bad ? -TRUST_DRIFT : TRUST_REWARD);
         }
       }
     } else {
@@ -164,7 +160,7 @@ export function countBans(world: SimWorld): { attackers: number; honest: number;
     for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
       const j = neighbours[s]! + 1;
       listeners[j]!++;
-      if (Consensus.trust[s]! < REPUTATION.banBelowQ16) bannedBy[j]!++;
+      if (isBanned(Consensus.trust, s)) bannedBy[j]!++;
     }
   }
   let attackers = 0;

@@ -26,7 +26,7 @@ export const evolutionSystem = defineSystem({
     const rng = world.streams.mutation;
     const { weights, bias, recent } = Neuron;
     const mutationChance = Math.round((MUTATIONS_PER_S * config.tickMs * q16.ONE) / 1000);
-    const evolvedTicks = Math.ceil((EVOLVED_AFTER_S * 1000) / config.tickMs);
+    const evolvedTicks = Math.min(0xff, Math.ceil((EVOLVED_AFTER_S * 1000) / config.tickMs)); // goodTicks is one byte
     let evolved = 0;
     for (let eid = 1; eid <= n; eid++) {
       evolved += Evolution.evolved[eid]!;
@@ -65,7 +65,7 @@ export const evolutionSystem = defineSystem({
         if (regime === STORM && rng.chance(mutationChance)) mutate(eid);
       }
       if (exposed && regime === CALM && Neuron.entropy[eid]! < EVOLVED_ENTROPY) {
-        if (Evolution.goodTicks[eid]! < 0xffff) Evolution.goodTicks[eid]!++;
+        if (Evolution.goodTicks[eid]! < 0xff) Evolution.goodTicks[eid]!++;
         if (Evolution.goodTicks[eid]! >= evolvedTicks) Evolution.evolved[eid] = 1;
       } else {
         Evolution.goodTicks[eid] = 0;

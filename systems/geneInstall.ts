@@ -8,7 +8,8 @@ import { LAGS } from '../src/core/neuron/kernel';
 import { STORM } from '../src/core/neuron/regimeDetector';
 import { defineSystem } from '../src/sim/system';
 import { recentWindowMse } from '../src/sim/recentWindow';
-import { BAD_CURE_FACTOR, CURE_MAX_MSE, INSTALL_MARGIN_DEN, INSTALL_MARGIN_NUM, REPUTATION } from '../src/sim/model';
+import { BAD_CURE_FACTOR, CURE_MAX_MSE, INSTALL_MARGIN_DEN, INSTALL_MARGIN_NUM } from '../src/sim/model';
+import { adjustTrust, isBanned, TRUST_FAILED, TRUST_REWARD } from '../src/sim/trust';
 import { slotOf } from '../src/sim/placement';
 import { acceptSecureReply } from '../src/sim/secure';
 
@@ -24,7 +25,7 @@ export const geneInstallSystem = defineSystem({
       const eid = reply.to;
       if (Regime.regime[eid] !== STORM || Evolution.installed[eid]) continue; // already cured, or no longer needs it
       const slot = slotOf(world.hood, eid - 1, reply.from - 1);
-      if (slot < 0 || trust[slot]! < REPUTATION.banBelowQ16) continue; // not a neighbour, or banned: ignored
+      if (slot < 0 || isBanned(trust, slot)) continue; // not a neighbour, or banned: ignored
       let geneBytes = reply.gene;
       let anchored = false;
       if (world.secure) {
@@ -32,7 +33,7 @@ export const geneInstallSystem = defineSystem({
         const verdict = acceptSecureReply(world, eid, reply.from, reply.gene);
         if (verdict.status === 'pending') continue; // more parts of this body to come
         if (verdict.status === 'rejected') {
-          if (verdict.penalise) trust[slot] = Math.max(0, trust[slot]! - REPUTATION.failedCheckPenaltyQ16);
+          if (verdict.penalise) adjustTrust(trust, slot, -TRUST_FAILED);
           continue;
         }
         geneBytes = verdict.geneBytes;
@@ -44,7 +45,7 @@ export const geneInstallSystem = defineSystem({
       } catch (err) {
         if (!(err instanceof GeneDecodeError)) throw err;
         counters.corruptMessages++;
-        trust[slot] = Math.max(0, trust[slot]! - REPUTATION.failedCheckPenaltyQ16); // it sent garbage
+        adjustTrust(trust, slot, -TRUST_FAILED); // it sent garbage
         continue;
       }
       const wo = LAGS * eid;
@@ -55,10 +56,10 @@ export const geneInstallSystem = defineSystem({
         Neuron.bias[eid] = gene.bias;
         Evolution.installed[eid] = 1;
         counters.genesInstalled++;
-        if (!anchored) trust[slot] = Math.min(65535, trust[slot]! + REPUTATION.rewardQ16);
+        if (!anchored) adjustTrust(trust, slot, TRUST_REWARD);
       } else {
         counters.genesRejected++;
-        if (theirs > BAD_CURE_FACTOR * mine) trust[slot] = Math.max(0, trust[slot]! - REPUTATION.failedCheckPenaltyQ16);
+        if (theirs > BAD_CURE_FACTOR * mine) adjustTrust(trust, slot, -TRUST_FAILED);
       }
     }
     world.replies.length = 0;

@@ -13,7 +13,8 @@ import { createRadio } from '../../components/radio';
 import { createConsensus, MODEL_DIM } from '../../components/consensus';
 import { createMembership, MEMBER_ABSENT } from '../../components/membership';
 import { brainRadius, type SimConfig } from './config';
-import { REGIME_RECORD, REPUTATION, SIM_REGIME_PARAMS } from './model';
+import { REGIME_RECORD, SIM_REGIME_PARAMS } from './model';
+import { TRUST_INITIAL } from './trust';
 import { fibonacciSphere, radioNeighbourhoods, type Neighbourhoods } from './placement';
 import { createLinkModel, type LinkModel } from './linkModel';
 import { createSimMetrics, type SimCounters } from './counters';
@@ -32,7 +33,7 @@ export function createComponents(capacity: number, slots: number, layout: boolea
     Regime: createRegime(capacity, REGIME_RECORD),
     Evolution: createEvolution(capacity),
     Radio: createRadio(capacity),
-    Consensus: createConsensus(capacity, slots, REPUTATION.initialQ16),
+    Consensus: createConsensus(capacity, slots, TRUST_INITIAL),
     Membership: createMembership(capacity, joiners),
   };
 }

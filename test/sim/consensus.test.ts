@@ -55,3 +55,20 @@ describe('consensus under attack (bitECS sim, trimmed mean + reputation)', () =>
     }
   });
 });
+
+describe('trust bytes', () => {
+  it('are the original constants to within 1/255, and bans are sticky', async () => {
+    const t = await import('../../src/sim/trust');
+    expect(t.TRUST_INITIAL / 255).toBeCloseTo(0.5, 2);
+    expect(t.TRUST_REWARD / 255).toBeCloseTo(0.02, 2);
+    expect(t.TRUST_DRIFT / 255).toBeCloseTo(0.08, 2);
+    expect(t.TRUST_FAILED / 255).toBeCloseTo(0.15, 2);
+    expect(t.TRUST_BAN / 255).toBeCloseTo(0.2, 2);
+    const trust = new Uint8Array([t.TRUST_INITIAL]);
+    for (let k = 0; k < 3; k++) t.adjustTrust(trust, 0, -t.TRUST_FAILED);
+    expect(t.isBanned(trust, 0)).toBe(true);
+    const banned = trust[0];
+    t.adjustTrust(trust, 0, 200);
+    expect(trust[0]).toBe(banned);
+  });
+});

@@ -76,4 +76,4 @@ describe('createSim', () => {
   });
 });
 
-const GOLDEN_SEED7_3000 = 'cdc74cf1a00fecc818cd2e109c90d60e';
+const GOLDEN_SEED7_3000 = 'a06ee183afe7b520509b699cc4793e07';

@@ -3,7 +3,7 @@ import { fragment } from '../../src/core/net/fragment';
 import { STORM } from '../../src/core/neuron/regimeDetector';
 import type { Gene } from '../../src/core/gene/gene';
 import { createSim, type Sim } from '../../src/sim/runner';
-import { REPUTATION } from '../../src/sim/model';
+import { TRUST_BAN, TRUST_FAILED, TRUST_INITIAL } from '../../src/sim/trust';
 import { slotOf } from '../../src/sim/placement';
 import { MSG_CURE_REPLY } from '../../src/sim/messages';
 import {
@@ -82,10 +82,10 @@ describe('secure bodies in a world', () => {
       const body = forgeSecureCureBody(world, attacker, gene(2 * ONE, -ONE + k));
       for (const part of partsOf(world, attacker, receiver, body)) world.replies.push({ to: receiver, from: attacker, gene: part });
       geneInstallSystem.run(world);
-      expect(Consensus.trust[slot]).toBe(REPUTATION.initialQ16 - k * REPUTATION.failedCheckPenaltyQ16);
+      expect(Consensus.trust[slot]).toBe(TRUST_INITIAL - k * TRUST_FAILED);
       expect(Evolution.installed[receiver]).toBe(0);
     }
-    expect(Consensus.trust[slot]!).toBeLessThan(REPUTATION.banBelowQ16);
+    expect(Consensus.trust[slot]!).toBeLessThan(TRUST_BAN);
     expect(world.counters.proofsRejected).toBe(3);
   }, 30_000);
 });
@@ -155,7 +155,7 @@ describe('--secure swarm', () => {
       expect(Role.kind[to]).toBe(ROLE_HONEST);
       if (count >= 3) {
         convicted++;
-        expect(Consensus.trust[slotOf(w.hood, to - 1, from - 1)]!).toBeLessThan(REPUTATION.banBelowQ16);
+        expect(Consensus.trust[slotOf(w.hood, to - 1, from - 1)]!).toBeLessThan(TRUST_BAN);
       }
     }
     expect(convicted).toBeGreaterThan(0);
@@ -163,7 +163,7 @@ describe('--secure swarm', () => {
     for (let i = 0; i < w.n; i++) {
       if (Role.kind[i + 1] !== ROLE_HONEST) continue;
       for (let s = w.hood.offsets[i]!; s < w.hood.offsets[i + 1]!; s++) {
-        if (Role.kind[w.hood.neighbours[s]! + 1] === ROLE_HONEST) expect(Consensus.trust[s]!).toBeGreaterThanOrEqual(REPUTATION.banBelowQ16);
+        if (Role.kind[w.hood.neighbours[s]! + 1] === ROLE_HONEST) expect(Consensus.trust[s]!).toBeGreaterThanOrEqual(TRUST_BAN);
       }
     }
   });
