@@ -10,7 +10,7 @@ import { RECENT, HEAL_GOSSIP, HEAL_SELF } from '../components/mind';
 import { ROLE_HONEST } from '../components/body';
 import { defineSystem } from '../src/sim/system';
 import { recentWindowMse } from '../src/sim/recentWindow';
-import { CALM_EVERY, CALM_MU, STORM_MU, EVOLVED_AFTER_S, EVOLVED_ENTROPY, EXPOSED_LEVEL, MUTATION_AMP, MUTATIONS_PER_S } from '../src/sim/model';
+import { CALM_DEADZONE, CALM_EVERY, CALM_MU, STORM_MU, EVOLVED_AFTER_S, EVOLVED_ENTROPY, EXPOSED_LEVEL, MUTATION_AMP, MUTATIONS_PER_S } from '../src/sim/model';
 
 const candidate = new Int32Array(LAGS);
 /** How long the view flashes a node that healed (ticks). */
@@ -61,7 +61,11 @@ export const evolutionSystem = defineSystem({
         const wo = LAGS * eid;
         const ro = RECENT * eid;
         const error = q16.sub(recent[ro]!, predictAt(weights, wo, bias[eid]!, recent, ro + 1));
-        bias[eid] = nlmsStepAt(weights, wo, bias[eid]!, recent, ro + 1, error, mu);
+        // Calm tracking is set-membership NLMS: no update while the error is within the sensor's own noise
+        // (the model is as good as the data allows), which is most calm ticks.
+        if (regime === STORM || q16.abs(error) > CALM_DEADZONE) {
+          bias[eid] = nlmsStepAt(weights, wo, bias[eid]!, recent, ro + 1, error, mu);
+        }
         if (regime === STORM && rng.chance(mutationChance)) mutate(eid);
       }
       if (exposed && regime === CALM && Neuron.entropy[eid]! < EVOLVED_ENTROPY) {

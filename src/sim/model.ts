@@ -50,6 +50,8 @@ export const CURE_MAX_MSE = q16.fromFloat(0.04);
 /** NLMS step sizes: in Storm, and for a calm node that is not Evolved (slow tracking). */
 export const STORM_MU = q16.fromFloat(0.02);
 export const CALM_MU = q16.fromFloat(0.02);
+/** Calm tracking skips errors within this band (the sensor noise is ±0.03). */
+export const CALM_DEADZONE = q16.fromFloat(0.05);
 /** Calm tracking runs every this many ticks. */
 export const CALM_EVERY = 4;
 /** Mutation: tries per second of Storm, and the perturbation amplitude per weight. */

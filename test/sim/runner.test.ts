@@ -76,4 +76,4 @@ describe('createSim', () => {
   });
 });
 
-const GOLDEN_SEED7_3000 = 'a06ee183afe7b520509b699cc4793e07';
+const GOLDEN_SEED7_3000 = 'e801287d30e0aebe9e8d5c972386df38';
