@@ -15,12 +15,15 @@ import { CinematicDirector } from './cinematic';
 import { HelpOverlay, showMessage } from './overlays';
 import type { QresTestHook } from './testHook';
 import type { PageOptions } from './urlParams';
+import { createLiveApi } from './liveApi';
+import type { LiveParams } from './liveSource';
 
 const SPEED_OF: Partial<Record<Action, SpeedFactor>> = { speed1: 1, speed10: 10, speedMax: 0 };
 
-export async function startApp(canvas: HTMLCanvasElement, options: PageOptions): Promise<QresTestHook> {
+/** `live`: show a real swarm from an MQTT broker instead of the simulation (see src/app/liveApi.ts). */
+export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, live: LiveParams | null = null): Promise<QresTestHook> {
   const view = new BrainView(canvas, { autoRotate: options.autoRotate && !options.cinematic });
-  const { api } = createSimWorker();
+  const api = live ? createLiveApi(live) : createSimWorker().api;
   const interpolator = new SnapshotInterpolator();
   const sparkline = new SparklineBuffer(60, 60);
   const clock = new VisualClock();
