@@ -2,6 +2,8 @@
 // messages every neighbour should process. Bodies are genes (or summary genes, src/core/gene/summary.ts) in the gene wire format (src/core/gene/gene.ts),
 // so a cure reply is 9 + GENE_BYTES bytes and, with the fragment header, fits one 51-byte LoRa frame.
 
+import { readU32 } from '../core/codec/bytes';
+
 export const MSG_CURE_REQUEST = 1;
 export const MSG_CURE_REPLY = 2;
 export const MSG_CONSENSUS = 3;
@@ -39,6 +41,3 @@ export function decodeMessageHeader(bytes: Uint8Array): MessageHeader {
   return { type, from: readU32(bytes, 1), to: readU32(bytes, 5) };
 }
 
-function readU32(b: Uint8Array, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
-}

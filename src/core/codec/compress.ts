@@ -5,6 +5,7 @@
 // compress() tries every predictor (two fixed differences and the neuron on the signal or on its first
 // differences) and keeps the smallest output, so a stream names the predictor that won it. The CRC makes a
 // damaged file fail loudly instead of decoding to different numbers.
+import { readU32, writeU32 } from './bytes';
 import { crc32 } from './crc';
 import { CodecDecodeError } from './rangeCoder';
 import { MODE_STATIC, decodeResiduals, encodeResiduals, modelCostQ8, type ResidualMode } from './residual';
@@ -142,15 +143,3 @@ export function int32LeBytes(samples: Int32Array): Uint8Array {
   for (let i = 0; i < samples.length; i++) view.setInt32(i * 4, samples[i]!, true);
   return out;
 }
-
-function writeU32(b: Uint8Array, at: number, v: number): void {
-  b[at] = v & 0xff;
-  b[at + 1] = (v >>> 8) & 0xff;
-  b[at + 2] = (v >>> 16) & 0xff;
-  b[at + 3] = v >>> 24;
-}
-
-function readU32(b: Uint8Array, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
-}
-

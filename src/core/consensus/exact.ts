@@ -5,23 +5,13 @@
 // Rounding convention (all aggregators): to nearest, ties towards +∞ (the same as q16.ts's add-half-and-shift),
 // i.e. roundDiv(S, k) = ⌊S/k + 1/2⌋ computed exactly.
 
+import { roundDivUp } from '../fixed/q16';
+
 const TWO_16 = 65536;
 const TWO_32 = 4294967296;
 
-/** ⌊S/k + 1/2⌋ for an integer |S| < 2^53 and an integer 0 < k < 2^53: exact (the float quotient is corrected). */
-export function roundDiv(s: number, k: number): number {
-  let q = Math.floor(s / k);
-  let r = s - q * k; // |q·k| ≤ |s| + k < 2^53 + k: exact for the bounds the callers keep
-  while (r < 0) {
-    q -= 1;
-    r += k;
-  }
-  while (r >= k) {
-    q += 1;
-    r -= k;
-  }
-  return 2 * r >= k ? q + 1 : q;
-}
+/** ⌊S/k + 1/2⌋ for an integer |S| < 2^53 and an integer 0 < k < 2^53: exact (q16.roundDivUp). */
+export const roundDiv = roundDivUp;
 
 /** ⌊s/k⌋ and the remainder in [0, k), exactly, for |s| < 2^53 and 0 < k < 2^53. Writes into FLOOR_DIV. */
 const FLOOR_DIV = { q: 0, r: 0 };

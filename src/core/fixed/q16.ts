@@ -226,8 +226,8 @@ function sinAtPos(pos: number): Q16 {
 const TURN_2_36 = 431777206545;
 const TWO_13 = 8192;
 
-/** floor(n / d) for integers 0 ≤ n < 2^53, 0 < d: a float estimate corrected with exact integer products. */
-function floorDiv(n: number, d: number): number {
+/** floor(n / d) for integers |n| < 2^53, 0 < d: a float estimate corrected with exact integer products. */
+export function floorDiv(n: number, d: number): number {
   let q = Math.floor(n / d);
   let r = n - q * d;
   while (r < 0) {
@@ -239,6 +239,12 @@ function floorDiv(n: number, d: number): number {
     r -= d;
   }
   return q;
+}
+
+/** round(s / k) to nearest with ties towards +∞ (⌊s/k + 1/2⌋), exact for integers |s| < 2^53, 0 < k < 2^53. */
+export function roundDivUp(s: number, k: number): number {
+  const q = floorDiv(s, k);
+  return 2 * (s - q * k) >= k ? q + 1 : q;
 }
 
 /** The position of x (radians) within its turn, in [0, POS_PER_TURN): floor(frac(x / 2π) · 2^26), exact. */

@@ -5,6 +5,7 @@
 // The CRC-32 covers everything after itself (the rest of the header and the payload), so a frame whose id,
 // index or count was hit by noise is rejected as a whole instead of poisoning a reassembly. Eight bytes is
 // the price of that on a 51-byte LoRa frame (43 bytes left); the original used 12.
+import { readU32, writeU32 } from '../codec/bytes';
 import { crc32 } from '../codec/crc';
 
 export const FRAGMENT_HEADER_BYTES = 8;
@@ -190,15 +191,4 @@ export class Reassembler {
       this.completedIds.delete(this.completedIds.keys().next().value!);
     }
   }
-}
-
-function writeU32(b: Uint8Array, at: number, v: number): void {
-  b[at] = v & 0xff;
-  b[at + 1] = (v >>> 8) & 0xff;
-  b[at + 2] = (v >>> 16) & 0xff;
-  b[at + 3] = v >>> 24;
-}
-
-function readU32(b: Uint8Array, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }

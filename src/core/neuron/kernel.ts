@@ -53,20 +53,7 @@ export function sumSquaresWideAt(h: Int32Array, ho: number): number {
   return hh * 65536 + mid + Math.floor((ll + q16.HALF) / 65536);
 }
 
-/** round(n / d), ties up, for integers 0 ≤ n < 2^52 and 0 < d: float estimate, exact integer correction. */
-function roundDiv(n: number, d: number): number {
-  let quotient = Math.floor(n / d);
-  let r = n - quotient * d;
-  while (r < 0) {
-    quotient -= 1;
-    r += d;
-  }
-  while (r >= d) {
-    quotient += 1;
-    r -= d;
-  }
-  return 2 * r >= d ? quotient + 1 : quotient;
-}
+const roundDiv = q16.roundDivUp;
 
 /**
  * One normalised-LMS step: wₖ += μ·e·hₖ / (δ + ‖h‖²), bias += μ·e / (δ + ‖h‖²), each clamped to its limit.
