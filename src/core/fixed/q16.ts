@@ -146,17 +146,8 @@ export function div(a: Q16, b: Q16): Q16 {
   const negative = num < 0 !== b < 0;
   const n = Math.abs(num);
   const d = Math.abs(b);
-  let q = Math.floor(n / d);
-  let r = n - q * d; // q·d ≤ n < 2^47: exact
-  while (r < 0) {
-    q -= 1;
-    r += d;
-  }
-  while (r >= d) {
-    q += 1;
-    r -= d;
-  }
-  if (2 * r >= d) q += 1;
+  let q = floorDiv(n, d);
+  if (2 * (n - q * d) >= d) q += 1; // q·d ≤ n < 2^47: exact
   // `| 0` turns a negative zero (e.g. -1 / 65536000) into 0, so results compare equal with Object.is.
   return saturate(negative ? -q : q) | 0;
 }
@@ -167,16 +158,8 @@ export function div(a: Q16, b: Q16): Q16 {
  */
 export function divInt(a: number, d: number): number {
   const m = a < 0 ? -a : a;
-  let q = Math.floor(m / d);
-  let r = m - q * d;
-  if (r < 0) {
-    q -= 1;
-    r += d;
-  } else if (r >= d) {
-    q += 1;
-    r -= d;
-  }
-  if (2 * r >= d) q += 1;
+  let q = floorDiv(m, d);
+  if (2 * (m - q * d) >= d) q += 1;
   return a < 0 ? -q : q;
 }
 
