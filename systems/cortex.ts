@@ -16,6 +16,7 @@ export const cortexSystem = defineSystem({
     const { Neuron, Regime, Role } = world.components;
     const { n, counters } = world;
     const { weights, bias, recent, entropy, refractory } = Neuron;
+    const errors = world.scratch.error;
     let storm = 0;
     let preStorm = 0;
     let entropySum = 0;
@@ -28,6 +29,7 @@ export const cortexSystem = defineSystem({
       const sample = recent[ro]!; // shifted in by the sensor system this tick
       const predicted = predictAt(weights, LAGS * eid, bias[eid]!, recent, ro + 1);
       const error = q16.sub(sample, predicted);
+      errors[eid] = error; // evolution adapts on this same error later in the tick
       const absError = q16.abs(error);
       entropy[eid] = entropyStep(entropy[eid]!, absError, ERROR_SCALE);
       if (refractory[eid]! > 0) refractory[eid]!--;

@@ -4,7 +4,7 @@
 // neighbour's gene during this storm, else by itself); after EVOLVED_AFTER_S of calm exposure its gene is a
 // cure and the node is Evolved.
 import * as q16 from '../src/core/fixed/q16';
-import { LAGS, nlmsStepAt, predictAt, WEIGHT_LIMIT } from '../src/core/neuron/kernel';
+import { LAGS, nlmsStepAt, WEIGHT_LIMIT } from '../src/core/neuron/kernel';
 import { CALM, STORM } from '../src/core/neuron/regimeDetector';
 import { RECENT, HEAL_GOSSIP, HEAL_SELF } from '../components/mind';
 import { ROLE_HONEST } from '../components/body';
@@ -60,7 +60,7 @@ export const evolutionSystem = defineSystem({
       if (mu > 0) {
         const wo = LAGS * eid;
         const ro = RECENT * eid;
-        const error = q16.sub(recent[ro]!, predictAt(weights, wo, bias[eid]!, recent, ro + 1));
+        const error = world.scratch.error[eid]!; // cortex's prediction error this tick (weights unchanged since)
         // Calm tracking is set-membership NLMS: no update while the error is within the sensor's own noise
         // (the model is as good as the data allows), which is most calm ticks.
         if (regime === STORM || q16.abs(error) > CALM_DEADZONE) {

@@ -72,6 +72,8 @@ export interface SimContext {
   /** Pending summary requests (responder eid, joiner eid) and received summaries, for mid-flight joins. */
   summaryRequests: number[];
   summaries: Array<{ to: number; from: number; body: Uint8Array }>;
+  /** Per-tick scratch, rewritten every tick before it is read (not state: never hashed, never carried over). */
+  scratch: { error: Int32Array };
   /** The force layout, or null when layout is off (headless runs). */
   layout: ForceLayout | null;
   /** Commitment chains, outboxes and receivers' records of --secure runs; null otherwise. */
@@ -109,6 +111,7 @@ export function createSimWorld(config: SimConfig) {
     saveQueue: [],
     requests: [],
     replies: [],
+    scratch: { error: new Int32Array(n + 1) },
     summaryRequests: [],
     summaries: [],
     layout: config.layout ? createForceLayout(n, hood.offsets, hood.neighbours, defaultLayoutParams(radius)) : null,

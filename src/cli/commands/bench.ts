@@ -98,7 +98,8 @@ export const benchCommand: Command = {
       layouts.map((r) => [r.n.toLocaleString('en'), r.edges.toLocaleString('en'), r.oursMsPerStep.toFixed(2), r.d3MsPerStep.toFixed(2), `${(r.d3MsPerStep / r.oursMsPerStep).toFixed(1)}×`]),
     );
     const text = `## Simulator (\`npm run bench\`)\n\nMachine: ${machineLine()}. Layout off for the tick table (headless). ` +
-      `Bytes per node count every typed array of the sim state: components, radio neighbourhoods, the in-flight packet pool.\n\n` +
+      `Bytes per node count every typed array of the sim state: components, radio neighbourhoods, the in-flight packet pool ` +
+      `(not counted: one 4-byte per-node scratch column rewritten every tick, and the view's edge list, built only for snapshots).\n\n` +
       `${tickTable}\n\nForce layout, one step on the same graph (Fibonacci sphere, radio links < 3.5), median of several steps, the two engines interleaved:\n\n${layoutTable}\n`;
     process.stdout.write(`${text}\n`);
     if (!values['no-write']) {
