@@ -17,6 +17,8 @@ export const cortexSystem = defineSystem({
     const { n, counters } = world;
     const { weights, bias, recent, entropy, refractory } = Neuron;
     const errors = world.scratch.error;
+    const { regime: regimes, prev, detector } = Regime;
+    const kind = Role.kind;
     let storm = 0;
     let preStorm = 0;
     let entropySum = 0;
@@ -34,15 +36,15 @@ export const cortexSystem = defineSystem({
       entropy[eid] = entropyStep(entropy[eid]!, absError, ERROR_SCALE);
       if (refractory[eid]! > 0) refractory[eid]!--;
       else if (absError > SPIKE_THRESHOLD) refractory[eid] = REFRACTORY_TICKS;
-      const before = Regime.regime[eid]!;
-      const regime = regimeStepAt(Regime.detector, REGIME_RECORD * eid, absError, entropy[eid]!, SIM_REGIME_PARAMS) & 3;
-      Regime.prev[eid] = before;
-      Regime.regime[eid] = regime;
+      const before = regimes[eid]!;
+      const regime = regimeStepAt(detector, REGIME_RECORD * eid, absError, entropy[eid]!, SIM_REGIME_PARAMS) & 3;
+      prev[eid] = before;
+      regimes[eid] = regime;
       if (regime === STORM) storm++;
       else if (regime === PRESTORM) preStorm++;
       entropySum += entropy[eid]!;
-      if (Role.kind[eid] === ROLE_HONEST) {
-        const e = q16.toFloat(error);
+      if (kind[eid] === ROLE_HONEST) {
+        const e = error / 65536; // (q16.toFloat) the RMSE figure only; decides nothing
         if (regime === STORM) {
           sqStorm += e * e;
           nStorm++;

@@ -117,17 +117,16 @@ function driftAndPush(s: Int32Array, o: number, absError: Q16, window: number): 
   return drift;
 }
 
-/** Push entropy into the last-four list and return the slope of its 3-point moving average (0 until 4 seen). */
-function entropySlope(s: Int32Array, o: number, entropy: Q16): Q16 {
-  s[o + ENTROPY_0 + 3] = s[o + ENTROPY_0 + 2]!;
-  s[o + ENTROPY_0 + 2] = s[o + ENTROPY_0 + 1]!;
-  s[o + ENTROPY_0 + 1] = s[o + ENTROPY_0]!;
-  s[o + ENTROPY_0] = entropy;
-  const state = s[o + STATE]!;
-  const seen = Math.min(seenOf(state) + 1, 4);
-  s[o + STATE] = (state & ~(7 << 16)) | (seen << 16);
-  if (seen < 4) return 0;
-  return q16.divInt(entropy - s[o + ENTROPY_0 + 3]!, 3);
+/** Push entropy into the last-four list and return the slope of its 3-point moving average (0 until 4 seen,
+ * `seen` counting this one). */
+function entropySlope(s: Int32Array, o: number, entropy: Q16, seen: number): Q16 {
+  const e = o + ENTROPY_0;
+  const oldest = s[e + 2]!; // becomes the fourth-newest: MA_new − MA_old = (e_new − e_oldest) / 3
+  s[e + 3] = oldest;
+  s[e + 2] = s[e + 1]!;
+  s[e + 1] = s[e]!;
+  s[e] = entropy;
+  return seen < 4 ? 0 : q16.divInt(entropy - oldest, 3);
 }
 
 /**
@@ -142,12 +141,12 @@ export function regimeStepAt(
   params: RegimeParams = DEFAULT_REGIME_PARAMS,
 ): number {
   const drift = params.window > 0 && driftAndPush(s, o, q16.abs(absError), params.window);
-  const slope = entropySlope(s, o, entropy);
+  const state = s[o + STATE]!;
+  const seen = Math.min(seenOf(state) + 1, 4); // this observation counts
+  const slope = entropySlope(s, o, entropy, seen);
   s[o + LAST_SLOPE] = slope;
 
-  const state = s[o + STATE]!;
   const current = regimeOf(state);
-  const seen = seenOf(state);
   const stormy = current === Regime.STORM ? entropy >= params.stormExit : entropy > params.stormEnter;
   const wanted = stormy ? Regime.STORM : slope > params.slopeThreshold ? Regime.PRESTORM : Regime.CALM;
 
