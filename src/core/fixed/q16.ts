@@ -85,9 +85,15 @@ export function clamp(a: Q16, lo: Q16, hi: Q16): Q16 {
 export function mul(a: Q16, b: Q16): Q16 {
   // Fast path, same result: while |a|, |b| < 2^26 the product is below 2^52, so the double a·b is the exact
   // integer and (a·b + 2^15) / 2^16 only rescales by a power of two; floor then equals the arithmetic shift.
+  // (Kept small so the engine inlines it; the general case is its own function.)
   if (a < 0x4000000 && a > -0x4000000 && b < 0x4000000 && b > -0x4000000) {
     return saturate(Math.floor((a * b + HALF) / TWO_16));
   }
+  return mulWide(a, b);
+}
+
+/** mul for operands of any size: the exact product from 16-bit halves, so every partial product is exact. */
+function mulWide(a: Q16, b: Q16): Q16 {
   const ah = a >> 16;
   const al = a & 0xffff;
   const bh = b >> 16;
