@@ -13,7 +13,7 @@ and the layout step at 150, 1,000 and 10,000 nodes beside d3-force-3d's tick on 
 
   --sizes A,B,...    node counts for the tick table (default 150,1000,10000,100000)
   --layout-sizes ..  node counts for the layout table (default 150,1000,10000)
-  --seconds S        minimum wall time per size, seconds (default 3)
+  --seconds S        minimum wall time per size, seconds (default 5)
   --no-write         print only; do not update docs/BENCHMARKS.md
   --json             print the figures as JSON`;
 
@@ -74,7 +74,7 @@ export const benchCommand: Command = {
   async run(values) {
     const tickSizes = sizes(values.sizes, [150, 1000, 10_000, 100_000]);
     const layoutSizes = sizes(values['layout-sizes'], [150, 1000, 10_000]);
-    const seconds = numberFlag(values, 'seconds') ?? 3;
+    const seconds = numberFlag(values, 'seconds') ?? 5;
     const ticks: TickRow[] = [];
     for (const n of tickSizes) {
       process.stderr.write(`bench: ${n} nodes, ticks …\n`);
