@@ -13,22 +13,15 @@ import { STORM } from '../src/core/neuron/regimeDetector';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { defineSystem } from '../src/sim/system';
-import { BROADCAST, encodeMessage, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/sim/messages';
+import { BROADCAST, sendMessage, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/sim/messages';
 import { MAX_BACKOFF, REQUEST_AFTER_S, REQUEST_RETRY_S } from '../src/sim/model';
-import type { SimWorld } from '../src/sim/world';
 import { joinGossip } from '../src/sim/join';
 import { buildSecureCureBody, forgeSecureCureBody, pumpSecureOutbox, queueSecureReply } from '../src/sim/secure';
 import { MEMBER_PRESENT } from '../components/membership';
 
 const poison = new Int32Array(LAGS);
 
-function send(world: SimWorld, from: number, to: number, type: number, body?: Uint8Array): void {
-  const { Radio } = world.components;
-  const id = Radio.messageId[from]!;
-  Radio.messageId[from] = (id + 1) & 0xffff;
-  Radio.activity[from] = 255;
-  world.link.send(Radio.txFreeAtUs, from, to, id, encodeMessage(type, from, to, body), world.tick);
-}
+const send = sendMessage;
 
 export const gossipSystem = defineSystem({
   name: 'gossip',

@@ -20,7 +20,8 @@ import {
 import { MEMBER_ABSENT, MEMBER_JOINING } from '../components/membership';
 import type { SimWorld } from '../src/sim/world';
 
-let lastConsensus: { bytes: Uint8Array | null; gene: Gene } = { bytes: null, gene: null as unknown as Gene };
+// A broadcast reaches every neighbour as one shared view of the same bytes: decode it once, not per receiver.
+let lastConsensus: { bytes: Uint8Array; gene: Gene } | null = null;
 
 function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uint8Array): void {
   const { Consensus, Membership } = world.components;
@@ -42,8 +43,7 @@ function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uin
     } else if (header.type === MSG_SUMMARY) {
       if (header.to === receiver) world.summaries.push({ to: receiver, from: sender, body });
     } else if (header.type === MSG_CONSENSUS) {
-      // A broadcast reaches every neighbour as the same bytes: decode it once.
-      if (bytes !== lastConsensus.bytes) lastConsensus = { bytes, gene: decodeGene(body) };
+      if (lastConsensus?.bytes !== bytes) lastConsensus = { bytes, gene: decodeGene(body) };
       const gene = lastConsensus.gene;
       // The vector is the sender's model of this round; a stale one (delayed past the round end) is ignored.
       const mo = MODEL_DIM * sender;

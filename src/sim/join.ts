@@ -8,7 +8,7 @@ import { LAGS } from '../core/neuron/kernel';
 import { ROLE_HONEST } from '../../components/body';
 import { MODEL_DIM } from '../../components/consensus';
 import { MEMBER_ABSENT, MEMBER_JOINING, MEMBER_PRESENT } from '../../components/membership';
-import { BROADCAST, encodeMessage, MESSAGE_HEADER_BYTES, MSG_SUMMARY, MSG_SUMMARY_REQUEST } from './messages';
+import { BROADCAST, MESSAGE_HEADER_BYTES, MSG_SUMMARY, MSG_SUMMARY_REQUEST, sendMessage } from './messages';
 import { fragmentCount, FRAGMENT_HEADER_BYTES } from '../core/net/fragment';
 import { GENE_BYTES } from '../core/gene/gene';
 import { JOIN_RETRY_S } from './model';
@@ -18,13 +18,8 @@ const weights = new Int32Array(LAGS);
 const spread = new Int32Array(MODEL_DIM);
 
 function send(world: SimWorld, from: number, to: number, type: number, body?: Uint8Array): void {
-  const { Radio } = world.components;
-  const id = Radio.messageId[from]!;
-  Radio.messageId[from] = (id + 1) & 0xffff;
-  Radio.activity[from] = 255;
-  const message = encodeMessage(type, from, to, body);
-  world.counters.joinBytes += message.length + fragmentCount(message.length, world.config.mtu) * FRAGMENT_HEADER_BYTES;
-  world.link.send(Radio.txFreeAtUs, from, to, id, message, world.tick);
+  const bytes = sendMessage(world, from, to, type, body);
+  world.counters.joinBytes += bytes + fragmentCount(bytes, world.config.mtu) * FRAGMENT_HEADER_BYTES;
 }
 
 /** The summary gene of `eid`'s consensus state; spread = how far its radio neighbours' models are from it. */

@@ -3,6 +3,7 @@
 // so a cure reply is 9 + GENE_BYTES bytes and, with the fragment header, fits one 51-byte LoRa frame.
 
 import { readU32 } from '../core/codec/bytes';
+import type { SimWorld } from './world';
 
 export const MSG_CURE_REQUEST = 1;
 export const MSG_CURE_REPLY = 2;
@@ -41,3 +42,17 @@ export function decodeMessageHeader(bytes: Uint8Array): MessageHeader {
   return { type, from: readU32(bytes, 1), to: readU32(bytes, 5) };
 }
 
+
+/**
+ * Puts a message on the node's radio: the next message id, the activity flash the view shows, and the link
+ * model (which fragments it to the MTU). Returns the bytes of the message before fragmentation.
+ */
+export function sendMessage(world: SimWorld, from: number, to: number, type: number, body?: Uint8Array): number {
+  const { Radio } = world.components;
+  const id = Radio.messageId[from]!;
+  Radio.messageId[from] = (id + 1) & 0xffff;
+  Radio.activity[from] = 255;
+  const message = encodeMessage(type, from, to, body);
+  world.link.send(Radio.txFreeAtUs, from, to, id, message, world.tick);
+  return message.length;
+}
