@@ -19,8 +19,9 @@ export interface PageOptions {
 /** Largest node count the page accepts (the sim takes more, but the browser view is not meant for it). */
 export const MAX_PAGE_NODES = Math.min(MAX_NODES, 100_000);
 
-const SPEEDS: Record<string, SpeedFactor> = { '1': 1, '10': 10, max: 0, '0': 0 };
-const FLAGS: Record<string, boolean> = { '1': true, true: true, yes: true, '': true, '0': false, false: false, no: false };
+// Maps, not object literals: a query value like `__proto__` must not find Object.prototype.
+const SPEEDS = new Map<string, SpeedFactor>([['1', 1], ['10', 10], ['max', 0], ['0', 0]]);
+const FLAGS = new Map<string, boolean>([['1', true], ['true', true], ['yes', true], ['', true], ['0', false], ['false', false], ['no', false]]);
 
 function parseIntStrict(text: string): number | null {
   return /^\s*[+]?\d+\s*$/.test(text) ? Number(text) : null;
@@ -67,7 +68,7 @@ export function parsePageOptions(search: string): PageOptions {
   let speed: SpeedFactor = 1;
   const speedText = params.get('speed');
   if (speedText !== null) {
-    const parsed = SPEEDS[speedText.trim().toLowerCase().replace(/^(\d+)[x×]$/, '$1')];
+    const parsed = SPEEDS.get(speedText.trim().toLowerCase().replace(/^(\d+)[x×]$/, '$1'));
     if (parsed === undefined) problems.push(`speed: '${speedText}' is not one of 1, 10, max; using 1`);
     else speed = parsed;
   }
@@ -75,7 +76,7 @@ export function parsePageOptions(search: string): PageOptions {
   const flag = (name: string, fallback: boolean): boolean => {
     const text = params.get(name);
     if (text === null) return fallback;
-    const value = FLAGS[text.trim().toLowerCase()];
+    const value = FLAGS.get(text.trim().toLowerCase());
     if (value === undefined) {
       problems.push(`${name}: '${text}' is not 1 or 0; using ${fallback ? 1 : 0}`);
       return fallback;

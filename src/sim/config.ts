@@ -98,7 +98,7 @@ export function resolveConfig(overrides: Partial<SimConfig> = {}): SimConfig {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
-    if (!(key in DEFAULT_CONFIG)) {
+    if (!Object.hasOwn(DEFAULT_CONFIG, key)) {
       problems.push(`${key}: unknown option`);
       continue;
     }

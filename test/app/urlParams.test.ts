@@ -78,3 +78,16 @@ describe('parsePageOptions', () => {
     );
   });
 });
+
+describe('parsePageOptions and prototype keys', () => {
+  it('treats __proto__, constructor and toString as invalid values, not as table entries', async () => {
+    const { parsePageOptions } = await import('../../src/app/urlParams');
+    for (const bad of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const o = parsePageOptions(`?speed=${bad}&paused=${bad}&cinematic=${bad}`);
+      expect(o.speed).toBe(1);
+      expect(o.paused).toBe(false);
+      expect(o.cinematic).toBe(false);
+      expect(o.problems.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+});
