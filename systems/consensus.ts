@@ -99,6 +99,9 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
     // definition failing, and feeding it into the shared model would make honest models look like drift.
     const calm = world.components.Regime.regime[eid] === CALM;
     for (let k = 0; k < MODEL_DIM; k++) {
+      // Lazy averaging: move half-way from the node's own model to the robust aggregate. Consensus comes a
+      // little slower, and what attackers slip into one round's aggregate weighs half as much.
+      aggregate[k] = aggregate[k]! + ((model[mo + k]! - aggregate[k]!) >> 1);
       const gene = k < LAGS ? Neuron.weights[LAGS * eid + k]! : Neuron.bias[eid]!;
       next[mo + k] = calm ? aggregate[k]! + ((gene - aggregate[k]!) >> INNOVATION_SHIFT) : aggregate[k]!;
     }

@@ -23,7 +23,7 @@ describe('consensus under attack (bitECS sim, trimmed mean + reputation)', () =>
     expect(sim.metrics().bans.honest).toBe(0);
   });
 
-  it.each(['sign-flip', 'gaussian', 'sybil'])(
+  it.each(['sign-flip', 'gaussian', 'ipm', 'sybil'])(
     '30 percent %s attackers: all banned within 8 rounds, none honest banned, drift under 5 percent',
     (attack) => {
       const { drift, bans, sim } = pair(attack, 0.3);
@@ -45,10 +45,12 @@ describe('consensus under attack (bitECS sim, trimmed mean + reputation)', () =>
     expect(drift).toBeLessThan(0.05);
   });
 
-  it('inlier attacks (IPM, bias, ALIE, mimic) at 30 % are not fully stopped: drift stays bounded (measured 9–11 %)', () => {
+  it('inlier attacks (bias, ALIE, mimic) at 30 % are not fully stopped: drift stays bounded (measured ≈ 11 %)', () => {
     // The issue's 5 % target is not met here for inlier attacks (see docs/ABLATION.md): this pins the
-    // measured behaviour so a regression shows, and keeps honest bans rare.
-    for (const attack of ['ipm', 'bias', 'alie', 'mimic']) {
+    // measured behaviour so a regression shows, and keeps honest bans rare. Most of that drift is not the
+    // aggregation: it comes from the attackers' poisoned cures that now and then pass an honest node's
+    // 8-prediction window check and spread (with cure poisoning off, ALIE and mimic stay under 4 %).
+    for (const attack of ['bias', 'alie', 'mimic']) {
       const { drift, bans } = pair(attack, 0.3, 150, 6000);
       expect(drift, attack).toBeLessThan(0.15);
       expect(bans.honest, attack).toBeLessThanOrEqual(2);

@@ -76,4 +76,4 @@ describe('createSim', () => {
   });
 });
 
-const GOLDEN_SEED7_3000 = 'e801287d30e0aebe9e8d5c972386df38';
+const GOLDEN_SEED7_3000 = 'c18bf0445f3198b2d06dc134cdb9f08b';
