@@ -39,7 +39,7 @@ export const gossipSystem = defineSystem({
         const responder = requests[k]!;
         const requester = requests[k + 1]!;
         if (Role.kind[responder] !== ROLE_HONEST) {
-          if (config.attack === 'none') continue; // a silent node
+          if (config.attack === 'none' || !config.poisonCures) continue; // a silent node, or consensus-only attacker
           // A poisoned "cure": plausible-looking weights that predict nothing.
           for (let j = 0; j < LAGS; j++) poison[j] = world.streams.attack.range(-2 * q16.ONE, 2 * q16.ONE);
           const poisonGene = { weights: poison, bias: 0, mu: DEFAULT_MU };

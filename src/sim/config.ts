@@ -38,6 +38,8 @@ export interface SimConfig {
   byzantine: number;
   /** Cure replies carry a gene commitment and transition proof(s); receivers verify before install (src/sim/secure.ts). */
   secure: boolean;
+  /** Attackers also answer cure requests with poisoned genes (off: they attack consensus only). */
+  poisonCures: boolean;
   /** Nodes that join mid-flight (placed like the others, radio-silent until joinAtS), and when they join. */
   join: number;
   joinAtS: number;
@@ -60,6 +62,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   attack: 'none',
   byzantine: 0,
   secure: false,
+  poisonCures: true,
   join: 0,
   joinAtS: 60,
 });

@@ -32,6 +32,7 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
   --byzantine F      fraction of nodes that are attackers, 0..0.9; with an attack the report adds
                      consensusDrift against the same seed with those nodes silent (without --attack they
                      simply are silent: crashed nodes)
+  --no-poison        attackers attack consensus only and do not answer cure requests with poisoned genes
   --join N           N more nodes join mid-flight (they sync from a neighbour's 50-byte summary gene)
   --join-at S        when they join, sim seconds (default 60)
   --secure           cure replies carry a gene commitment and transition proof(s), verified before install
@@ -53,6 +54,7 @@ export function simOverrides(values: Values): Partial<SimConfig> {
     aggregator: typeof values.aggregator === 'string' ? values.aggregator : undefined,
     attack: typeof values.attack === 'string' ? values.attack : undefined,
     byzantine: numberFlag(values, 'byzantine'),
+    poisonCures: values['no-poison'] ? false : undefined,
     join: numberFlag(values, 'join'),
     joinAtS: numberFlag(values, 'join-at'),
     secure: values.secure ? true : undefined,
@@ -74,6 +76,7 @@ export const SIM_OPTIONS = {
   aggregator: { type: 'string' },
   attack: { type: 'string' },
   byzantine: { type: 'string' },
+  'no-poison': { type: 'boolean' },
   join: { type: 'string' },
   'join-at': { type: 'string' },
   secure: { type: 'boolean' },
