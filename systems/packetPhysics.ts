@@ -39,7 +39,7 @@ function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uin
     } else if (header.type === MSG_CURE_REPLY) {
       world.replies.push({ to: receiver, from: sender, gene: body });
     } else if (header.type === MSG_SUMMARY_REQUEST) {
-      world.summaryRequests.push(receiver, sender);
+      world.summaryRequests.push(receiver, sender, body.length > 0 ? body[0]! : 0); // (attempt number)
     } else if (header.type === MSG_SUMMARY) {
       if (header.to === receiver) world.summaries.push({ to: receiver, from: sender, body });
     } else if (header.type === MSG_CONSENSUS) {

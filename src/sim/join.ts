@@ -12,6 +12,7 @@ import { BROADCAST, MESSAGE_HEADER_BYTES, MSG_SUMMARY, MSG_SUMMARY_REQUEST, send
 import { fragmentCount, FRAGMENT_HEADER_BYTES } from '../core/net/fragment';
 import { GENE_BYTES } from '../core/gene/gene';
 import { JOIN_RETRY_S } from './model';
+import { mix32 } from '../core/rng/rng';
 import type { SimWorld } from './world';
 
 const weights = new Int32Array(LAGS);
@@ -39,6 +40,21 @@ function summaryOf(world: SimWorld, eid: number, round: number): Uint8Array {
   return encodeSummaryGene({ round, weights, bias: model[mo + LAGS]!, spread });
 }
 
+const attemptByte = new Uint8Array(1);
+
+/**
+ * Whether `responder` answers attempt `attempt` of `joiner`. All neighbours answering every request would put
+ * ~8 summaries on air per request where one suffices; a hash of (joiner, attempt, responder) picks about two
+ * answering neighbours for the first attempts and widens to everyone as attempts fail (a lossy link), so a
+ * join costs little on a good link and stays live on a terrible one. A hash, not a random stream: no state.
+ */
+function answers(world: SimWorld, responder: number, joiner: number, attempt: number): boolean {
+  const degree = world.hood.offsets[joiner]! - world.hood.offsets[joiner - 1]!;
+  const share = 2 + (attempt >> 2);
+  if (share >= degree) return true;
+  return mix32(Math.imul(joiner, 0x10001) ^ Math.imul(attempt + 1, 0x9e3779b1) ^ responder) % degree < share;
+}
+
 /** Gossip stage: wake joiners, send their (rate-limited) requests, answer the requests heard last tick. */
 export function joinGossip(world: SimWorld): void {
   const { Membership, Radio, Role } = world.components;
@@ -56,16 +72,21 @@ export function joinGossip(world: SimWorld): void {
       world.counters.joinReplayBytes += replayBytes(world, eid, Math.floor(tick / roundTicks));
     }
     if (Membership.state[eid] !== MEMBER_JOINING || tick < Radio.nextRequestTick[eid]!) continue;
-    // A joiner retries every JOIN_RETRY_S without backing off: its request is 17 bytes, it is the only thing
+    // A joiner retries every JOIN_RETRY_S without backing off: its request is 18 bytes, it is the only thing
     // the joiner needs, and at 90 % loss a request and a two-frame reply get through ~1 time in 100 per neighbour.
-    send(world, eid, BROADCAST, MSG_SUMMARY_REQUEST);
+    // The request carries its attempt number (Radio.backoff counts them for a joiner) so that neighbours can
+    // share the answering: see answers().
+    attemptByte[0] = Radio.backoff[eid]!;
+    send(world, eid, BROADCAST, MSG_SUMMARY_REQUEST, attemptByte);
     Radio.nextRequestTick[eid] = tick + Math.ceil(JOIN_RETRY_S * ticksPerS);
+    if (Radio.backoff[eid]! < 255) Radio.backoff[eid]!++;
   }
   const requests = world.summaryRequests;
-  for (let k = 0; k < requests.length; k += 2) {
+  for (let k = 0; k < requests.length; k += 3) {
     const responder = requests[k]!;
     const joiner = requests[k + 1]!;
     if (Role.kind[responder] !== ROLE_HONEST || Membership.state[responder] !== MEMBER_PRESENT) continue;
+    if (!answers(world, responder, joiner, requests[k + 2]!)) continue;
     send(world, responder, joiner, MSG_SUMMARY, summaryOf(world, responder, Math.floor(tick / roundTicks)));
   }
   requests.length = 0;

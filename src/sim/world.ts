@@ -69,7 +69,7 @@ export interface SimContext {
   requests: number[];
   /** Received cure replies (receiver eid, sender eid, gene bytes), for the gene-install system. */
   replies: Array<{ to: number; from: number; gene: Uint8Array }>;
-  /** Pending summary requests (responder eid, joiner eid) and received summaries, for mid-flight joins. */
+  /** Pending summary requests (responder eid, joiner eid, attempt) and received summaries, for mid-flight joins. */
   summaryRequests: number[];
   summaries: Array<{ to: number; from: number; body: Uint8Array }>;
   /** Per-tick scratch, rewritten every tick before it is read (not state: never hashed, never carried over). */

@@ -38,3 +38,22 @@ describe('mid-flight join from the summary gene', () => {
     expect(joinReport(sim.world).synced).toBe(1);
   });
 });
+
+describe('who answers a joiner', () => {
+  it('on a good link about two neighbours answer each request, not the whole neighbourhood', () => {
+    const sim = createSim({ nodes: 150, join: 10, joinAtS: 30, seed: 7, loss: 0 });
+    sim.step(300);
+    let summaries = 0;
+    const send = sim.world.link.send.bind(sim.world.link);
+    sim.world.link.send = (txFree, from, to, id, message, tick) => {
+      if (message[0] === 5 /* MSG_SUMMARY */) summaries++;
+      return send(txFree, from, to, id, message, tick);
+    };
+    sim.step(50);
+    const report = joinReport(sim.world);
+    expect(report.synced).toBe(10);
+    // 10 joiners, each synced after one or two requests: far fewer summaries than 10 × ~8 neighbours.
+    expect(summaries).toBeGreaterThanOrEqual(10);
+    expect(summaries).toBeLessThanOrEqual(40);
+  });
+});
