@@ -132,7 +132,13 @@ export function normalisedError(absError: Q16, scale: Q16): Q16 {
 /** entropy ← entropy + (min(1, |err|/scale) − entropy)/10 (an EMA with α = 0.1), kept in [0, ONE]. */
 export function entropyStep(entropy: Q16, absError: Q16, scale: Q16): Q16 {
   const target = normalisedError(absError, scale);
-  const next = q16.add(entropy, q16.divInt(target - entropy, ENTROPY_DIVISOR));
+  // (target − entropy) / 10 rounded half away from zero, as q16.divInt, inlined: this runs for every node every
+  // tick. For |d| < 2^32, floor((|d| + 5) / 10) is exact: the quotient is never within a double's rounding error
+  // of an integer from below (it is either an integer or at least 1/10 away from one).
+  const d = target - entropy;
+  const m = d < 0 ? -d : d;
+  const q = Math.floor((m + ENTROPY_DIVISOR / 2) / ENTROPY_DIVISOR);
+  const next = q16.add(entropy, d < 0 ? -q : q);
   return q16.clamp(next, 0, q16.ONE);
 }
 
