@@ -28,7 +28,6 @@ export function createRegime(capacity: number, recordWords: number) {
 export type Regime = ReturnType<typeof createRegime>;
 
 /** Evolution: flags and timers of the Storm → adapt/mutate → Evolved story. */
-export const HEAL_NONE = 0;
 export const HEAL_GOSSIP = 1;
 export const HEAL_SELF = 2;
 export function createEvolution(capacity: number) {

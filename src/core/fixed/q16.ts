@@ -24,7 +24,6 @@ export class Q16RangeError extends RangeError {
 }
 
 const TWO_16 = 65536;
-const TWO_32 = 4294967296;
 
 function saturate(n: number): Q16 {
   return n > MAX ? MAX : n < MIN ? MIN : n;
