@@ -98,9 +98,18 @@ export function toFloats(b: Bfp16): number[] {
   return Array.from(b.mantissas, (m) => m * 2 ** (b.exponent - 16));
 }
 
+function isZero(b: Bfp16): boolean {
+  for (const m of b.mantissas) if (m !== 0) return false;
+  return true;
+}
+
 /** a + b element-wise (same length), aligned exactly and rounded once to the result's exponent. */
 export function addBfp(a: Bfp16, b: Bfp16): Bfp16 {
   if (a.mantissas.length !== b.mantissas.length) throw new RangeError('BFP vectors of different lengths');
+  // An all-zero block carries no exponent information (fromScaled gives it e = 0); it must not set the alignment,
+  // or a tiny block added to zero would be rounded by the 36-bit cap below.
+  if (isZero(b)) return { exponent: a.exponent, mantissas: a.mantissas.slice() };
+  if (isZero(a)) return { exponent: b.exponent, mantissas: b.mantissas.slice() };
   // Align both on the smaller exponent; the shift is capped so the sums stay exact integers (< 2^53).
   const e = Math.max(Math.min(a.exponent, b.exponent), Math.max(a.exponent, b.exponent) - 36);
   const sums = Array.from(a.mantissas, (m, i) => roundShift(m * 2 ** Math.max(0, a.exponent - e), Math.max(0, e - a.exponent)) + roundShift(b.mantissas[i]! * 2 ** Math.max(0, b.exponent - e), Math.max(0, e - b.exponent)));
