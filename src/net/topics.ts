@@ -7,7 +7,7 @@
 //   qres/<swarm>/request/<id>     a Storm node asks for a cure (QoS 0)
 //   qres/<swarm>/reply/<to>       an Evolved node answers the requester `to` with its gene (QoS 0)
 //   qres/<swarm>/consensus/<id>   a node's consensus vector for one round (QoS 0)
-//   qres/<swarm>/summary          the swarm's consensus as a 50-byte summary gene, retained (joiners sync)
+//   qres/<swarm>/summary          the swarm's consensus as a 34-byte summary gene, retained (joiners sync)
 
 export const TOPIC_ROOT = 'qres';
 export const MAX_NODE_ID = 0xffff;

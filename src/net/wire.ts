@@ -9,7 +9,7 @@
 //   3 CONSENSUS  u32 round + 32-byte gene (the node's consensus vector)         40 B
 //   4 ANNOUNCE   u8 flags, u32 round, u8 nHeard, u8 nBanned, nHeard + nBanned u16 ids   heartbeat
 //   5 STATUS     u8 online (1) / offline (0)                                     5 B   retained; last will
-//   6 SUMMARY    50-byte summary gene (src/core/gene/summary.ts)                54 B   retained
+//   6 SUMMARY    34-byte summary gene (src/core/gene/summary.ts)                38 B   retained
 //
 // Decoders check everything and throw only WireDecodeError; genes and summaries carry their own CRC/hash.
 import { decodeGene, encodeGene, GeneDecodeError, GENE_BYTES, type Gene } from '../core/gene/gene';

@@ -5,6 +5,7 @@
 // and a bad one is counted, refused and held against its sender's reputation.
 import * as q16 from '../core/fixed/q16';
 import { decodeGene, encodeGene, GeneDecodeError, type Gene } from '../core/gene/gene';
+import { maxSpread } from '../core/gene/summary';
 import { BIAS_LIMIT, DEFAULT_MU, LAGS, WEIGHT_LIMIT } from '../core/neuron/kernel';
 import { CALM } from '../core/neuron/regimeDetector';
 import { createRng, mix32, type Rng } from '../core/rng/rng';
@@ -173,7 +174,7 @@ export class NodeCore {
     // The lowest-id honest participant publishes the round's consensus as the retained summary gene.
     if (!this.attacker && outcome.accepted.every((p) => p > this.config.id)) {
       const agg = outcome.aggregate;
-      const summary = { round: outcome.round >>> 0, weights: agg.slice(0, LAGS).map((w, k) => clampCoord(k, w)), bias: clampCoord(LAGS, agg[LAGS]!), spread: outcome.spread };
+      const summary = { round: outcome.round >>> 0, weights: agg.slice(0, LAGS).map((w, k) => clampCoord(k, w)), bias: clampCoord(LAGS, agg[LAGS]!), spread: maxSpread(outcome.spread) };
       this.send(this.topic('summary'), encodeSummary(this.config.id, summary), true);
       this.stats.summariesSent++;
     }

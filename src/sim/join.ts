@@ -1,8 +1,7 @@
 // Mid-flight join. A joiner wakes up at joinAtS, broadcasts a summary request (retrying with backoff: the
 // network may lose 90 % of it), and any present neighbour answers, addressed to the joiner, with the summary
-// gene of its consensus state (round, weights, spread; 50 bytes, one LoRa frame). The joiner installs the first
+// gene of its consensus state (round, weights, spread; 34 bytes, so the reply is one 51-byte LoRa frame). The joiner installs the first
 // valid one into its consensus model and is in consensus at once, without replaying the history of genes.
-import * as q16 from '../core/fixed/q16';
 import { decodeSummaryGene, encodeSummaryGene, SummaryDecodeError } from '../core/gene/summary';
 import { LAGS } from '../core/neuron/kernel';
 import { ROLE_HONEST } from '../../components/body';
@@ -16,25 +15,21 @@ import { mix32 } from '../core/rng/rng';
 import type { SimWorld } from './world';
 
 const weights = new Int32Array(LAGS);
-const spread = new Int32Array(MODEL_DIM);
 
 function send(world: SimWorld, from: number, to: number, type: number, body?: Uint8Array): void {
   const bytes = sendMessage(world, from, to, type, body);
   world.counters.joinBytes += bytes + fragmentCount(bytes, world.config.mtu) * FRAGMENT_HEADER_BYTES;
 }
 
-/** The summary gene of `eid`'s consensus state; spread = how far its radio neighbours' models are from it. */
+/** The summary gene of `eid`'s consensus state; spread = how far its radio neighbours' models are from it (the largest coordinate distance). */
 function summaryOf(world: SimWorld, eid: number, round: number): Uint8Array {
   const { model } = world.components.Consensus;
   const { offsets, neighbours } = world.hood;
   const mo = MODEL_DIM * eid;
-  spread.fill(0);
+  let spread = 0;
   for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
     const jo = MODEL_DIM * (neighbours[s]! + 1);
-    for (let k = 0; k < MODEL_DIM; k++) {
-      const d = Math.abs(model[jo + k]! - model[mo + k]!);
-      if (d > spread[k]!) spread[k] = Math.min(d, q16.MAX);
-    }
+    for (let k = 0; k < MODEL_DIM; k++) spread = Math.max(spread, Math.abs(model[jo + k]! - model[mo + k]!));
   }
   weights.set(model.subarray(mo, mo + LAGS));
   return encodeSummaryGene({ round, weights, bias: model[mo + LAGS]!, spread });
@@ -141,38 +136,54 @@ export interface JoinReport {
   saved: number;
   /** Mean over synced joiners of ‖joiner model − its honest neighbours' mean‖ / ‖that mean‖ at the end. */
   drift: number;
+  /** The same measure over the original honest nodes: the baseline a joiner is compared with. */
+  memberDrift: number;
+}
+
+/** ‖model(eid) − mean model of its present honest neighbours‖ / ‖that mean‖, or null without such neighbours. */
+function localDrift(world: SimWorld, eid: number, local: Float64Array): number | null {
+  const { Membership, Role, Consensus } = world.components;
+  const { offsets, neighbours } = world.hood;
+  const { model } = Consensus;
+  local.fill(0);
+  let count = 0;
+  for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
+    const j = neighbours[s]! + 1;
+    if (Role.kind[j] !== ROLE_HONEST || Membership.state[j] !== MEMBER_PRESENT) continue;
+    for (let k = 0; k < MODEL_DIM; k++) local[k]! += model[MODEL_DIM * j + k]! / 65536;
+    count++;
+  }
+  if (count === 0) return null;
+  let diff = 0;
+  let norm = 0;
+  for (let k = 0; k < MODEL_DIM; k++) {
+    const b = local[k]! / count;
+    diff += (model[MODEL_DIM * eid + k]! / 65536 - b) ** 2;
+    norm += b * b;
+  }
+  return Math.sqrt(diff) / Math.max(1e-12, Math.sqrt(norm));
 }
 
 export function joinReport(world: SimWorld): JoinReport {
   const c = world.counters;
-  const { Membership, Role, Consensus } = world.components;
-  const { offsets, neighbours } = world.hood;
-  const { model } = Consensus;
-  // Each synced joiner against the mean model of its present honest neighbours: "in consensus" is local.
-  let driftSum = 0;
-  let nj = 0;
+  const { Membership, Role } = world.components;
+  // Each synced joiner against the mean model of its present honest neighbours: "in consensus" is local. The
+  // same measure over the original honest nodes is the baseline: how far any member sits from its neighbourhood.
   const local = new Float64Array(MODEL_DIM);
-  for (let eid = world.config.nodes + 1; eid <= world.n; eid++) {
-    if (Membership.state[eid] !== MEMBER_PRESENT) continue;
-    local.fill(0);
-    let count = 0;
-    for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
-      const j = neighbours[s]! + 1;
-      if (Role.kind[j] !== ROLE_HONEST || Membership.state[j] !== MEMBER_PRESENT) continue;
-      for (let k = 0; k < MODEL_DIM; k++) local[k]! += model[MODEL_DIM * j + k]! / 65536;
-      count++;
+  const meanDrift = (from: number, to: number, honestOnly: boolean) => {
+    let sum = 0;
+    let n = 0;
+    for (let eid = from; eid <= to; eid++) {
+      if (Membership.state[eid] !== MEMBER_PRESENT || (honestOnly && Role.kind[eid] !== ROLE_HONEST)) continue;
+      const d = localDrift(world, eid, local);
+      if (d === null) continue;
+      sum += d;
+      n++;
     }
-    if (count === 0) continue;
-    let diff = 0;
-    let norm = 0;
-    for (let k = 0; k < MODEL_DIM; k++) {
-      const b = local[k]! / count;
-      diff += (model[MODEL_DIM * eid + k]! / 65536 - b) ** 2;
-      norm += b * b;
-    }
-    driftSum += Math.sqrt(diff) / Math.max(1e-12, Math.sqrt(norm));
-    nj++;
-  }
+    return n > 0 ? Math.round((sum / n) * 100000) / 100000 : 0;
+  };
+  const drift = meanDrift(world.config.nodes + 1, world.n, false);
+  const memberDrift = meanDrift(1, world.config.nodes, true);
   const times = c.joinSyncS;
   return {
     nodes: world.config.join,
@@ -182,6 +193,7 @@ export function joinReport(world: SimWorld): JoinReport {
     bytes: c.joinBytes,
     replayBytes: c.joinReplayBytes,
     saved: c.joinReplayBytes > 0 ? Math.round((1 - c.joinBytes / c.joinReplayBytes) * 10000) / 10000 : 0,
-    drift: nj > 0 ? Math.round((driftSum / nj) * 100000) / 100000 : 0,
+    drift,
+    memberDrift,
   };
 }

@@ -33,7 +33,7 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
                      consensusDrift against the same seed with those nodes silent (without --attack they
                      simply are silent: crashed nodes)
   --no-poison        attackers attack consensus only and do not answer cure requests with poisoned genes
-  --join N           N more nodes join mid-flight (they sync from a neighbour's 50-byte summary gene)
+  --join N           N more nodes join mid-flight (they sync from a neighbour's 34-byte summary gene)
   --join-at S        when they join, sim seconds (default 60)
   --secure           cure replies carry a gene commitment and transition proof(s), verified before install
                      (the report adds proofs: verified, rejected, bytesPerGene, verifyMsP50)

@@ -1,27 +1,32 @@
-// The summary gene: the swarm's consensus state in one LoRa DR0 frame (≤ 51 bytes), so a node joining
-// mid-flight can ask a neighbour for it and be in consensus without replaying the history of genes.
+// The summary gene: the swarm's consensus state, small enough that a REPLY carrying it is one LoRa DR0 frame:
+// 8 (frame header) + 9 (message header) + 34 = 51 bytes. At 90 % loss a one-frame reply arrives 1 time in 10;
+// a two-frame one (our first, 50-byte version) 1 time in 100, which made joins ten times slower and costlier.
 //
-//   [version u8][round u32 LE][hash: 8 bytes][8 weights + bias: int24 LE each, exact Q16][spread: exponent
-//   int8 + 9 × u8 mantissas]                                                                = 50 bytes
+//   [version u8 = 2][round u32 LE][hash: 4 bytes][8 weights × 21 bits + bias × 24 bits, two's complement,
+//    bit-packed LSB first: 192 bits = 24 bytes][spread u8]                                  = 34 bytes
 //
-// The hash is the first 8 bytes of SHA-256 over every other byte (version, round, weights, spread): it names
-// the state (two nodes with the same hash agree) and is also the checksum: decode recomputes it, so a damaged
-// frame is rejected with a 2^−64 chance of slipping through. The original's was 74 bytes (a 32-byte hash, a
-// u64 round, float BFP weights) and was never sent.
+// The hash is the first 4 bytes of SHA-256 over every other byte: it names the state (two nodes with the same
+// hash agree) and is the end-to-end checksum (decode recomputes it; a damaged summary slips through 1 time in
+// 2^32, and on the radio each frame also carries its own CRC-32). The original's was 74 bytes and never sent.
 //
-// Weights are Q16 with |w| ≤ 8.0 and |bias| ≤ 64.0 (the kernel's limits), so 24 bits hold them exactly. The
-// spread (how far honest nodes sit from the consensus, per coordinate) is advisory: it is stored with a
-// shared exponent and rounded UP, so a decoded spread never understates the real one.
+// Weights and bias are exact: |w| ≤ WEIGHT_LIMIT = 8.0 = 2^19 Q16 units needs 21 signed bits, |bias| ≤
+// BIAS_LIMIT = 64.0 = 2^22 needs 24 (both limits are inclusive). The spread (the largest distance of an honest model from the consensus,
+// in any coordinate) is advisory and stored as a tiny float rounded UP, so it never understates:
+// spread ≤ m · 2^e with m = byte & 7 and e = byte >> 3 (at most 25 % above the true value when it is ≥ 4).
 import { sha256 } from '@noble/hashes/sha2.js';
 import { BIAS_LIMIT, LAGS, WEIGHT_LIMIT } from '../neuron/kernel';
 
-export const SUMMARY_GENE_VERSION = 1;
-export const SUMMARY_GENE_BYTES = 50;
-export const SUMMARY_HASH_BYTES = 8;
-const COORDS = LAGS + 1;
+export const SUMMARY_GENE_VERSION = 2;
+export const SUMMARY_GENE_BYTES = 34;
+export const SUMMARY_HASH_BYTES = 4;
 const HASH_AT = 5;
 const WEIGHTS_AT = HASH_AT + SUMMARY_HASH_BYTES;
-const SPREAD_AT = WEIGHTS_AT + 3 * COORDS;
+const WEIGHT_BITS = 21;
+const BIAS_BITS = 24;
+const PACKED_BYTES = 24; // 8 × 21 + 24 = 192 bits
+const SPREAD_AT = WEIGHTS_AT + PACKED_BYTES;
+/** The largest spread the byte can state (7 · 2^31); larger spreads are impossible for in-range models. */
+const SPREAD_MAX = 7 * 2 ** 31;
 
 export interface SummaryGene {
   /** Consensus round, u32. */
@@ -30,12 +35,12 @@ export interface SummaryGene {
   weights: Int32Array;
   /** Consensus bias, Q16, |b| ≤ BIAS_LIMIT. */
   bias: number;
-  /** LAGS + 1 non-negative Q16 spreads: the weights', then the bias'. */
-  spread: Int32Array;
+  /** Q16, ≥ 0: how far honest models sit from the consensus (the largest per-coordinate distance). */
+  spread: number;
 }
 
 export interface DecodedSummaryGene extends SummaryGene {
-  /** The state's 8-byte name. */
+  /** The state's 4-byte name. */
   hash: Uint8Array;
 }
 
@@ -59,10 +64,9 @@ export class SummaryRangeError extends RangeError {
 function rangeProblem(s: SummaryGene): string | null {
   if (!Number.isInteger(s.round) || s.round < 0 || s.round > 0xffffffff) return `round ${s.round} is not a u32`;
   if (s.weights.length !== LAGS) return `${s.weights.length} weights, expected ${LAGS}`;
-  if (s.spread.length !== COORDS) return `${s.spread.length} spreads, expected ${COORDS}`;
-  for (const w of s.weights) if (Math.abs(w) > WEIGHT_LIMIT) return `weight ${w} beyond ±${WEIGHT_LIMIT}`;
+  for (const w of s.weights) if (!Number.isInteger(w) || Math.abs(w) > WEIGHT_LIMIT) return `weight ${w} beyond ±${WEIGHT_LIMIT}`;
   if (!Number.isInteger(s.bias) || Math.abs(s.bias) > BIAS_LIMIT) return `bias ${s.bias} beyond ±${BIAS_LIMIT}`;
-  for (const d of s.spread) if (d < 0) return `spread ${d} is negative`;
+  if (!(s.spread >= 0 && s.spread <= SPREAD_MAX)) return `spread ${s.spread} outside [0, ${SPREAD_MAX}]`;
   return null;
 }
 
@@ -73,14 +77,10 @@ export function encodeSummaryGene(s: SummaryGene): Uint8Array {
   const view = new DataView(out.buffer);
   out[0] = SUMMARY_GENE_VERSION;
   view.setUint32(1, s.round, true);
-  for (let i = 0; i < COORDS; i++) writeInt24(out, WEIGHTS_AT + 3 * i, i < LAGS ? s.weights[i]! : s.bias);
-  // Spread: the smallest exponent that fits the largest spread in 8 bits when rounded up.
-  let maxSpread = 0;
-  for (const d of s.spread) maxSpread = Math.max(maxSpread, d);
-  let e = 0;
-  while (Math.ceil(maxSpread / 2 ** e) > 255) e++;
-  view.setInt8(SPREAD_AT, e);
-  for (let i = 0; i < COORDS; i++) out[SPREAD_AT + 1 + i] = Math.ceil(s.spread[i]! / 2 ** e);
+  const bits = new BitWriter(out, WEIGHTS_AT);
+  for (let i = 0; i < LAGS; i++) bits.write(s.weights[i]!, WEIGHT_BITS);
+  bits.write(s.bias, BIAS_BITS);
+  out[SPREAD_AT] = encodeSpread(s.spread);
   out.set(hashOf(out), HASH_AT);
   return out;
 }
@@ -92,21 +92,39 @@ export function decodeSummaryGene(bytes: Uint8Array): DecodedSummaryGene {
   const hash = bytes.slice(HASH_AT, HASH_AT + SUMMARY_HASH_BYTES);
   const expected = hashOf(bytes);
   for (let i = 0; i < SUMMARY_HASH_BYTES; i++) if (hash[i] !== expected[i]) throw new SummaryDecodeError('checksum', 'summary gene hash mismatch');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const spreadByte = bytes[SPREAD_AT]!;
+  const spread = decodeSpread(spreadByte);
+  if (encodeSpread(spread) !== spreadByte) throw new SummaryDecodeError('range', `summary gene: spread byte ${spreadByte} is not canonical`);
+  const bits = new BitReader(bytes, WEIGHTS_AT);
   const weights = new Int32Array(LAGS);
-  for (let i = 0; i < LAGS; i++) weights[i] = readInt24(bytes, WEIGHTS_AT + 3 * i);
-  const bias = readInt24(bytes, WEIGHTS_AT + 3 * LAGS);
-  const e = view.getInt8(SPREAD_AT);
-  if (e < 0 || e > 24) throw new SummaryDecodeError('range', `spread exponent ${e} outside [0, 24]`);
-  // Saturate: rounding the largest int32 spread up can reach 2^31.
-  const spread = Int32Array.from(bytes.subarray(SPREAD_AT + 1, SPREAD_AT + 1 + COORDS), (m) => Math.min(m * 2 ** e, 0x7fffffff));
+  for (let i = 0; i < LAGS; i++) weights[i] = bits.read(WEIGHT_BITS);
+  const bias = bits.read(BIAS_BITS);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const gene = { round: view.getUint32(1, true), weights, bias, spread, hash };
   const problem = rangeProblem(gene);
   if (problem) throw new SummaryDecodeError('range', `summary gene: ${problem}`);
   return gene;
 }
 
-/** The 8-byte name of a consensus state (what encodeSummaryGene stores in its hash field). */
+/** The largest per-coordinate distance |a_k − b_k| over the rows, for callers that have per-coordinate spreads. */
+export function maxSpread(spreads: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < spreads.length; i++) m = Math.max(m, spreads[i]!);
+  return m;
+}
+
+/** The smallest m · 2^e ≥ spread with m ≤ 7 (m ≥ 4 once e > 0, so it overstates by < 25 %), as e << 3 | m. */
+function encodeSpread(spread: number): number {
+  let e = 0;
+  while (Math.ceil(spread / 2 ** e) > 7) e++;
+  return (e << 3) | Math.ceil(spread / 2 ** e);
+}
+
+function decodeSpread(b: number): number {
+  return (b & 7) * 2 ** (b >> 3);
+}
+
+/** The 4-byte name of a consensus state (what encodeSummaryGene stores in its hash field). */
 export function summaryHash(s: SummaryGene): Uint8Array {
   return encodeSummaryGene(s).slice(HASH_AT, HASH_AT + SUMMARY_HASH_BYTES);
 }
@@ -119,12 +137,36 @@ function hashOf(frame: Uint8Array): Uint8Array {
   return sha256(rest).subarray(0, SUMMARY_HASH_BYTES);
 }
 
-function writeInt24(b: Uint8Array, at: number, v: number): void {
-  b[at] = v & 0xff;
-  b[at + 1] = (v >> 8) & 0xff;
-  b[at + 2] = (v >> 16) & 0xff;
+/** Two's-complement fields packed least-significant bit first. */
+class BitWriter {
+  private at: number;
+  private acc = 0;
+  private count = 0;
+  constructor(private readonly out: Uint8Array, at: number) {
+    this.at = at;
+  }
+  write(value: number, width: number): void {
+    for (let i = 0; i < width; i++) {
+      // Bit i of the two's-complement value (value < 2^31 in magnitude, so >> is exact).
+      this.acc |= ((value >> i) & 1) << this.count;
+      if (++this.count === 8) {
+        this.out[this.at++] = this.acc;
+        this.acc = 0;
+        this.count = 0;
+      }
+    }
+    if (this.count > 0) this.out[this.at] = this.acc; // a partial byte so far (rewritten when it fills)
+  }
 }
 
-function readInt24(b: Uint8Array, at: number): number {
-  return ((b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) << 8) >> 8;
+class BitReader {
+  private bit: number;
+  constructor(private readonly bytes: Uint8Array, at: number) {
+    this.bit = at * 8;
+  }
+  read(width: number): number {
+    let v = 0;
+    for (let i = 0; i < width; i++, this.bit++) v |= ((this.bytes[this.bit >> 3]! >> (this.bit & 7)) & 1) << i;
+    return (v << (32 - width)) >> (32 - width); // sign-extend
+  }
 }
