@@ -44,6 +44,25 @@ function verdict(bytes: Uint8Array, sender = SENDER): string {
 }
 
 describe('secure cure body v1', () => {
+  it('a two-step chain verifies as one batch; a broken link or a step replayed out of order fails', () => {
+    const source = seededByteSource('secure-body-two-steps');
+    const g0 = gene(ONE, 0), g1 = gene(ONE - 30000, 20000), g2 = gene(ONE - 60000, 40000, 500);
+    const c0 = commitGene(g0, source);
+    const s1 = proveGeneUpdate(g0, g1, c0.opening, cureProofContext(SENDER, 1), source);
+    const s2 = proveGeneUpdate(g1, g2, s1.newOpening, cureProofContext(SENDER, 2), source);
+    const geneBytes = encodeGene(g2);
+    const rho = openingScalar(SENDER, 2, geneBytes, s2.commitment, s2.newOpening.blinds);
+    const body = { kind: KIND_STEPS, position: 2, geneBytes, commitment: s2.commitment, rho, prev: c0.commitment, links: [s1.commitment], proofs: [s1.proof, s2.proof] };
+    const bytes = encodeSecureBody(body);
+    expect(bytes.length).toBe(stepsBodyBytes(2));
+    const times: number[] = [];
+    expect(checkSteps(SENDER, decodeSecureBody(bytes), (ms) => times.push(ms))).toBe(true);
+    expect(times).toHaveLength(2);
+    expect(verdict(bytes)).toBe('ok');
+    expect(verdict(encodeSecureBody({ ...body, proofs: [s2.proof, s1.proof] }))).toBe('proof');
+    expect(verdict(encodeSecureBody({ ...body, links: [commitGene(g1, source).commitment] }))).toBe('proof');
+  }, 20_000);
+
   it('has the documented sizes', () => {
     expect(valid.length).toBe(1447);
     expect(stepsBodyBytes(1)).toBe(1447);

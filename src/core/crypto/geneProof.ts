@@ -8,7 +8,7 @@ import { type ByteSource, type Point, Fn, POINT_BYTES, SCALAR_BYTES, concatBytes
 import { GENE_COORDINATES, RANGE_PROOF_LENGTH } from './generators';
 import { innerProductRounds } from './innerProduct';
 import { type GeneValues, commitCoordinates, decodePoints, encodePoints, geneInts, geneScalars } from './pedersen';
-import { type RangeProof, proveRange, verifyRange } from './rangeProof';
+import { type RangeProof, type RangeStatement, proveRange, verifyRange, verifyRangeBatch } from './rangeProof';
 import { Transcript } from './transcript';
 
 /** The secret that opens a gene commitment: one blinding factor per coordinate (the values are the gene). */
@@ -72,6 +72,35 @@ export function verifyGeneUpdate(commitOld: Uint8Array, commitNew: Uint8Array, p
   }
   const deltaC = newC.map((C, j) => C.subtract(oldC[j]!));
   return verifyRange(transitionTranscript(context, oldC, newC), deltaC, decoded);
+}
+
+export interface GeneUpdateStatement {
+  readonly commitOld: Uint8Array;
+  readonly commitNew: Uint8Array;
+  readonly proof: Uint8Array;
+  readonly context: Uint8Array;
+}
+
+/**
+ * True iff every statement verifies (each as verifyGeneUpdate would), checked as one batch: the fixed-generator
+ * work is shared, so k proofs cost about one verify plus k small ones (docs/BENCHMARKS.md). False if any bytes
+ * are malformed or any proof fails; it does not say which (verify singly for that).
+ */
+export function verifyGeneUpdates(statements: readonly GeneUpdateStatement[]): boolean {
+  const batch: RangeStatement[] = [];
+  for (const s of statements) {
+    let oldC: Point[], newC: Point[], proof: RangeProof;
+    try {
+      oldC = decodePoints(s.commitOld, GENE_COORDINATES);
+      newC = decodePoints(s.commitNew, GENE_COORDINATES);
+      proof = decodeTransitionProof(s.proof);
+    } catch (e) {
+      if (e instanceof CryptoDecodeError) return false;
+      throw e;
+    }
+    batch.push({ transcript: transitionTranscript(s.context, oldC, newC), commitments: newC.map((C, j) => C.subtract(oldC[j]!)), proof });
+  }
+  return verifyRangeBatch(batch);
 }
 
 /** A ‖ S ‖ T1 ‖ T2 ‖ τx ‖ μ ‖ t̂ ‖ L_0..L_7 ‖ R_0..R_7 ‖ a ‖ b (800 bytes). */
