@@ -52,7 +52,7 @@ describe('secure cure body v1', () => {
     const s2 = proveGeneUpdate(g1, g2, s1.newOpening, cureProofContext(SENDER, 2), source);
     const geneBytes = encodeGene(g2);
     const rho = openingScalar(SENDER, 2, geneBytes, s2.commitment, s2.newOpening.blinds);
-    const body = { kind: KIND_STEPS, position: 2, geneBytes, commitment: s2.commitment, rho, prev: c0.commitment, links: [s1.commitment], proofs: [s1.proof, s2.proof] };
+    const body = { kind: KIND_STEPS as typeof KIND_STEPS, position: 2, geneBytes, commitment: s2.commitment, rho, prev: c0.commitment, links: [s1.commitment], proofs: [s1.proof, s2.proof] };
     const bytes = encodeSecureBody(body);
     expect(bytes.length).toBe(stepsBodyBytes(2));
     const times: number[] = [];
