@@ -5,7 +5,8 @@
 //
 // Evidence is only what an honest node can check itself:
 // - a received model is replayed on the node's own recent window; one that predicts far worse than the node's
-//   own model fails the check (−0.15) and is left out;
+//   own model fails the check (−0.15) and is left out; one that predicts more than twice as badly as the node's
+//   own model is left out of this round without any reputation change;
 // - of the rest, a row far from the robust aggregate (relative to the median distance) drifted (−0.08);
 // - the others earned +0.02. Below the ban line a neighbour is ignored for good (consensus and cures).
 // Attackers instead broadcast what their attack crafts from the honest models they overhear.
@@ -18,7 +19,7 @@ import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { defineSystem } from '../src/sim/system';
 import { recentPersistenceMse, recentWindowMse } from '../src/sim/recentWindow';
-import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ } from '../src/sim/model';
+import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, EXCLUDE_FACTOR, EXCLUDE_FLOOR } from '../src/sim/model';
 import { adjustTrust, isBanned, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from '../src/sim/trust';
 import type { SimWorld } from '../src/sim/world';
 import { installSummaries } from '../src/sim/join';
@@ -52,6 +53,7 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
   const { Consensus, Neuron, Role } = world.components;
   const { offsets, neighbours } = world.hood;
   const { model, heard, trust } = Consensus;
+  const filter = world.config.ownDataFilter;
   for (let eid = 1; eid <= world.n; eid++) {
     if (Role.kind[eid] !== ROLE_HONEST || world.components.Membership.state[eid] !== MEMBER_PRESENT) continue;
     const mo = MODEL_DIM * eid;
@@ -74,6 +76,10 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
         adjustTrust(trust, s, -TRUST_FAILED);
         continue;
       }
+      // Not harmful enough to fail, but predicts this node's data more than EXCLUDE_FACTOR times worse than its
+      // own model: left out of this round's aggregate, with no reputation change either way. Honest models from
+      // another regime land here now and then; inlier attacks (bias, ALIE) land here often, so they stop pulling.
+      if (filter && mse > EXCLUDE_FACTOR * Math.max(own, EXCLUDE_FLOOR)) continue;
       rows.set(model.subarray(jo, jo + MODEL_DIM), m * MODEL_DIM);
       rowSlot[m] = s;
       rowMse[m] = mse;

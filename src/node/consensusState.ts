@@ -29,6 +29,9 @@ export interface RoundOutcome {
   accepted: number[];
   /** Peers heard this round that were banned or failed the own-data check. */
   refused: number[];
+  /** Peers whose vectors passed the check but were left out of this round's aggregate by `include` (no
+   *  reputation change: they fit this node's data more than twice as badly as its own model). */
+  leftOut: number[];
   /** Per coordinate, the largest |accepted vector − aggregate| (the summary gene's spread). */
   spread: Int32Array;
   aggregate: Int32Array;
@@ -111,14 +114,16 @@ export class ConsensusState {
 
   /**
    * Ends the round. `passesOwnCheck(v)` is the node's own-data test of a vector (as a predictor on its recent
-   * window). Returns null when the node sent nothing this round.
+   * window; failing costs reputation); `include(v, own)` decides, without any reputation change, whether a vector
+   * that passed goes into this round's aggregate. Returns null when the node sent nothing this round.
    */
-  finish(passesOwnCheck: (v: Int32Array) => boolean): RoundOutcome | null {
+  finish(passesOwnCheck: (v: Int32Array) => boolean, include: (v: Int32Array, own: Int32Array) => boolean = () => true): RoundOutcome | null {
     const u = this.sentVector;
     if (!u) return null;
     const ids: number[] = [this.id];
     const vectors: Int32Array[] = [u];
     const refused: number[] = [];
+    const leftOut: number[] = [];
     for (const [peer, v] of [...this.heard].sort((a, b) => a[0] - b[0])) {
       if (this.reputation.isBanned(peer)) {
         refused.push(peer);
@@ -128,6 +133,10 @@ export class ConsensusState {
       if (!passesOwnCheck(v)) {
         this.reputation.penalizeFailedCheck(peer);
         refused.push(peer);
+        continue;
+      }
+      if (!include(v, u)) {
+        leftOut.push(peer);
         continue;
       }
       ids.push(peer);
@@ -147,7 +156,7 @@ export class ConsensusState {
     }
     for (let k = 0; k < MODEL_DIM; k++) this.model[k] = q16.add(u[k]!, (aggregate[k]! - u[k]!) >> 1);
     this.roundsDone++;
-    const outcome = { round: this.round, accepted: ids.slice(1), refused, spread, aggregate };
+    const outcome = { round: this.round, accepted: ids.slice(1), refused, leftOut, spread, aggregate };
     this.heard.clear();
     this.sentVector = null;
     return outcome;

@@ -7,7 +7,7 @@ import { DEFAULT_MU, entropyStep, LAGS, nlmsStepAt, predictAt, REFRACTORY_TICKS,
 import { CALM, RegimeDetector, STORM, type Regime } from '../core/neuron/regimeDetector';
 import type { Rng } from '../core/rng/rng';
 import {
-  CALM_EVERY, CALM_MU, ERROR_SCALE, EVOLVED_AFTER_S, EVOLVED_ENTROPY, EXPOSED_LEVEL, INSTALL_MARGIN_DEN,
+  CALM_EVERY, CALM_MU, ERROR_SCALE, EVOLVED_AFTER_S, EVOLVED_ENTROPY, EXCLUDE_FACTOR, EXCLUDE_FLOOR, EXPOSED_LEVEL, INSTALL_MARGIN_DEN,
   INSTALL_MARGIN_NUM, MAX_BACKOFF, MUTATION_AMP, MUTATIONS_PER_S, REQUEST_AFTER_S, REQUEST_RETRY_S,
   SIM_REGIME_PARAMS, SPIKE_THRESHOLD, STORM_MU,
 } from '../sim/model';
@@ -86,6 +86,16 @@ export class NodeMind {
     let total = 0;
     for (let j = 0; j < RECENT - LAGS; j++) total += q16.mul(this.recent[j]!, this.recent[j]!);
     return Math.round(total / (RECENT - LAGS));
+  }
+
+  /**
+   * Whether a received vector should pull this node's consensus: false when it predicts the recent window more
+   * than EXCLUDE_FACTOR times worse than `own` (the node's current consensus vector) and beyond EXCLUDE_FLOOR,
+   * the sim's own-data filter (systems/consensus.ts). True until the window is full.
+   */
+  fitsAsWellAs(v: Int32Array, own: Int32Array): boolean {
+    if (this.samples < RECENT) return true;
+    return this.windowMse(v, v[LAGS]!) <= EXCLUDE_FACTOR * Math.max(this.windowMse(own, own[LAGS]!), EXCLUDE_FLOOR);
   }
 
   /** The own-data test of a received predictor: false if it is harmful on this node's recent window. */

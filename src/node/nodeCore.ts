@@ -168,7 +168,7 @@ export class NodeCore {
   }
 
   private endRound(): void {
-    const outcome = this.consensus.finish((v) => this.mind.passesOwnCheck(v, v[LAGS]!));
+    const outcome = this.consensus.finish((v) => this.mind.passesOwnCheck(v, v[LAGS]!), (v, own) => this.mind.fitsAsWellAs(v, own));
     if (!outcome) return;
     this.lastOutcome = outcome;
     // The lowest-id honest participant publishes the round's consensus as the retained summary gene.

@@ -40,6 +40,9 @@ export interface SimConfig {
   secure: boolean;
   /** Attackers also answer cure requests with poisoned genes (off: they attack consensus only). */
   poisonCures: boolean;
+  /** Each node leaves out of its round's aggregate any model that predicts its own window more than
+   *  EXCLUDE_FACTOR times worse than its own (off: the aggregator and reputation alone, for the ablation). */
+  ownDataFilter: boolean;
   /** Nodes that join mid-flight (placed like the others, radio-silent until joinAtS), and when they join. */
   join: number;
   joinAtS: number;
@@ -63,6 +66,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   byzantine: 0,
   secure: false,
   poisonCures: true,
+  ownDataFilter: true,
   join: 0,
   joinAtS: 60,
 });

@@ -6,7 +6,7 @@ import { main } from '../../src/cli/main';
 import { runAblation } from '../../src/cli/commands/ablation';
 import { createSim } from '../../src/sim/runner';
 import { consensusDrift } from '../../src/sim/drift';
-import { groupsOf, runsIn, type AblationPlan } from '../../src/cli/ablation/plan';
+import { commandLine, groupsOf, planFromFlags, runsIn, type AblationPlan } from '../../src/cli/ablation/plan';
 import { runGroup, type GroupResult, type RunOutcome } from '../../src/cli/ablation/runGroup';
 import { summarize } from '../../src/cli/ablation/summary';
 import { ablationChartSvg } from '../../src/cli/ablation/chart';
@@ -117,9 +117,24 @@ describe('qres ablation', () => {
 });
 
 describe('ablation pieces', () => {
-  const plan: AblationPlan = { seeds: 2, seconds: 10, nodes: 20, aggregators: ['mean', 'krum'], attacks: ['sign-flip', 'alie'], fractions: [0, 0.1, 0.3] };
+  const plan: AblationPlan = { seeds: 2, seconds: 10, nodes: 20, aggregators: ['mean', 'krum'], attacks: ['sign-flip', 'alie'], fractions: [0, 0.1, 0.3], ownDataFilter: true };
+
+  it('--no-own-filter turns the sim\'s own-data filter off in every run, and the command line and report say so', () => {
+    const off = planFromFlags({ 'no-own-filter': true });
+    expect(off.ownDataFilter).toBe(false);
+    expect(planFromFlags({}).ownDataFilter).toBe(true);
+    expect(commandLine(off, 'docs/ABLATION-NO-FILTER.md')).toMatch(/--no-own-filter --out docs\/ABLATION-NO-FILTER.md$/);
+    expect(commandLine(planFromFlags({}), 'docs/ABLATION.md')).not.toContain('--no-own-filter');
+    // The flag reaches the sim: a run without the filter lets the bias attack pull further.
+    const drift = (ownDataFilter: boolean) => {
+      const r = runGroup({ ...plan, nodes: 150, seconds: 300, aggregators: ['reputation-trimmed-mean'], ownDataFilter }, { aggregator: 'reputation-trimmed-mean', fraction: 0.3, seed: 7, attacks: ['bias'] });
+      return r.attacks[0]!.drift!;
+    };
+    expect(drift(false)).toBeGreaterThan(drift(true));
+  });
 
   it('shares work: one clean run per aggregator, fraction and seed; fraction 0 has no attack runs', () => {
+
     const groups = groupsOf(plan);
     expect(groups).toHaveLength(2 * 2 * 3);
     expect(groups.filter((g) => g.fraction === 0).every((g) => g.attacks.length === 0)).toBe(true);

@@ -49,7 +49,27 @@ describe('ConsensusState', () => {
     expect(c.bannedPeers()).toEqual([2]);
   });
 
-  it('crafts the named attack from the vectors it heard', () => {
+  it('`include` leaves a vector out of the aggregate with no reputation change either way', () => {
+    const c = new ConsensusState(1);
+    const without = new ConsensusState(1); // the same rounds, peer 2 never heard
+    for (let r = 0; r < 20; r++) {
+      for (const s of [c, without]) {
+        s.begin(r);
+        s.vectorToSend(gene(65536));
+        if (s === c) s.receive(2, r, vec(3 * 65536));
+        s.receive(3, r, vec(65536));
+      }
+      const out = c.finish(() => true, (v) => v[0]! < 2 * 65536)!;
+      const ref = without.finish(() => true)!;
+      expect(out.leftOut).toEqual([2]);
+      expect(out.accepted).toEqual([3]);
+      expect(Array.from(out.aggregate)).toEqual(Array.from(ref.aggregate)); // the left-out vector pulls nothing
+    }
+    expect(c.isBanned(2)).toBe(false); // 20 rounds left out: still not penalised
+    expect(c.reputation.score(2)).toBe(c.reputation.score(99)); // never scored: the default
+  });
+
+    it('crafts the named attack from the vectors it heard', () => {
     const c = new ConsensusState(9);
     c.begin(1);
     const own = c.vectorToSend(gene(65536));

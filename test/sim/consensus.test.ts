@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createSim } from '../../src/sim/runner';
 import { consensusDrift } from '../../src/sim/drift';
 
-function pair(attack: string, byzantine: number, nodes = 150, ticks = 3000, aggregator = 'trimmed-mean') {
-  const attacked = createSim({ nodes, seed: 7, attack, byzantine, aggregator, layout: false });
-  const clean = createSim({ nodes, seed: 7, attack: 'none', byzantine, aggregator, layout: false });
+function pair(attack: string, byzantine: number, nodes = 150, ticks = 3000, aggregator = 'trimmed-mean', poisonCures = true) {
+  const attacked = createSim({ nodes, seed: 7, attack, byzantine, aggregator, poisonCures, layout: false });
+  const clean = createSim({ nodes, seed: 7, attack: 'none', byzantine, aggregator, poisonCures, layout: false });
   attacked.step(ticks);
   clean.step(ticks);
   return { drift: consensusDrift(attacked, clean), bans: attacked.metrics().bans, sim: attacked };
@@ -46,15 +46,28 @@ describe('consensus under attack (bitECS sim, trimmed mean + reputation)', () =>
   });
 
   it('the issue target: reputation-weighted trimmed mean, 30 % attackers, worst case over the whole catalogue < 5 %, no honest node banned', () => {
-    // 300 s, the ablation's horizon (docs/ABLATION.md sweeps seeds 1–5). The bias attack's drift still grows with
-    // time: 3.6 % here at 300 s, 4.9 % at 600 s for this seed.
+    // 300 s, the ablation's horizon (docs/ABLATION.md sweeps seeds 1–5), with attackers that also poison cures and
+    // with consensus-only ones (which no cure check ever catches).
     let worst = 0;
-    for (const attack of ['sign-flip', 'gaussian', 'bias', 'alie', 'ipm', 'mimic', 'sybil']) {
-      const { drift, bans } = pair(attack, 0.3, 150, 3000, 'reputation-trimmed-mean');
-      expect(bans.honest, attack).toBe(0);
-      worst = Math.max(worst, drift);
+    for (const poisonCures of [true, false]) {
+      for (const attack of ['sign-flip', 'gaussian', 'bias', 'alie', 'ipm', 'mimic', 'sybil']) {
+        const { drift, bans } = pair(attack, 0.3, 150, 3000, 'reputation-trimmed-mean', poisonCures);
+        expect(bans.honest, attack).toBe(0);
+        worst = Math.max(worst, drift);
+      }
     }
     expect(worst).toBeLessThan(0.05);
+  });
+
+  it('inlier attacks do not creep past 5 % over a long run: consensus-only bias, ALIE, mimic at 30 % for 1,200 s', () => {
+    // Inliers are never banned by consensus alone; what keeps them from accumulating is that a node leaves out of
+    // its aggregate any model that predicts its own data more than twice as badly as its own (EXCLUDE_FACTOR).
+    // Without that rule the bias attack reached 9.2 % here.
+    for (const attack of ['bias', 'alie', 'mimic']) {
+      const { drift, bans } = pair(attack, 0.3, 150, 12_000, 'reputation-trimmed-mean', false);
+      expect(bans.honest, attack).toBe(0);
+      expect(drift, attack).toBeLessThan(0.05);
+    }
   });
 });
 

@@ -76,4 +76,4 @@ describe('createSim', () => {
   });
 });
 
-const GOLDEN_SEED7_3000 = 'a603cf9559abb00e66f1392077dd3214';
+const GOLDEN_SEED7_3000 = 'c7ec9fc9948ceddb5a1ac1fef0a63496';

@@ -33,7 +33,10 @@ function howItWasMade(s: AblationSummary, command: string): string {
       'The clean run of each aggregator, fraction and seed is shared by all attacks; fraction 0 has only the clean run.',
     `- **Each run:** ${p.nodes} nodes, ${p.seconds} s of sim time (${rounds} consensus rounds of ${c.consensusRoundS} s), ` +
       `every other setting the sim default (MTU ${c.mtu} B, ${c.bitrateBps / 1000} kbit/s, ${c.loss * 100} % fragment loss, ` +
-      'gossip on, reputation tracking on, attackers chosen by the seed).',
+      'gossip on, reputation tracking on, attackers chosen by the seed), ' +
+      (p.ownDataFilter
+        ? 'own-data filter **on** (each node leaves out of its aggregate any model that predicts its own data more than twice as badly as its own; the same sweep with it off, the aggregators alone, is in [ABLATION-NO-FILTER.md](ABLATION-NO-FILTER.md)).'
+        : 'own-data filter **off** (`--no-own-filter`): every model that passes the cure-style check reaches the aggregator, so this measures the aggregators and reputation alone; the default, with the filter, is in [ABLATION.md](ABLATION.md).'),
     '- **Drift:** `consensusDrift` = ‖honest mean − clean consensus‖ / ‖clean consensus‖ at the end of the run, where the ' +
       'clean run has the same seed and attacker fraction with the attacker nodes silent (`src/sim/drift.ts`).',
     '- **Worst case:** robust aggregation is judged by its worst case over strong attacks (as ByzFL and Blades do): every ' +

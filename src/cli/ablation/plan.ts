@@ -21,6 +21,8 @@ export interface AblationPlan {
   readonly attacks: readonly CatalogAttack[];
   /** Attacker fractions, ascending, unique. */
   readonly fractions: readonly number[];
+  /** The sim's own-data filter (SimConfig.ownDataFilter); off isolates the aggregator and reputation. */
+  readonly ownDataFilter: boolean;
 }
 
 /** Defaults sized so the full sweep takes ≤ ~6 min on the 2-core project machine (see the usage text). */
@@ -31,6 +33,7 @@ export const DEFAULT_PLAN: AblationPlan = Object.freeze({
   aggregators: AGGREGATOR_NAMES,
   attacks: CATALOG_ATTACKS,
   fractions: [0, 0.05, 0.1, 0.2, 0.3, 0.4],
+  ownDataFilter: true,
 });
 
 export const DEFAULT_OUT = 'docs/ABLATION.md';
@@ -90,6 +93,7 @@ export function planFromFlags(values: Values): AblationPlan {
     aggregators: listFlag(values, 'aggregators', AGGREGATOR_NAMES, DEFAULT_PLAN.aggregators),
     attacks: listFlag(values, 'attacks', CATALOG_ATTACKS, DEFAULT_PLAN.attacks),
     fractions: fractionsFlag(values),
+    ownDataFilter: !values['no-own-filter'],
   };
   // Anything else the sim would refuse (e.g. too few nodes) is a usage error now, not a column of failed cells.
   resolveConfig({ nodes: plan.nodes, byzantine: plan.fractions[plan.fractions.length - 1], layout: false });
@@ -126,6 +130,7 @@ export function commandLine(plan: AblationPlan, out: string): string {
     `--attacks ${plan.attacks.join(',')}`,
     `--fractions ${plan.fractions.join(',')}`,
   ];
+  if (!plan.ownDataFilter) flags.push('--no-own-filter');
   if (out !== DEFAULT_OUT) flags.push(`--out ${out}`);
   return `npm run qres -- ablation ${flags.join(' ')}`;
 }

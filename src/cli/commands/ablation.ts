@@ -24,6 +24,8 @@ Every cell is the worst case over seeds; the headline is also the worst over the
   --attacks X,Y        default all: ${CATALOG_ATTACKS.join(', ')}
   --fractions F,G      attacker fractions in [0, 0.9] (default ${DEFAULT_PLAN.fractions.join(',')})
   --jobs N             worker threads (default: CPU count, at most 4); changes no figure, only the time
+  --no-own-filter      turn off the nodes' own-data filter, so the aggregators and reputation face the attacks
+                       alone (docs/ABLATION-NO-FILTER.md was made this way)
   --out FILE           markdown file to write (default ${DEFAULT_OUT})
   --json               print the figures as one JSON object; files are then written only if --out is given
 
@@ -39,6 +41,7 @@ export const ABLATION_OPTIONS = {
   aggregators: { type: 'string' },
   attacks: { type: 'string' },
   fractions: { type: 'string' },
+  'no-own-filter': { type: 'boolean' },
   jobs: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },

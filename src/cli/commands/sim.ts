@@ -33,6 +33,8 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
                      consensusDrift against the same seed with those nodes silent (without --attack they
                      simply are silent: crashed nodes)
   --no-poison        attackers attack consensus only and do not answer cure requests with poisoned genes
+  --no-own-filter    nodes aggregate every model that passes the cure-style check, even those predicting their
+                     own data more than twice as badly as their own (the aggregator alone; for ablations)
   --join N           N more nodes join mid-flight (they sync from a neighbour's 34-byte summary gene)
   --join-at S        when they join, sim seconds (default 60)
   --secure           cure replies carry a gene commitment and transition proof(s), verified before install
@@ -55,6 +57,7 @@ export function simOverrides(values: Values): Partial<SimConfig> {
     attack: typeof values.attack === 'string' ? values.attack : undefined,
     byzantine: numberFlag(values, 'byzantine'),
     poisonCures: values['no-poison'] ? false : undefined,
+    ownDataFilter: values['no-own-filter'] ? false : undefined,
     join: numberFlag(values, 'join'),
     joinAtS: numberFlag(values, 'join-at'),
     secure: values.secure ? true : undefined,
@@ -77,6 +80,7 @@ export const SIM_OPTIONS = {
   attack: { type: 'string' },
   byzantine: { type: 'string' },
   'no-poison': { type: 'boolean' },
+  'no-own-filter': { type: 'boolean' },
   join: { type: 'string' },
   'join-at': { type: 'string' },
   secure: { type: 'boolean' },
