@@ -12,6 +12,13 @@ function help(): string {
   return `qres — a swarm of tiny learning devices, simulated and measured\n\nusage: npm run qres -- <command> [flags]\n\ncommands:\n${listCommands()}\n  help${' '.repeat(Math.max(0, Math.max(...COMMANDS.map((c) => c.name.length), 4) - 4))}  show this, or \`help <command>\`\n`;
 }
 
+/** Errors from the environment rather than from our code: file-system and network errors, storage errors. */
+function isOperational(err: unknown): err is Error {
+  if (!(err instanceof Error)) return false;
+  const e = err as NodeJS.ErrnoException;
+  return (typeof e.code === 'string' && typeof e.syscall === 'string') || err.name === 'StorageError';
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -40,6 +47,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || (err instanceof Error && err.name === 'ConfigError')) {
       process.stderr.write(`qres ${command.name}: ${err.message}\n\n${command.usage}\n`);
       return 2;
+    }
+    if (isOperational(err)) {
+      // The world said no (a file, a directory, a port): say what, without a stack trace. Bugs keep theirs.
+      process.stderr.write(`qres ${command.name}: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }

@@ -4,7 +4,7 @@
 // worst a stray temp file that load ignores and clear removes. A batch writes all temp files first, then renames.
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StorageError, isNodeId, validateBatch, type GeneStorage, type LoadResult, type StorageOperation } from './geneStorage';
 
 export const DEFAULT_GENE_DIR = './swarms_memory';
@@ -31,6 +31,30 @@ export function recordFileName(id: number): string {
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? String(error);
+}
+
+/**
+ * mkdir -p, one level at a time. Node's own `mkdir(dir, { recursive: true })` never settles for some paths
+ * (e.g. under /proc, where mkdir keeps answering ENOENT for an existing parent): here each level is tried at
+ * most twice, so a path that cannot be created fails with its error code instead of hanging.
+ */
+export async function ensureDir(dir: string, depth = 0): Promise<void> {
+  try {
+    await mkdir(dir);
+    return;
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'EEXIST') {
+      if ((await stat(dir)).isDirectory()) return;
+      throw Object.assign(new Error(`${dir} exists and is not a directory`), { code: 'ENOTDIR', syscall: 'mkdir' });
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir || depth > 64) throw error;
+    await ensureDir(parent, depth + 1);
+    await mkdir(dir).catch((again: unknown) => {
+      if (errorCode(again) !== 'EEXIST') throw again;
+    });
+  }
 }
 
 export function createFileStorage(options: FileStorageOptions = {}): GeneStorage {
@@ -101,7 +125,7 @@ export function createFileStorage(options: FileStorageOptions = {}): GeneStorage
     validateBatch(entries);
     if (entries.length === 0) return;
     try {
-      await mkdir(dir, { recursive: true });
+      await ensureDir(dir);
     } catch (error) {
       throw new StorageError('save', `cannot create ${dir}: ${errorCode(error)}`, { cause: error });
     }

@@ -107,6 +107,8 @@ describe('qres ablation', () => {
     [['--seeds', '0'], /--seeds must be an integer/],
     [['--seconds', 'x'], /--seconds expects a number/],
     [['--out', 'report.txt'], /--out needs a markdown file/],
+    [['--out', '/proc/qres-cannot-create/report.md'], /--out \/proc\/qres-cannot-create\/report.md: cannot create \/proc\/qres-cannot-create\/images: E[A-Z]+/],
+    [['--out', `${__filename}/report.md`], /: cannot create .*ablation.test.ts\/images: ENOTDIR/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('%j is a usage error: exit 2 naming what is valid', async (argv, message) => {
     const io = capture();

@@ -25,6 +25,22 @@ describe('qres sim', () => {
     expect(Object.keys(report.packets).sort()).toEqual(['delivered', 'dropped', 'lost', 'sent']);
   });
 
+  it('an unusable --storage directory is a one-line error (exit 1), not a stack trace or a hang', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'qres-sim-storage-')), 'not-a-dir');
+    writeFileSync(file, 'x');
+    for (const dir of [file, '/proc/qres-cannot-create']) {
+      const io = capture();
+      expect(await main(['sim', '--nodes', '30', '--seconds', '30', '--storage', dir])).toBe(1);
+      const err = io.err.join('');
+      expect(err).toMatch(/^qres sim: (load|save): cannot (list|create) /);
+      expect(err).not.toMatch(/\n\s+at /);
+      vi.restoreAllMocks();
+    }
+  });
+
   it('prints the same stateHash as the library for the same flags', async () => {
     const io = capture();
     await main(['sim', '--nodes', '60', '--seconds', '20', '--loss', '0.1', '--mtu', '127', '--json']);

@@ -15,6 +15,20 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 describeGeneStorage('file', async () => createFileStorage({ dir: freshDir(), durable: false }));
 
 describe('file storage on disk', () => {
+  it('creates nested directories on the first save, and fails fast (never hangs) where a directory cannot be made', async () => {
+    const nested = join(freshDir(), 'a', 'b', 'c');
+    await createFileStorage({ dir: nested, durable: false }).saveBatch([[1, new Uint8Array(32)]]);
+    expect(await readdir(nested)).toEqual([recordFileName(1)]);
+    const file = join(root, `plain-file-${dirs++}`);
+    await writeFile(file, 'x');
+    // Under a regular file, and under /proc, where Node's own recursive mkdir never settles on Linux.
+    for (const dir of [join(file, 'sub'), file, '/proc/qres-cannot-create/x']) {
+      const started = Date.now();
+      await expect(createFileStorage({ dir }).saveBatch([[1, new Uint8Array(32)]])).rejects.toThrow(StorageError);
+      expect(Date.now() - started, dir).toBeLessThan(2000);
+    }
+  });
+
   it('writes one gene_<id>.bin per record and no temp files remain', async () => {
     const dir = freshDir();
     const store = createFileStorage({ dir });

@@ -1,9 +1,10 @@
 // `qres ablation`: sweep aggregator × attack × attacker fraction over seeds and write docs/ABLATION.md with
 // its chart (docs/images/ablation.svg). Heavy lifting lives in src/cli/ablation/.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError, type Command, type Values } from '../command';
 import { createProgress } from '../progress';
+import { ensureDir } from '../../storage/fileStorage';
 import { AGGREGATOR_NAMES } from '../../core/consensus/registry';
 import { CATALOG_ATTACKS, DEFAULT_OUT, DEFAULT_PLAN, commandLine, groupsOf, jobsFromFlags, planFromFlags, runsIn } from '../ablation/plan';
 import { runGroups } from '../ablation/pool';
@@ -64,6 +65,18 @@ export async function runAblation(values: Values): Promise<AblationRun> {
     throw new UsageError('--out needs a markdown file name ending in .md');
   }
   const out = typeof values.out === 'string' ? values.out : DEFAULT_OUT;
+  const writes = !values.json || values.out !== undefined;
+  const chartName = `${basename(out, '.md').toLowerCase()}.svg`;
+  const svgPath = join(dirname(out), 'images', chartName);
+  if (writes) {
+    // Made before the sweep, not after minutes of work (ensureDir, not Node's recursive mkdir, which never
+    // returns for some paths such as under /proc).
+    try {
+      await ensureDir(dirname(svgPath));
+    } catch (e) {
+      throw new UsageError(`--out ${out}: cannot create ${dirname(svgPath)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   const groups = groupsOf(plan);
   const totalRuns = groups.reduce((s, g) => s + runsIn(g), 0);
   const progress = createProgress(`ablation (${totalRuns} runs, ${jobs} job${jobs > 1 ? 's' : ''})`, totalRuns);
@@ -73,13 +86,10 @@ export async function runAblation(values: Values): Promise<AblationRun> {
   progress.finish();
   const wallMs = performance.now() - started;
   const summary = summarize(plan, results);
-  const chartName = `${basename(out, '.md').toLowerCase()}.svg`;
   const markdown = ablationMarkdown(summary, commandLine(plan, out), `images/${chartName}`);
   const svg = ablationChartSvg(summary);
   let files: AblationRun['files'];
-  if (!values.json || values.out !== undefined) {
-    const svgPath = join(dirname(out), 'images', chartName);
-    mkdirSync(dirname(svgPath), { recursive: true });
+  if (writes) {
     writeFileSync(svgPath, svg);
     writeFileSync(out, markdown);
     files = { markdown: out, svg: svgPath };
