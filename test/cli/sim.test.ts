@@ -25,6 +25,16 @@ describe('qres sim', () => {
     expect(Object.keys(report.packets).sort()).toEqual(['delivered', 'dropped', 'lost', 'sent']);
   });
 
+  it('--attack without --byzantine says that no attacker runs', async () => {
+    const io = capture();
+    expect(await main(['sim', '--nodes', '30', '--seconds', '5', '--attack', 'bias'])).toBe(0);
+    expect(io.err.join('')).toContain('--attack bias without --byzantine F runs no attackers');
+    vi.restoreAllMocks();
+    const quiet = capture();
+    expect(await main(['sim', '--nodes', '30', '--seconds', '5', '--attack', 'bias', '--byzantine', '0.2'])).toBe(0);
+    expect(quiet.err.join('')).not.toContain('runs no attackers');
+  });
+
   it('an unusable --storage directory is a one-line error (exit 1), not a stack trace or a hang', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

@@ -97,6 +97,9 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
   }
   const sim = createSim(simOverrides(values), { storage: storageDir ? createFileStorage({ dir: storageDir }) : undefined });
   const init = await sim.load();
+  if (sim.config.attack !== 'none' && sim.config.byzantine === 0) {
+    process.stderr.write(`qres sim: note: --attack ${sim.config.attack} without --byzantine F runs no attackers (F = 0); try --byzantine 0.3\n`);
+  }
   const ticks = ticksFor(sim.config, seconds);
   const progress = createProgress('sim', ticks);
   const started = performance.now();
