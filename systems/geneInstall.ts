@@ -31,7 +31,7 @@ export const geneInstallSystem = defineSystem({
       if (world.secure) {
         // --secure: the proof is checked before the gene is even decoded. A failed one is a failed check.
         const verdict = acceptSecureReply(world, eid, reply.from, reply.gene);
-        if (verdict.status === 'pending') continue; // more parts of this body to come
+        if (verdict.status === 'pending' || verdict.status === 'duplicate') continue; // more parts to come, or a late one
         if (verdict.status === 'rejected') {
           if (verdict.penalise) adjustTrust(trust, slot, -TRUST_FAILED);
           continue;

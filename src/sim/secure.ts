@@ -14,7 +14,8 @@
 //
 // The radio. The link model's transmit queue holds 8 frames, and a 1,447-byte body is 35 LoRa frames, so a
 // body is sent as parts of at most PART_FRAMES frames, one part per tick when the radio is idle, leaving queue
-// room for the node's own requests and consensus broadcasts. Every byte of every part is on air and counted.
+// room for the node's own requests and consensus broadcasts; a parity part (XOR of the parts) follows, so one
+// lost part does not lose the body. Every byte of every part is on air and counted.
 //
 // The CPU. Proofs are made once per gene version (cached). Verification is a pure function of (sender, body
 // bytes), so the simulator verifies each distinct body once and reuses the verdict for every receiver; the
@@ -42,6 +43,11 @@ const STEP_BOUND = (1 << 15) - 1;
 /** Parts of a body: [tag u8][body id u16][index u8][count u8][payload]. */
 const PART_TAG = 0x5a;
 const PART_HEADER = 5;
+/** The parity part of a body: [tag u8][body id u16][body length u16][count u8][XOR of every part, zero-padded].
+ *  One lost part (of any number) is rebuilt from it: at 2 % frame loss a 6-frame part is lost 11 % of the time,
+ *  so a 6-part body arrives whole 48 % of the time without parity and 82 % with it. */
+const PARITY_TAG = 0x5b;
+const PARITY_HEADER = 6;
 /** Frames per part (the transmit queue holds 8: leave room for the node's own small messages). */
 const PART_FRAMES = 6;
 /** Bodies a node keeps queued; a request beyond that goes unanswered (the requester retries). */
@@ -65,7 +71,7 @@ interface NodeChain {
 }
 
 interface Outgoing { to: number; parts: Uint8Array[]; next: number }
-interface Partial { parts: (Uint8Array | null)[]; missing: number; tick: number }
+interface Partial { parts: (Uint8Array | null)[]; missing: number; tick: number; parity: Uint8Array | null; bodyLength: number }
 type BodyCheck = { ok: true; kind: number; position: number; prevPosition: number; prev: Uint8Array | null; commitment: Uint8Array; geneBytes: Uint8Array; proofs: number } | { ok: false; reason: string };
 
 export interface SecureState {
@@ -73,6 +79,9 @@ export interface SecureState {
   chains: Map<number, NodeChain>;
   outbox: Map<number, Outgoing[]>;
   partials: Map<string, Partial>;
+  /** Bodies completed recently (receiver:sender:id → tick): their late parts (the parity part, mostly) are
+   *  duplicates, not the start of a new body. Kept as long as partials. */
+  completed: Map<string, number>;
   /** receiver × (n + 1) + sender → the sender's last chain position and commitment this receiver verified. */
   seen: Map<number, { position: number; commitment: Uint8Array }>;
   verdicts: Map<string, BodyCheck>;
@@ -84,12 +93,14 @@ export interface SecureState {
 
 export type SecureVerdict =
   | { status: 'pending' }
+  /** A late part of a body this receiver already completed (and decided on). */
+  | { status: 'duplicate' }
   | { status: 'ok'; geneBytes: Uint8Array; anchored: boolean }
   | { status: 'rejected'; reason: string; penalise: boolean };
 
 export function createSecureState(config: SimConfig): SecureState {
   return {
-    seed: config.seed, chains: new Map(), outbox: new Map(), partials: new Map(), seen: new Map(), verdicts: new Map(), rejections: new Map(),
+    seed: config.seed, chains: new Map(), outbox: new Map(), partials: new Map(), completed: new Map(), seen: new Map(), verdicts: new Map(), rejections: new Map(),
     forgedProof: null,
   };
 }
@@ -198,15 +209,18 @@ export function queueSecureReply(world: SimWorld, from: number, to: number, body
   if (queue.length >= MAX_OUTBOX) return false;
   const chain = chainOf(state, from);
   const id = body === chain.cachedBody ? chain.cachedBodyId : takeBodyId(chain);
-  const room = Math.max(1, PART_FRAMES * (world.config.mtu - 8) - MESSAGE_HEADER_BYTES - PART_HEADER);
+  // Room per part after the larger of the two part headers, so the parity part fits PART_FRAMES frames too.
+  const room = Math.max(1, PART_FRAMES * (world.config.mtu - 8) - MESSAGE_HEADER_BYTES - Math.max(PART_HEADER, PARITY_HEADER));
   const count = Math.ceil(body.length / room);
   const parts: Uint8Array[] = [];
+  const parity = new Uint8Array(Math.min(room, body.length));
   for (let i = 0; i < count; i++) {
     const payload = body.subarray(i * room, Math.min(body.length, (i + 1) * room));
-    const part = concatBytes(Uint8Array.of(PART_TAG, id & 0xff, id >>> 8, i, count), payload);
-    parts.push(part);
-    world.counters.proofFrames += fragmentCount(MESSAGE_HEADER_BYTES + part.length, world.config.mtu);
+    for (let j = 0; j < payload.length; j++) parity[j]! ^= payload[j]!;
+    parts.push(concatBytes(Uint8Array.of(PART_TAG, id & 0xff, id >>> 8, i, count), payload));
   }
+  if (count > 1) parts.push(concatBytes(Uint8Array.of(PARITY_TAG, id & 0xff, id >>> 8, body.length & 0xff, body.length >>> 8, count), parity));
+  for (const part of parts) world.counters.proofFrames += fragmentCount(MESSAGE_HEADER_BYTES + part.length, world.config.mtu);
   queue.push({ to, parts, next: 0 });
   state.outbox.set(from, queue);
   world.counters.proofBodies++;
@@ -256,24 +270,37 @@ export function acceptSecureReply(world: SimWorld, to: number, from: number, par
   const state = world.secure!;
   const keepTicks = Math.max(1, Math.ceil((PARTIAL_KEEP_S * 1000) / world.config.tickMs));
   for (const [k, p] of state.partials) if (world.tick - p.tick > keepTicks) state.partials.delete(k);
+  for (const [k, tick] of state.completed) if (world.tick - tick > keepTicks) state.completed.delete(k);
   const reject = (reason: string, penalise = true): SecureVerdict => {
     world.counters.proofsRejected++;
     const pair = to * (world.n + 1) + from;
     state.rejections.set(pair, (state.rejections.get(pair) ?? 0) + 1);
     return { status: 'rejected', reason, penalise };
   };
-  if (part.length <= PART_HEADER || part[0] !== PART_TAG || part[4] === 0 || part[3]! >= part[4]!) return reject('part');
+  const isParity = part[0] === PARITY_TAG;
+  if (isParity ? part.length <= PARITY_HEADER || part[5]! < 2 : part.length <= PART_HEADER || part[0] !== PART_TAG || part[4] === 0 || part[3]! >= part[4]!) {
+    return reject('part');
+  }
+  const count = isParity ? part[5]! : part[4]!;
   const key = `${to}:${from}:${part[1]! | (part[2]! << 8)}`;
+  if (state.completed.has(key)) return { status: 'duplicate' };
   let partial = state.partials.get(key);
-  if (!partial || partial.parts.length !== part[4]) {
-    partial = { parts: new Array<Uint8Array | null>(part[4]!).fill(null), missing: part[4]!, tick: world.tick };
+  if (!partial || partial.parts.length !== count) {
+    partial = { parts: new Array<Uint8Array | null>(count).fill(null), missing: count, tick: world.tick, parity: null, bodyLength: 0 };
     state.partials.set(key, partial);
   }
   partial.tick = world.tick;
-  if (partial.parts[part[3]!] === null) partial.missing--;
-  partial.parts[part[3]!] = part.slice(PART_HEADER);
+  if (isParity) {
+    partial.parity = part.slice(PARITY_HEADER);
+    partial.bodyLength = part[3]! | (part[4]! << 8);
+  } else {
+    if (partial.parts[part[3]!] === null) partial.missing--;
+    partial.parts[part[3]!] = part.slice(PART_HEADER);
+  }
+  if (partial.missing === 1 && partial.parity) rebuildMissing(partial);
   if (partial.missing > 0) return { status: 'pending' };
   state.partials.delete(key);
+  state.completed.set(key, world.tick);
   const body = concatBytes(...(partial.parts as Uint8Array[]));
 
   const check = checkBody(world, from, body);
@@ -290,6 +317,22 @@ export function acceptSecureReply(world: SimWorld, to: number, from: number, par
   if (check.kind === KIND_ANCHOR) world.counters.proofAnchors++;
   world.counters.proofsVerified += check.proofs;
   return { status: 'ok', geneBytes: check.geneBytes, anchored: check.kind === KIND_ANCHOR };
+}
+
+/** The one missing part = parity XOR every other part; its length from the body length the parity carries. */
+function rebuildMissing(partial: Partial): void {
+  const parity = partial.parity!;
+  const k = partial.parts.indexOf(null);
+  const count = partial.parts.length;
+  const length = k < count - 1 ? parity.length : partial.bodyLength - (count - 1) * parity.length;
+  if (length <= 0 || length > parity.length) return; // inconsistent: wait for the part itself
+  const rebuilt = parity.slice(0, length);
+  for (const other of partial.parts) {
+    if (other === null) continue;
+    for (let j = 0; j < Math.min(length, other.length); j++) rebuilt[j]! ^= other[j]!;
+  }
+  partial.parts[k] = rebuilt;
+  partial.missing = 0;
 }
 
 /** The `proofs` object of the sim report. */

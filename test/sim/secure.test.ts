@@ -8,6 +8,7 @@ import { slotOf } from '../../src/sim/placement';
 import { MSG_CURE_REPLY } from '../../src/sim/messages';
 import {
   acceptSecureReply, buildSecureCureBody, forgeSecureCureBody, pumpSecureOutbox, queueSecureReply, secureReport,
+  type SecureVerdict,
 } from '../../src/sim/secure';
 import { decodeSecureBody, KIND_ANCHOR, KIND_STEPS, stepsBodyBytes } from '../../src/sim/secureBody';
 import { geneInstallSystem } from '../../systems/geneInstall';
@@ -26,6 +27,18 @@ function partsOf(world: SimWorld, from: number, to: number, body: Uint8Array): U
   return parts;
 }
 
+/** Delivers parts in order (skipping the indices in `lost`); the verdict that decided the body, else the last one. */
+function deliver(world: SimWorld, to: number, from: number, parts: Uint8Array[], lost: number[] = []): SecureVerdict {
+  let last: SecureVerdict = { status: 'pending' };
+  for (const [i, part] of parts.entries()) {
+    if (lost.includes(i)) continue;
+    const v = acceptSecureReply(world, to, from, part);
+    if (v.status === 'ok' || v.status === 'rejected') return v;
+    last = v;
+  }
+  return last;
+}
+
 describe('secure bodies in a world', () => {
   it('proves a small move in one step, a large one in several, and refuses (anchors) beyond MAX_STEPS', () => {
     const { world } = createSim({ nodes: 8, secure: true, layout: false });
@@ -42,31 +55,42 @@ describe('secure bodies in a world', () => {
     expect(world.counters.proofsRefused).toBe(1);
     // Each of them verifies at its receiver, in chain order.
     for (const body of [near, far, jump]) {
-      let verdict;
-      for (const part of partsOf(world, 1, 2, body)) verdict = acceptSecureReply(world, 2, 1, part);
-      expect(verdict!.status).toBe('ok');
+      expect(deliver(world, 2, 1, partsOf(world, 1, 2, body)).status).toBe('ok');
     }
     expect(world.counters.proofsVerified).toBe(4);
     expect(world.counters.proofAnchors).toBe(1);
   }, 30_000);
 
+  it('a parity part rebuilds any one lost part; two lost parts leave the body pending (the retry fills them)', () => {
+    const { world } = createSim({ nodes: 16, secure: true, layout: false });
+    const body = buildSecureCureBody(world, 1, gene(ONE - 20_000, 10_000));
+    const parts = partsOf(world, 1, 2, body);
+    const dataParts = parts.length - 1;
+    expect(dataParts).toBeGreaterThan(2); // 1,447 bytes at MTU 51: several parts, then the parity part
+    for (let lost = 0; lost < dataParts; lost++) {
+      const receiver = 3 + lost;
+      // Another receiver each time, so each trial starts from nothing.
+      expect(deliver(world, receiver, 1, partsOf(world, 1, receiver, body), [lost]).status, `part ${lost} lost`).toBe('ok');
+    }
+    expect(deliver(world, 14, 1, partsOf(world, 1, 14, body), [0, 1]).status).toBe('pending');
+    // The late parity part of a body already complete is a duplicate, not the start of a new body.
+    const again = partsOf(world, 1, 15, body);
+    expect(deliver(world, 15, 1, again).status).toBe('ok');
+    expect(acceptSecureReply(world, 15, 1, again[again.length - 1]!).status).toBe('duplicate');
+  }, 30_000);
+
   it('rejects a forged body, a replay to another node, and an equivocating chain', () => {
     const { world } = createSim({ nodes: 8, secure: true, layout: false });
     const forged = forgeSecureCureBody(world, 3, gene(2 * ONE, -ONE));
-    let v;
-    for (const part of partsOf(world, 3, 2, forged)) v = acceptSecureReply(world, 2, 3, part);
-    expect(v).toMatchObject({ status: 'rejected', reason: 'proof', penalise: true });
+    expect(deliver(world, 2, 3, partsOf(world, 3, 2, forged))).toMatchObject({ status: 'rejected', reason: 'proof', penalise: true });
     const honest = buildSecureCureBody(world, 1, gene(ONE - 5000, 3000));
-    for (const part of partsOf(world, 1, 2, honest)) v = acceptSecureReply(world, 2, 4, part); // claimed by node 4
-    expect(v).toMatchObject({ status: 'rejected', penalise: true });
-    for (const part of partsOf(world, 1, 2, honest)) v = acceptSecureReply(world, 2, 1, part);
-    expect(v).toMatchObject({ status: 'ok' });
+    expect(deliver(world, 2, 4, partsOf(world, 1, 2, honest))).toMatchObject({ status: 'rejected', penalise: true }); // claimed by node 4
+    expect(deliver(world, 2, 1, partsOf(world, 1, 2, honest))).toMatchObject({ status: 'ok' });
     // Node 1 equivocates: another commitment at the same chain position (here: another world's node 1).
     const other = createSim({ nodes: 8, seed: 99, secure: true, layout: false }).world;
     const fork = buildSecureCureBody(other, 1, gene(ONE - 5000, 3000));
     expect(decodeSecureBody(fork).position).toBe(decodeSecureBody(honest).position);
-    for (const part of partsOf(world, 1, 2, fork)) v = acceptSecureReply(world, 2, 1, part);
-    expect(v).toMatchObject({ status: 'rejected', reason: 'fork', penalise: true });
+    expect(deliver(world, 2, 1, partsOf(world, 1, 2, fork))).toMatchObject({ status: 'rejected', reason: 'fork', penalise: true });
   }, 30_000);
 
   it('costs the sender −0.15 per forged body at install, and bans it after three', () => {
@@ -117,7 +141,7 @@ describe('--secure swarm', () => {
     replay.step(SECONDS * 10);
     attacked = createSim({ nodes: 60, seed: 7, secure: true, layout: false, attack: 'mimic', byzantine: 0.2 });
     attacked.step(SECONDS * 10);
-    // On a Wi-Fi-sized link a proven cure is 2 frames and arrives in time (at MTU 51 it is 36 frames and mostly
+    // On a Wi-Fi-sized link a proven cure is 2 frames and arrives in time (at MTU 51 it is 42 frames with its parity part and mostly
     // arrives after the node has healed itself: docs/SECURITY.md).
     wifi = createSim({ nodes: 60, seed: 7, secure: true, layout: false, mtu: 1400 });
     wifi.step(SECONDS * 10);
