@@ -1,6 +1,6 @@
-// Mid-flight join. A joiner wakes up at joinAtS, broadcasts a summary request (retrying with backoff: the
-// network may lose 90 % of it), and any present neighbour answers, addressed to the joiner, with the summary
-// gene of its consensus state (round, weights, spread; 34 bytes, so the reply is one 51-byte LoRa frame). The joiner installs the first
+// Mid-flight join. A joiner wakes up at joinAtS, broadcasts a summary request (retrying: the network may lose
+// 90 % of it), and any present neighbour answers, addressed to the joiner, with the summary gene of its consensus
+// state (round, weights, spread; 34 bytes, so the reply is one 51-byte LoRa frame). The joiner installs the first
 // valid one into its consensus model and is in consensus at once, without replaying the history of genes.
 import { decodeSummaryGene, encodeSummaryGene, SummaryDecodeError } from '../core/gene/summary';
 import { LAGS } from '../core/neuron/kernel';
@@ -21,7 +21,8 @@ function send(world: SimWorld, from: number, to: number, type: number, body?: Ui
   world.counters.joinBytes += bytes + fragmentCount(bytes, world.config.mtu) * FRAGMENT_HEADER_BYTES;
 }
 
-/** The summary gene of `eid`'s consensus state; spread = how far its radio neighbours' models are from it (the largest coordinate distance). */
+/** The summary gene of `eid`'s consensus state; spread = how far its radio neighbours' models are from it (the
+ *  largest distance in any coordinate). */
 function summaryOf(world: SimWorld, eid: number, round: number): Uint8Array {
   const { model } = world.components.Consensus;
   const { offsets, neighbours } = world.hood;

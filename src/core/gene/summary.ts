@@ -10,9 +10,9 @@
 // 2^32, and on the radio each frame also carries its own CRC-32). The original's was 74 bytes and never sent.
 //
 // Weights and bias are exact: |w| ≤ WEIGHT_LIMIT = 8.0 = 2^19 Q16 units needs 21 signed bits, |bias| ≤
-// BIAS_LIMIT = 64.0 = 2^22 needs 24 (both limits are inclusive). The spread (the largest distance of an honest model from the consensus,
-// in any coordinate) is advisory and stored as a tiny float rounded UP, so it never understates:
-// spread ≤ m · 2^e with m = byte & 7 and e = byte >> 3 (at most 25 % above the true value when it is ≥ 4).
+// BIAS_LIMIT = 64.0 = 2^22 needs 24 (both limits are inclusive). The spread (the largest distance of an honest
+// model from the consensus, in any coordinate) is advisory and stored as a tiny float rounded UP, so it never
+// understates: spread ≤ m · 2^e with m = byte & 7 and e = byte >> 3 (exact up to 7, at most 25 % above beyond).
 import { sha256 } from '@noble/hashes/sha2.js';
 import { BIAS_LIMIT, LAGS, WEIGHT_LIMIT } from '../neuron/kernel';
 
@@ -106,7 +106,7 @@ export function decodeSummaryGene(bytes: Uint8Array): DecodedSummaryGene {
   return gene;
 }
 
-/** The largest per-coordinate distance |a_k − b_k| over the rows, for callers that have per-coordinate spreads. */
+/** The one spread a summary keeps, from per-coordinate spreads: the largest. */
 export function maxSpread(spreads: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < spreads.length; i++) m = Math.max(m, spreads[i]!);
