@@ -47,18 +47,25 @@ export function decodeScalar(bytes: Uint8Array): bigint {
   return s;
 }
 
+/** Encodings of decoded points: decoding is canonical, so a decoded point's encoding IS its input bytes, and a
+ *  verifier that binds decoded points into its transcript need not re-encode them (an inverse square root each). */
+const decodedBytes = new WeakMap<Point, Uint8Array>();
+
 export function encodePoint(p: Point): Uint8Array {
-  return p.toBytes();
+  return decodedBytes.get(p)?.slice() ?? p.toBytes();
 }
 
 /** Canonical ristretto255 decoding (RFC 9496): rejects every non-canonical or invalid 32-byte string. */
 export function decodePoint(bytes: Uint8Array): Point {
   if (bytes.length !== POINT_BYTES) throw new EncodingLengthError(`point must be ${POINT_BYTES} bytes, got ${bytes.length}`);
+  let p: Point;
   try {
-    return Point.fromBytes(bytes);
+    p = Point.fromBytes(bytes);
   } catch {
     throw new NonCanonicalEncodingError('not a canonical ristretto255 encoding');
   }
+  decodedBytes.set(p, bytes.slice());
+  return p;
 }
 
 /** A source of (pseudo)random bytes: `crypto.getRandomValues` in deployment, a seeded one in the simulator. */

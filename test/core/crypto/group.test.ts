@@ -33,7 +33,20 @@ describe('group encodings', () => {
     expect(() => decodePoint(new Uint8Array(33))).toThrow(EncodingLengthError);
   });
 
-  it('seeded byte sources replay and differ by seed', () => {
+  it('a decoded point re-encodes to its input bytes without recomputing, and callers cannot alter that cache', () => {
+    const P = Point.BASE.multiply(123456789n);
+    const bytes = P.toBytes();
+    const decoded = decodePoint(bytes);
+    const first = encodePoint(decoded);
+    expect(first).toEqual(bytes);
+    first.fill(0); // mutate what we were given
+    expect(encodePoint(decoded)).toEqual(P.toBytes());
+    bytes.fill(0); // and the caller's input buffer
+    expect(encodePoint(decoded)).toEqual(P.toBytes());
+    expect(encodePoint(decoded.add(Point.BASE))).toEqual(P.add(Point.BASE).toBytes()); // derived points: computed
+  });
+
+    it('seeded byte sources replay and differ by seed', () => {
     const a = seededByteSource(42)(100);
     expect(seededByteSource(42)(100)).toEqual(a);
     expect(seededByteSource(43)(100)).not.toEqual(a);
