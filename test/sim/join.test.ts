@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSim } from '../../src/sim/runner';
-import { joinReport } from '../../src/sim/join';
+import { answerShare, joinReport } from '../../src/sim/join';
 import { MEMBER_ABSENT, MEMBER_PRESENT } from '../../components/membership';
 
 describe('mid-flight join from the summary gene', () => {
@@ -53,6 +53,16 @@ describe('mid-flight join from the summary gene', () => {
 });
 
 describe('who answers a joiner', () => {
+  it('two neighbours for the first two attempts, doubling every two, never shrinking, for every attempt byte', () => {
+    expect([0, 1, 2, 3, 4, 5, 6].map(answerShare)).toEqual([2, 2, 4, 4, 8, 8, 16]);
+    for (let a = 1; a <= 255; a++) {
+      expect(answerShare(a)).toBeGreaterThanOrEqual(answerShare(a - 1));
+      expect(answerShare(a)).toBeLessThanOrEqual(64);
+    }
+    expect(answerShare(255)).toBe(64); // a joiner that has tried for minutes is answered by everyone
+  });
+
+
   it('on a good link about two neighbours answer each request, not the whole neighbourhood', () => {
     const sim = createSim({ nodes: 150, join: 10, joinAtS: 30, seed: 7, loss: 0 });
     sim.step(300);
