@@ -119,11 +119,7 @@ export function proveRange(t: Transcript, commitments: readonly Point[], deltas:
   return { A, S, T1, T2, tauX, mu, tHat, ipa };
 }
 
-/**
- * The verification equation of one proof as a multi-scalar multiplication that is the identity iff the proof
- * verifies: scalars over the fixed generators [g, h, B, H] plus (point, scalar) pairs for the proof's own points.
- * Null when the proof's shape is wrong. Consumes the transcript exactly as the prover did.
- */
+/** One proof's verification equation: Σ fixed_i·[g, h, B, H]_i + Σ scalars_j·points_j is the identity iff it holds. */
 interface RangeEquation {
   fixed: bigint[];
   points: Point[];
@@ -132,6 +128,11 @@ interface RangeEquation {
   binding: bigint;
 }
 
+/**
+ * The verification equation of one proof as a multi-scalar multiplication that is the identity iff the proof
+ * verifies: scalars over the fixed generators [g, h, B, H] plus (point, scalar) pairs for the proof's own points.
+ * Null when the proof's shape is wrong. Consumes the transcript exactly as the prover did.
+ */
 function rangeEquation(t: Transcript, commitments: readonly Point[], proof: RangeProof): RangeEquation | null {
   const m = commitments.length;
   const n = m * RANGE_BITS;
