@@ -153,5 +153,5 @@ for (const target of TARGETS) {
   }
   process.stderr.write(`  (${((performance.now() - start) / 1000).toFixed(1)} s)\n`);
 }
-process.stdout.write(failed ? 'fuzz: FAILED\n' : `fuzz: ${ran} decoder${ran === 1 ? "" : "s"} × ${CASES.toLocaleString('en')} cases, no failure\n`);
+process.stdout.write(failed ? 'fuzz: FAILED\n' : `fuzz: ${ran} decoder${ran === 1 ? '' : 's'} × ${CASES.toLocaleString('en')} cases, no failure\n`);
 process.exitCode = failed ? 1 : 0;
