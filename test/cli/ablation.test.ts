@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { capture } from '../helpers/capture';
 import { main } from '../../src/cli/main';
 import { runAblation } from '../../src/cli/commands/ablation';
 import { createSim } from '../../src/sim/runner';
@@ -16,14 +17,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const TINY = ['--seeds', '1', '--seconds', '40', '--nodes', '60', '--aggregators', 'mean,trimmed-mean',
   '--attacks', 'sign-flip,alie', '--fractions', '0,0.3'];
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out, err };
-}
 
 /** Tags open and close in order (a small well-formedness check, enough for hand-built SVG). */
 function tagsBalance(xml: string): boolean {
