@@ -10,7 +10,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { compressDetailed, decompress } from '../src/core/codec/compress';
 import { residualStreamMode } from '../src/core/codec/residual';
 import { SERIES_HEADER_BYTES } from '../src/core/codec/compress';
-import { machineLine, table, writeSection } from './report';
+import { machineLine, table, writeSection } from '../src/cli/report';
 
 const require = createRequire(import.meta.url);
 // The package exports only its JS entry (build/index.js); the CSV files sit in data/ beside build/.

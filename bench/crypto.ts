@@ -1,6 +1,6 @@
 // npm run bench:crypto — proof sizes and timings, and secure-aggregation cost, into docs/BENCHMARKS.md.
 // Floats are fine here (timings only). Medians of repeated runs after one warm-up (which builds the tables).
-import { writeSection, table, machineLine } from './report';
+import { writeSection, table, machineLine } from '../src/cli/report';
 import {
   GENE_COMMITMENT_BYTES, TRANSITION_PROOF_BYTES, commitGene, geneProofContext, proveGeneUpdate, verifyGeneUpdate, verifyGeneUpdates,
 } from '../src/core/crypto/geneProof';

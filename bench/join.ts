@@ -4,7 +4,7 @@
 import { createSim } from '../src/sim/runner';
 import { joinReport, type JoinReport } from '../src/sim/join';
 import { SUMMARY_GENE_BYTES } from '../src/core/gene/summary';
-import { table, writeSection } from './report';
+import { table, writeSection } from '../src/cli/report';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const NODES = 150;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import { findChromium } from './chromium.mjs';
 import { CHROMIUM_ARGS } from '../playwright.config';
-import { machineLine, table, writeSection } from '../bench/report';
+import { machineLine, table, writeSection } from '../src/cli/report';
 import type { RenderStats } from '../src/app/testHook';
 
 const PORT = 4179;

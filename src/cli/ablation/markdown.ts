@@ -1,6 +1,6 @@
 // docs/ABLATION.md from a sweep summary. No timestamps and no timings: the same flags on the same machine
 // give the same bytes (wall time goes to stderr instead).
-import { table, machineLine } from '../../../bench/report';
+import { table, machineLine } from '../report';
 import { DEFAULT_CONFIG } from '../../sim/config';
 import type { AblationPlan } from './plan';
 import { attackCellOf, BREAKDOWN_DRIFT, worstCell, type AblationSummary } from './summary';

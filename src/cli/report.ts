@@ -1,5 +1,6 @@
 // Benchmarks write their tables into one shared docs/BENCHMARKS.md, each into its own section between
-// `<!-- BEGIN name -->` and `<!-- END name -->`, so running one bench never erases another's figures.
+// `<!-- BEGIN name -->` and `<!-- END name -->`, so running one bench never erases another's figures. Used by
+// `qres bench`, `qres ablation` and the benchmark scripts in bench/ and scripts/.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import os from 'node:os';

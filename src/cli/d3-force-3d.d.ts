@@ -1,4 +1,4 @@
-// The small part of d3-force-3d (ESM, untyped) that bench/layout.ts uses.
+// The small part of d3-force-3d (ESM, untyped, a devDependency) that src/cli/layoutBench.ts loads when present.
 declare module 'd3-force-3d' {
   export interface SimNode {
     index?: number;
