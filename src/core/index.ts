@@ -25,7 +25,6 @@ export * as consensus from './consensus/index';
 export {
   AggregatorPreconditionError,
   AttackInputError,
-  ExperimentConfigError,
   PeerIdError,
   ReputationTracker,
   UnknownNameError,
