@@ -70,7 +70,7 @@ export class LiveSwarmModel {
   /** One MQTT message. Never throws: anything malformed is counted and ignored. */
   apply(topic: string, bytes: Uint8Array, nowMs: number): void {
     const parsed = parseTopic(this.swarm, topic);
-    let msg;
+    let msg: ReturnType<typeof decodeWire> | null;
     try {
       msg = parsed ? decodeWire(bytes) : null;
     } catch {

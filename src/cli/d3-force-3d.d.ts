@@ -13,9 +13,7 @@ declare module 'd3-force-3d' {
     source: number | SimNode;
     target: number | SimNode;
   }
-  export interface Force {
-    (alpha: number): void;
-  }
+  export type Force = (alpha: number) => void;
   export interface ManyBodyForce extends Force {
     strength(s: number): ManyBodyForce;
     theta(t: number): ManyBodyForce;

@@ -48,7 +48,7 @@ export async function dispatch(program: Program, argv: readonly string[]): Promi
       process.stdout.write(`${command.usage}\n`);
       return 0;
     }
-    let parsed;
+    let parsed: ReturnType<typeof parseArgs>;
     try {
       parsed = parseArgs({ args: [...rest], options: command.options, strict: true, allowPositionals: command.positionals ?? false });
     } catch (err) {

@@ -52,7 +52,7 @@ export function simOverrides(values: Values): Partial<SimConfig> {
     dutyCycle: numberFlag(values, 'duty-cycle'),
     tickMs: numberFlag(values, 'tick-ms'),
     gossip: values['no-gossip'] ? false : undefined,
-    layout: values.layout ? true : false,
+    layout: values.layout === true,
     aggregator: typeof values.aggregator === 'string' ? values.aggregator : undefined,
     attack: typeof values.attack === 'string' ? values.attack : undefined,
     byzantine: numberFlag(values, 'byzantine'),

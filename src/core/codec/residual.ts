@@ -189,14 +189,14 @@ function decodeOne(dec: RangeDecoder, { shift, table }: Level): number {
 
 function encodeHistogram(enc: RangeEncoder, residuals: Int32Array, shift: number, k: number): void {
   const model = new AdaptiveHistogram(2 * k + 2);
-  const escape = 2 * k + 1;
+  const escapeSym = 2 * k + 1;
   const scale = 2 ** shift;
   for (let i = 0; i < residuals.length; i++) {
     const r = residuals[i]!;
     const q = Math.floor(r / scale);
-    const sym = q > k || q < -k ? escape : q > 0 ? 2 * q : -2 * q - (q < 0 ? 1 : 0);
+    const sym = q > k || q < -k ? escapeSym : q > 0 ? 2 * q : -2 * q - (q < 0 ? 1 : 0);
     enc.encodeFreq(model.cumOf(sym), model.freqOf(sym), model.total);
-    if (sym === escape) encodeEscaped(enc, q, k);
+    if (sym === escapeSym) encodeEscaped(enc, q, k);
     encodeWide(enc, r - q * scale, shift);
     model.update(sym);
   }
@@ -204,11 +204,11 @@ function encodeHistogram(enc: RangeEncoder, residuals: Int32Array, shift: number
 
 function decodeHistogram(dec: RangeDecoder, out: Int32Array, shift: number, k: number): void {
   const model = new AdaptiveHistogram(2 * k + 2);
-  const escape = 2 * k + 1;
+  const escapeSym = 2 * k + 1;
   for (let i = 0; i < out.length; i++) {
     const sym = model.find(dec.peek(model.total));
     dec.consume(model.cumOf(sym), model.freqOf(sym), model.total);
-    const q = sym === escape ? decodeEscaped(dec, k) : quotientOf(sym);
+    const q = sym === escapeSym ? decodeEscaped(dec, k) : quotientOf(sym);
     out[i] = joinResidual(q, shift, decodeWide(dec, shift));
     model.update(sym);
   }

@@ -11,7 +11,10 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'qres-compress-'));
   stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
 });
 afterEach(() => {
   vi.restoreAllMocks();
