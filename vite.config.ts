@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 
 // COOP/COEP make the page cross-origin isolated, so the worker can share its snapshot through a
-// SharedArrayBuffer (DESIGN.md §5). Same headers for the dev server and for `vite preview`.
+// SharedArrayBuffer (docs/ARCHITECTURE.md, "The snapshot"). Same headers for the dev server and for `vite preview`.
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',

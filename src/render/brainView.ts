@@ -18,7 +18,8 @@ import { Hud } from './hud';
 import { AUTO_ROTATE_RAD_PER_S, defaultPose, radiusLimits, type CameraPose } from './cameraPath';
 import type { SnapshotInterpolator } from './interpolator';
 
-/** Cutaway hides nodes farther than this share of the brain radius from the centre (the original's 5 of 8). */
+/** Cutaway hides nodes farther than this share of the brain radius from the centre (5 of 8): the
+ * outer layer goes, the nodes inside it show. */
 export const CUTAWAY_SHARE = 5 / 8;
 
 export class BrainView {
@@ -56,12 +57,12 @@ export class BrainView {
     this.camera.minZ = 0.05;
     this.applyRadiusLimits();
     this.autoRotate = options.autoRotate;
-    // As in the original: grabbing the brain stops the auto-rotation.
+    // Grabbing the brain stops the auto-rotation, so it stays where the user turned it.
     this.scene.onPointerObservable.add((info) => {
       if (info.type === PointerEventTypes.POINTERDOWN) this.autoRotate = false;
     });
 
-    // The original's two point lights (key and fill), plus a faint sky light so the far side is not black.
+    // Two point lights (key and fill), plus a faint sky light so the far side is not black.
     const key = new PointLight('key', new Vector3(15, 10, 15), this.scene);
     key.intensity = 0.9;
     const fill = new PointLight('fill', new Vector3(-15, -5, -10), this.scene);

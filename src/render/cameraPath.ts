@@ -1,4 +1,4 @@
-// Camera poses: the default view (the original's yaw 0 and pitch 0.3, a little farther back), the zoom
+// Camera poses: the default view (yaw 0, pitch 0.3 rad, looking a little down on the brain), the zoom
 // clamp, and the cinematic path — a slow orbit that dollies in through the brain and back out. All distances
 // scale with the brain radius so 10,000 nodes frame like 150. Pure maths, no Babylon.
 
@@ -18,12 +18,12 @@ export function defaultPose(brainRadius: number): CameraPose {
   return { alpha: 0, beta: Math.PI / 2 - 0.3, radius: (DEFAULT_DISTANCE / BASE_RADIUS) * brainRadius };
 }
 
-/** Wheel zoom range: the original's 8..50 at radius 8. */
+/** Wheel zoom range: 8..50 at radius 8, scaled with the radius. */
 export function radiusLimits(brainRadius: number): { lower: number; upper: number } {
   return { lower: brainRadius, upper: (50 / BASE_RADIUS) * brainRadius };
 }
 
-/** Auto-rotate speed, radians per second (the original's yaw rate). */
+/** Auto-rotate speed, radians per second (one turn in about 42 s). */
 export const AUTO_ROTATE_RAD_PER_S = 0.15;
 
 /** Cinematic keyframes: [time s, alpha rad, beta rad, radius in brain radii]. */

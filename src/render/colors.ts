@@ -1,6 +1,6 @@
 // Node and synapse colours from the snapshot's state bits. Pure (no Babylon) so the mapping is unit-tested.
 // Values are linear HDR: anything above ~0.8 after shading feeds the bloom, so Evolved and Storm glow and
-// Calm does not (the original's emissive table, reference §3, turned into instance colours).
+// Calm does not (an emissive colour per state, as instance colours).
 import {
   STATE_BANNED,
   STATE_DETECTED,
@@ -48,7 +48,7 @@ export const LOOK_SCALE: Record<NodeLook, number> = { calm: 0.4, preStorm: 0.42,
 
 /**
  * Writes node `id`'s RGBA (HDR) at out[o..o+3] for visual time `t` seconds and returns its scale.
- * Per-node phase offsets (`id`) keep the swarm from pulsing in lockstep, as in the original.
+ * Per-node phase offsets (`id`) keep the swarm from pulsing in lockstep.
  */
 export function nodeVisual(state: number, id: number, t: number, out: Float32Array, o: number): number {
   const h = 0.1 * Math.sin(0.1 * id); // small per-node hue jitter
@@ -111,7 +111,7 @@ function edgeKindIndex(stateA: number, stateB: number): number {
   return ((stateA & STATE_EVOLVED) !== 0 ? 1 : 0) + ((stateB & STATE_EVOLVED) !== 0 ? 1 : 0);
 }
 
-/** The pair rule of the original's overlay: both Evolved, exactly one Evolved, or neither. */
+/** The pair rule for a synapse's colour: both ends Evolved, exactly one Evolved, or neither. */
 export function edgeKind(stateA: number, stateB: number): EdgeKind {
   return EDGE_KINDS[edgeKindIndex(stateA, stateB)];
 }

@@ -1,5 +1,5 @@
-// The heads-up display (@babylonjs/gui): the metrics panel of the original, in its green monospace, plus an
-// entropy sparkline over the last minute of sim time. Text is only re-laid-out when it changes.
+// The heads-up display (@babylonjs/gui): a metrics panel in green monospace, plus an entropy sparkline
+// over the last minute of sim time. Text is only re-laid-out when it changes.
 import { AdvancedDynamicTexture } from '@babylonjs/gui/2D/advancedDynamicTexture';
 import { Control } from '@babylonjs/gui/2D/controls/control';
 import { Rectangle } from '@babylonjs/gui/2D/controls/rectangle';

@@ -1,4 +1,4 @@
-// The HUD's words and numbers (the original's tree-style metrics panel, reference §3), as plain text. Pure.
+// The HUD's words and numbers (a tree-style metrics panel), as plain text. Pure.
 import type { HudStats } from '../sim/snapshot';
 
 export interface HudClock {

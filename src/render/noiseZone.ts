@@ -1,5 +1,5 @@
-// The noise zone: a translucent red-orange shell that orbits through the brain (reference §3's overlay
-// circles, as a volume). Fresnel opacity makes the rim glow and the middle clear, so nodes inside stay visible.
+// The noise zone: a translucent red-orange shell that orbits through the brain (the sim's noise zone,
+// drawn as a volume). Fresnel opacity makes the rim glow and the middle clear, so nodes inside stay visible.
 import type { Scene } from '@babylonjs/core/scene';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { CreateSphere } from '@babylonjs/core/Meshes/Builders/sphereBuilder';

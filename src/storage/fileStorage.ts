@@ -1,5 +1,5 @@
-// GeneStorage on the Node file system: one file per node id, `gene_<id>.bin`, under a directory (the
-// original's ./swarms_memory/). Each record is written atomically: the bytes go to a temp file, which is
+// GeneStorage on the Node file system: one file per node id, `gene_<id>.bin`, under a directory (by
+// default ./swarms_memory/). Each record is written atomically: the bytes go to a temp file, which is
 // flushed and then renamed over the record, so a crash leaves either the old record or the new one, plus at
 // worst a stray temp file that load ignores and clear removes. A batch writes all temp files first, then renames.
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';

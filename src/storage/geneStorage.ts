@@ -1,6 +1,6 @@
-// The Hippocampus: where calm Evolved nodes' genes survive a restart (DESIGN.md §1, issue 3 item 6,
-// issue 4 item 6). Records are opaque bytes keyed by node id; the sim decodes genes and reports undecodable
-// ones itself. A store reports records it cannot even read (a file with a bad name, a value of the wrong type)
+// The Hippocampus: where calm Evolved nodes' genes survive a restart (docs/ARCHITECTURE.md, "Layers"; issue 3
+// item 6, issue 4 item 6). Records are opaque bytes keyed by node id; the sim decodes genes and reports
+// undecodable ones itself. A store reports records it cannot even read (a file with a bad name, a value of the wrong type)
 // as `corrupt` and skips them: one bad record never fails a whole load.
 
 /** One record the store could not read, and why. `id` is the raw key (file name or IndexedDB key) as text. */

@@ -1,7 +1,7 @@
 // A 32-bit range coder with carry propagation (the LZMA scheme: one cached byte plus a count of pending 0xFF
-// bytes, so a carry out of `low` ripples into bytes not yet written). The original's adaptive coder had no
-// carry handling and could corrupt a stream; this one is exact. All arithmetic is on integers below 2^53
-// held in doubles, so it is bit-identical on every JavaScript engine.
+// bytes, so a carry out of `low` ripples into bytes not yet written). Without that carry handling a range
+// coder can corrupt a stream; this one is exact. All arithmetic is on integers below 2^53 held in doubles,
+// so it is bit-identical on every JavaScript engine.
 //
 // Frequencies are out of 2^16 (PROB_BITS). The decoder never reads more than 4 bytes past the end (the encoder
 // trims at most 4 trailing zero bytes of its flush), never loops more than once per symbol, and reports

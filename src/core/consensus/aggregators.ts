@@ -128,7 +128,7 @@ const keys = new Scratch((n) => new Float64Array(n));
  * Reputation-weighted trimmed mean: per coordinate, sort (value, weight) pairs, drop f per side, and return
  * Σ v·w / Σ w over the rest (weights: Q16 reputations in [0, 1]). Pairs sort by value then weight, so equal
  * values drop the same weights whatever the input order. If the kept weights sum to 0, the plain mean of the
- * kept values is used (the original returned 0, which is a value nobody sent).
+ * kept values is used (returning 0 would be a value nobody sent).
  */
 export function reputationTrimmedMean(vectors: Int32Array, n: number, d: number, opts?: AggregatorOptions, out?: Int32Array): Int32Array {
   const name = 'reputation-trimmed-mean';

@@ -13,7 +13,7 @@ export interface AttackParams {
   signFlipScaleQ16?: Q16;
   /** gaussian: own + N(0, σ²) per coordinate (default σ = 1.0). */
   sigmaQ16?: Q16;
-  /** bias: every attacker sends μ · (1 + bias), μ the honest mean (default 0.2, the original's 20 %). */
+  /** bias: every attacker sends μ · (1 + bias), μ the honest mean (default 0.2: 20 %). */
   biasQ16?: Q16;
   /** alie: μ − z·σ per coordinate; z from (n, f) unless given. */
   zQ16?: Q16;
@@ -21,7 +21,7 @@ export interface AttackParams {
   epsilonQ16?: Q16;
   /** mimic: index of the honest vector to copy (default: the one farthest from the honest mean). */
   mimicTarget?: number;
-  /** sybil: every identity sends μ · (1 + bias) (default 4.0: honest 1.0, Sybils 5.0, as in the original). */
+  /** sybil: every identity sends μ · (1 + bias) (default 4.0: honest 1.0, Sybils 5.0). */
   sybilBiasQ16?: Q16;
   /** sybil: per-identity Gaussian jitter (default 0: identical values). */
   sybilJitterQ16?: Q16;

@@ -2,8 +2,8 @@
 //
 // Distances are exact: squared distances of int32 vectors reach d·2^64, so they are kept as two limbs
 // (hi·2^32 + lo, exact.ts) and compared limb by limb; a score (sum of k distances) stays exact while
-// n·d ≤ 2^20. Nothing saturates, so a far outlier always scores worse than a near one (the original's
-// fixed-point Krum saturates each squared difference once |Δ| > ~181 and then cannot tell them apart).
+// n·d ≤ 2^20. Nothing saturates, so a far outlier always scores worse than a near one (a fixed-point
+// Krum that saturated each squared difference would stop telling outliers apart once |Δ| > ~181).
 // Ties between equal scores are broken by the vectors' content (lexicographic), never by input order, so
 // the result is invariant under permutation of the inputs.
 import { AggregatorPreconditionError, checkShape, resolveF, trimmedMean, type AggregatorOptions } from './aggregators';

@@ -1,7 +1,6 @@
-// Per-peer reputation in Q16 and the drift evidence that feeds it. Constants default to the original's core
-// ReputationTracker (reference §2.7): 0.5 to start, +0.02 for a verified useful gene, −0.08 for drift,
-// −0.15 for a failed check, banned below 0.2, scores clamped to [0, 1]. Peers are dense integer ids; scores
-// live in typed arrays (4 + 1 bytes per peer) that grow on demand.
+// Per-peer reputation in Q16 and the drift evidence that feeds it. Default constants: 0.5 to start, +0.02 for
+// a verified useful gene, −0.08 for drift, −0.15 for a failed check, banned below 0.2, scores clamped to [0, 1].
+// Peers are dense integer ids; scores live in typed arrays (4 + 1 bytes per peer) that grow on demand.
 import type { Q16 } from '../fixed/q16';
 import { Scratch, compareLimbs, squaredDistanceLimbs } from './exact';
 

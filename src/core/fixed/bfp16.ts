@@ -160,9 +160,9 @@ export interface VarianceMonitorOptions {
 /**
  * Watches update vectors for vanishing magnitude. When `trigger` updates in a row have an RMS below the
  * threshold it rescales them to full mantissa precision: mantissas shifted up, exponent down by the same
- * amount, so every value is exactly unchanged (the original shifted mantissas that were already full scale
- * and so changed the values). It also reports `gainLog2`, the power of two that would lift the RMS back to
- * 2^−7 (≈ 0.01), for a caller that wants to raise its learning rate; it never applies it to the data.
+ * amount, so every value is exactly unchanged (mantissas already at full scale are never shifted, which would
+ * change the values). It also reports `gainLog2`, the power of two that would lift the RMS back to 2^−7
+ * (≈ 0.01), for a caller that wants to raise its learning rate; it never applies it to the data.
  */
 export class VarianceMonitor {
   private readonly opts: VarianceMonitorOptions;

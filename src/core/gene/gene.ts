@@ -7,8 +7,8 @@
 //   [28..30)  mu u16, raw Q16 (0 < μ < 1)
 //   [30..32)  CRC-16/CCITT-FALSE of bytes [0..30)
 //
-// Unlike the original's 48-byte gene (installed unvalidated), decodeGene checks every field and the neuron
-// refuses an out-of-range gene, so a corrupted or hostile gene never reaches the model.
+// decodeGene checks every field and the neuron refuses an out-of-range gene, so a corrupted or hostile gene
+// never reaches the model.
 import { crc16 } from '../codec/crc';
 import type { Q16 } from '../fixed/q16';
 import { BIAS_LIMIT, LAGS, MU_MAX, MU_MIN, WEIGHT_LIMIT } from '../neuron/kernel';

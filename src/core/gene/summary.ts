@@ -7,7 +7,7 @@
 //
 // The hash is the first 4 bytes of SHA-256 over every other byte: it names the state (two nodes with the same
 // hash agree) and is the end-to-end checksum (decode recomputes it; a damaged summary slips through 1 time in
-// 2^32, and on the radio each frame also carries its own CRC-32). The original's was 74 bytes and never sent.
+// 2^32, and on the radio each frame also carries its own CRC-32).
 //
 // Weights and bias are exact: |w| ≤ WEIGHT_LIMIT = 8.0 = 2^19 Q16 units needs 21 signed bits, |bias| ≤
 // BIAS_LIMIT = 64.0 = 2^22 needs 24 (both limits are inclusive). The spread (the largest distance of an honest

@@ -4,7 +4,7 @@
 //
 // The CRC-32 covers everything after itself (the rest of the header and the payload), so a frame whose id,
 // index or count was hit by noise is rejected as a whole instead of poisoning a reassembly. Eight bytes is
-// the price of that on a 51-byte LoRa frame (43 bytes left); the original used 12.
+// the price of that on a 51-byte LoRa frame (43 bytes left).
 import { readU32, writeU32 } from '../codec/bytes';
 import { crc32 } from '../codec/crc';
 

@@ -15,9 +15,9 @@ import {
 } from './kernel';
 import type { SpikeEvent, SwarmNeuron } from './types';
 
-/** 0.3: a spike when |error| exceeds 30 % of the error scale (the original's Calm surprise threshold). */
+/** 0.3: a spike when |error| exceeds 30 % of the error scale (the Calm surprise threshold). */
 export const DEFAULT_SPIKE_THRESHOLD: Q16 = 19661;
-/** Entropy starts at 0.5, as in the original: undecided until it has seen data. */
+/** Entropy starts at 0.5: undecided until it has seen data. */
 export const INITIAL_ENTROPY: Q16 = q16.HALF;
 
 export interface LinearNeuronOptions {

@@ -6,7 +6,7 @@
 // - PreStorm, the early warning: the slope of the 3-point moving average of entropy exceeds slopeThreshold.
 //   MA_t − MA_{t−1} = (e_t − e_{t−3}) / 3, so the slope needs the last four entropy values.
 // - Hysteresis: a new regime is adopted only after `confirm` consecutive observations ask for it, so one noisy
-//   sample never flips the state. (The original switched immediately; see reference §2.3.)
+//   sample never flips the state.
 //
 // The state is a flat Int32Array record so that the sim can keep one per node in a single column.
 import * as q16 from '../fixed/q16';

@@ -1,5 +1,5 @@
-// The neuron contract every node runs. The original's version took byte slices and a regime argument;
-// ours reads its own history (kept by adapt/observe) and works in Q16 signal units throughout.
+// The neuron contract every node runs. A neuron reads its own history (kept by adapt/observe) and works in Q16
+// signal units throughout.
 import type { Q16 } from '../fixed/q16';
 import type { Gene } from '../gene/gene';
 

@@ -34,7 +34,7 @@ function minSqDistToHonest(x: Int32Array, v: Int32Array, n: number, d: number, i
 }
 
 describe('krum', () => {
-  it("picks (1, 1) in the original's demo where the mean is dragged to ~20", () => {
+  it("picks (1, 1) in the textbook case where the mean is dragged to ~20", () => {
     const v = Int32Array.from([1, 1.1, 0.9, 1, 1.05, 0.95, 1, 1, 100, 100].map(q));
     expect(Array.from(krum(v, 5, 2, { f: 1 }))).toEqual([q(1), q(1)]);
   });
