@@ -8,6 +8,8 @@ const isolation = {
 };
 
 export default defineConfig({
+  // Static files the page loads as they are (the favicon) live with the CLI's in assets/.
+  publicDir: 'assets/page',
   server: { host: '127.0.0.1', port: 5173, headers: isolation },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: isolation },
   worker: { format: 'es' },
