@@ -6,15 +6,28 @@
 //   ("unacceptable protocol version"); on that answer the transport reconnects once with 3.1.1 and stays
 //   there. Mosquitto and EMQX accept v5.
 // - Automatic reconnects (the broker may restart); subscriptions are re-made on every connect.
+// - Credentials (username/password) for a broker that checks them (issue 13: username = node id, password =
+//   mqttPassword() from the node's key). The will may be a function, called before every (re)connect, so that
+//   an authenticated transport can seal a fresh will each time (authTransport.ts).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { TransportClosedError, topicMatches, type MessageHandler, type PublishOptions, type Transport } from './transport';
+
+export interface WillMessage {
+  topic: string;
+  bytes: Uint8Array;
+  retain?: boolean;
+}
 
 export interface MqttTransportOptions {
   /** mqtt://host:port or ws://host:port. */
   url: string;
   clientId?: string;
-  /** Published by the broker if this client dies without a clean disconnect. */
-  will?: { topic: string; bytes: Uint8Array; retain?: boolean };
+  /** Published by the broker if this client dies without a clean disconnect. A function is called before every
+   *  connect and reconnect (and may return null for no will). */
+  will?: WillMessage | (() => WillMessage | null);
+  username?: string;
+  /** Never logged. */
+  password?: string;
   /** 5 (default: falls back to 4 when the broker refuses v5) or 4 (MQTT 3.1.1 only). */
   protocolVersion?: 4 | 5;
   reconnectPeriodMs?: number;
@@ -36,6 +49,13 @@ export interface MqttTransport extends Transport {
   /** Cuts the connection without a DISCONNECT, as a crash would (the broker then publishes the will), and
    *  stops reconnecting. For fault drills and tests. */
   drop(): void;
+}
+
+/** The broker refused our credentials or authorisation (3.1.1 return codes 4 and 5; MQTT 5 reason codes 134
+ *  "bad user name or password" and 135 "not authorized"). Retrying will not help: a node should stop. */
+export function isAuthRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 4 || code === 5 || code === 134 || code === 135;
 }
 
 /** The broker refused the protocol version (3.1.1 return code 1, or MQTT 5 reason code 132). */
@@ -62,8 +82,12 @@ export function createMqttTransport(options: MqttTransportOptions): MqttTranspor
     for (const s of subscriptions) if (topicMatches(s.filter, topic)) s.handler(topic, bytes);
   };
 
+  const willPacket = (): IClientOptions['will'] => {
+    const will = typeof options.will === 'function' ? options.will() : options.will;
+    return will ? { topic: will.topic, payload: toPayload(will.bytes), qos: 0, retain: will.retain === true } : undefined;
+  };
+
   function open(): MqttClient {
-    const will = options.will;
     const opts: IClientOptions = {
       protocolVersion: version,
       clientId: options.clientId,
@@ -73,9 +97,13 @@ export function createMqttTransport(options: MqttTransportOptions): MqttTranspor
       connectTimeout: 5000,
       queueQoSZero: false,
       resubscribe: false, // we re-subscribe ourselves on every connect
-      will: will ? { topic: will.topic, payload: toPayload(will.bytes), qos: 0, retain: will.retain === true } : undefined,
+      will: willPacket(),
+      username: options.username,
+      password: options.password,
     };
     const c = mqtt.connect(options.url, opts);
+    // mqtt.js builds each CONNECT from c.options, after emitting 'reconnect': a fresh will for every attempt.
+    if (typeof options.will === 'function') c.on('reconnect', () => void (c.options.will = willPacket()));
     c.on('connect', () => {
       connects++;
       for (const s of subscriptions) c.subscribe(s.filter, { qos: 0 });
