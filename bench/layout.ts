@@ -6,5 +6,9 @@ import { table } from '../src/cli/report';
 const d3 = await loadD3Force();
 if (!d3) console.error(D3_MISSING_NOTE);
 const rows = [150, 1_000, 10_000].map((n) => measureLayout(n, d3));
-console.log(table(['nodes', 'edges', 'ours ms/step', 'd3-force-3d ms/tick'],
-  rows.map((r) => [r.n.toLocaleString('en'), r.edges.toLocaleString('en'), r.oursMsPerStep.toFixed(2), r.d3MsPerStep?.toFixed(2) ?? '—'])));
+console.log(
+  table(
+    ['nodes', 'edges', 'ours ms/step', 'd3-force-3d ms/tick'],
+    rows.map((r) => [r.n.toLocaleString('en'), r.edges.toLocaleString('en'), r.oursMsPerStep.toFixed(2), r.d3MsPerStep?.toFixed(2) ?? '—']),
+  ),
+);

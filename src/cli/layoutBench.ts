@@ -16,8 +16,8 @@ export type D3ForceModule = Pick<typeof D3Force, 'forceSimulation' | 'forceManyB
 /** Loads d3-force-3d, or resolves undefined when it is not installed (`npm install --omit=dev`). */
 export type D3Loader = () => Promise<D3ForceModule | undefined>;
 
-export const D3_MISSING_NOTE = 'd3-force-3d is not installed (a devDependency; `npm install` without --omit=dev adds it): '
-  + 'the layout table shows our step time only.';
+export const D3_MISSING_NOTE =
+  'd3-force-3d is not installed (a devDependency; `npm install` without --omit=dev adds it): ' + 'the layout table shows our step time only.';
 
 /** The default loader: a dynamic import; a missing package is undefined, any other failure is thrown. */
 export const loadD3Force: D3Loader = async () => {
@@ -88,7 +88,8 @@ export function measureLayout(n: number, d3: D3ForceModule | undefined, steps = 
     for (let i = 0; i < n; i++) nodes.push({ x: home[3 * i]!, y: home[3 * i + 1]!, z: home[3 * i + 2]! });
     const links: SimLink[] = [];
     for (let e = 0; e < edges; e++) links.push({ source: edgePairs[2 * e]!, target: edgePairs[2 * e + 1]! });
-    const simulation = d3.forceSimulation(nodes, 3)
+    const simulation = d3
+      .forceSimulation(nodes, 3)
       .stop() // its constructor starts a timer; only our explicit ticks may run
       .force('charge', d3.forceManyBody().strength(-12).theta(0.9))
       .force('link', d3.forceLink(links).distance(2.5))

@@ -18,7 +18,9 @@ export function writeSection(name: string, markdown: string, file = BENCHMARKS_M
   const begin = `<!-- BEGIN ${name} -->`;
   const end = `<!-- END ${name} -->`;
   const block = `${begin}\n${markdown.trim()}\n${end}`;
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nEvery table below is written by the command named in its section; do not edit by hand.\n';
+  let text = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nEvery table below is written by the command named in its section; do not edit by hand.\n';
   const i = text.indexOf(begin);
   const j = text.indexOf(end);
   if (i >= 0 && j > i) text = text.slice(0, i) + block + text.slice(j + end.length);

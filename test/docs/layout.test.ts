@@ -7,7 +7,12 @@ const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('## Documents'));
 /** Folders the repository ignores (build output, test reports, local gene storage) are not part of the layout. */
-const ignored = new Set(readFileSync(join(root, '.gitignore'), 'utf8').split('\n').filter((l) => l.endsWith('/')).map((l) => l.slice(0, -1)));
+const ignored = new Set(
+  readFileSync(join(root, '.gitignore'), 'utf8')
+    .split('\n')
+    .filter((l) => l.endsWith('/'))
+    .map((l) => l.slice(0, -1)),
+);
 const dirs = (dir: string) =>
   readdirSync(join(root, dir)).filter((name) => !name.startsWith('.') && !ignored.has(name) && statSync(join(root, dir, name)).isDirectory());
 

@@ -57,7 +57,9 @@ export function measureTicks(nodes: number, minSeconds: number): TickRow {
 
 function sizes(raw: string | boolean | undefined, fallback: number[]): number[] {
   if (raw === undefined) return fallback;
-  const list = String(raw).split(',').map((s) => Number(s.trim()));
+  const list = String(raw)
+    .split(',')
+    .map((s) => Number(s.trim()));
   if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000)) throw new UsageError(`bad size list '${raw}'`);
   return list;
 }
@@ -97,15 +99,26 @@ export function makeBenchCommand(loadD3: D3Loader = loadD3Force): Command {
       }
       const tickTable = table(
         ['nodes', 'ticks/s', 'sim time × real time (100 ms ticks)', 'sim-state bytes/node', 'setup ms'],
-        ticks.map((r) => [r.nodes.toLocaleString('en'), r.ticksPerSecond.toFixed(0), `${(r.ticksPerSecond / 10).toFixed(1)}×`, r.bytesPerNode.toFixed(0), r.setupMs.toFixed(0)]),
+        ticks.map((r) => [
+          r.nodes.toLocaleString('en'),
+          r.ticksPerSecond.toFixed(0),
+          `${(r.ticksPerSecond / 10).toFixed(1)}×`,
+          r.bytesPerNode.toFixed(0),
+          r.setupMs.toFixed(0),
+        ]),
       );
       const layoutTable = table(
         ['nodes', 'edges', 'ours ms/step', 'd3-force-3d ms/tick', 'speed-up'],
-        layouts.map((r) => [r.n.toLocaleString('en'), r.edges.toLocaleString('en'), r.oursMsPerStep.toFixed(2),
+        layouts.map((r) => [
+          r.n.toLocaleString('en'),
+          r.edges.toLocaleString('en'),
+          r.oursMsPerStep.toFixed(2),
           r.d3MsPerStep === undefined ? '—' : r.d3MsPerStep.toFixed(2),
-          r.d3MsPerStep === undefined ? '—' : `${(r.d3MsPerStep / r.oursMsPerStep).toFixed(1)}×`]),
+          r.d3MsPerStep === undefined ? '—' : `${(r.d3MsPerStep / r.oursMsPerStep).toFixed(1)}×`,
+        ]),
       );
-      const text = `## Simulator (\`npm run bench\`)\n\nMachine: ${machineLine()}. Layout off for the tick table (headless). ` +
+      const text =
+        `## Simulator (\`npm run bench\`)\n\nMachine: ${machineLine()}. Layout off for the tick table (headless). ` +
         `Bytes per node count every typed array of the sim state: components, radio neighbourhoods, the in-flight packet pool ` +
         `(not counted: one 4-byte per-node scratch column rewritten every tick, and the view's edge list, built only for snapshots).\n\n` +
         `${tickTable}\n\nForce layout, one step on the same graph (Fibonacci sphere, radio links < 3.5), median of several steps, the two engines interleaved:\n\n${layoutTable}\n${d3 || layoutSizes.length === 0 ? '' : `\n${D3_MISSING_NOTE}\n`}`;
