@@ -210,6 +210,7 @@ export async function runAdversary(o: AdversaryOptions): Promise<{ connected: bo
   for (const name of o.attacks ?? (['random', 'truncated', 'oversized', 'replayed', 'forged', 'flood'] as const)) {
     reports.push(await run[name](client, { ...o, count: o.counts?.[name] ?? o.count }));
   }
+  await new Promise((r) => setTimeout(r, 200)); // a broker that refuses a publish closes us shortly after
   const connected = client.connected;
   await client.endAsync(true).catch(() => undefined);
   return { connected, reports, error: null };
