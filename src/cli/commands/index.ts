@@ -7,5 +7,6 @@ import { ablationCommand } from './ablation';
 import { brokerCommand } from './broker';
 import { nodeCommand } from './node';
 import { swarmCommand } from './swarm';
+import { keysCommand } from './keys';
 
-export const COMMANDS: Command[] = [simCommand, benchCommand, ablationCommand, compressCommand, decompressCommand, brokerCommand, nodeCommand, swarmCommand];
+export const COMMANDS: Command[] = [simCommand, benchCommand, ablationCommand, compressCommand, decompressCommand, brokerCommand, nodeCommand, swarmCommand, keysCommand];
