@@ -5,7 +5,7 @@
 // Both are perfectly hiding and computationally binding under discrete log in ristretto255.
 import { EncodingLengthError, InvalidCryptoInputError } from './errors';
 import { type Point, POINT_BYTES, decodePoint, encodePoint, modL, scalarFromInt } from './group';
-import { GENE_COORDINATES, generators, rangeGeneratorMsm, vectorGeneratorMsm } from './generators';
+import { GENE_COORDINATES, valueBlindMsm, vectorGeneratorMsm } from './generators';
 
 /** The numbers of a gene: 8 Q16 weights and a Q16 bias (the gene module owns the real type). */
 export interface GeneValues {
@@ -39,12 +39,9 @@ export function commitVector(values: readonly bigint[], blind: bigint): Point {
   return vectorGeneratorMsm(scalars);
 }
 
-/** C = v·B + r·H (through the fixed-base tables shared with the range proof). */
+/** C = v·B + r·H (through precomputed tables for B and H). */
 export function commitCoordinate(value: bigint, blind: bigint): Point {
-  const scalars = new Array<bigint>(2 * generators().g.length + 2).fill(0n);
-  scalars[scalars.length - 2] = modL(value);
-  scalars[scalars.length - 1] = modL(blind);
-  return rangeGeneratorMsm(scalars);
+  return valueBlindMsm(modL(value), modL(blind));
 }
 
 /** C_j = v_j·B + r_j·H for each coordinate. */

@@ -1,14 +1,17 @@
 // Aggregated Bulletproofs range proof (Bünz et al. 2018, §4.3) over coordinate commitments C_j = Δ_j·B + γ_j·H:
 // proves every Δ_j ∈ [−2^15, 2^15) by showing v_j = Δ_j + 2^15 ∈ [0, 2^16) for V_j = C_j + 2^15·B.
+// The m commitments are padded with commitments to zero (Δ = 0, γ = 0: the identity, known to both sides) up
+// to the next power of two M, as §4.3 and dalek do, so the inner-product argument runs on n = 16·M bits with no
+// odd round (9 coordinates → 16, 144 bits → 256, still 8 rounds).
 // Size: 4 points + 3 scalars + the inner-product argument (16 points + 2 scalars) = 800 bytes for 9 coordinates,
 // against ≈ 144 × (bit commitment + 3-scalar OR proof) ≈ 18 KB for bit-by-bit CDS proofs.
 // The verifier checks both equations of the protocol in ONE multi-scalar multiplication (random weight c from
-// the transcript): the t(x) check and the inner-product check.
-import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+// the transcript): the t(x) check and the inner-product check, on one doubling chain with the fixed generators'
+// precomputed tables.
 import { InvalidCryptoInputError, UpdateOutOfRangeError } from './errors';
 import { type ByteSource, type Point, Fn, Point as PointClass, modL, randomScalar } from './group';
-import { RANGE_BITS, generators, rangeGeneratorMsm } from './generators';
-import { type InnerProductProof, innerProductChallenges, proveInnerProduct } from './innerProduct';
+import { RANGE_BITS, generators, rangeGeneratorMsm, rangeGeneratorTables } from './generators';
+import { type InnerProductProof, batchInvert, foldCoefficients, innerProductChallengeScalars, proveInnerProduct } from './innerProduct';
 import { Transcript } from './transcript';
 
 /** Offset that maps the signed bound [−2^15, 2^15) onto [0, 2^16). */
@@ -36,9 +39,22 @@ function mul(P: Point, s: bigint): Point {
   return s === 0n ? PointClass.ZERO : P.multiply(s);
 }
 
-function bindStatement(t: Transcript, commitments: readonly Point[]): void {
+/** Commitments after padding: the next power of two ≥ m (the padded ones commit to zero with blind zero). */
+export function paddedCommitmentCount(m: number): number {
+  let M = 1;
+  while (M < m) M *= 2;
+  return M;
+}
+
+/** Largest m a proof may cover: its padded bit count must fit the 256 bit generators. */
+function maxCommitments(): number {
+  return generators().g.length / RANGE_BITS;
+}
+
+function bindStatement(t: Transcript, commitments: readonly Point[], padded: number): void {
   t.appendU32('range-bits', RANGE_BITS);
   t.appendU32('range-count', commitments.length);
+  t.appendU32('range-padded-count', padded);
   for (const C of commitments) t.appendPoint('V', C);
 }
 
@@ -60,18 +76,22 @@ function fixedCommit(n: number, gC: readonly bigint[], hC: readonly bigint[], bC
  * a Δ_j is out of bound: an honest prover cannot make such a proof, and neither can anyone else.
  */
 export function proveRange(t: Transcript, commitments: readonly Point[], deltas: readonly number[], blinds: readonly bigint[], source: ByteSource): RangeProof {
-  const m = commitments.length;
-  const n = m * RANGE_BITS;
-  if (deltas.length !== m || blinds.length !== m || n > generators().g.length || m === 0) {
-    throw new InvalidCryptoInputError(`range proof: 1..${generators().g.length / RANGE_BITS} commitments, one delta and blind each`);
+  const m0 = commitments.length;
+  if (deltas.length !== m0 || blinds.length !== m0 || m0 > maxCommitments() || m0 === 0) {
+    throw new InvalidCryptoInputError(`range proof: 1..${maxCommitments()} commitments, one delta and blind each`);
   }
   for (const d of deltas) {
     if (!Number.isInteger(d) || d < -RANGE_OFFSET || d >= RANGE_OFFSET) throw new UpdateOutOfRangeError(`update ${d} outside [−2^15, 2^15)`);
   }
   const { g, h, H, B } = generators();
-  bindStatement(t, commitments);
+  const m = paddedCommitmentCount(m0);
+  const n = m * RANGE_BITS;
+  bindStatement(t, commitments, m);
+  // Padding: commitments to Δ = 0 with blind 0 (the identity), so v_j = 2^15 for j ≥ m0.
+  const allDeltas = [...deltas, ...new Array<number>(m - m0).fill(0)];
+  const allBlinds = [...blinds, ...new Array<bigint>(m - m0).fill(0n)];
   const aL: bigint[] = [];
-  for (const d of deltas) for (let k = 0; k < RANGE_BITS; k++) aL.push(BigInt(((d + RANGE_OFFSET) >>> k) & 1));
+  for (const d of allDeltas) for (let k = 0; k < RANGE_BITS; k++) aL.push(BigInt(((d + RANGE_OFFSET) >>> k) & 1));
   const aR = aL.map((bit) => Fn.sub(bit, 1n));
   const alpha = randomScalar(source);
   let A = mul(H, alpha);
@@ -103,7 +123,7 @@ export function proveRange(t: Transcript, commitments: readonly Point[], deltas:
   t.appendPoint('T2', T2);
   const x = t.challengeScalar('x');
   let tauX = Fn.add(Fn.mul(tau2, Fn.sqr(x)), Fn.mul(tau1, x));
-  for (let j = 0; j < m; j++) tauX = Fn.add(tauX, Fn.mul(zPow[2 + j]!, modL(blinds[j]!)));
+  for (let j = 0; j < m; j++) tauX = Fn.add(tauX, Fn.mul(zPow[2 + j]!, modL(allBlinds[j]!)));
   const mu = Fn.add(alpha, Fn.mul(rho, x));
   const l = l0.map((v, i) => Fn.add(v, Fn.mul(sL[i]!, x)));
   const r = r0.map((v, i) => Fn.add(v, Fn.mul(r1[i]!, x)));
@@ -131,13 +151,17 @@ interface RangeEquation {
 /**
  * The verification equation of one proof as a multi-scalar multiplication that is the identity iff the proof
  * verifies: scalars over the fixed generators [g, h, B, H] plus (point, scalar) pairs for the proof's own points.
- * Null when the proof's shape is wrong. Consumes the transcript exactly as the prover did.
+ * Null when the proof's shape is wrong or one of its points is the identity (no honest prover sends one).
+ * Consumes the transcript exactly as the prover did.
  */
 function rangeEquation(t: Transcript, commitments: readonly Point[], proof: RangeProof): RangeEquation | null {
-  const m = commitments.length;
+  const m0 = commitments.length;
+  if (m0 === 0 || m0 > maxCommitments()) return null;
+  const m = paddedCommitmentCount(m0);
   const n = m * RANGE_BITS;
-  if (m === 0 || n > generators().g.length) return null;
-  bindStatement(t, commitments);
+  const proofPoints = [proof.A, proof.S, proof.T1, proof.T2, ...proof.ipa.L, ...proof.ipa.R];
+  if (proofPoints.some((P) => P.is0())) return null;
+  bindStatement(t, commitments, m);
   t.appendPoint('A', proof.A);
   t.appendPoint('S', proof.S);
   const y = t.challengeScalar('y');
@@ -149,40 +173,47 @@ function rangeEquation(t: Transcript, commitments: readonly Point[], proof: Rang
   t.appendScalar('mu', proof.mu);
   t.appendScalar('t_hat', proof.tHat);
   const w = t.challengeScalar('w');
-  const ipa = innerProductChallenges(t, n, proof.ipa);
-  if (!ipa) return null;
+  const xs = innerProductChallengeScalars(t, n, proof.ipa);
+  if (!xs) return null;
   t.appendScalar('ipa-a', proof.ipa.a);
   t.appendScalar('ipa-b', proof.ipa.b);
   const c = t.challengeScalar('batch');
 
-  const yPow = powers(y, n);
-  const yInvPow = powers(Fn.inv(y), n);
+  const inverses = batchInvert([y, ...xs]); // one field inversion for y⁻¹ and every x_k⁻¹
+  const yInv = inverses[0]!;
+  const xsInv = inverses.slice(1);
+  const { coefG, coefH } = foldCoefficients(xs, xsInv);
   const zPow = powers(z, m + 3);
   const { a, b } = proof.ipa;
+  // Σ_{i<n} y^i = (y^n − 1)/(y − 1) would need another inversion; n additions of running powers are cheaper.
   let sumY = 0n;
-  for (const p of yPow) sumY += p;
+  for (let i = 0, p = 1n; i < n; i++, p = Fn.mul(p, y)) sumY += p;
   let sumZ2 = 0n, sumZ3 = 0n;
   for (let j = 0; j < m; j++) {
     sumZ2 += zPow[2 + j]!;
     sumZ3 += Fn.mul(zPow[2 + j]!, z);
   }
-  // δ(y, z) = (z − z²)·Σ y^i − Σ_j z^{3+j}·(2^n − 1)
+  // δ(y, z) = (z − z²)·Σ y^i − Σ_j z^{3+j}·(2^16 − 1)
   const delta = Fn.sub(Fn.mul(Fn.sub(z, zPow[2]!), Fn.create(sumY)), Fn.mul(Fn.create(sumZ3), BigInt(2 ** RANGE_BITS - 1)));
   const total = generators().g.length;
   const fixed = new Array<bigint>(2 * total + 2).fill(0n);
-  for (let i = 0; i < n; i++) {
-    const d = Fn.mul(zPow[2 + Math.floor(i / RANGE_BITS)]!, 1n << BigInt(i % RANGE_BITS));
-    fixed[i] = Fn.add(Fn.mul(a, ipa.coefG[i]!), z);
-    fixed[total + i] = Fn.sub(Fn.mul(yInvPow[i]!, Fn.sub(Fn.mul(b, ipa.coefH[i]!), d)), z);
+  const negZ = Fn.neg(z);
+  for (let i = 0, yInvPow = 1n; i < n; i++, yInvPow = Fn.mul(yInvPow, yInv)) {
+    const d = Fn.mul(zPow[2 + Math.floor(i / RANGE_BITS)]!, BigInt(2 ** (i % RANGE_BITS)));
+    fixed[i] = Fn.add(Fn.mul(a, coefG[i]!), z);
+    fixed[total + i] = Fn.add(Fn.mul(yInvPow, Fn.sub(Fn.mul(b, coefH[i]!), d)), negZ);
   }
   const offsetTerm = Fn.mul(BigInt(RANGE_OFFSET), Fn.create(sumZ2));
   fixed[2 * total] = Fn.add(Fn.mul(w, Fn.sub(Fn.mul(a, b), proof.tHat)), Fn.mul(c, Fn.sub(Fn.sub(proof.tHat, delta), offsetTerm)));
   fixed[2 * total + 1] = Fn.add(proof.mu, Fn.mul(c, proof.tauX));
-  const points: Point[] = [...commitments, proof.A, proof.S, proof.T1, proof.T2, ...proof.ipa.L, ...proof.ipa.R];
+  // A's weight is −1: it goes in negated with weight 1 (one addition instead of a 253-bit multiplication).
+  // The padded commitments are the identity and contribute nothing.
+  const points: Point[] = [...commitments, proof.A.negate(), proof.S, proof.T1, proof.T2, ...proof.ipa.L, ...proof.ipa.R];
+  const xInvSquares = xsInv.map((v) => Fn.sqr(v));
   const scalars: bigint[] = [
     ...commitments.map((_, j) => Fn.neg(Fn.mul(c, zPow[2 + j]!))),
-    Fn.neg(1n), Fn.neg(x), Fn.neg(Fn.mul(c, x)), Fn.neg(Fn.mul(c, Fn.sqr(x))),
-    ...ipa.xSquares.map((s) => Fn.neg(s)), ...ipa.xInvSquares.map((s) => Fn.neg(s)),
+    1n, Fn.neg(x), Fn.neg(Fn.mul(c, x)), Fn.neg(Fn.mul(c, Fn.sqr(x))),
+    ...xs.map((v) => Fn.neg(Fn.sqr(v))), ...xInvSquares.map((s) => Fn.neg(s)),
   ];
   return { fixed, points, scalars, binding: c };
 }
@@ -191,7 +222,7 @@ function rangeEquation(t: Transcript, commitments: readonly Point[], proof: Rang
 export function verifyRange(t: Transcript, commitments: readonly Point[], proof: RangeProof): boolean {
   const eq = rangeEquation(t, commitments, proof);
   if (!eq) return false;
-  return rangeGeneratorMsm(eq.fixed).add(mulAddUnsafe(PointClass, eq.points, eq.scalars)).is0();
+  return rangeGeneratorTables().msm(eq.fixed, eq.points, eq.scalars).is0();
 }
 
 export interface RangeStatement {
@@ -202,7 +233,7 @@ export interface RangeStatement {
 
 /**
  * True iff EVERY statement verifies, checked together: each proof's equation is weighted by a scalar ρ_k and the
- * sum checked in one multi-scalar multiplication, so the 290 fixed generators are multiplied once for the whole
+ * sum checked in one multi-scalar multiplication, so the 514 fixed generators are multiplied once for the whole
  * batch (Bünz et al. §6.1). ρ_1 = 1 and ρ_k (k > 1) are hashed from every proof's final challenge, which binds
  * its statement and all its bytes: a prover cannot pick proofs whose errors cancel without knowing the weights,
  * which change with any byte (a false batch passes with probability ≈ 1/ℓ). False says some proof is bad, not
@@ -229,5 +260,5 @@ export function verifyRangeBatch(statements: readonly RangeStatement[]): boolean
     points.push(...eq.points);
     for (const sc of eq.scalars) scalars.push(Fn.mul(rho, sc));
   }
-  return rangeGeneratorMsm(fixed).add(mulAddUnsafe(PointClass, points, scalars)).is0();
+  return rangeGeneratorTables().msm(fixed, points, scalars).is0();
 }

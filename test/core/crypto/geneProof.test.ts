@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  GENE_COMMITMENT_BYTES, TRANSITION_PROOF_BYTES, commitGene, decodeTransitionProof, geneProofContext, proveGeneUpdate, verifyGeneUpdate,
+  GENE_COMMITMENT_BYTES, TRANSITION_PROOF_BYTES, commitGene, decodeTransitionProof, geneProofContext, proveGeneUpdate, verifyGeneUpdate, verifyGeneUpdates,
 } from '../../../src/core/crypto/geneProof';
 import { CryptoDecodeError, EncodingLengthError, NonCanonicalEncodingError, UpdateOutOfRangeError } from '../../../src/core/crypto/errors';
 import { GROUP_ORDER, POINT_BYTES, Point, seededByteSource } from '../../../src/core/crypto/group';
@@ -92,6 +92,22 @@ describe('gene update proofs (the simulator API)', () => {
     const badCommit = update.commitment.slice();
     badCommit[POINT_BYTES * 3]! ^= 1;
     expect(verify(update.proof, ctx, first.commitment, badCommit)).toBe(false);
+  });
+
+  it('identity points (32 zero bytes, a canonical encoding) in any point field or commitment: false, never a throw', () => {
+    for (let field = 0; field < 25; field++) {
+      const isScalar = (field >= 4 && field < 7) || field >= 23;
+      if (isScalar) continue;
+      const bytes = update.proof.slice();
+      bytes.fill(0, field * 32, field * 32 + 32);
+      expect(verify(bytes), `field ${field}`).toBe(false);
+      expect(verifyGeneUpdates([{ commitOld: first.commitment, commitNew: update.commitment, proof: bytes, context: ctx }]), `field ${field}`).toBe(false);
+    }
+    const zeroCommit = update.commitment.slice();
+    zeroCommit.fill(0, 0, 32);
+    expect(verify(update.proof, ctx, first.commitment, zeroCommit)).toBe(false);
+    expect(verify(update.proof, ctx, new Uint8Array(GENE_COMMITMENT_BYTES), new Uint8Array(GENE_COMMITMENT_BYTES))).toBe(false);
+    expect(verify(new Uint8Array(TRANSITION_PROOF_BYTES))).toBe(false);
   });
 
   it('random byte flips: verify is false or decoding throws a typed error, never anything else', () => {
