@@ -1,6 +1,11 @@
 // Local differential privacy for one Q16 update: L2 clipping to C, then per-coordinate Gaussian noise of
-// standard deviation σ = C·√(2 ln(1.25/δ))/ε (Dwork & Roth, Thm A.1; valid for ε < 1), drawn from the seeded
-// RNG so runs replay. An accountant with BASIC composition (ε and δ add up) refuses to publish past the budget.
+// standard deviation σ = Δ₂·√(2 ln(1.25/δ))/ε (Dwork & Roth, Thm A.1; valid for ε < 1) with Δ₂ = 2C, drawn from
+// the seeded RNG so runs replay. Neighbouring relation (local DP): the node's update replaced by ANY other update.
+// Both are clipped to norm ≤ C, so they differ by at most ‖u − u'‖₂ ≤ ‖u‖₂ + ‖u'‖₂ ≤ 2C, and 2C is attained
+// (u' = −u with ‖u‖ = C): the L2 sensitivity is exactly 2C. (C would be the sensitivity only for add/remove of a
+// contribution to a sum, which is not what a single node's published update is.) The classic bound is used, not
+// the tighter analytic one (Balle & Wang 2018): it is a closed form in integers-and-one-sqrt, and for ε < 1 it is
+// never below the analytic σ (tested), so it errs on the private side. An accountant with BASIC composition (ε and δ add up) refuses to publish past the budget.
 // Everything that decides state is an integer: budgets are kept in millionths of ε and in 10^-12 units of δ;
 // floats appear only when converting configuration (ε, δ, C) into those integers and σ into Q16.
 import { q16 } from '../fixed/index';
@@ -18,12 +23,13 @@ export interface GaussianMechanism {
   readonly deltaPicos: number;
 }
 
-/** Config conversion (floats allowed here): clip norm C in Q16, per-update (ε, δ). */
+/** Config conversion (floats allowed here): clip norm C in Q16, per-update (ε, δ); σ for L2 sensitivity 2C. */
 export function gaussianMechanism(clipQ16: number, epsilon: number, delta: number): GaussianMechanism {
   if (!Number.isInteger(clipQ16) || clipQ16 <= 0) throw new InvalidCryptoInputError('clip must be a positive Q16 integer');
   if (!(epsilon > 0 && epsilon < 1)) throw new InvalidCryptoInputError('the classic Gaussian mechanism needs 0 < ε < 1');
   if (!(delta > 0 && delta < 1)) throw new InvalidCryptoInputError('δ must be in (0, 1)');
-  const sigma = (clipQ16 * Math.sqrt(2 * Math.log(1.25 / delta))) / epsilon;
+  const sensitivity = 2 * clipQ16; // replace-one neighbours, both clipped to C
+  const sigma = (sensitivity * Math.sqrt(2 * Math.log(1.25 / delta))) / epsilon;
   return {
     clipQ16,
     sigmaQ16: Math.min(0x7fffffff, Math.ceil(sigma)), // rounding up keeps the guarantee
