@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../src/net/broker';
-import { createMqttTransport, type MqttTransport } from '../../src/net/mqttTransport';
+import { createMqttTransport, isAuthRefusal, type MqttTransport } from '../../src/net/mqttTransport';
+import { generateKeyPair, mqttPassword } from '../../src/core/identity/keys';
+import { addMember, createRoster } from '../../src/core/identity/roster';
 
 let broker: RunningBroker;
 const open: MqttTransport[] = [];
@@ -90,5 +92,44 @@ describe('MQTT transport', () => {
     await waitFor(() => (got.length > 0 ? true : undefined));
     await new Promise((r) => setTimeout(r, 100));
     expect(got).toEqual([2]);
+  });
+
+  it('logs in with credentials, asks for a fresh will before every (re)connect, and reports an auth refusal', async () => {
+    const key = generateKeyPair(new Uint8Array(32).fill(5));
+    const roster = addMember(createRoster('mt'), 5, key.publicKey);
+    const password = mqttPassword('mt', 5, key.secretKey);
+    let authBroker = await startBroker({ port: 0, wsPort: null, auth: { roster, viewerPassword: 'viewer-password-0123456789' } });
+    const port = Number(new URL(authBroker.mqttUrl).port);
+    let wills = 0;
+    const t = createMqttTransport({
+      url: authBroker.mqttUrl, reconnectPeriodMs: 100, username: '5', password,
+      will: () => ({ topic: 'qres/mt/status/5', bytes: Uint8Array.from([0, ++wills]), retain: true }),
+    });
+    open.push(t);
+    await t.whenConnected(5000);
+    const firstWills = wills;
+    expect(firstWills).toBeGreaterThanOrEqual(1); // (and once more for the MQTT 5 → 3.1.1 fallback)
+    await authBroker.close();
+    await waitFor(() => (!t.connected ? true : undefined));
+    authBroker = await startBroker({ port, wsPort: null, auth: { roster, viewerPassword: 'viewer-password-0123456789' } });
+    await waitFor(() => (t.connected && t.connects >= 2 ? true : undefined), 10_000);
+    expect(wills).toBeGreaterThan(firstWills);
+    const watcher = createMqttTransport({ url: authBroker.mqttUrl, username: 'viewer', password: 'viewer-password-0123456789' });
+    open.push(watcher);
+    await watcher.whenConnected(5000);
+    const seen: number[][] = [];
+    await watcher.subscribe('qres/mt/status/+', (_t, m) => seen.push([...m]));
+    const sent = wills;
+    t.drop();
+    await waitFor(() => (seen.length > 0 ? true : undefined));
+    expect(seen[0]).toEqual([0, sent]); // the will of the last connect, not the first
+    const errors: unknown[] = [];
+    const wrong = createMqttTransport({ url: authBroker.mqttUrl, reconnectPeriodMs: 0, username: '5', password: 'nope', protocolVersion: 4, onError: (e) => errors.push(e) });
+    open.push(wrong);
+    await waitFor(() => (errors.length > 0 ? true : undefined));
+    expect(isAuthRefusal(errors[0])).toBe(true);
+    expect(isAuthRefusal(new Error('x'))).toBe(false);
+    await Promise.all([watcher.close(), wrong.close()]);
+    await authBroker.close();
   });
 });
