@@ -83,11 +83,21 @@ const fmt = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us
 const lines = [
   `| mode | tag | bytes added per message | seal (sender) | open (receiver, incl. replay guard) |`,
   `| --- | --- | --- | --- | --- |`,
-  ...rows.map((r) => `| ${r.mode} | ${r.mode === 'signature' ? 'Ed25519, 64 B' : 'HMAC-SHA256/32, 4 B'} | ${r.overhead}${r.mode === 'pairwise-mic' ? ' per receiver' : ''} | ${fmt(r.sealUs)} | ${fmt(r.openUs)} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.mode} | ${r.mode === 'signature' ? 'Ed25519, 64 B' : 'HMAC-SHA256/32, 4 B'} | ${r.overhead}${r.mode === 'pairwise-mic' ? ' per receiver' : ''} | ${fmt(r.sealUs)} | ${fmt(r.openUs)} |`,
+  ),
 ];
 console.log(lines.join('\n'));
 console.log(`\npairwise key derivation (X25519 + HKDF, once per peer): ${fmt(pairKeyUs)}`);
 console.log(`dropping a message from an id not in the roster: ${fmt(dropUs)}; a forged signature under a member id: ${fmt(forgedUs)}`);
-console.log(`broadcast to n receivers: signature ${TAG_OVERHEAD_BYTES.signature} B and 1 seal; group MIC ${TAG_OVERHEAD_BYTES['group-mic']} B and 1 seal; pairwise MIC n × (${TAG_OVERHEAD_BYTES['pairwise-mic']} B + payload) and n seals`);
-console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, Node ${process.versions.node}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `broadcast to n receivers: signature ${TAG_OVERHEAD_BYTES.signature} B and 1 seal; group MIC ${TAG_OVERHEAD_BYTES['group-mic']} B and 1 seal; pairwise MIC n × (${TAG_OVERHEAD_BYTES['pairwise-mic']} B + payload) and n seals`,
+);
+console.log(
+  `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, Node ${process.versions.node}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 if (process.argv.includes('--json')) console.log(JSON.stringify({ rows, pairKeyUs, dropUs, forgedUs }));

@@ -231,7 +231,17 @@ export interface ConnectAuthenticatedOptions extends Omit<MqttTransportOptions, 
 /** An MQTT transport that logs in as the node and is wrapped by authenticate(). The drop-in for a node. */
 export function connectAuthenticated(options: ConnectAuthenticatedOptions): AuthenticatedTransport & { readonly mqtt: MqttTransport } {
   const now = options.now ?? Date.now;
-  const signer = options.signer ?? new Signer({ me: options.me, secretKey: options.secretKey, swarm: options.roster.swarm, now, mode: options.mode, groupKey: options.groupKey, roster: options.roster });
+  const signer =
+    options.signer ??
+    new Signer({
+      me: options.me,
+      secretKey: options.secretKey,
+      swarm: options.roster.swarm,
+      now,
+      mode: options.mode,
+      groupKey: options.groupKey,
+      roster: options.roster,
+    });
   const login = options.login !== false;
   const will = options.will;
   const mqtt = createMqttTransport({

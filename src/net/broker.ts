@@ -75,42 +75,47 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const viewerPassword = options.auth?.viewerPassword;
   // aedes keeps no username on its Client: remember who logged in (gone with the client object).
   const users = new WeakMap<object, string>();
-  const aedes = await Aedes.createBroker(roster === null ? {} : {
-    authenticate(client, username, password, done) {
-      const ok = ((): boolean => {
-        if (!roster || username === undefined || password === undefined) return false;
-        if (username === VIEWER_USERNAME) return viewerPassword !== undefined && equalBytes(new Uint8Array(password), new TextEncoder().encode(viewerPassword));
-        const id = nodeIdOfUsername(username);
-        const entry = id === null ? undefined : activeMember(roster, id);
-        if (id === null || !entry) return false;
-        const text = password.toString('utf8');
-        const known = verified.get(id);
-        if (known !== undefined) return equalBytes(known, text);
-        if (!checkMqttPassword(roster.swarm, id, entry.publicKey, text)) return false;
-        verified.set(id, text);
-        return true;
-      })();
-      if (ok) {
-        users.set(client, username!);
-        return done(null, true);
-      }
-      refused.connect++;
-      const err = Object.assign(new Error('bad username or password'), { returnCode: 4 as const });
-      done(err, false);
-    },
-    authorizePublish(client, packet, done) {
-      // client === null: aedes publishing a stored will of a client it no longer knows; nothing to attribute it
-      // to, so refused (our persistence is in memory, so this cannot happen after a restart anyway).
-      if (roster && client && mayPublish(roster, users.get(client), packet.topic)) return done(null);
-      refused.publish++;
-      done(new Error(`not allowed to publish on ${packet.topic}`));
-    },
-    authorizeSubscribe(client, sub, done) {
-      if (roster && maySubscribe(roster, users.get(client), sub.topic)) return done(null, sub);
-      refused.subscribe++;
-      done(null, null);
-    },
-  });
+  const aedes = await Aedes.createBroker(
+    roster === null
+      ? {}
+      : {
+          authenticate(client, username, password, done) {
+            const ok = ((): boolean => {
+              if (!roster || username === undefined || password === undefined) return false;
+              if (username === VIEWER_USERNAME)
+                return viewerPassword !== undefined && equalBytes(new Uint8Array(password), new TextEncoder().encode(viewerPassword));
+              const id = nodeIdOfUsername(username);
+              const entry = id === null ? undefined : activeMember(roster, id);
+              if (id === null || !entry) return false;
+              const text = password.toString('utf8');
+              const known = verified.get(id);
+              if (known !== undefined) return equalBytes(known, text);
+              if (!checkMqttPassword(roster.swarm, id, entry.publicKey, text)) return false;
+              verified.set(id, text);
+              return true;
+            })();
+            if (ok) {
+              users.set(client, username!);
+              return done(null, true);
+            }
+            refused.connect++;
+            const err = Object.assign(new Error('bad username or password'), { returnCode: 4 as const });
+            done(err, false);
+          },
+          authorizePublish(client, packet, done) {
+            // client === null: aedes publishing a stored will of a client it no longer knows; nothing to attribute it
+            // to, so refused (our persistence is in memory, so this cannot happen after a restart anyway).
+            if (roster && client && mayPublish(roster, users.get(client), packet.topic)) return done(null);
+            refused.publish++;
+            done(new Error(`not allowed to publish on ${packet.topic}`));
+          },
+          authorizeSubscribe(client, sub, done) {
+            if (roster && maySubscribe(roster, users.get(client), sub.topic)) return done(null, sub);
+            refused.subscribe++;
+            done(null, null);
+          },
+        },
+  );
   // A misbehaving client (garbage bytes, an abrupt close) is that client's problem, never the broker's.
   aedes.on('clientError', () => undefined);
   aedes.on('connectionError', () => undefined);

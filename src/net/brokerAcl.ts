@@ -39,7 +39,12 @@ export function maySubscribe(roster: Roster, username: string | undefined, filte
   const id = nodeIdOfUsername(username);
   if (username !== VIEWER_USERNAME && (id === null || !activeMember(roster, id))) return false;
   const parts = filter.split('/');
-  return parts.length >= 3 && parts[0] === TOPIC_ROOT && parts[1] === roster.swarm && parts.slice(2).every((p, i, all) => p !== '' && (p !== '#' || i === all.length - 1) && (p === '+' || p === '#' || !/[+#]/.test(p)));
+  return (
+    parts.length >= 3 &&
+    parts[0] === TOPIC_ROOT &&
+    parts[1] === roster.swarm &&
+    parts.slice(2).every((p, i, all) => p !== '' && (p !== '#' || i === all.length - 1) && (p === '+' || p === '#' || !/[+#]/.test(p)))
+  );
 }
 
 /** The topics node `id` may publish, as Mosquitto ACL topic patterns. */

@@ -46,7 +46,7 @@ export async function checkAcl(s: AclScenario): Promise<{ seen: string[]; refuse
   for (const [who, creds] of [
     ['no credentials', {}],
     ['a stranger', { username: 'mallory', password: 'x'.repeat(86) }],
-    ['node 1 with node 2\'s password', { username: '1', password: s.passwords.get(2)! }],
+    ["node 1 with node 2's password", { username: '1', password: s.passwords.get(2)! }],
     ['a revoked node with its old password', { username: String(s.revoked.id), password: s.revoked.password }],
     ['the viewer with a wrong password', { username: 'viewer', password: `${s.viewerPassword}x` }],
   ] as [string, Creds][]) {

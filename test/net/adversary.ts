@@ -70,13 +70,18 @@ export function topicsOf(swarm: string, id: number, others: readonly number[]): 
   const out: { topic: string; retain: boolean }[] = [];
   for (const kind of KINDS) {
     if (kind === 'reply') {
-      for (const o of others) if (o !== id) out.push({ topic: `qres/${swarm}/reply/${o}/${id}`, retain: false }, { topic: `qres/${swarm}/reply/${id}/${o}`, retain: false });
+      for (const o of others)
+        if (o !== id) out.push({ topic: `qres/${swarm}/reply/${o}/${id}`, retain: false }, { topic: `qres/${swarm}/reply/${id}/${o}`, retain: false });
     } else {
       out.push({ topic: `qres/${swarm}/${kind}/${id}`, retain: RETAINED_KINDS.includes(kind) });
     }
   }
   // and a few that are not topics of the swarm at all
-  out.push({ topic: `qres/${swarm}/summary`, retain: true }, { topic: `qres/${swarm}/reply/${id}`, retain: false }, { topic: `qres/${swarm}/gene/${id}`, retain: false });
+  out.push(
+    { topic: `qres/${swarm}/summary`, retain: true },
+    { topic: `qres/${swarm}/reply/${id}`, retain: false },
+    { topic: `qres/${swarm}/gene/${id}`, retain: false },
+  );
   return out;
 }
 
@@ -131,7 +136,10 @@ export function randomTraffic(client: MqttClient, o: AttackOptions): Promise<Att
 export function truncatedTraffic(client: MqttClient, o: AttackOptions): Promise<AttackReport> {
   const rand = prng(o.seed ?? 2);
   const t = targets(o);
-  const sources = (o.captured ?? []).length > 0 ? o.captured! : t.map((x) => ({ ...x, bytes: seal(randomBytes(rand, 40), { from: 1, counter: Date.now(), secretKey: generateKeyPair().secretKey }) }));
+  const sources =
+    (o.captured ?? []).length > 0
+      ? o.captured!
+      : t.map((x) => ({ ...x, bytes: seal(randomBytes(rand, 40), { from: 1, counter: Date.now(), secretKey: generateKeyPair().secretKey }) }));
   return drive(client, 'truncated', o.count ?? 500, o.timeMs ?? 5000, (i) => {
     const src = sources[i % sources.length]!;
     const cut = Math.floor(rand() * src.bytes.length);
@@ -154,7 +162,7 @@ export function oversizedTraffic(client: MqttClient, o: AttackOptions): Promise<
 /** Re-sends captured valid envelopes verbatim on their own topics (retained ones retained again). */
 export function replayTraffic(client: MqttClient, o: AttackOptions): Promise<AttackReport> {
   const captured = o.captured ?? [];
-  return drive(client, 'replayed', captured.length === 0 ? 0 : o.count ?? 500, o.timeMs ?? 5000, (i) => captured[i % captured.length]!);
+  return drive(client, 'replayed', captured.length === 0 ? 0 : (o.count ?? 500), o.timeMs ?? 5000, (i) => captured[i % captured.length]!);
 }
 
 /** Well-formed envelopes under the listed ids, signed with the wrong key (or an insider's). */
@@ -205,7 +213,14 @@ export async function runAdversary(o: AdversaryOptions): Promise<{ connected: bo
     return { connected: false, reports: [], error: (err as Error).message };
   }
   client.on('error', () => undefined);
-  const run = { random: randomTraffic, truncated: truncatedTraffic, oversized: oversizedTraffic, replayed: replayTraffic, forged: forgedTraffic, flood: floodTraffic };
+  const run = {
+    random: randomTraffic,
+    truncated: truncatedTraffic,
+    oversized: oversizedTraffic,
+    replayed: replayTraffic,
+    forged: forgedTraffic,
+    flood: floodTraffic,
+  };
   const reports: AttackReport[] = [];
   for (const name of o.attacks ?? (['random', 'truncated', 'oversized', 'replayed', 'forged', 'flood'] as const)) {
     reports.push(await run[name](client, { ...o, count: o.counts?.[name] ?? o.count }));

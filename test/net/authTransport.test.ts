@@ -35,7 +35,10 @@ describe('authenticate() over the loopback bus', () => {
     const stranger = bus.connect();
     a.publish(topicFor(SWARM, 'announce', 1), bytes(1, 2, 3));
     stranger.publish(topicFor(SWARM, 'announce', 1), bytes(1, 2, 3)); // not an envelope
-    stranger.publish(topicFor(SWARM, 'announce', 1), seal(bytes(9), { from: 1, counter: Date.now(), secretKey: keys[2]!.secretKey, context: topicFor(SWARM, 'announce', 1) }));
+    stranger.publish(
+      topicFor(SWARM, 'announce', 1),
+      seal(bytes(9), { from: 1, counter: Date.now(), secretKey: keys[2]!.secretKey, context: topicFor(SWARM, 'announce', 1) }),
+    );
     stranger.publish(topicFor(SWARM, 'announce', 9), seal(bytes(9), { from: 9, counter: Date.now(), secretKey: generateKeyPair().secretKey }));
     stranger.publish('qres/demo/summary', bytes(1));
     await tick();
@@ -118,7 +121,10 @@ describe('authenticate() over the loopback bus', () => {
     await tick();
     inner.kill();
     await tick();
-    expect(got).toEqual([[status1, [1]], [status1, [0]]]);
+    expect(got).toEqual([
+      [status1, [1]],
+      [status1, [0]],
+    ]);
     const c = node(bus, 3);
     b.setRoster(revokeMember(roster, 3));
     c.publish(topicFor(SWARM, 'announce', 3), bytes(3));
@@ -172,7 +178,9 @@ describe('authenticate() under a flood', () => {
     collect();
     const after = process.memoryUsage().heapUsed;
     const growth = after - before;
-    console.log(`[flood] 1,000,000 made-up-id messages in ${ms.toFixed(0)} ms (${(ms * 1000 / 1e6).toFixed(2)} µs each); heap ${(before / 1e6).toFixed(1)} → ${(after / 1e6).toFixed(1)} MB (${growth >= 0 ? '+' : ''}${(growth / 1024).toFixed(0)} KiB); guard senders ${t.guard.size}`);
+    console.log(
+      `[flood] 1,000,000 made-up-id messages in ${ms.toFixed(0)} ms (${((ms * 1000) / 1e6).toFixed(2)} µs each); heap ${(before / 1e6).toFixed(1)} → ${(after / 1e6).toFixed(1)} MB (${growth >= 0 ? '+' : ''}${(growth / 1024).toFixed(0)} KiB); guard senders ${t.guard.size}`,
+    );
     expect(delivered).toBe(0);
     expect(t.drops['unknown-sender']).toBe(1_050_000);
     expect(t.guard.size).toBe(0);
@@ -205,7 +213,9 @@ describe('authenticated endpoints on the embedded broker, under the adversary ha
 
   it('drops every random, truncated, oversized, replayed, forged and flooding message; honest ones all arrive', async () => {
     const ids = [1, 2, 3];
-    const nodes = ids.map((id) => connectAuthenticated({ url: broker.mqttUrl, protocolVersion: 4, me: id, secretKey: keys[id - 1]!.secretKey, roster, login: false }));
+    const nodes = ids.map((id) =>
+      connectAuthenticated({ url: broker.mqttUrl, protocolVersion: 4, me: id, secretKey: keys[id - 1]!.secretKey, roster, login: false }),
+    );
     await Promise.all(nodes.map((n) => n.mqtt.whenConnected(5000)));
     const received = new Map<number, string[]>(ids.map((id) => [id, []]));
     for (const [i, n] of nodes.entries()) await n.subscribe(swarmFilter(SWARM), (t, p) => received.get(ids[i]!)!.push(`${t}:${[...p].join(',')}`));
@@ -245,7 +255,12 @@ describe('authenticated endpoints on the embedded broker, under the adversary ha
 
     const before = nodes.map((n) => n.dropped);
     const result = await runAdversary({
-      url: broker.mqttUrl, swarm: SWARM, ids: [1, 2, 3, 4], captured, seed: 7, timeMs: 4000,
+      url: broker.mqttUrl,
+      swarm: SWARM,
+      ids: [1, 2, 3, 4],
+      captured,
+      seed: 7,
+      timeMs: 4000,
       counts: { random: 300, truncated: 300, oversized: 20, replayed: 300, forged: 200, flood: 3000 },
     });
     expect(result.connected).toBe(true);
@@ -268,7 +283,9 @@ describe('authenticated endpoints on the embedded broker, under the adversary ha
       for (const m of got) expect(honest).toContain(m);
       expect(got.length).toBe(honest.length);
       const drops = n.drops;
-      console.log(`[adversary] node ${id}: delivered ${n.delivered}, dropped ${n.dropped - before[i]!} during the attack: ${JSON.stringify(Object.fromEntries(Object.entries(drops).filter(([, v]) => v > 0)))}`);
+      console.log(
+        `[adversary] node ${id}: delivered ${n.delivered}, dropped ${n.dropped - before[i]!} during the attack: ${JSON.stringify(Object.fromEntries(Object.entries(drops).filter(([, v]) => v > 0)))}`,
+      );
       for (const reason of ['malformed', 'topic', 'bad-signature', 'unknown-sender', 'replay'] as const) expect(drops[reason], reason).toBeGreaterThan(0);
       expect(n.guard.size).toBeLessThanOrEqual(3);
     }

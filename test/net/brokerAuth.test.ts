@@ -44,18 +44,26 @@ describe('ACL rules (brokerAcl.ts)', () => {
   it('writes a Mosquitto ACL with one block per active node and none for the revoked', () => {
     const acl = mosquittoAcl(roster);
     expect(acl).toContain('user viewer\ntopic read qres/demo/#\n');
-    expect(acl).toContain(`user 2\ntopic read qres/demo/#\n${publishPatterns('demo', 2).map((t) => `topic write ${t}`).join('\n')}\n`);
+    expect(acl).toContain(
+      `user 2\ntopic read qres/demo/#\n${publishPatterns('demo', 2)
+        .map((t) => `topic write ${t}`)
+        .join('\n')}\n`,
+    );
     expect(acl).toContain('topic write qres/demo/summary/2');
     expect(acl).toContain('topic write qres/demo/reply/+/2');
     expect(acl).not.toMatch(/user 4|\/4\b/);
     expect(acl).not.toContain('pattern');
-    expect(mosquittoConf({ passwordFile: '/p', aclFile: '/a', port: 1, wsPort: null, host: '127.0.0.1' })).toMatch(/allow_anonymous false[\s\S]*listener 1 127\.0\.0\.1\n$/);
+    expect(mosquittoConf({ passwordFile: '/p', aclFile: '/a', port: 1, wsPort: null, host: '127.0.0.1' })).toMatch(
+      /allow_anonymous false[\s\S]*listener 1 127\.0\.0\.1\n$/,
+    );
   });
 
   it('hashes passwords as mosquitto_passwd does ($7$, PBKDF2-SHA512, 101 rounds)', () => {
     // The line mosquitto_passwd 2.0.11 wrote for user alice, password "secret".
     const salt = Uint8Array.from(atob('GLIZvTj2fGu2lsrS'), (c) => c.charCodeAt(0));
-    expect(mosquittoPasswordLine('alice', 'secret', salt)).toBe('alice:$7$101$GLIZvTj2fGu2lsrS$ZvppktqycLK3WTbdTYDQ1zC5ux3ks30JsHXkrH506zV9ZGHmMMMIjFTFvZUUxoYAvNtBri/LV+pD2VCGgjr6zw==');
+    expect(mosquittoPasswordLine('alice', 'secret', salt)).toBe(
+      'alice:$7$101$GLIZvTj2fGu2lsrS$ZvppktqycLK3WTbdTYDQ1zC5ux3ks30JsHXkrH506zV9ZGHmMMMIjFTFvZUUxoYAvNtBri/LV+pD2VCGgjr6zw==',
+    );
     expect(() => mosquittoPasswordLine('a:b', 'x')).toThrow(RangeError);
   });
 });
@@ -70,7 +78,13 @@ describe('the embedded broker with a roster', () => {
   });
 
   it('enforces the same rules as the Mosquitto ACL (TCP)', async () => {
-    const r = await checkAcl({ url: broker.mqttUrl, swarm: SWARM, passwords, revoked: { id: 4, password: mqttPassword(SWARM, 4, keys[3]!.secretKey) }, viewerPassword: VIEWER });
+    const r = await checkAcl({
+      url: broker.mqttUrl,
+      swarm: SWARM,
+      passwords,
+      revoked: { id: 4, password: mqttPassword(SWARM, 4, keys[3]!.secretKey) },
+      viewerPassword: VIEWER,
+    });
     expect(r.refusedFilters).toEqual(['#', 'qres/#', 'qres/other/#', '$SYS/#', 'qres/+/announce/1']);
     expect(broker.refused.connect).toBeGreaterThanOrEqual(5);
     expect(broker.refused.publish).toBeGreaterThanOrEqual(9);
@@ -98,7 +112,12 @@ describe('the embedded broker with a roster', () => {
     expect(keyless.error).toMatch(/Bad username or password|Not authorized|refused/i);
     const before = broker.refused.publish;
     const insider = await runAdversary({
-      url: broker.mqttUrl, swarm: SWARM, ids: [1, 2], attacks: ['forged'], count: 5, key: keys[2]!.secretKey,
+      url: broker.mqttUrl,
+      swarm: SWARM,
+      ids: [1, 2],
+      attacks: ['forged'],
+      count: 5,
+      key: keys[2]!.secretKey,
       credentials: { username: '3', password: passwords.get(3)! },
     });
     expect(insider.connected).toBe(false); // thrown out at its first publish under another id

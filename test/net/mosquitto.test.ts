@@ -37,7 +37,10 @@ async function waitForPort(p: number, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect(p, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      const s = tcpConnect(p, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.on('error', () => resolve(false));
     });
     if (ok) return;
@@ -75,7 +78,10 @@ beforeAll(async () => {
   // to the `mosquitto` user, which could not read a 0600 file of ours in a 0700 temp directory.
   const conf = join(dir, 'mosquitto', 'mosquitto.conf');
   const testConf = join(dir, 'test.conf');
-  writeFileSync(testConf, `user ${process.getuid?.() === 0 ? 'root' : (process.env.USER ?? 'root')}\nlog_dest stderr\nlog_type error\nlog_type warning\n${readFileSync(conf, 'utf8')}`);
+  writeFileSync(
+    testConf,
+    `user ${process.getuid?.() === 0 ? 'root' : (process.env.USER ?? 'root')}\nlog_dest stderr\nlog_type error\nlog_type warning\n${readFileSync(conf, 'utf8')}`,
+  );
   // mosquitto_passwd (same package) must accept our password file as its own: -U re-hashes a plaintext file and
   // refuses already-hashed lines, so instead check it can add a user to a copy without complaint.
   if (passwd) {
@@ -113,10 +119,15 @@ describe('Mosquitto with the files `qres keys broker-config` writes', () => {
 
   it('carries authenticated node traffic end to end (MQTT 5, sealed will on a kill)', async () => {
     const roster = readRoster(dir);
-    const node = (id: number, will?: boolean) => connectAuthenticated({
-      url: `mqtt://127.0.0.1:${port}`, me: id, secretKey: readNodeKey(dir, id).secretKey, roster, reconnectPeriodMs: 0,
-      will: will ? { topic: topicFor(SWARM, 'status', id), bytes: new Uint8Array([0]), retain: true } : undefined,
-    });
+    const node = (id: number, will?: boolean) =>
+      connectAuthenticated({
+        url: `mqtt://127.0.0.1:${port}`,
+        me: id,
+        secretKey: readNodeKey(dir, id).secretKey,
+        roster,
+        reconnectPeriodMs: 0,
+        will: will ? { topic: topicFor(SWARM, 'status', id), bytes: new Uint8Array([0]), retain: true } : undefined,
+      });
     const a = node(1, true);
     const b = node(2);
     await Promise.all([a.mqtt.whenConnected(5000), b.mqtt.whenConnected(5000)]);

@@ -102,7 +102,10 @@ describe('MQTT transport', () => {
     const port = Number(new URL(authBroker.mqttUrl).port);
     let wills = 0;
     const t = createMqttTransport({
-      url: authBroker.mqttUrl, reconnectPeriodMs: 100, username: '5', password,
+      url: authBroker.mqttUrl,
+      reconnectPeriodMs: 100,
+      username: '5',
+      password,
       will: () => ({ topic: 'qres/mt/status/5', bytes: Uint8Array.from([0, ++wills]), retain: true }),
     });
     open.push(t);
@@ -124,7 +127,14 @@ describe('MQTT transport', () => {
     await waitFor(() => (seen.length > 0 ? true : undefined));
     expect(seen[0]).toEqual([0, sent]); // the will of the last connect, not the first
     const errors: unknown[] = [];
-    const wrong = createMqttTransport({ url: authBroker.mqttUrl, reconnectPeriodMs: 0, username: '5', password: 'nope', protocolVersion: 4, onError: (e) => errors.push(e) });
+    const wrong = createMqttTransport({
+      url: authBroker.mqttUrl,
+      reconnectPeriodMs: 0,
+      username: '5',
+      password: 'nope',
+      protocolVersion: 4,
+      onError: (e) => errors.push(e),
+    });
     open.push(wrong);
     await waitFor(() => (errors.length > 0 ? true : undefined));
     expect(isAuthRefusal(errors[0])).toBe(true);

@@ -41,9 +41,22 @@ describe('topics', () => {
     expect(parseTopic('demo', replyTopic('demo', 3, 7))).toEqual({ kind: 'reply', node: 3, from: 7 });
     expect(senderOf('demo', replyTopic('demo', 3, 7))).toBe(7);
     expect(senderOf('demo', 'qres/demo/summary')).toBeNull();
-    for (const bad of ['qres/other/consensus/1', 'qres/demo/consensus/01', 'qres/demo/consensus/65536', 'qres/demo/consensus/-1',
-      'qres/demo/consensus/1/2', 'qres/demo/nope/1', 'qres/demo/consensus/', 'x/demo/summary/1',
-      'qres/demo/summary', 'qres/demo/summary/+', 'qres/demo/reply/3', 'qres/demo/reply/3/+', 'qres/demo/reply/3/7/1', 'qres/demo/reply/+/7']) {
+    for (const bad of [
+      'qres/other/consensus/1',
+      'qres/demo/consensus/01',
+      'qres/demo/consensus/65536',
+      'qres/demo/consensus/-1',
+      'qres/demo/consensus/1/2',
+      'qres/demo/nope/1',
+      'qres/demo/consensus/',
+      'x/demo/summary/1',
+      'qres/demo/summary',
+      'qres/demo/summary/+',
+      'qres/demo/reply/3',
+      'qres/demo/reply/3/+',
+      'qres/demo/reply/3/7/1',
+      'qres/demo/reply/+/7',
+    ]) {
       expect(parseTopic('demo', bad), bad).toBeNull();
     }
   });

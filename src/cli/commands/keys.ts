@@ -5,11 +5,22 @@ import { join, resolve } from 'node:path';
 import { numberFlag, UsageError, type Command, type Values } from '../command';
 import { generateKeyPair, KeyError, mqttPassword, randomPassword, toHex } from '../../core/identity/keys';
 import { GROUP_KEY_BYTES } from '../../core/identity/mic';
-import { activeMembers, addMember, createRoster, RosterError, revokeMember } from '../../core/identity/roster';
+import { activeMembers, addMember, createRoster, RosterError, revokeMember, type Roster } from '../../core/identity/roster';
 import { mosquittoAcl, mosquittoConf, mosquittoPasswordFile, VIEWER_USERNAME } from '../../net/brokerAcl';
 import {
-  KeyFileError, MOSQUITTO_DIR, NODES_DIR, nodeKeyPath, readNodeKey, readRoster, readViewerPassword, rosterPath, writeFileAtomic,
-  writeGroupKey, writeNodeKey, writeRoster, writeViewerPassword,
+  KeyFileError,
+  MOSQUITTO_DIR,
+  NODES_DIR,
+  nodeKeyPath,
+  readNodeKey,
+  readRoster,
+  readViewerPassword,
+  rosterPath,
+  writeFileAtomic,
+  writeGroupKey,
+  writeNodeKey,
+  writeRoster,
+  writeViewerPassword,
 } from '../../net/keyFiles';
 import { randomBytes } from 'node:crypto';
 
@@ -61,7 +72,7 @@ function newSwarm(values: Values): Report {
   const swarm = values.swarm;
   if (typeof swarm !== 'string') throw new UsageError('--swarm NAME is required');
   const dir = dirFlag(values);
-  let roster;
+  let roster: Roster;
   try {
     roster = createRoster(swarm);
   } catch (err) {
@@ -74,7 +85,11 @@ function newSwarm(values: Values): Report {
   writeViewerPassword(dir, randomPassword());
   writeRoster(dir, roster); // last: a swarm exists once its roster does
   return {
-    human: [`qres keys: new swarm ${swarm} in ${dir}`, `  ${rosterPath(dir)} (0 nodes; add some with: qres keys add --dir ${dir} --id N)`, `  group.key, viewer.json (secret, 0600)`],
+    human: [
+      `qres keys: new swarm ${swarm} in ${dir}`,
+      `  ${rosterPath(dir)} (0 nodes; add some with: qres keys add --dir ${dir} --id N)`,
+      `  group.key, viewer.json (secret, 0600)`,
+    ],
     json: { action: 'new-swarm', swarm, dir, roster: rosterPath(dir), nodes: 0 },
   };
 }
@@ -83,7 +98,8 @@ function add(values: Values): Report {
   const dir = dirFlag(values);
   const id = idFlag(values);
   const roster = readRoster(dir);
-  if (roster.nodes.has(id)) throw new KeyFileError(`node ${id} is already in the roster${roster.nodes.get(id)!.revoked ? ' (revoked; ids are never reused)' : ''}`);
+  if (roster.nodes.has(id))
+    throw new KeyFileError(`node ${id} is already in the roster${roster.nodes.get(id)!.revoked ? ' (revoked; ids are never reused)' : ''}`);
   if (existsSync(nodeKeyPath(dir, id))) throw new KeyFileError(`${nodeKeyPath(dir, id)} already exists: refusing to overwrite a key`);
   const pair = generateKeyPair();
   const next = addMember(roster, id, pair.publicKey);
@@ -92,7 +108,10 @@ function add(values: Values): Report {
   const publicKey = toHex(pair.publicKey);
   pair.secretKey.fill(0);
   return {
-    human: [`qres keys: added node ${id} to swarm ${roster.swarm} (public key ${publicKey})`, `  secret key: ${nodeKeyPath(dir, id)} (0600; copy it to node ${id} only)`],
+    human: [
+      `qres keys: added node ${id} to swarm ${roster.swarm} (public key ${publicKey})`,
+      `  secret key: ${nodeKeyPath(dir, id)} (0600; copy it to node ${id} only)`,
+    ],
     json: { action: 'add', swarm: roster.swarm, id, publicKey, keyFile: nodeKeyPath(dir, id), nodes: activeMembers(next).length },
   };
 }
@@ -107,7 +126,10 @@ function revoke(values: Values): Report {
   const next = revokeMember(roster, id);
   writeRoster(dir, next);
   return {
-    human: [`qres keys: revoked node ${id} in swarm ${roster.swarm}`, `  next: copy ${rosterPath(dir)} to every node, and re-run \`qres keys broker-config --dir ${dir}\` for the broker`],
+    human: [
+      `qres keys: revoked node ${id} in swarm ${roster.swarm}`,
+      `  next: copy ${rosterPath(dir)} to every node, and re-run \`qres keys broker-config --dir ${dir}\` for the broker`,
+    ],
     json: { action: 'revoke', swarm: roster.swarm, id, nodes: activeMembers(next).length },
   };
 }
@@ -153,8 +175,14 @@ export const keysCommand: Command = {
   summary: 'provision swarm identities: new-swarm, add, revoke, broker-config',
   usage: USAGE,
   options: {
-    swarm: { type: 'string' }, dir: { type: 'string' }, id: { type: 'string' }, port: { type: 'string' }, 'ws-port': { type: 'string' },
-    'no-ws': { type: 'boolean' }, host: { type: 'string' }, json: { type: 'boolean' },
+    swarm: { type: 'string' },
+    dir: { type: 'string' },
+    id: { type: 'string' },
+    port: { type: 'string' },
+    'ws-port': { type: 'string' },
+    'no-ws': { type: 'boolean' },
+    host: { type: 'string' },
+    json: { type: 'boolean' },
   },
   positionals: true,
   async run(values, positionals) {
@@ -164,7 +192,10 @@ export const keysCommand: Command = {
     const action = positionals[0] as Action;
     if (action !== 'new-swarm' && values.swarm !== undefined) throw new UsageError(`--swarm is only for new-swarm (${action} reads it from the roster)`);
     if (action !== 'add' && action !== 'revoke' && values.id !== undefined) throw new UsageError(`--id is only for add and revoke`);
-    if (action !== 'broker-config' && (values.port !== undefined || values['ws-port'] !== undefined || values['no-ws'] !== undefined || values.host !== undefined)) {
+    if (
+      action !== 'broker-config' &&
+      (values.port !== undefined || values['ws-port'] !== undefined || values['no-ws'] !== undefined || values.host !== undefined)
+    ) {
       throw new UsageError('--port, --ws-port, --no-ws and --host are only for broker-config');
     }
     let report: Report;
@@ -185,7 +216,11 @@ export const keysCommand: Command = {
 /** For tests: the node ids that have key files in DIR/nodes. */
 export function keyFileIds(dir: string): number[] {
   try {
-    return readdirSync(join(dir, NODES_DIR)).map((f) => /^(\d+)\.key$/.exec(f)?.[1]).filter((x): x is string => x !== undefined).map(Number).sort((a, b) => a - b);
+    return readdirSync(join(dir, NODES_DIR))
+      .map((f) => /^(\d+)\.key$/.exec(f)?.[1])
+      .filter((x): x is string => x !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
   } catch {
     return [];
   }

@@ -56,7 +56,19 @@ export type AuthReason =
   | 'replay' // counter seen before
   | 'stale' // counter older than the replay window or the age limit
   | 'future'; // counter too far ahead of the receiver's clock
-export const AUTH_REASONS: readonly AuthReason[] = ['malformed', 'wrong-sender', 'unknown-sender', 'revoked', 'not-addressed', 'no-key', 'bad-signature', 'bad-mic', 'replay', 'stale', 'future'];
+export const AUTH_REASONS: readonly AuthReason[] = [
+  'malformed',
+  'wrong-sender',
+  'unknown-sender',
+  'revoked',
+  'not-addressed',
+  'no-key',
+  'bad-signature',
+  'bad-mic',
+  'replay',
+  'stale',
+  'future',
+];
 
 /** A message that failed authentication. Returned by open(), never thrown by it. */
 export class AuthError extends Error {
@@ -183,8 +195,13 @@ export function peekEnvelope(bytes: Uint8Array): EnvelopeHeader | null {
   let counter = 0;
   for (let i = 5; i >= 0; i--) counter = counter * 256 + bytes[3 + i]!;
   return {
-    mode, channel: CHANNELS[channelCode]!, from: bytes[1]! | (bytes[2]! << 8), counter,
-    to: mode === 'pairwise-mic' ? bytes[9]! | (bytes[10]! << 8) : -1, headerBytes, tagBytes,
+    mode,
+    channel: CHANNELS[channelCode]!,
+    from: bytes[1]! | (bytes[2]! << 8),
+    counter,
+    to: mode === 'pairwise-mic' ? bytes[9]! | (bytes[10]! << 8) : -1,
+    headerBytes,
+    tagBytes,
   };
 }
 
@@ -226,7 +243,8 @@ export function tryOpen(bytes: Uint8Array, expectedSender: number | null, roster
     if (!entry) return fail('unknown-sender', `node ${h.from} is not in the roster`);
     if (entry.revoked) return fail('revoked', `node ${h.from} is revoked`);
     const keyring = options.keyring;
-    const accept = options.accept ?? (['signature', ...(keyring?.group ? ['group-mic' as const] : []), ...(keyring ? ['pairwise-mic' as const] : [])] as TagMode[]);
+    const accept =
+      options.accept ?? (['signature', ...(keyring?.group ? ['group-mic' as const] : []), ...(keyring ? ['pairwise-mic' as const] : [])] as TagMode[]);
     if (!accept.includes(h.mode)) return fail('no-key', `${h.mode} envelopes are not accepted here`);
     let key: Uint8Array | null = null;
     if (h.mode === 'pairwise-mic') {
@@ -263,7 +281,13 @@ export function tryOpen(bytes: Uint8Array, expectedSender: number | null, roster
 }
 
 /** open() with the header details; an AuthError on any failure. Never throws. */
-export function openDetailed(bytes: Uint8Array, expectedSender: number | null, roster: Roster, guard: ReplayGuard, options: OpenOptions = {}): Opened | AuthError {
+export function openDetailed(
+  bytes: Uint8Array,
+  expectedSender: number | null,
+  roster: Roster,
+  guard: ReplayGuard,
+  options: OpenOptions = {},
+): Opened | AuthError {
   const r = tryOpen(bytes, expectedSender, roster, guard, options);
   return 'ok' in r ? new AuthError(r.reason, r.message) : r;
 }

@@ -90,7 +90,8 @@ export class ReplayGuard {
     this.maxAgeMs = options.maxAgeMs ?? MAX_LIVE_AGE_MS;
     this.retainedMaxAgeMs = options.retainedMaxAgeMs ?? Infinity;
     this.window = options.window ?? REPLAY_WINDOW;
-    if (!Number.isInteger(this.window) || this.window < 32 || this.window % 32 !== 0) throw new RangeError(`replay window must be a positive multiple of 32, got ${this.window}`);
+    if (!Number.isInteger(this.window) || this.window < 32 || this.window % 32 !== 0)
+      throw new RangeError(`replay window must be a positive multiple of 32, got ${this.window}`);
   }
 
   /** Senders with state (≤ active roster members). */

@@ -7,7 +7,18 @@
 // Ids are never reused: revoking keeps the entry (revoked: true), so an old key can never come back under
 // its old id, and `add` of an id that exists (revoked or not) is refused. A public key may appear only once.
 // Pure: parse and serialise strings; reading and writing files is src/net/keyFiles.ts's job.
-import { fromHex, isValidPublicKey, KeyError, MAX_IDENTITY_NODE_ID, PUBLIC_KEY_BYTES, SECRET_KEY_BYTES, SWARM_NAME_PATTERN, toHex, publicKeyOf, equalBytes } from './keys';
+import {
+  fromHex,
+  isValidPublicKey,
+  KeyError,
+  MAX_IDENTITY_NODE_ID,
+  PUBLIC_KEY_BYTES,
+  SECRET_KEY_BYTES,
+  SWARM_NAME_PATTERN,
+  toHex,
+  publicKeyOf,
+  equalBytes,
+} from './keys';
 
 export const ROSTER_FORMAT = 'qres-roster-v1';
 export const NODE_KEY_FORMAT = 'qres-node-key-v1';

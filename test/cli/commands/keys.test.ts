@@ -24,7 +24,9 @@ const run = (action: string, values: Record<string, string | boolean>) => keysCo
 const mode = (path: string) => statSync(path).mode & 0o777;
 /** Every secret in the directory, as the hex or text that would show if printed. */
 function secrets(): string[] {
-  const ids = readdirSync(join(dir, 'nodes')).filter((f) => f.endsWith('.key')).map((f) => Number(f.slice(0, -4)));
+  const ids = readdirSync(join(dir, 'nodes'))
+    .filter((f) => f.endsWith('.key'))
+    .map((f) => Number(f.slice(0, -4)));
   return [...ids.map((id) => toHex(readNodeKey(dir, id).secretKey)), toHex(readGroupKey(dir)), readViewerPassword(dir)];
 }
 
@@ -35,7 +37,11 @@ describe('qres keys', () => {
     expect(await run('revoke', { id: '2' })).toBe(0);
     const roster = readRoster(dir);
     expect(roster.swarm).toBe('demo');
-    expect([...roster.nodes.values()].map((e) => [e.id, e.revoked])).toEqual([[1, false], [2, true], [3, false]]);
+    expect([...roster.nodes.values()].map((e) => [e.id, e.revoked])).toEqual([
+      [1, false],
+      [2, true],
+      [3, false],
+    ]);
     for (const f of ['nodes/1.key', 'nodes/2.key', 'nodes/3.key', 'group.key', 'viewer.json']) expect(mode(join(dir, f)), f).toBe(0o600);
     expect(mode(join(dir, 'nodes'))).toBe(0o700);
     expect(mode(join(dir, 'roster.json'))).toBe(0o644);
@@ -52,7 +58,11 @@ describe('qres keys', () => {
     expect(await run('new-swarm', { swarm: 'demo', json: true })).toBe(0);
     expect(await run('add', { id: '7', json: true })).toBe(0);
     expect(await run('broker-config', { json: true, port: '1884', 'no-ws': true })).toBe(0);
-    const objects = io.out.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const objects = io.out
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(objects.map((o) => o.action)).toEqual(['new-swarm', 'add', 'broker-config']);
     expect(objects[1]).toMatchObject({ swarm: 'demo', id: 7, nodes: 1 });
     expect(objects[2]).toMatchObject({ nodes: 1, port: 1884, wsPort: null });
@@ -67,7 +77,12 @@ describe('qres keys', () => {
     expect(await run('broker-config', { host: '127.0.0.1' })).toBe(0);
     const passwd = readFileSync(join(dir, 'mosquitto', 'passwd'), 'utf8');
     expect(mode(join(dir, 'mosquitto', 'passwd'))).toBe(0o600);
-    expect(passwd.trim().split('\n').map((l) => l.split(':')[0])).toEqual(['viewer', '1']);
+    expect(
+      passwd
+        .trim()
+        .split('\n')
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['viewer', '1']);
     expect(passwd).toMatch(/^1:\$7\$101\$[A-Za-z0-9+/=]{16}\$[A-Za-z0-9+/=]{88}$/m);
     for (const s of secrets()) expect(passwd).not.toContain(s);
     expect(readFileSync(join(dir, 'mosquitto', 'acl'), 'utf8')).toContain('user 1\ntopic read qres/demo/#\ntopic write qres/demo/announce/1');
@@ -91,7 +106,9 @@ describe('qres keys', () => {
     expect(await run('add', { id: '1' })).toBe(1);
     expect(await run('revoke', { id: '1' })).toBe(1);
     expect(await run('revoke', { id: '9' })).toBe(1);
-    expect(io.err.join('')).toMatch(/already exists[\s\S]*already in the roster[\s\S]*already in the roster \(revoked; ids are never reused\)[\s\S]*already revoked[\s\S]*not in the roster/);
+    expect(io.err.join('')).toMatch(
+      /already exists[\s\S]*already in the roster[\s\S]*already in the roster \(revoked; ids are never reused\)[\s\S]*already revoked[\s\S]*not in the roster/,
+    );
     expect(io.err.every((l) => l.split('\n').filter(Boolean).length === 1)).toBe(true);
     expect(readFileSync(join(dir, 'nodes', '1.key'))).toEqual(keyBefore);
     rmSync(join(dir, 'nodes', '1.key'));

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  AuthError, ENVELOPE_HEADER_BYTES, GROUP_MIC_OVERHEAD_BYTES, open, openDetailed, PAIRWISE_MIC_OVERHEAD_BYTES, peekEnvelope, seal, sealMic,
-  SIGNATURE_OVERHEAD_BYTES, TAG_OVERHEAD_BYTES, tagOverheadBytes, type AuthReason,
+  AuthError,
+  ENVELOPE_HEADER_BYTES,
+  GROUP_MIC_OVERHEAD_BYTES,
+  open,
+  openDetailed,
+  PAIRWISE_MIC_OVERHEAD_BYTES,
+  peekEnvelope,
+  seal,
+  sealMic,
+  SIGNATURE_OVERHEAD_BYTES,
+  TAG_OVERHEAD_BYTES,
+  tagOverheadBytes,
+  type AuthReason,
 } from '../../../src/core/identity/envelope';
 import { generateKeyPair, type KeyPair } from '../../../src/core/identity/keys';
 import { Keyring, pairwiseKey } from '../../../src/core/identity/mic';
@@ -82,14 +93,17 @@ describe('signed envelope', () => {
   it('never throws on random or mutated bytes (fast-check)', () => {
     const g = guard();
     const base = seal(payload, { from: 1, counter: T, secretKey: keys[0]!.secretKey });
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), fc.integer({ min: 0, max: 255 }), (random, at, value) => {
-      const mutated = base.slice();
-      mutated[at % mutated.length] = value;
-      for (const bytes of [random, mutated]) {
-        const r = open(bytes, 1, roster, g);
-        expect(r === payload || r instanceof AuthError || r instanceof Uint8Array).toBe(true);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), fc.integer({ min: 0, max: 255 }), (random, at, value) => {
+        const mutated = base.slice();
+        mutated[at % mutated.length] = value;
+        for (const bytes of [random, mutated]) {
+          const r = open(bytes, 1, roster, g);
+          expect(r === payload || r instanceof AuthError || r instanceof Uint8Array).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -139,7 +153,9 @@ describe('MIC envelopes', () => {
     const pairForgery = sealMic(payload, { from: 1, counter: T + 1, keyring: node3AsNode1, to: 2, context: 'c' });
     expect(reason(open(pairForgery, 1, roster, guard(), { context: 'c', keyring: ring(2) }))).toBe('bad-mic');
     const outsider = new Keyring({ me: 1, secretKey: keys[0]!.secretKey, roster, groupKey: new Uint8Array(32).fill(1) });
-    expect(reason(open(sealMic(payload, { from: 1, counter: T + 2, keyring: outsider, context: 'c' }), 1, roster, guard(), { context: 'c', keyring: ring(2) }))).toBe('bad-mic');
+    expect(
+      reason(open(sealMic(payload, { from: 1, counter: T + 2, keyring: outsider, context: 'c' }), 1, roster, guard(), { context: 'c', keyring: ring(2) })),
+    ).toBe('bad-mic');
   });
 
   it('exports the per-message overhead of every mode for the simulator', () => {

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkMqttPassword, equalBytes, fromBase64Url, fromHex, generateKeyPair, KeyError, mqttPassword, publicKeyOf, randomPassword,
-  sharedSecret, toBase64Url, toHex,
+  checkMqttPassword,
+  equalBytes,
+  fromBase64Url,
+  fromHex,
+  generateKeyPair,
+  KeyError,
+  mqttPassword,
+  publicKeyOf,
+  randomPassword,
+  sharedSecret,
+  toBase64Url,
+  toHex,
 } from '../../../src/core/identity/keys';
 
 const seed = (b: number) => new Uint8Array(32).fill(b);
@@ -37,7 +47,7 @@ describe('identity keys', () => {
     expect(checkMqttPassword('demo', 7, generateKeyPair(seed(6)).publicKey, pw)).toBe(false);
     const flipped = (pw[0] === 'A' ? 'B' : 'A') + pw.slice(1);
     expect(checkMqttPassword('demo', 7, a.publicKey, flipped)).toBe(false);
-    for (const bad of [undefined, '', 'x'.repeat(86), '!'.repeat(86), pw + 'A', new Uint8Array([0xff, 0xfe])]) {
+    for (const bad of [undefined, '', 'x'.repeat(86), '!'.repeat(86), `${pw}A`, new Uint8Array([0xff, 0xfe])]) {
       expect(checkMqttPassword('demo', 7, a.publicKey, bad)).toBe(false);
     }
   });

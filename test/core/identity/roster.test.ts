@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, KeyError, toHex } from '../../../src/core/identity/keys';
 import {
-  activeMember, activeMembers, addMember, checkNodeKey, createRoster, parseNodeKey, parseRoster, RosterError, revokeMember,
-  serializeNodeKey, serializeRoster, type RosterErrorReason,
+  activeMember,
+  activeMembers,
+  addMember,
+  checkNodeKey,
+  createRoster,
+  parseNodeKey,
+  parseRoster,
+  RosterError,
+  revokeMember,
+  serializeNodeKey,
+  serializeRoster,
+  type RosterErrorReason,
 } from '../../../src/core/identity/roster';
 
 const key = (b: number) => generateKeyPair(new Uint8Array(32).fill(b));
@@ -28,7 +38,8 @@ describe('roster', () => {
     expect(activeMember(r, 3)).toBeUndefined();
     const text = serializeRoster(r);
     expect(JSON.parse(text)).toEqual({
-      format: 'qres-roster-v1', swarm: 'demo',
+      format: 'qres-roster-v1',
+      swarm: 'demo',
       nodes: { 1: { publicKey: toHex(key(1).publicKey), revoked: false }, 3: { publicKey: toHex(key(3).publicKey), revoked: true } },
     });
     const back = parseRoster(text);
