@@ -164,3 +164,9 @@ export function loadNodeIdentity(dir: string, id: number, swarm?: string): NodeI
   }
   return { roster, me: id, secretKey: key.secretKey };
 }
+
+/** What the embedded broker needs to enforce the swarm's logins and ACL (startBroker({ auth })): the roster and
+ *  the viewer's password. Throws KeyFileError with one clear line. */
+export function loadBrokerAuth(dir: string): { roster: Roster; viewerPassword: string } {
+  return { roster: readRoster(dir), viewerPassword: readViewerPassword(dir) };
+}

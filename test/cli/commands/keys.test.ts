@@ -6,7 +6,16 @@ import { UsageError } from '../../../src/cli/command';
 import { keysCommand } from '../../../src/cli/commands/keys';
 import { main } from '../../../src/cli/main';
 import { checkMqttPassword, toHex } from '../../../src/core/identity/keys';
-import { KeyFileError, loadNodeIdentity, readGroupKey, readNodeKey, readRoster, readViewerPassword, writeFileAtomic } from '../../../src/net/keyFiles';
+import {
+  KeyFileError,
+  loadBrokerAuth,
+  loadNodeIdentity,
+  readGroupKey,
+  readNodeKey,
+  readRoster,
+  readViewerPassword,
+  writeFileAtomic,
+} from '../../../src/net/keyFiles';
 import { capture } from '../../helpers/capture';
 
 let dir: string;
@@ -52,6 +61,10 @@ describe('qres keys', () => {
     expect(loadNodeIdentity(dir, 1, 'demo').me).toBe(1);
     expect(() => loadNodeIdentity(dir, 2)).toThrow(/revoked/);
     expect(() => loadNodeIdentity(dir, 1, 'other')).toThrow(KeyFileError);
+    const auth = loadBrokerAuth(dir);
+    expect(auth.roster.swarm).toBe('demo');
+    expect(auth.viewerPassword).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(() => loadBrokerAuth(join(dir, 'nope'))).toThrow(/roster .* does not exist/);
   });
 
   it('--json prints one object per action, without secrets', async () => {
