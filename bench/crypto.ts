@@ -7,8 +7,13 @@ import {
 import { commitVector, geneScalars } from '../src/core/crypto/pedersen';
 import { VECTOR_OPENING_PROOF_BYTES, encodeLinearProof, proveVectorOpening, verifyVectorOpening, decodeLinearProof } from '../src/core/crypto/openingProof';
 import { randomScalar, seededByteSource } from '../src/core/crypto/group';
+import { rangeGeneratorMsm } from '../src/core/crypto/generators';
 import { type SeedShares, createSecAggKeys, maskInput, shareSecAggSeeds, unmaskSum } from '../src/core/crypto/secureAggregation';
 import { createRng } from '../src/core/rng/rng';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,6 +59,100 @@ const batchRows = [1, 2, 4, 8, 16].map((k) => {
   return [k, fmt(ms), fmt(ms / k)];
 });
 console.log(table(['proofs in the batch', 'batch verify ms (median)', 'ms per proof'], batchRows));
+
+// ---- the same measurements on the code before the soundness fix, in the same process ----
+// Commit 731cfe2 is the last one before the inner-product argument was restricted to powers of two (its odd
+// rounds carried a slot unfolded: forgeable, see docs/SECURITY.md). Its crypto files are checked out into a
+// temporary folder and imported beside the current ones; old and new runs alternate so that load from other
+// processes hits both alike. Skipped (with a note) when git history is not available.
+const BASELINE_COMMIT = '731cfe23ef424a288fa5142285bddc1ac60fec3f';
+type GeneApi = typeof import('../src/core/crypto/geneProof');
+async function loadBaseline(): Promise<GeneApi | undefined> {
+  try {
+    const dir = path.join(os.tmpdir(), `qres-crypto-baseline-${BASELINE_COMMIT.slice(0, 12)}`);
+    const cryptoDir = path.join(dir, 'src/core/crypto');
+    mkdirSync(cryptoDir, { recursive: true });
+    for (const f of ['errors', 'group', 'generators', 'innerProduct', 'pedersen', 'rangeProof', 'transcript', 'geneProof']) {
+      const text = execFileSync('git', ['show', `${BASELINE_COMMIT}:src/core/crypto/${f}.ts`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      writeFileSync(path.join(cryptoDir, `${f}.ts`), text);
+    }
+    if (!existsSync(path.join(dir, 'node_modules'))) symlinkSync(path.resolve('node_modules'), path.join(dir, 'node_modules'), 'dir');
+    return (await import(path.join(cryptoDir, 'geneProof.ts'))) as GeneApi;
+  } catch {
+    return undefined;
+  }
+}
+const baseline = await loadBaseline();
+const compareRows: (string | number)[][] = [];
+if (baseline) {
+  const mk = (api: GeneApi, label: string) => {
+    const s = seededByteSource(`bench-compare-${label}`);
+    return Array.from({ length: 8 }, (_, k) => {
+      const from = { weights: oldGene.weights.map((w) => w + k * 100), bias: oldGene.bias };
+      const to = { weights: newGene.weights.map((w) => w + k * 100), bias: newGene.bias };
+      const c = api.commitGene(from, s);
+      const context = api.geneProofContext(200 + k, 2);
+      const u = api.proveGeneUpdate(from, to, c.opening, context, s);
+      return { commitOld: c.commitment, commitNew: u.commitment, proof: u.proof, context };
+    });
+  };
+  const apis: [string, GeneApi][] = [['before the fix (731cfe2, 144 bits, odd rounds carried)', baseline], ['now (padded to 256 bits)', await import('../src/core/crypto/geneProof')]];
+  const sets = apis.map(([label, api]) => mk(api, label));
+  const times = apis.map(() => ({ single: [] as number[], batch8: [] as number[] }));
+  apis.forEach(([, api], i) => {
+    const st = sets[i]!;
+    if (!api.verifyGeneUpdate(st[0]!.commitOld, st[0]!.commitNew, st[0]!.proof, st[0]!.context) || !api.verifyGeneUpdates(st)) throw new Error('bench: honest proof failed');
+  });
+  for (let r = 0; r < 15; r++) {
+    apis.forEach(([, api], i) => {
+      const st = sets[i]!;
+      let t0 = performance.now();
+      api.verifyGeneUpdate(st[0]!.commitOld, st[0]!.commitNew, st[0]!.proof, st[0]!.context);
+      times[i]!.single.push(performance.now() - t0);
+      if (r % 2 === 0) {
+        t0 = performance.now();
+        api.verifyGeneUpdates(st);
+        times[i]!.batch8.push(performance.now() - t0);
+      }
+    });
+  }
+  apis.forEach(([label], i) => {
+    const b8 = median(times[i]!.batch8);
+    compareRows.push([label, fmt(median(times[i]!.single)), fmt(b8), fmt(b8 / 8)]);
+  });
+  console.log(table(['verifier', 'one proof ms (median)', 'batch of 8 ms (median)', 'ms per proof at 8'], compareRows));
+} else {
+  console.log('baseline comparison skipped: commit ' + BASELINE_COMMIT.slice(0, 7) + ' not available');
+}
+// ---- WebAssembly backend check: is pure-JS BigInt the wall? ----
+// The one well-kept WebAssembly ristretto255 on npm is libsodium (libsodium-wrappers-sumo). It has no multi-scalar
+// multiplication, only one scalar multiplication and one addition per call on encoded points, so the verifier's
+// 514-term fixed part would cost 514 × (scalarmult + add). Not a dependency: measured only when installed
+// (npm install --no-save libsodium-wrappers-sumo@0.8.4), against our fixed-base MSM on the same machine.
+const wasmRows: (string | number)[][] = [];
+try {
+  const sodiumModule = 'libsodium-wrappers-sumo';
+  const sodium = (await import(sodiumModule)).default as {
+    ready: Promise<void>;
+    crypto_core_ristretto255_random(): Uint8Array;
+    crypto_core_ristretto255_scalar_random(): Uint8Array;
+    crypto_scalarmult_ristretto255(n: Uint8Array, p: Uint8Array): Uint8Array;
+    crypto_core_ristretto255_add(p: Uint8Array, q: Uint8Array): Uint8Array;
+  };
+  await sodium.ready;
+  const pts = Array.from({ length: 64 }, () => sodium.crypto_core_ristretto255_random());
+  const scs = Array.from({ length: 64 }, () => sodium.crypto_core_ristretto255_scalar_random());
+  const mulMs = timeMs(5, () => pts.forEach((p, i) => sodium.crypto_scalarmult_ristretto255(scs[i]!, p))) / 64;
+  const addMs = timeMs(5, () => pts.forEach((p, i) => sodium.crypto_core_ristretto255_add(p, pts[(i + 1) % 64]!))) / 64;
+  const fixedScalars = Array.from({ length: 514 }, () => randomScalar(src));
+  const nobleMs = timeMs(5, () => rangeGeneratorMsm(fixedScalars));
+  wasmRows.push(['@noble/curves (pure JS) + our fixed-base tables', fmt(nobleMs)]);
+  wasmRows.push([`libsodium-wrappers-sumo (WebAssembly): 514 × (scalarmult ${fmt(mulMs)} + add ${fmt(addMs)})`, fmt(514 * (mulMs + addMs))]);
+  console.log(table(['514-term fixed-generator MSM', 'ms'], wasmRows));
+} catch {
+  console.log('WebAssembly comparison skipped: libsodium-wrappers-sumo is not installed');
+}
+
 const values = geneScalars(oldGene);
 const blind = randomScalar(src);
 const C = commitVector(values, blind);
@@ -63,7 +162,7 @@ const openVerifyMs = timeMs(40, () => verifyVectorOpening(C, decodeLinearProof(o
 
 const proofRows = [
   ['gene commitment (9 coordinate commitments)', GENE_COMMITMENT_BYTES, fmt(commitMs), '—'],
-  ['transition proof (aggregated range proof, 9 × 16 bits)', TRANSITION_PROOF_BYTES, fmt(proveMs), fmt(verifyMs)],
+  ['transition proof (aggregated range proof, 9 × 16 bits padded to 16 × 16)', TRANSITION_PROOF_BYTES, fmt(proveMs), fmt(verifyMs)],
   ['vector-commitment opening proof', VECTOR_OPENING_PROOF_BYTES, fmt(openProveMs), fmt(openVerifyMs)],
 ];
 console.log(table(['item', 'bytes', 'make ms (median)', 'verify ms (median)'], proofRows));
@@ -123,11 +222,25 @@ writeSection('crypto', [
   '',
   table(['item', 'bytes', 'make ms (median)', 'verify ms (median)'], proofRows),
   '',
-  'Batch verification (`verifyGeneUpdates`): k transition proofs checked as one weighted equation, so the 290 fixed',
+  'Batch verification (`verifyGeneUpdates`): k transition proofs checked as one weighted equation, so the 514 fixed',
   'generators are multiplied once per batch instead of once per proof. A false batch says some proof is bad, not which.',
   '',
   table(['proofs in the batch', 'batch verify ms (median)', 'ms per proof'], batchRows),
   '',
+  ...(compareRows.length ? [
+    'Before and after the soundness fix (inner-product rounds of odd length no longer exist: 144 bits padded to 256),',
+    'measured in this same run, alternating old and new (`bench/crypto.ts` checks the old files out of git):',
+    '',
+    table(['verifier', 'one proof ms (median)', 'batch of 8 ms (median)', 'ms per proof at 8'], compareRows),
+    '',
+  ] : []),
+  ...(wasmRows.length ? [
+    'The verifier\'s fixed part on @noble/curves against the one well-kept WebAssembly ristretto255 on npm (libsodium,',
+    'no MSM: one call per scalar multiplication and per addition), measured when it is installed:',
+    '',
+    table(['514-term fixed-generator MSM', 'ms'], wasmRows),
+    '',
+  ] : []),
   `Secure aggregation of a ${LEN}-word int32 vector; t = ⌊n/2⌋ + 1, dropouts = ⌊n/10⌋ (at least 1). Key generation, seed`,
   'sharing and masking are per node; unmasking is the aggregator\'s total. Masking costs n − 1 X25519 operations per node;',
   'for n = 200 five nodes are masked and unmasking runs on random vectors (its cost does not depend on the values).',

@@ -3,6 +3,7 @@
 // every Δ_j ∈ [−2^15, 2^15) Q16 units (±0.5). The context (e.g. node id + round) is absorbed into the
 // transcript, so a proof replayed for another node, round or commitment pair does not verify.
 // Deterministic: every blinding factor comes from the ByteSource passed in.
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { CryptoDecodeError, EncodingLengthError, InvalidCryptoInputError } from './errors';
 import { type ByteSource, type Point, Fn, POINT_BYTES, SCALAR_BYTES, concatBytes, decodePoint, decodeScalar, encodePoint, encodeScalar, randomScalar, u32le } from './group';
 import { GENE_COORDINATES, RANGE_PROOF_LENGTH } from './generators';
@@ -88,11 +89,19 @@ export interface GeneUpdateStatement {
  */
 export function verifyGeneUpdates(statements: readonly GeneUpdateStatement[]): boolean {
   const batch: RangeStatement[] = [];
+  // A multi-step chain repeats commitments (step k's new one is step k+1's old one): decode each distinct one once.
+  const decoded = new Map<string, Point[]>();
+  const commitment = (bytes: Uint8Array): Point[] => {
+    const key = bytesToHex(bytes);
+    let points = decoded.get(key);
+    if (!points) decoded.set(key, (points = decodePoints(bytes, GENE_COORDINATES)));
+    return points;
+  };
   for (const s of statements) {
     let oldC: Point[], newC: Point[], proof: RangeProof;
     try {
-      oldC = decodePoints(s.commitOld, GENE_COORDINATES);
-      newC = decodePoints(s.commitNew, GENE_COORDINATES);
+      oldC = commitment(s.commitOld);
+      newC = commitment(s.commitNew);
       proof = decodeTransitionProof(s.proof);
     } catch (e) {
       if (e instanceof CryptoDecodeError) return false;
