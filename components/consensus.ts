@@ -2,11 +2,11 @@
 // it broadcasts instead), and per radio-neighbour
 // slot whether this round's consensus message from that neighbour arrived, and how much it is trusted. A broadcast carries the same bytes
 // to every neighbour, so the receiver needs one bit per neighbour, not a copy of the vector.
-import { LAGS } from '../src/core/neuron/kernel';
+import { MODEL_DIM } from '../src/core/rules/model';
 
-export const MODEL_DIM = LAGS + 1;
+export { MODEL_DIM };
 
-/** `initialTrust`: the reputation every neighbour starts with (one byte, 255 = 1.0; see src/sim/trust.ts). */
+/** `initialTrust`: the reputation every neighbour starts with (one byte, 255 = 1.0; see src/core/rules/trust.ts). */
 export function createConsensus(capacity: number, slots: number, initialTrust: number) {
   return {
     model: new Int32Array(MODEL_DIM * capacity),

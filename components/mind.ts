@@ -2,8 +2,9 @@
 // RECENT samples, most recent first: its first LAGS entries are the predictor's history, and the whole of it
 // is the window on which mutations and received genes are checked.
 import { LAGS } from '../src/core/neuron/kernel';
+import { RECENT } from '../src/core/rules/model';
 
-export const RECENT = 16;
+export { RECENT };
 
 export function createNeuron(capacity: number) {
   return {
@@ -28,8 +29,6 @@ export function createRegime(capacity: number, recordWords: number) {
 export type Regime = ReturnType<typeof createRegime>;
 
 /** Evolution: flags and timers of the Storm → adapt/mutate → Evolved story. */
-export const HEAL_GOSSIP = 1;
-export const HEAL_SELF = 2;
 export function createEvolution(capacity: number) {
   return {
     evolved: new Uint8Array(capacity),

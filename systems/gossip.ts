@@ -6,15 +6,14 @@
 // - Mid-flight joins (src/sim/join.ts): joiners ask for the summary gene; present neighbours answer.
 // - Consensus: once per round every node broadcasts its model (attackers: their crafted vector), spread over
 //   the first half of the round so the radios do not all key up at once.
-import * as q16 from '../src/core/fixed/q16';
 import { encodeGene } from '../src/core/gene/gene';
 import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
-import { STORM } from '../src/core/neuron/regimeDetector';
+import { canCure, cureRequestDue, poisonWeights } from '../src/core/rules/cure';
+import { roundTicksOf } from '../src/core/rules/model';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { defineSystem } from '../src/sim/system';
 import { BROADCAST, sendMessage, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/sim/messages';
-import { MAX_BACKOFF, REQUEST_AFTER_S, REQUEST_RETRY_S } from '../src/sim/model';
 import { joinGossip } from '../src/sim/join';
 import { buildSecureCureBody, forgeSecureCureBody, pumpSecureOutbox, queueSecureReply } from '../src/sim/secure';
 import { MEMBER_PRESENT } from '../components/membership';
@@ -30,8 +29,6 @@ export const gossipSystem = defineSystem({
   run(world) {
     const { Regime, Evolution, Neuron, Role, Radio, Consensus, Membership } = world.components;
     const { n, tick, config, counters } = world;
-    const rng = world.streams.gossip;
-    const ticksPerS = 1000 / config.tickMs;
 
     if (config.gossip) {
       const requests = world.requests;
@@ -41,7 +38,7 @@ export const gossipSystem = defineSystem({
         if (Role.kind[responder] !== ROLE_HONEST) {
           if (config.attack === 'none' || !config.poisonCures) continue; // a silent node, or consensus-only attacker
           // A poisoned "cure": plausible-looking weights that predict nothing.
-          for (let j = 0; j < LAGS; j++) poison[j] = world.streams.attack.range(-2 * q16.ONE, 2 * q16.ONE);
+          poisonWeights(world.seeds.attack, responder, tick, poison);
           const poisonGene = { weights: poison, bias: 0, mu: DEFAULT_MU };
           if (world.secure) {
             // --secure: a well-formed body with a valid commitment to the poison and a replayed (forged) proof.
@@ -50,7 +47,7 @@ export const gossipSystem = defineSystem({
           }
           send(world, responder, requester, MSG_CURE_REPLY, encodeGene(poisonGene));
           counters.repliesSent++;
-        } else if (Evolution.evolved[responder] && Regime.regime[responder] !== STORM) {
+        } else if (canCure(Regime, Evolution, responder)) {
           const wo = LAGS * responder;
           const gene = { weights: Neuron.weights.subarray(wo, wo + LAGS), bias: Neuron.bias[responder]!, mu: DEFAULT_MU };
           if (world.secure) {
@@ -65,28 +62,21 @@ export const gossipSystem = defineSystem({
       requests.length = 0;
       if (world.secure) pumpSecureOutbox(world, (from, to, part) => send(world, from, to, MSG_CURE_REPLY, part));
 
-      const waitTicks = Math.ceil(REQUEST_AFTER_S * ticksPerS);
       for (let eid = 1; eid <= n; eid++) {
         if (Role.kind[eid] !== ROLE_HONEST || Membership.state[eid] !== MEMBER_PRESENT) continue;
-        if (Regime.regime[eid] !== STORM || Evolution.installed[eid]) {
-          Radio.backoff[eid] = 0;
-          continue;
-        }
-        if (tick - Evolution.stormStart[eid]! < waitTicks || tick < Radio.nextRequestTick[eid]!) continue;
+        if (!cureRequestDue(Regime, Evolution, Radio, eid, eid, tick, config.tickMs, world.seeds.gossip)) continue;
         send(world, eid, BROADCAST, MSG_CURE_REQUEST);
         counters.requestsSent++;
-        const retry = Math.ceil(REQUEST_RETRY_S * ticksPerS) << Radio.backoff[eid]!;
-        Radio.nextRequestTick[eid] = tick + retry + rng.nextInt(Math.max(1, Math.ceil(ticksPerS / 2)));
-        if (Radio.backoff[eid]! < MAX_BACKOFF) Radio.backoff[eid]!++;
       }
     } else {
       world.requests.length = 0;
     }
 
-    const roundTicks = Math.max(2, Math.round((config.consensusRoundS * 1000) / config.tickMs));
-    const phase = tick % roundTicks;
+    const roundTicks = roundTicksOf(config.consensusRoundS, config.tickMs);
     const spread = Math.max(1, roundTicks >> 1);
+    const phase = tick % roundTicks;
     if (phase < spread) {
+      // The rule consensusSendsAt(eid, tick, roundTicks) holds for exactly these eids this tick (a stride, not a scan).
       for (let eid = 1 + phase; eid <= n; eid += spread) {
         if (config.attack === 'none' && Role.kind[eid] !== ROLE_HONEST) continue; // a silent node
         if (Membership.state[eid] !== MEMBER_PRESENT) continue; // not in the network (yet)

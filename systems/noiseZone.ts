@@ -2,7 +2,7 @@
 // to the zone's centre: level = 1 − d²/r² inside the zone, 0 outside.
 import * as q16 from '../src/core/fixed/q16';
 import { defineSystem } from '../src/sim/system';
-import { ZONE_OMEGA_DEN, ZONE_OMEGA_NUM, ZONE_ORBIT, ZONE_RADIUS } from '../src/sim/model';
+import { ZONE_OMEGA_DEN, ZONE_OMEGA_NUM, ZONE_ORBIT, ZONE_RADIUS } from '../src/core/rules/model';
 
 export const noiseZoneSystem = defineSystem({
   name: 'noiseZone',

@@ -5,7 +5,7 @@ import { decodeGene, GeneDecodeError, type Gene } from '../src/core/gene/gene';
 import { LAGS } from '../src/core/neuron/kernel';
 import { MODEL_DIM } from '../components/consensus';
 import { defineSystem } from '../src/sim/system';
-import { ACTIVITY_DECAY_PER_S } from '../src/sim/model';
+import { ACTIVITY_DECAY_PER_S } from '../src/core/rules/model';
 import {
   BROADCAST,
   decodeMessageHeader,

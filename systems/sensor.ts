@@ -1,20 +1,11 @@
-// Each node samples the field and shifts the sample into its recent window: two slow sines (calm) plus, inside the noise zone, a fast interference
-// scaled by its exposure, plus seeded sensor noise. Angle addition with the node's precomputed cos/sin of
-// phase means a sample costs a few exact multiplications, not table look-ups.
+// Each node samples the field and takes the sample into its recent window (the rule senseAt): two slow sines
+// (calm) plus, inside the noise zone, a fast interference scaled by its exposure, plus seeded sensor noise. Angle
+// addition with the node's precomputed cos/sin of phase means a sample costs a few exact multiplications, not
+// table look-ups. The field is the simulator's world, not a rule: a real node reads a real sensor.
 import * as q16 from '../src/core/fixed/q16';
 import { defineSystem } from '../src/sim/system';
-import { RECENT } from '../components/mind';
-import { FIELD_AMP_1, FIELD_AMP_2, FIELD_OMEGA_1, FIELD_OMEGA_2, SENSOR_NOISE, STORM_AMP, STORM_OMEGAS, ZONE_OMEGA_DEN, ZONE_OMEGA_NUM } from '../src/sim/model';
-
-/** Moves a node's window one place older (most recent first). Unrolled for RECENT = 16: 40 % faster than the
- *  loop or copyWithin here, and this runs for every node every tick. */
-function shiftWindow(r: Int32Array, o: number): void {
-  r[o + 15] = r[o + 14]!; r[o + 14] = r[o + 13]!; r[o + 13] = r[o + 12]!; r[o + 12] = r[o + 11]!;
-  r[o + 11] = r[o + 10]!; r[o + 10] = r[o + 9]!; r[o + 9] = r[o + 8]!; r[o + 8] = r[o + 7]!;
-  r[o + 7] = r[o + 6]!; r[o + 6] = r[o + 5]!; r[o + 5] = r[o + 4]!; r[o + 4] = r[o + 3]!;
-  r[o + 3] = r[o + 2]!; r[o + 2] = r[o + 1]!; r[o + 1] = r[o]!;
-}
-if (RECENT !== 16) throw new Error('systems/sensor.ts shiftWindow is unrolled for RECENT = 16');
+import { senseAt } from '../src/core/rules/mind';
+import { FIELD_AMP_1, FIELD_AMP_2, FIELD_OMEGA_1, FIELD_OMEGA_2, SENSOR_NOISE, STORM_AMP, STORM_OMEGAS, ZONE_OMEGA_DEN, ZONE_OMEGA_NUM } from '../src/core/rules/model';
 
 /** ω·t as an exact Q16 angle for this tick. */
 function angleAt(omega: number, tick: number, tickMs: number): number {
@@ -49,10 +40,7 @@ export const sensorSystem = defineSystem({
       // Triangular noise in (−1, 1) from one 32-bit draw (two 16-bit uniforms).
       const u = rng.nextU32();
       const tri = (u & 0xffff) + (u >>> 16) - 0xffff;
-      // The sample goes straight into the node's window (most recent first); cortex predicts it from the rest.
-      const ro = RECENT * eid;
-      shiftWindow(recent, ro);
-      recent[ro] = v + q16.mul(SENSOR_NOISE, tri);
+      senseAt(recent, eid, v + q16.mul(SENSOR_NOISE, tri));
     }
   },
 });

@@ -22,6 +22,7 @@ export { Bfp16DecodeError, VarianceMonitor } from './fixed/bfp16';
 export type { Bfp16 } from './fixed/bfp16';
 export * as crypto from './crypto/index';
 export * as consensus from './consensus/index';
+export * as rules from './rules/index';
 export {
   AggregatorPreconditionError,
   AttackInputError,

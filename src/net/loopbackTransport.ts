@@ -16,12 +16,21 @@ export interface LoopbackOptions {
   lossQ16?: number;
   /** Seed of the loss stream. */
   seed?: number;
+  /** The receiving node's id, for the bus's `drop` rule. */
+  id?: number;
   /** Published (retained if asked) when this client is killed rather than closed. */
   will?: { topic: string; bytes: Uint8Array; retain?: boolean };
 }
 
+export interface LoopbackBusOptions {
+  /** A loss rule shared with another model of the link (e.g. the simulator's): true drops this delivery of a
+   *  non-retained message to the client with this id. */
+  drop?: (topic: string, bytes: Uint8Array, receiverId: number | undefined) => boolean;
+}
+
 export class LoopbackBus {
   private readonly subscriptions: Subscription[] = [];
+  constructor(private readonly busOptions: LoopbackBusOptions = {}) {}
   private readonly retained = new Map<string, Uint8Array>();
   /** Messages published and deliveries made, for tests. */
   published = 0;
@@ -42,6 +51,7 @@ export class LoopbackBus {
     for (const s of [...this.subscriptions]) {
       if (!topicMatches(s.filter, topic)) continue;
       if (loss !== null && !retain && loss.chance(lossQ16)) continue;
+      if (!retain && this.busOptions.drop?.(topic, copy, s.owner.id)) continue;
       this.deliver(s, topic, copy);
     }
   }
@@ -68,6 +78,9 @@ export class LoopbackBus {
 
 export class LoopbackTransport implements Transport {
   closed = false;
+  get id(): number | undefined {
+    return this.options.id;
+  }
   private readonly loss: Rng | null;
   private readonly lossQ16: number;
 

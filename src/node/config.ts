@@ -4,10 +4,14 @@
 // real time and tickMs = 20 is a 5× fast-forward for tests and demos. Ticks sit on a wall-clock grid
 // (tick = ⌊now / tickMs⌋), so nodes started at different times agree on tick and round numbers.
 import { isAttackName, ATTACK_NAMES } from '../core/consensus/attacks';
+import { AGGREGATOR_NAMES, isAggregatorName } from '../core/consensus/registry';
+import { DEFAULT_TICK_MS, roundTicksOf } from '../core/rules/model';
 import { checkNodeId, checkSwarmName } from '../net/topics';
 
 /** Device time per sample, ms (the sim's default tick). */
-export const DEVICE_TICK_MS = 100;
+export const DEVICE_TICK_MS = DEFAULT_TICK_MS;
+/** Most neighbours a node listens to: its reputation table, rate buckets and round rows are this big at most. */
+export const MAX_PEERS = 1024;
 
 export interface NodeConfig {
   swarm: string;
@@ -27,6 +31,16 @@ export interface NodeConfig {
   announceEveryTicks: number;
   /** Persist a calm Evolved gene every this many device ticks. */
   persistEveryTicks: number;
+  /** The node ids this node listens to (its neighbours); messages from any other id are ignored. */
+  peers: number[];
+  /** Robust aggregator of the consensus round (src/core/consensus/registry.ts). */
+  aggregator: string;
+  /** The own-data filter of the consensus round (on unless --no-own-filter). */
+  ownDataFilter: boolean;
+  /** An attacker: the ids of its fellow attackers (not counted among the honest models it observes). */
+  coalition: number[];
+  /** An attacker answers cure requests with poisoned genes (off: --no-poison, a consensus-only attacker). */
+  poisonCures: boolean;
   /** Per-peer rate limit: bucket size and refill per wall-clock second. */
   rateBurst: number;
   ratePerS: number;
@@ -42,6 +56,11 @@ export const DEFAULT_NODE_CONFIG: Readonly<Omit<NodeConfig, 'swarm' | 'id'>> = O
   persistEveryTicks: 50,
   rateBurst: 40,
   ratePerS: 20,
+  peers: Array.from({ length: 32 }, (_, i) => i + 1),
+  aggregator: 'trimmed-mean',
+  ownDataFilter: true,
+  coalition: [],
+  poisonCures: true,
 });
 
 /** A node option is out of range; `problems` lists each. */
@@ -78,13 +97,31 @@ export function resolveNodeConfig(partial: Partial<NodeConfig> & { swarm: string
   check(int(c.persistEveryTicks, 1, 1_000_000), `persist period ${c.persistEveryTicks} ticks`);
   check(Number.isFinite(c.rateBurst) && c.rateBurst >= 1, `rate burst ${c.rateBurst}`);
   check(Number.isFinite(c.ratePerS) && c.ratePerS > 0, `rate per second ${c.ratePerS}`);
+  check(isAggregatorName(c.aggregator), `aggregator '${c.aggregator}' is not one of ${AGGREGATOR_NAMES.join(', ')}`);
+  check(Array.isArray(c.peers) && c.peers.length <= MAX_PEERS && c.peers.every((p) => int(p, 0, 0xffff)), `peers must be at most ${MAX_PEERS} node ids in [0, 65535]`);
+  check(Array.isArray(c.coalition) && c.coalition.every((p) => int(p, 0, 0xffff)), 'coalition must be node ids in [0, 65535]');
   if (problems.length > 0) throw new NodeConfigError(problems);
   return c;
 }
 
-/** Device ticks per consensus round (≥ 4 so a round has a publish half and an aggregate tick). */
+/** Device ticks per consensus round (the rulebook's roundTicksOf). */
 export function roundTicks(c: NodeConfig): number {
-  return Math.max(4, Math.round((c.roundS * 1000) / DEVICE_TICK_MS));
+  return roundTicksOf(c.roundS, DEVICE_TICK_MS);
+}
+
+/** Parses a list of node ids: "1-20,25,30-31". */
+export function parseIdList(text: string): number[] {
+  const ids: number[] = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) throw new NodeConfigError([`'${part}' is not an id or a range a-b`]);
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo || hi > 0xffff || hi - lo >= MAX_PEERS) throw new NodeConfigError([`range ${part} is not within 0..65535 and ${MAX_PEERS} ids`]);
+    for (let id = lo; id <= hi; id++) ids.push(id);
+    if (ids.length > MAX_PEERS) throw new NodeConfigError([`more than ${MAX_PEERS} ids`]);
+  }
+  return ids;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,25 +1,36 @@
-// One real node, independent of clocks and sockets: `tick(t)` runs one device tick (sensor → mind → gossip →
-// consensus → announce → persistence, the sim's pipeline order), and `handle(topic, bytes)` takes one
-// message from the transport. The runtime (runtime.ts) drives it from the wall clock and MQTT; tests drive
-// it directly over a loopback bus. Nothing a peer sends can crash it: every message is decoded and checked,
-// and a bad one is counted, refused and held against its sender's reputation.
+// One real node, transport-agnostic: the rulebook (src/core/rules/) applied to one node, in the simulator's
+// pipeline order. `step(tick)` runs one device tick:
+//   sense → cortex → evolution → gossip (answer last tick's requests, ask for a cure, broadcast the consensus
+//   vector) → the messages that arrived before this tick (requests, cures, consensus vectors) → cure install →
+//   consensus round end,
+// and `handle(topic, bytes)` only checks and queues a message for the next tick (a bounded inbox). So a message
+// sent at tick t acts at tick t + 1 at every receiver, as a frame does in the simulator's link model, and the
+// daemon and the simulator stay bit for bit equal (test/conformance). The runtime (runtime.ts) drives it from the
+// wall clock and MQTT; tests drive it directly over a loopback bus. Nothing a peer sends can crash it: every
+// message is decoded and checked, and a malformed one is counted and dropped.
 import * as q16 from '../core/fixed/q16';
 import { decodeGene, encodeGene, GeneDecodeError, type Gene } from '../core/gene/gene';
 import { maxSpread } from '../core/gene/summary';
-import { BIAS_LIMIT, DEFAULT_MU, LAGS, WEIGHT_LIMIT } from '../core/neuron/kernel';
+import { DEFAULT_MU, LAGS } from '../core/neuron/kernel';
 import { CALM } from '../core/neuron/regimeDetector';
-import { createRng, mix32, type Rng } from '../core/rng/rng';
+import { createRng, type Rng } from '../core/rng/rng';
+import { getAggregator, type AggregatorSpec } from '../core/consensus/registry';
+import { getAttack, type AttackFn } from '../core/consensus/attacks';
+import {
+  adoptSummary, attackerRoundAt, canCure, consensusSendsAt, cortexStep, createNodeState, cureRequestDue, evolutionStep,
+  evolutionTiming, EXPOSED_LEVEL, GENE_LIMIT, HEALED_GOSSIP, HEALED_SELF, honestRoundAt, ignored, isBanned,
+  judgeCures, MODEL_DIM, needsCure, NODE, poisonWeights, restoreAt, ROUND_ACCEPTED, roundEndsAt, rngAt, ruleSeeds, senseAt,
+  setHeard, TRUST_INITIAL, type CureOffer, type EvolutionTiming, type NodeState, type RoundView, type RuleSeeds,
+} from '../core/rules/index';
 import type { GeneStorage } from '../storage/geneStorage';
-import { allOf, parseTopic, topicFor, type TopicKind } from '../net/topics';
+import { allOf, parseTopic, repliesTo, replyTopic, summaryTopic, topicFor, type TopicKind } from '../net/topics';
 import type { Transport } from '../net/transport';
 import {
   decodeWire, encodeAnnounce, encodeConsensus, encodeReply, encodeRequest, encodeStatus, encodeSummary,
   FLAG_ATTACKER, FLAG_EVOLVED, FLAG_HEALED, FLAG_IN_NOISE, MSG_ANNOUNCE, MSG_CONSENSUS, MSG_REPLY, MSG_REQUEST,
   MSG_STATUS, MSG_SUMMARY, WireDecodeError, type WireMessage,
 } from '../net/wire';
-import { roundTicks, type NodeConfig } from './config';
-import { ConsensusState, MODEL_DIM, vectorOf, type RoundOutcome } from './consensusState';
-import { NodeMind } from './mind';
+import { DEVICE_TICK_MS, roundTicks, type NodeConfig } from './config';
 import { PeerRateLimiter } from './rateLimiter';
 import type { Sensor } from './sensor';
 import { createNodeStats, mqttPublishBytes } from './stats';
@@ -28,6 +39,10 @@ import { buildStatus, type PeerInfo } from './status';
 const EXPECTED_TYPE: Record<TopicKind, number> = {
   request: MSG_REQUEST, reply: MSG_REPLY, consensus: MSG_CONSENSUS, announce: MSG_ANNOUNCE, status: MSG_STATUS, summary: MSG_SUMMARY,
 };
+
+/** Most messages held for the next tick; beyond that they are dropped (counted). Each peer's rate limit keeps an
+ *  honest swarm far below it: ~3 messages per peer per tick at most. */
+export const INBOX_LIMIT = 1024;
 
 export interface NodeCoreDeps {
   transport: Transport;
@@ -40,26 +55,58 @@ export interface NodeCoreDeps {
   log?: (line: string) => void;
 }
 
+export type HealCause = 'gossip' | 'self';
+
+interface Inbound {
+  slot: number;
+  msg: WireMessage;
+}
+
 export class NodeCore {
   readonly stats = createNodeStats();
-  readonly mind: NodeMind;
-  readonly consensus: ConsensusState;
-  readonly peers = new Map<number, PeerInfo>();
+  /** This node's state in the rulebook's layout (slot NODE). */
+  readonly state: NodeState = createNodeState();
+  /** Peers this node listens to, ascending: its neighbours (slot s ↔ peers[s]). */
+  readonly peers: readonly number[];
+  /** Per neighbour slot: reputation (255 = 1.0) and what it last announced. */
+  readonly trust: Uint8Array;
+  readonly peerInfo: PeerInfo[];
   readonly startedMs: number;
   readonly limiter: PeerRateLimiter;
   tick = -1;
   /** ms from start until a retained summary gene set this node's consensus model; null until then. */
   syncMs: number | null = null;
-  lastOutcome: RoundOutcome | null = null;
+  /** The round's outcome per neighbour slot (ROUND_* codes of src/core/rules/consensus.ts), and its round. */
+  readonly lastOutcome: Uint8Array;
+  lastRound = -1;
+  roundsDone = 0;
   /** The consensus model this node started from (its prior), to measure how far the swarm converged. */
   prior = new Int32Array(MODEL_DIM);
-  private readonly rng: Rng;
+  heals = { gossip: 0, self: 0 };
+  lastHealTick = -1;
+  restored = false;
+  exposed = false;
+  private readonly seeds: RuleSeeds;
+  private readonly timing: EvolutionTiming;
+  private readonly aggregator: AggregatorSpec;
+  private readonly attack: AttackFn | null;
+  private readonly coalition: Set<number>;
   private readonly now: () => number;
   private readonly roundTicks: number;
+  private readonly slotOf = new Map<number, number>();
+  /** This round's heard vectors, one row per slot, and the heard bits. */
+  private readonly heardRows: Int32Array;
+  private readonly heard: Uint8Array;
+  private readonly next = new Int32Array(MODEL_DIM * 2);
+  private readonly view: RoundView;
+  private inbox: Inbound[] = [];
+  private pendingRequests: number[] = [];
+  private readonly poison = new Int32Array(LAGS);
+  private readonly rng: Rng;
   private requestSeq = 0;
+  private adoptedRound = -1;
   private lastAnnounceTick = -1_000_000;
   private saving: Promise<void> | null = null;
-  private sentThisRound = false;
   private closed = false;
 
   constructor(
@@ -68,15 +115,45 @@ export class NodeCore {
   ) {
     this.now = deps.now ?? (() => Date.now());
     this.startedMs = this.now();
-    this.rng = createRng(mix32(config.seed ^ Math.imul(config.id + 1, 0x9e3779b1)));
-    this.mind = new NodeMind(config.id, this.rng.stream('mutation'));
-    this.consensus = new ConsensusState(config.id);
+    this.seeds = ruleSeeds(config.seed);
+    this.timing = evolutionTiming(DEVICE_TICK_MS);
+    this.aggregator = getAggregator(config.aggregator);
+    this.attack = config.attack === 'none' ? null : getAttack(config.attack);
+    this.coalition = new Set(config.coalition);
+    this.peers = [...new Set(config.peers)].filter((p) => p !== config.id).sort((a, b) => a - b);
+    this.peers.forEach((p, s) => this.slotOf.set(p, s));
+    const deg = this.peers.length;
+    this.trust = new Uint8Array(deg).fill(TRUST_INITIAL);
+    this.heard = new Uint8Array((deg + 7) >> 3);
+    this.heardRows = new Int32Array(Math.max(1, deg) * MODEL_DIM);
+    this.lastOutcome = new Uint8Array(deg);
+    this.peerInfo = this.peers.map((id) => ({ id, lastSeenMs: 0, online: false, flags: 0, heard: [], banned: [] }));
+    this.view = { start: 0, end: deg, trust: this.trust, heard: this.heard, source: this.heardRows, rowOf: (s) => MODEL_DIM * s };
     this.limiter = new PeerRateLimiter(config.rateBurst, config.ratePerS, this.now);
     this.roundTicks = roundTicks(config);
+    this.rng = createRng(config.seed ^ Math.imul(config.id + 1, 0x9e3779b1));
   }
 
   get attacker(): boolean {
-    return this.config.attack !== 'none';
+    return this.attack !== null;
+  }
+
+  get regime(): number {
+    return this.state.regime.regime[NODE]!;
+  }
+
+  get evolved(): boolean {
+    return this.state.evolution.evolved[NODE] === 1;
+  }
+
+  /** The node's consensus model (a view into its state). */
+  get model(): Int32Array {
+    return this.state.model.subarray(MODEL_DIM * NODE, MODEL_DIM * NODE + MODEL_DIM);
+  }
+
+  gene(): Gene {
+    const { weights, bias } = this.state.neuron;
+    return { weights: weights.slice(LAGS * NODE, LAGS * NODE + LAGS), bias: bias[NODE]!, mu: DEFAULT_MU };
   }
 
   private topic(kind: TopicKind, id?: number): string {
@@ -90,7 +167,8 @@ export class NodeCore {
       const bytes = records.get(this.config.id);
       if (bytes) {
         try {
-          this.mind.restore(decodeGene(bytes));
+          restoreAt(this.state.neuron, this.state.evolution, NODE, decodeGene(bytes));
+          this.restored = true;
           this.deps.log?.(`restored its gene from storage: starts Evolved`);
         } catch (err) {
           if (!(err instanceof GeneDecodeError)) throw err;
@@ -98,19 +176,21 @@ export class NodeCore {
         }
       }
     }
+    // The consensus prior: the node's own gene, plus (for demos) a seeded jitter that makes convergence visible.
     const prior = this.rng.stream('prior');
-    const own = this.mind.gene();
+    const own = this.gene();
+    const mo = MODEL_DIM * NODE;
     for (let k = 0; k < MODEL_DIM; k++) {
       const base = k < LAGS ? own.weights[k]! : own.bias;
-      const jitter = this.mind.restored ? 0 : q16.mul(prior.gaussianQ16(), this.config.initJitterQ16);
-      this.consensus.model[k] = clampCoord(k, base + jitter);
+      const jitter = this.restored || this.config.initJitterQ16 === 0 ? 0 : q16.mul(prior.gaussianQ16(), this.config.initJitterQ16);
+      this.state.model[mo + k] = q16.clamp(base + jitter, -GENE_LIMIT[k]!, GENE_LIMIT[k]!);
     }
-    this.prior = this.consensus.model.slice();
+    this.prior = this.model.slice();
     const handler = (topic: string, bytes: Uint8Array): void => this.handle(topic, bytes);
     const { swarm, id } = this.config;
     for (const kind of ['announce', 'status', 'request', 'consensus'] as const) await this.deps.transport.subscribe(allOf(swarm, kind), handler);
-    await this.deps.transport.subscribe(this.topic('reply', id), handler);
-    await this.deps.transport.subscribe(this.topic('summary'), handler);
+    await this.deps.transport.subscribe(repliesTo(swarm, id), handler);
+    await this.deps.transport.subscribe(allOf(swarm, 'summary'), handler);
     this.publishOnline();
   }
 
@@ -127,68 +207,154 @@ export class NodeCore {
     this.stats.bytesSent += mqttPublishBytes(topic, bytes.length, this.deps.protocolVersion?.() ?? 4);
   }
 
-  /** One device tick on the shared grid. */
-  step(tick: number): void {
-    if (this.closed) return;
+  /** One device tick on the shared grid: the rulebook in the simulator's pipeline order. */
+  step(tick: number): HealCause | null {
+    if (this.closed) return null;
     const { id } = this.config;
-    const regimeBefore = this.mind.regime;
-    const evolvedBefore = this.mind.evolved;
+    const s = this.state;
+    const batch = this.inbox;
+    this.inbox = [];
     this.tick = tick;
-    const reading = this.deps.sensor.read(tick);
-    this.mind.step(tick, reading.value, reading.exposure);
+    const regimeBefore = s.regime.regime[NODE];
+    const evolvedBefore = s.evolution.evolved[NODE];
 
-    if (!this.attacker && this.mind.cureRequestDue(tick)) {
-      this.send(this.topic('request', id), encodeRequest(id, this.requestSeq++));
+    // sensor, cortex, evolution
+    const reading = this.deps.sensor.read(tick);
+    senseAt(s.neuron.recent, NODE, reading.value);
+    const error = cortexStep(s.neuron, s.regime, NODE);
+    this.exposed = reading.exposure > EXPOSED_LEVEL;
+    let healed: HealCause | null = null;
+    if (!this.attacker) {
+      const out = evolutionStep(s.neuron, s.regime, s.evolution, NODE, id, tick, error, this.exposed, this.timing, this.seeds.mutation);
+      if (out & (HEALED_GOSSIP | HEALED_SELF)) {
+        healed = out & HEALED_GOSSIP ? 'gossip' : 'self';
+        this.heals[healed]++;
+        this.lastHealTick = tick;
+      }
+    }
+
+    // gossip: answer the requests heard last tick, ask for a cure, broadcast the consensus vector
+    for (const from of this.pendingRequests) this.answerRequest(from, tick);
+    this.pendingRequests = [];
+    if (!this.attacker && cureRequestDue(s.regime, s.evolution, s.requests, NODE, id, tick, DEVICE_TICK_MS, this.seeds.gossip)) {
+      this.send(this.topic('request', id), encodeRequest(id, this.requestSeq++ & 0xffff));
       this.stats.requestsSent++;
     }
-
-    const round = Math.floor(tick / this.roundTicks);
-    if (round !== this.consensus.round) {
-      if (this.sentThisRound) this.endRound();
-      this.consensus.begin(round);
-      this.sentThisRound = false;
+    if (consensusSendsAt(id, tick, this.roundTicks)) {
+      const round = Math.floor(tick / this.roundTicks);
+      this.send(this.topic('consensus', id), encodeConsensus(id, round >>> 0, geneOfModel(this.model)));
+      this.stats.consensusSent++;
     }
-    const phase = tick - round * this.roundTicks;
-    const sendPhase = this.attacker ? Math.floor(this.roundTicks * 0.7) : (id * 37) % Math.max(1, this.roundTicks >> 1);
-    if (!this.sentThisRound && phase >= sendPhase) this.sendConsensus(round);
 
-    const changed = this.mind.regime !== regimeBefore || this.mind.evolved !== evolvedBefore;
+    // the messages that arrived before this tick, then cure install
+    const offers: CureOffer[] = [];
+    const round = Math.floor(tick / this.roundTicks);
+    for (const { slot, msg } of batch) {
+      if (msg.type === MSG_REQUEST) this.pendingRequests.push(msg.from);
+      else if (msg.type === MSG_CONSENSUS) {
+        // A vector of another round (late, or early) is ignored, as the simulator ignores a stale one.
+        if (msg.round >>> 0 !== round >>> 0) continue;
+        const g = msg.gene;
+        this.heardRows.set(g.weights, MODEL_DIM * slot);
+        this.heardRows[MODEL_DIM * slot + LAGS] = g.bias;
+        setHeard(this.heard, slot);
+      } else if (msg.type === MSG_REPLY) {
+        if (!needsCure(s.regime, s.evolution, NODE) || ignored(this.trust, slot)) continue;
+        offers.push({ slot, weights: msg.gene.weights, bias: msg.gene.bias });
+      }
+    }
+    if (offers.length > 0) {
+      const verdict = judgeCures(s.neuron, s.regime, s.evolution, this.trust, NODE, offers);
+      if (verdict.installed >= 0) this.stats.curesInstalled++;
+      this.stats.curesNotBetter += verdict.rejected;
+    }
+
+    // consensus round end
+    if (roundEndsAt(tick, this.roundTicks)) this.endRound(round);
+
+    const changed = s.regime.regime[NODE] !== regimeBefore || s.evolution.evolved[NODE] !== evolvedBefore;
     const every = this.config.announceEveryTicks;
     if (tick % every === id % every || (changed && tick - this.lastAnnounceTick >= 10)) this.announce();
-
-    if (tick % this.config.persistEveryTicks === 0 && this.mind.evolved && this.mind.regime === CALM && !this.attacker) void this.save();
+    if (tick % this.config.persistEveryTicks === 0 && this.evolved && this.regime === CALM && !this.attacker) void this.save();
+    return healed;
   }
 
-  private sendConsensus(round: number): void {
-    const own = this.consensus.vectorToSend(this.mind.gene());
-    const vector = this.attacker ? this.consensus.craftAttack(this.config.attack, own, this.rng.stream(`attack:${round}`)) : own;
-    this.send(this.topic('consensus', this.config.id), encodeConsensus(this.config.id, round, geneOf(vector)));
-    this.stats.consensusSent++;
-    this.sentThisRound = true;
-  }
-
-  private endRound(): void {
-    const outcome = this.consensus.finish((v) => this.mind.passesOwnCheck(v, v[LAGS]!), (v, own) => this.mind.fitsAsWellAs(v, own));
-    if (!outcome) return;
-    this.lastOutcome = outcome;
-    // The lowest-id honest participant publishes the round's consensus as the retained summary gene.
-    if (!this.attacker && outcome.accepted.every((p) => p > this.config.id)) {
-      const agg = outcome.aggregate;
-      const summary = { round: outcome.round >>> 0, weights: agg.slice(0, LAGS).map((w, k) => clampCoord(k, w)), bias: clampCoord(LAGS, agg[LAGS]!), spread: maxSpread(outcome.spread) };
-      this.send(this.topic('summary'), encodeSummary(this.config.id, summary), true);
-      this.stats.summariesSent++;
+  private answerRequest(from: number, tick: number): void {
+    const slot = this.slotOf.get(from);
+    if (slot === undefined || isBanned(this.trust, slot)) return;
+    const { id } = this.config;
+    if (this.attacker) {
+      if (!this.config.poisonCures) return; // a consensus-only attacker
+      poisonWeights(this.seeds.attack, id, tick, this.poison);
+      this.send(replyTopic(this.config.swarm, from, id), encodeReply(id, { weights: this.poison, bias: 0, mu: DEFAULT_MU }));
+      this.stats.repliesSent++;
+      return;
     }
+    if (!canCure(this.state.regime, this.state.evolution, NODE)) return;
+    this.send(replyTopic(this.config.swarm, from, id), encodeReply(id, this.gene()));
+    this.stats.repliesSent++;
+  }
+
+  private endRound(round: number): void {
+    const s = this.state;
+    const next = this.next;
+    next.set(s.model);
+    if (this.attack) {
+      // The attacker crafts next round's vector from what it heard this round outside its coalition.
+      const honest = new Int32Array(this.peers.length * MODEL_DIM);
+      let nHonest = 0;
+      for (let slot = 0; slot < this.peers.length; slot++) {
+        if (this.coalition.has(this.peers[slot]!) || !(this.heard[slot >> 3]! & (1 << (slot & 7)))) continue;
+        honest.set(this.heardRows.subarray(MODEL_DIM * slot, MODEL_DIM * slot + MODEL_DIM), MODEL_DIM * nHonest++);
+      }
+      attackerRoundAt(this.attack, s.model, NODE, honest, nHonest, this.peers.length, rngAt(this.seeds.attack, this.config.id, round), next);
+    } else {
+      honestRoundAt(s.neuron, s.model, NODE, s.regime.regime[NODE] === CALM, this.view, this.aggregator, this.config.ownDataFilter, next, this.lastOutcome);
+      this.lastRound = round;
+    }
+    this.roundsDone++;
+    s.model.set(next);
+    if (!this.attack) this.publishSummary(round);
+    this.heard.fill(0);
+  }
+
+  /** The lowest-id honest participant of a round publishes its consensus as the retained summary gene. */
+  private publishSummary(round: number): void {
+    const accepted = this.acceptedPeers();
+    if (!accepted.every((p) => p > this.config.id)) return;
+    const m = this.model;
+    let spread = 0;
+    for (let slot = 0; slot < this.peers.length; slot++) {
+      if (this.lastOutcome[slot] !== ROUND_ACCEPTED) continue;
+      for (let k = 0; k < MODEL_DIM; k++) spread = Math.max(spread, Math.abs(this.heardRows[MODEL_DIM * slot + k]! - m[k]!));
+    }
+    const summary = { round: round >>> 0, weights: m.slice(0, LAGS), bias: m[LAGS]!, spread: maxSpread(Int32Array.of(spread)) };
+    this.send(summaryTopic(this.config.swarm, this.config.id), encodeSummary(this.config.id, summary), true);
+    this.stats.summariesSent++;
+  }
+
+  /** Peers whose vectors went into the last round's aggregate. */
+  acceptedPeers(): number[] {
+    return this.peers.filter((_, slot) => this.lastOutcome[slot] === ROUND_ACCEPTED);
+  }
+
+  bannedPeers(): number[] {
+    return this.peers.filter((_, slot) => isBanned(this.trust, slot));
+  }
+
+  /** Reputation of a peer as a fraction (null for a node that is not a neighbour). */
+  reputationOf(peer: number): number | null {
+    const slot = this.slotOf.get(peer);
+    return slot === undefined ? null : this.trust[slot]! / 255;
   }
 
   private announce(): void {
-    const m = this.mind;
-    let flags = m.regime;
-    if (m.evolved) flags |= FLAG_EVOLVED;
+    let flags = this.regime;
+    if (this.evolved) flags |= FLAG_EVOLVED;
     if (this.attacker) flags |= FLAG_ATTACKER;
-    if (m.exposed) flags |= FLAG_IN_NOISE;
-    if (m.lastHealTick >= 0 && this.tick - m.lastHealTick < 10) flags |= FLAG_HEALED;
-    const heard = this.lastOutcome ? this.lastOutcome.accepted : [];
-    const a = { flags, round: Math.max(0, this.consensus.round), heard, banned: this.consensus.bannedPeers() };
+    if (this.exposed) flags |= FLAG_IN_NOISE;
+    if (this.lastHealTick >= 0 && this.tick - this.lastHealTick < 10) flags |= FLAG_HEALED;
+    const a = { flags, round: Math.max(0, this.lastRound + 1), heard: this.acceptedPeers().slice(0, 64), banned: this.bannedPeers().slice(0, 64) };
     this.send(this.topic('announce', this.config.id), encodeAnnounce(this.config.id, a));
     this.lastAnnounceTick = this.tick;
   }
@@ -196,17 +362,20 @@ export class NodeCore {
   /** Saves the current gene if it is a cure (Evolved). */
   async save(): Promise<void> {
     const storage = this.deps.storage;
-    if (!storage || !this.mind.evolved || this.attacker) return;
+    if (!storage || !this.evolved || this.attacker) return;
     if (this.saving) return this.saving;
-    const bytes = encodeGene(this.mind.gene());
-    this.saving = storage.saveBatch([[this.config.id, bytes]]).then(
-      () => void this.stats.genesSaved++,
-      (err: unknown) => this.deps.log?.(`saving the gene failed: ${(err as Error).message}`),
-    ).finally(() => (this.saving = null));
+    const bytes = encodeGene(this.gene());
+    this.saving = storage
+      .saveBatch([[this.config.id, bytes]])
+      .then(
+        () => void this.stats.genesSaved++,
+        (err: unknown) => this.deps.log?.(`saving the gene failed: ${(err as Error).message}`),
+      )
+      .finally(() => (this.saving = null));
     return this.saving;
   }
 
-  /** One message from the transport. Never throws. */
+  /** One message from the transport: checked, and queued for the next tick. Never throws. */
   handle(topic: string, bytes: Uint8Array): void {
     try {
       this.handleUnsafe(topic, bytes);
@@ -216,91 +385,51 @@ export class NodeCore {
     }
   }
 
-  private refuse(peer: number | null): void {
-    this.stats.rejected++;
-    if (peer !== null && peer !== this.config.id) this.consensus.penalizeMalformed(peer);
-  }
-
   private handleUnsafe(topic: string, bytes: Uint8Array): void {
     if (this.closed) return;
     const { id } = this.config;
     const parsed = parseTopic(this.config.swarm, topic);
-    if (!parsed) return this.refuse(null);
-    // Who claims to speak: the topic names the sender, except on reply/<me>, where the header does.
-    const claimed = parsed.kind === 'reply' ? (bytes.length >= 4 ? bytes[2]! | (bytes[3]! << 8) : null) : parsed.node;
-    if (claimed === id || (parsed.kind === 'reply' && parsed.node !== id)) return; // our own echo
-    if (claimed !== null && claimed >= 0 && !this.limiter.allow(claimed)) return void this.stats.dropped++;
+    if (!parsed) return void this.stats.rejected++;
+    // Who claims to speak: every topic names its sender (and a reply its addressee too).
+    const claimed = parsed.from;
+    if (claimed === id || (parsed.kind === 'reply' && parsed.node !== id)) return; // our own echo, or not for us
     let msg: WireMessage;
     try {
       msg = decodeWire(bytes);
     } catch (err) {
       if (!(err instanceof WireDecodeError)) throw err;
-      return this.refuse(claimed !== null && claimed >= 0 ? claimed : null);
+      return void this.stats.rejected++;
     }
-    if (msg.type !== EXPECTED_TYPE[parsed.kind] || (parsed.kind !== 'reply' && parsed.kind !== 'summary' && msg.from !== parsed.node)) {
-      return this.refuse(claimed !== null && claimed >= 0 ? claimed : msg.from);
-    }
-    if (msg.from === id) return;
+    if (msg.type !== EXPECTED_TYPE[parsed.kind] || msg.from !== claimed) return void this.stats.rejected++;
+    if (msg.type === MSG_SUMMARY) return this.onSummary(msg.from, msg.summary);
+    // Only neighbours are heard: a stranger's message costs a map look-up and nothing else.
+    const slot = this.slotOf.get(msg.from);
+    if (slot === undefined) return void this.stats.strangers++;
+    if (!this.limiter.allow(slot)) return void this.stats.dropped++;
     this.stats.msgsReceived++;
     this.stats.bytesReceived += bytes.length;
-    const peer = this.peerInfo(msg.from);
+    const peer = this.peerInfo[slot]!;
     peer.lastSeenMs = this.now();
     if (msg.type === MSG_STATUS) return void (peer.online = msg.online);
     peer.online = true;
     if (msg.type === MSG_ANNOUNCE) return void Object.assign(peer, { flags: msg.flags, heard: msg.heard, banned: msg.banned });
-    if (msg.type === MSG_SUMMARY) return this.onSummary(msg.summary);
-    if (this.consensus.isBanned(msg.from)) return void this.stats.ignoredBanned++;
-    if (msg.type === MSG_CONSENSUS) this.consensus.receive(msg.from, msg.round, vectorOf(msg.gene));
-    else if (msg.type === MSG_REQUEST) this.onRequest(msg.from, msg.seq);
-    else if (msg.type === MSG_REPLY) this.onReply(msg.from, msg.gene);
+    if (isBanned(this.trust, slot)) return void this.stats.ignoredBanned++;
+    if (this.inbox.length >= INBOX_LIMIT) return void this.stats.dropped++;
+    this.inbox.push({ slot, msg });
   }
 
-  private peerInfo(id: number): PeerInfo {
-    let p = this.peers.get(id);
-    if (!p) this.peers.set(id, (p = { id, lastSeenMs: 0, online: true, flags: 0, heard: [], banned: [] }));
-    return p;
-  }
-
-  private onSummary(summary: { weights: Int32Array; bias: number }): void {
+  private onSummary(from: number, summary: { round: number; weights: Int32Array; bias: number }): void {
     this.stats.summariesReceived++;
-    if (this.syncMs !== null || this.consensus.roundsDone > 0) return; // only a node that has no consensus yet adopts it
-    this.consensus.model.set(summary.weights);
-    this.consensus.model[LAGS] = summary.bias;
+    if (this.roundsDone > 0 || this.attacker) return; // only a node that has no consensus yet adopts one
+    const slot = this.slotOf.get(from);
+    if (slot === undefined || isBanned(this.trust, slot)) return; // a summary speaks for its sender: a neighbour in good standing
+    // Each node retains its own; of those that arrive before its first round, the node keeps the newest round's.
+    if (summary.round >>> 0 <= this.adoptedRound) return;
+    this.adoptedRound = summary.round >>> 0;
+    adoptSummary(this.state.model, NODE, summary);
+    if (this.syncMs !== null) return;
     this.syncMs = this.now() - this.startedMs;
-    this.deps.log?.(`synced from the retained summary gene after ${this.syncMs} ms`);
-  }
-
-  private onRequest(from: number, seq: number): void {
-    const { id } = this.config;
-    if (this.attacker) {
-      // A poisoned "cure": plausible-looking weights that predict nothing (as systems/gossip.ts).
-      const weights = new Int32Array(LAGS);
-      for (let k = 0; k < LAGS; k++) weights[k] = this.rng.range(-2 * q16.ONE, 2 * q16.ONE);
-      this.send(this.topic('reply', from), encodeReply(id, { weights, bias: 0, mu: DEFAULT_MU }));
-      this.stats.repliesSent++;
-      return;
-    }
-    if (!this.mind.canCure()) return;
-    // About three of the Evolved nodes answer each request, chosen by a hash everyone computes alike.
-    let evolved = 1;
-    for (const p of this.peers.values()) if (p.online && p.flags & FLAG_EVOLVED) evolved++;
-    const share = Math.max(1, Math.ceil(evolved / 3));
-    if (mix32((from << 16) ^ seq ^ Math.imul(id, 0x85ebca6b)) % share !== 0) return;
-    this.send(this.topic('reply', from), encodeReply(id, this.mind.gene()));
-    this.stats.repliesSent++;
-  }
-
-  private onReply(from: number, gene: Gene): void {
-    const verdict = this.mind.offerCure(gene);
-    if (verdict === 'installed') {
-      this.stats.curesInstalled++;
-      this.consensus.rewardCure(from);
-    } else if (verdict === 'harmful') {
-      this.stats.curesHarmful++;
-      this.consensus.penalizeMalformed(from);
-    } else if (verdict === 'not-better') {
-      this.stats.curesNotBetter++;
-    }
+    this.deps.log?.(`synced from the retained summary gene of node ${from} after ${this.syncMs} ms`);
   }
 
   status(connected: boolean, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -317,14 +446,9 @@ export class NodeCore {
   }
 }
 
-function clampCoord(k: number, v: number): number {
-  const limit = k < LAGS ? WEIGHT_LIMIT : BIAS_LIMIT;
-  return Math.max(-limit, Math.min(limit, v));
-}
-
-function geneOf(v: Int32Array): Gene {
+function geneOfModel(v: Int32Array): Gene {
   const weights = new Int32Array(LAGS);
-  for (let k = 0; k < LAGS; k++) weights[k] = clampCoord(k, v[k]!);
-  return { weights, bias: clampCoord(LAGS, v[LAGS]!), mu: DEFAULT_MU };
+  for (let k = 0; k < LAGS; k++) weights[k] = q16.clamp(v[k]!, -GENE_LIMIT[k]!, GENE_LIMIT[k]!);
+  return { weights, bias: q16.clamp(v[LAGS]!, -GENE_LIMIT[LAGS]!, GENE_LIMIT[LAGS]!), mu: DEFAULT_MU };
 }
 

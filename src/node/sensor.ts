@@ -13,7 +13,7 @@ import { createRng, type Rng } from '../core/rng/rng';
 import {
   FIELD_AMP_1, FIELD_AMP_2, FIELD_OMEGA_1, FIELD_OMEGA_2, SENSOR_NOISE, STORM_AMP, STORM_OMEGAS,
   ZONE_OMEGA_DEN, ZONE_OMEGA_NUM, ZONE_ORBIT, ZONE_RADIUS,
-} from '../sim/model';
+} from '../core/rules/model';
 import { DEVICE_TICK_MS } from './config';
 
 export interface SensorReading {

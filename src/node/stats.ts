@@ -21,8 +21,10 @@ export function createNodeStats() {
     bytesReceived: 0,
     /** Messages refused as malformed: unknown topic, undecodable, or header/topic mismatch. */
     rejected: 0,
-    /** Messages dropped by the per-peer rate limit. */
+    /** Messages dropped by the per-peer rate limit or a full inbox. */
     dropped: 0,
+    /** Messages from ids that are not this node's neighbours (peers), ignored. */
+    strangers: 0,
     /** Messages from banned peers, ignored. */
     ignoredBanned: 0,
     /** Internal errors caught while handling a message (should stay 0). */

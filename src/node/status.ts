@@ -20,41 +20,43 @@ const REGIME_NAMES = ['calm', 'prestorm', 'storm'];
 export function livePeers(node: NodeCore, roundTicks: number): number[] {
   const horizon = 3 * roundTicks * node.config.tickMs + 2000;
   const now = Date.now();
-  return [...node.peers.values()].filter((p) => p.online && now - p.lastSeenMs <= horizon).map((p) => p.id).sort((a, b) => a - b);
+  return node.peerInfo.filter((p) => p.online && now - p.lastSeenMs <= horizon).map((p) => p.id);
 }
 
 export function buildStatus(node: NodeCore, connected: boolean, roundTicks: number, extra: Record<string, unknown>): Record<string, unknown> {
-  const m = node.mind;
-  const c = node.consensus;
-  const gene = m.gene();
+  const gene = node.gene();
+  const model = node.model;
+  const live = livePeers(node, roundTicks);
   return {
     id: node.config.id,
     swarm: node.config.swarm,
     role: node.config.attack === 'none' ? 'honest' : `attacker:${node.config.attack}`,
-    regime: REGIME_NAMES[m.regime] ?? String(m.regime),
-    evolved: m.evolved,
-    restored: m.restored,
-    exposed: m.exposed,
-    entropy: q16.toFloat(m.entropy),
-    heals: { ...m.heals },
+    regime: REGIME_NAMES[node.regime] ?? String(node.regime),
+    evolved: node.evolved,
+    restored: node.restored,
+    exposed: node.exposed,
+    entropy: q16.toFloat(node.state.neuron.entropy[1]!),
+    heals: { ...node.heals },
     connected,
     uptimeS: (Date.now() - node.startedMs) / 1000,
     tick: node.tick,
     deviceTimeS: (node.tick * DEVICE_TICK_MS) / 1000,
-    round: c.round,
-    roundsDone: c.roundsDone,
-    peers: livePeers(node, roundTicks).length,
-    peerIds: livePeers(node, roundTicks),
-    reputationSize: c.scored.size,
-    banned: c.bannedPeers(),
-    reputation: Object.fromEntries([...c.scored].sort((a, b) => a - b).map((p) => [p, q16.toFloat(c.reputation.score(p))])),
+    round: node.tick < 0 ? -1 : Math.floor(node.tick / roundTicks),
+    roundsDone: node.roundsDone,
+    aggregator: node.config.aggregator,
+    ownDataFilter: node.config.ownDataFilter,
+    peers: live.length,
+    peerIds: live,
+    neighbours: node.peers.length,
+    banned: node.bannedPeers(),
+    reputation: Object.fromEntries(node.peers.map((p) => [p, node.reputationOf(p)])),
     synced: node.syncMs !== null,
     syncMs: node.syncMs,
-    consensus: Array.from(c.model),
+    consensus: Array.from(model),
     prior: Array.from(node.prior),
-    consensusFloat: Array.from(c.model, (v) => q16.toFloat(v)),
+    consensusFloat: Array.from(model, (v) => q16.toFloat(v)),
     gene: [...Array.from(gene.weights), gene.bias],
-    lastRound: node.lastOutcome ? { round: node.lastOutcome.round, accepted: node.lastOutcome.accepted, refused: node.lastOutcome.refused } : null,
+    lastRound: node.lastRound < 0 ? null : { round: node.lastRound, accepted: node.acceptedPeers() },
     lags: LAGS,
     ...node.stats,
     ...extra,

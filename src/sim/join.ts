@@ -10,8 +10,8 @@ import { MEMBER_ABSENT, MEMBER_JOINING, MEMBER_PRESENT } from '../../components/
 import { BROADCAST, MESSAGE_HEADER_BYTES, MSG_SUMMARY, MSG_SUMMARY_REQUEST, sendMessage } from './messages';
 import { fragmentCount, FRAGMENT_HEADER_BYTES } from '../core/net/fragment';
 import { GENE_BYTES } from '../core/gene/gene';
-import { JOIN_RETRY_S } from './model';
-import { mix32 } from '../core/rng/rng';
+import { JOIN_RETRY_S, roundTicksOf } from '../core/rules/model';
+import { adoptSummary, answersJoin } from '../core/rules/join';
 import type { SimWorld } from './world';
 
 const weights = new Int32Array(LAGS);
@@ -38,33 +38,12 @@ function summaryOf(world: SimWorld, eid: number, round: number): Uint8Array {
 
 const attemptByte = new Uint8Array(1);
 
-/** How many of a joiner's neighbours (in expectation) answer its attempt number `attempt` (0..255). */
-export function answerShare(attempt: number): number {
-  return Math.min(64, 2 * 2 ** (attempt >> 1)); // ** and not <<: a shift count wraps at 32, and 2 << 31 is 0
-}
-
-/**
- * Whether `responder` answers attempt `attempt` of `joiner`. All neighbours answering every request would put
- * ~8 summaries on air per request where one suffices; a hash of (joiner, attempt, responder) picks about two
- * answering neighbours for the first two attempts and doubles that every two failed attempts (a lossy link), so a
- * join costs little on a good link and stays live on a terrible one. A hash, not a random stream: no state.
- * Widening fast pays at high loss, where a request is cheap and each answer is a 1-in-100 chance: at 90 % loss
- * (npm run bench:join) joins took 845 B and 22 s on average, against 1,132 B and 33 s when the share grew by one
- * every four attempts; at 2 % loss, 113 B against 106 B.
- */
-function answers(world: SimWorld, responder: number, joiner: number, attempt: number): boolean {
-  const degree = world.hood.offsets[joiner]! - world.hood.offsets[joiner - 1]!;
-  const share = answerShare(attempt);
-  if (share >= degree) return true;
-  return mix32(Math.imul(joiner, 0x10001) ^ Math.imul(attempt + 1, 0x9e3779b1) ^ responder) % degree < share;
-}
-
 /** Gossip stage: wake joiners, send their (rate-limited) requests, answer the requests heard last tick. */
 export function joinGossip(world: SimWorld): void {
   const { Membership, Radio, Role } = world.components;
   const { tick, config } = world;
   const joinTick = Math.round((config.joinAtS * 1000) / config.tickMs);
-  const roundTicks = Math.max(2, Math.round((config.consensusRoundS * 1000) / config.tickMs));
+  const roundTicks = roundTicksOf(config.consensusRoundS, config.tickMs);
   const first = config.nodes + 1;
   const ticksPerS = 1000 / config.tickMs;
   for (let eid = first; eid <= world.n; eid++) {
@@ -90,7 +69,8 @@ export function joinGossip(world: SimWorld): void {
     const responder = requests[k]!;
     const joiner = requests[k + 1]!;
     if (Role.kind[responder] !== ROLE_HONEST || Membership.state[responder] !== MEMBER_PRESENT) continue;
-    if (!answers(world, responder, joiner, requests[k + 2]!)) continue;
+    const degree = world.hood.offsets[joiner]! - world.hood.offsets[joiner - 1]!;
+    if (!answersJoin(responder, joiner, requests[k + 2]!, degree)) continue;
     send(world, responder, joiner, MSG_SUMMARY, summaryOf(world, responder, Math.floor(tick / roundTicks)));
   }
   requests.length = 0;
@@ -121,9 +101,7 @@ export function installSummaries(world: SimWorld): void {
       world.counters.corruptMessages++;
       continue;
     }
-    const mo = MODEL_DIM * to;
-    Consensus.model.set(summary.weights, mo);
-    Consensus.model[mo + LAGS] = summary.bias;
+    adoptSummary(Consensus.model, to, summary);
     Membership.state[to] = MEMBER_PRESENT;
     world.counters.joinsSynced++;
     const since = Membership.since[to - world.config.nodes - 1]!;

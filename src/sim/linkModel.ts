@@ -28,6 +28,14 @@ export interface LinkCounters {
   corrupt: number;
 }
 
+/** The loss draw of one frame reception (Q16: lost when below the loss rate): a hash of (link seed, sender, send
+ *  tick, message type, fragment index, receiver). A sender sends at most one message of a type to a receiver per
+ *  tick, so the key is unique; it needs nothing a real transport does not know, so a test can lose exactly the
+ *  same messages on a loopback bus (test/conformance). */
+export function frameLossDraw(lossSeed: number, from: number, tick: number, type: number, index: number, receiver: number): number {
+  return mix32(mix32(mix32(mix32(lossSeed ^ from) ^ tick) ^ (type | (index << 8))) ^ receiver) >>> 16;
+}
+
 export type MessageSink = (receiverEid: number, senderEid: number, message: Uint8Array) => void;
 
 export interface LinkModel {
@@ -39,6 +47,8 @@ export interface LinkModel {
   inFlight(): number;
   /** Bytes of the pool's fixed arrays (for the memory figure). */
   readonly stateBytes: number;
+  /** The seed of frameLossDraw for this link. */
+  readonly lossSeed: number;
 }
 
 export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rng): LinkModel {
@@ -46,8 +56,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   // Unlike a sequential stream, one node's extra traffic never shifts the luck of everyone else's frames, so
   // two runs that differ only in what attackers send see the same losses on honest traffic.
   const lossSeed = rng.nextU32();
-  const lossDraw = (from: number, tick: number, frame: Uint8Array, receiver: number): number =>
-    mix32(mix32(mix32(mix32(lossSeed ^ from) ^ tick) ^ (frame[4]! | (frame[5]! << 8) | (frame[6]! << 16))) ^ receiver) >>> 16;
+
   const n = hood.offsets.length - 1;
   const tickUs = config.tickMs * 1000;
   const ttlTicks = Math.max(1, Math.ceil(TTL_MS / config.tickMs));
@@ -60,6 +69,8 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   let target = new Uint32Array(capacity);
   let dueTick = new Int32Array(capacity);
   let sentTick = new Int32Array(capacity);
+  /** Message type | fragment index << 8, for the loss draw. */
+  let kind = new Int32Array(capacity);
   const frames: (Uint8Array | null)[] = new Array(capacity).fill(null);
   let free = new Int32Array(capacity);
   for (let i = 0; i < capacity; i++) free[i] = capacity - 1 - i;
@@ -79,6 +90,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
     target = widen(target, (k) => new Uint32Array(k));
     dueTick = widen(dueTick, (k) => new Int32Array(k));
     sentTick = widen(sentTick, (k) => new Int32Array(k));
+    kind = widen(kind, (k) => new Int32Array(k));
     active = widen(active, (k) => new Int32Array(k));
     spare = new Int32Array(capacity);
     free = new Int32Array(capacity);
@@ -98,13 +110,16 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
 
   return {
     counters,
+    lossSeed,
     get stateBytes() {
-      return capacity * (4 + 4 + 4 + 4 + 4 + 4 + 4);
+      return capacity * (4 + 4 + 4 + 4 + 4 + 4 + 4 + 4);
     },
     send(txFreeAtUs, fromEid, to, messageId, message, tick) {
       const nowUs = tick * tickUs;
       let ok = true;
+      let index = 0;
       for (const frame of fragment(messageId, message, config.mtu)) {
+        const frameKind = message[0]! | (index++ << 8);
         const start = Math.max(nowUs, txFreeAtUs[fromEid]!);
         if (start - nowUs > maxQueueUs) {
           counters.dropped++;
@@ -120,6 +135,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         target[slot] = to >>> 0;
         dueTick[slot] = Math.ceil(end / tickUs);
         sentTick[slot] = tick;
+        kind[slot] = frameKind;
         frames[slot] = frame;
         active[activeCount++] = slot;
         counters.framesSent++;
@@ -158,7 +174,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         for (let s = hood.offsets[i]!; s < hood.offsets[i + 1]!; s++) {
           const receiver = hood.neighbours[s]! + 1;
           if (to !== BROADCAST && to !== receiver) continue; // overheard, not addressed: ignored at no cost
-          if (lossDraw(from, sentTick[slot]!, frame, receiver) < lossQ16) {
+          if (frameLossDraw(lossSeed, from, sentTick[slot]!, kind[slot]! & 0xff, kind[slot]! >>> 8, receiver) < lossQ16) {
             counters.lost++;
             continue;
           }

@@ -4,7 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { decodeGene, GeneDecodeError } from '../core/gene/gene';
-import { LAGS } from '../core/neuron/kernel';
+import { restoreAt } from '../core/rules/state';
 import { ROLE_HONEST } from '../../components/body';
 import { resolveConfig, type SimConfig } from './config';
 import { runTick } from './pipeline';
@@ -135,9 +135,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
         if (!Number.isInteger(id) || id < 0 || id >= world.n || Role.kind[eid] !== ROLE_HONEST) continue;
         try {
           const gene = decodeGene(bytes);
-          Neuron.weights.set(gene.weights, LAGS * eid);
-          Neuron.bias[eid] = gene.bias;
-          Evolution.evolved[eid] = 1;
+          restoreAt(Neuron, Evolution, eid, gene);
           restored++;
         } catch (err) {
           if (!(err instanceof GeneDecodeError)) throw err;

@@ -4,17 +4,17 @@
 import { addComponent, addEntity, createWorld } from 'bitecs';
 import * as q16 from '../core/fixed/q16';
 import { createRng, type Rng } from '../core/rng/rng';
-import { regimeInitAt } from '../core/neuron/regimeDetector';
-import { LAGS } from '../core/neuron/kernel';
 import { createDrawn, createHome, createRole, ROLE_ATTACKER } from '../../components/body';
 import { createNoise, createSensor } from '../../components/sensing';
 import { createEvolution, createNeuron, createRegime } from '../../components/mind';
 import { createRadio } from '../../components/radio';
-import { createConsensus, MODEL_DIM } from '../../components/consensus';
+import { createConsensus } from '../../components/consensus';
 import { createMembership, MEMBER_ABSENT } from '../../components/membership';
 import { brainRadius, type SimConfig } from './config';
-import { REGIME_RECORD, SIM_REGIME_PARAMS } from './model';
-import { TRUST_INITIAL } from './trust';
+import { TRUST_INITIAL } from '../core/rules/trust';
+import { initNodeAt } from '../core/rules/state';
+import { ruleSeeds, type RuleSeeds } from '../core/rules/random';
+import { REGIME_RECORD } from '../core/rules/model';
 import { fibonacciSphere, radioNeighbourhoods, type Neighbourhoods } from './placement';
 import { createLinkModel, type LinkModel } from './linkModel';
 import { createSimMetrics, type SimCounters } from './counters';
@@ -40,12 +40,9 @@ export function createComponents(capacity: number, slots: number, layout: boolea
 export type Components = ReturnType<typeof createComponents>;
 export type ComponentName = keyof Components;
 
-/** Named, seeded random streams: one per concern, so a new draw in one never shifts another. */
+/** The simulated world's own random stream (sensor noise; the rules draw from `seeds`, counter-based, per node). */
 export interface Streams {
   sensor: Rng;
-  mutation: Rng;
-  gossip: Rng;
-  attack: Rng;
 }
 
 export interface SimContext {
@@ -61,6 +58,8 @@ export interface SimContext {
   /** Radio neighbourhoods over node indices (eid − 1). */
   hood: Neighbourhoods;
   streams: Streams;
+  /** Seeds of the rules' counter-based draws (src/core/rules/random.ts), from the run's seed. */
+  seeds: RuleSeeds;
   link: LinkModel;
   counters: SimCounters;
   /** Calm Evolved genes queued by the persistence system, flushed by the runner outside the tick. */
@@ -100,12 +99,8 @@ export function createSimWorld(config: SimConfig) {
     brainRadius: radius,
     zone: { x: 0, y: 0, z: 0, r: 0 },
     hood,
-    streams: {
-      sensor: root.stream('sensor'),
-      mutation: root.stream('mutation'),
-      gossip: root.stream('gossip'),
-      attack: root.stream('attack'),
-    },
+    streams: { sensor: root.stream('sensor') },
+    seeds: ruleSeeds(config.seed),
     link: createLinkModel(config, hood, root.stream('radio')),
     counters: createSimMetrics(),
     saveQueue: [],
@@ -144,9 +139,7 @@ export function createSimWorld(config: SimConfig) {
     Sensor.cosPhase[eid] = q16.cos(phase);
     Sensor.sinPhase[eid] = q16.sin(phase);
     // A fresh neuron is a persistence predictor (next = last), the honest starting point before any learning.
-    Neuron.weights[LAGS * eid] = q16.ONE;
-    regimeInitAt(Regime.detector, REGIME_RECORD * eid, SIM_REGIME_PARAMS.window);
-    Consensus.model[MODEL_DIM * eid] = q16.ONE;
+    initNodeAt(Neuron, Regime, Consensus.model, eid);
   }
   return world;
 }

@@ -72,7 +72,7 @@ describe('LiveSwarmModel (messages → snapshot, no broker)', () => {
     m.apply(topicFor('demo', 'consensus', 4), encodeConsensus(5, 1, gene), 4); // spoofed sender
     m.apply('qres/other/announce/1', encodeAnnounce(1, { flags: 0, round: 0, heard: [], banned: [] }), 4);
     expect(m.stats.rejected).toBe(3);
-    m.apply(topicFor('demo', 'summary'), encodeSummary(1, { round: 77, weights: gene.weights, bias: 0, spread: 0 }), 5);
+    m.apply(topicFor('demo', 'summary', 1), encodeSummary(1, { round: 77, weights: gene.weights, bias: 0, spread: 0 }), 5);
     expect(m.stats.summaryRound).toBe(77);
     expect(m.snapshot(6).nodeCount).toBe(2);
   });

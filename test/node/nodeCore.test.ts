@@ -20,7 +20,7 @@ class Harness {
   tick = 50_000;
 
   async add(partial: Partial<NodeConfig> & { id: number }, storage?: GeneStorage): Promise<NodeCore> {
-    const config = resolveNodeConfig({ swarm: 't', tickMs: 20, roundS: 2, announceEveryTicks: 10, ...partial });
+    const config = resolveNodeConfig({ swarm: 't', tickMs: 20, roundS: 2, announceEveryTicks: 10, peers: [1, 2, 3, 4, 5, 6, 7, 8, 20], ...partial });
     const transport = this.bus.connect({ will: { topic: topicFor('t', 'status', config.id), bytes: encodeStatus(config.id, false), retain: true } });
     const node = new NodeCore(config, { transport, sensor: createSineSensor(config.id, config.seed), storage, now: () => this.nowMs });
     await node.start();
@@ -44,7 +44,7 @@ class Harness {
 function spread(nodes: NodeCore[]): number {
   let worst = 0;
   for (let k = 0; k < 9; k++) {
-    const col = nodes.map((n) => n.consensus.model[k]!);
+    const col = nodes.map((n) => n.model[k]!);
     worst = Math.max(worst, Math.max(...col) - Math.min(...col));
   }
   return worst;
@@ -60,8 +60,8 @@ describe('NodeCore over a loopback bus', () => {
     expect(before).toBeGreaterThan(5000); // the seeded priors differ (σ = 0.1)
     expect(after).toBeLessThan(before / 3);
     for (const n of h.nodes) {
-      expect(n.consensus.roundsDone).toBeGreaterThanOrEqual(10);
-      expect(n.consensus.bannedPeers()).toEqual([]);
+      expect(n.roundsDone).toBeGreaterThanOrEqual(10);
+      expect(n.bannedPeers()).toEqual([]);
       expect(n.stats.rejected).toBe(0);
     }
   });
@@ -72,28 +72,42 @@ describe('NodeCore over a loopback bus', () => {
     await h.add({ id: 6, attack: 'sign-flip' });
     await h.run(20 * 8);
     for (const n of h.nodes.slice(0, 5)) {
-      expect(n.consensus.isBanned(6)).toBe(true);
-      expect(n.consensus.bannedPeers()).toEqual([6]);
-      expect(n.lastOutcome!.accepted).not.toContain(6);
+      expect(n.bannedPeers()).toEqual([6]);
+      expect(n.acceptedPeers()).not.toContain(6);
     }
   });
 
-  it('refuses garbage from a rogue client, lowers the claimed sender, and never throws', async () => {
+  it('refuses garbage from a rogue client without costing the named node anything, and never throws', async () => {
+    // Nothing authenticates a plain MQTT client, so nothing it sends may cost a node reputation: a stranger
+    // could get any honest node banned by publishing garbage under its id.
     const h = new Harness();
     const node = await h.add({ id: 1 });
     const rogue = h.bus.connect();
-    const before = node.consensus.reputation.score(9);
+    const before = node.reputationOf(2);
     const rng = (i: number) => Uint8Array.from({ length: (i * 7) % 60 }, (_, j) => (i * 31 + j * 17) & 255);
-    for (let i = 0; i < 30; i++) rogue.publish(topicFor('t', 'consensus', 9), rng(i));
+    for (let i = 0; i < 30; i++) rogue.publish(topicFor('t', 'consensus', 2), rng(i));
     rogue.publish('qres/t/consensus/zz', Uint8Array.from([1]));
-    // A valid message on someone else's topic (header says 9, topic says 10): refused as a spoof.
-    rogue.publish(topicFor('t', 'consensus', 10), encodeConsensus(9, 0, node.mind.gene()));
+    // A valid message on someone else's topic (header says 2, topic says 3): refused as a spoof.
+    rogue.publish(topicFor('t', 'consensus', 3), encodeConsensus(2, 0, node.gene()));
     await flush();
     expect(node.stats.rejected).toBe(32);
     expect(node.stats.handlerErrors).toBe(0);
-    expect(node.consensus.reputation.score(9)).toBeLessThan(before);
-    expect(node.consensus.isBanned(9)).toBe(true);
+    expect(node.reputationOf(2)).toBe(before);
+    expect(node.bannedPeers()).toEqual([]);
     await h.run(20);
+    expect(node.stats.handlerErrors).toBe(0);
+  });
+
+  it('ignores ids that are not its peers: a flood from made-up ids grows no table', async () => {
+    const h = new Harness();
+    const node = await h.add({ id: 1 });
+    const rogue = h.bus.connect();
+    for (let id = 1000; id < 6000; id++) rogue.publish(topicFor('t', 'announce', id), encodeStatus(id, true));
+    for (let id = 1000; id < 6000; id++) rogue.publish(topicFor('t', 'status', id), encodeStatus(id, true));
+    await flush();
+    expect(node.stats.strangers).toBe(5000);
+    expect(node.peerInfo.length).toBe(8);
+    expect(node.trust.length).toBe(8);
     expect(node.stats.handlerErrors).toBe(0);
   });
 
@@ -105,7 +119,7 @@ describe('NodeCore over a loopback bus', () => {
     rogue.publish(topicFor('t', 'status', 8), encodeStatus(8, true));
     await flush();
     expect(node.stats.dropped).toBe(490);
-    expect(node.peers.has(8)).toBe(true);
+    expect(node.peerInfo.find((p) => p.id === 8)?.online).toBe(true);
     h.nowMs += 2000; // the bucket refills (5/s)
     rogue.publish(topicFor('t', 'status', 7), encodeStatus(7, true));
     await flush();
@@ -120,26 +134,27 @@ describe('NodeCore over a loopback bus', () => {
     expect(leader.stats.summariesSent).toBeGreaterThan(0);
     const joiner = await h.add({ id: 20 });
     expect(joiner.syncMs).toBe(0); // retained: delivered on subscribe, no wait for a round
-    expect(joiner.consensus.roundsDone).toBe(0);
-    const last = leader.lastOutcome!.aggregate;
-    expect(Array.from(joiner.consensus.model)).toEqual(Array.from(last));
+    expect(joiner.roundsDone).toBe(0);
+    // Every round's lowest-id participant retains its summary (summary/<from>); the joiner takes one of them.
+    const models = h.nodes.slice(0, 4).map((n) => Array.from(n.model).join(','));
+    expect(models).toContain(Array.from(joiner.model).join(','));
   });
 
   it('saves an Evolved gene and a restarted node starts Evolved from it', async () => {
     const storage = createMemoryStorage();
     const h = new Harness();
     const node = await h.add({ id: 3, persistEveryTicks: 10 }, storage);
-    for (let i = 0; i < 60 && !node.mind.evolved; i++) await h.run(20);
-    expect(node.mind.evolved).toBe(true);
+    for (let i = 0; i < 60 && !node.evolved; i++) await h.run(20);
+    expect(node.evolved).toBe(true);
     await node.stop();
     const saved = (await storage.load()).records.get(3);
     expect(saved).toBeDefined();
     const gene = decodeGene(saved!);
     const h2 = new Harness();
     const again = await h2.add({ id: 3 }, storage);
-    expect(again.mind.evolved).toBe(true);
-    expect(again.mind.restored).toBe(true);
-    expect(Array.from(again.mind.weights)).toEqual(Array.from(gene.weights));
+    expect(again.evolved).toBe(true);
+    expect(again.restored).toBe(true);
+    expect(Array.from(again.gene().weights)).toEqual(Array.from(gene.weights));
   });
 
   it('announces offline on a clean stop, and its will speaks when it dies', async () => {
@@ -148,12 +163,13 @@ describe('NodeCore over a loopback bus', () => {
     const b = await h.add({ id: 2 });
     const c = await h.add({ id: 3 });
     await h.run(5);
-    expect(a.peers.get(2)?.online).toBe(true);
+    const peer = (id: number) => a.peerInfo.find((p) => p.id === id);
+    expect(peer(2)?.online).toBe(true);
     await b.stop();
     h.transports[2]!.kill();
     await flush();
-    expect(a.peers.get(2)?.online).toBe(false);
-    expect(a.peers.get(3)?.online).toBe(false);
+    expect(peer(2)?.online).toBe(false);
+    expect(peer(3)?.online).toBe(false);
     void c;
   });
 });

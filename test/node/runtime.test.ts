@@ -102,15 +102,15 @@ describe('a real swarm: broker + node processes over MQTT', () => {
     for (const s of all) expect((s.banned as number[]).filter((b) => HONEST.includes(b))).toEqual([]);
   }, 60_000);
 
-  it('a rogue client publishing garbage is refused and counted, and nothing crashes', async () => {
+  it('a rogue client publishing garbage is refused and counted, costs no one reputation, and nothing crashes', async () => {
     const before = await statuses(HONEST);
     const rogue = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { protocolVersion: 4, reconnectPeriod: 0 });
     for (let i = 0; i < 20; i++) {
       const junk = Buffer.from(Array.from({ length: (i * 13) % 70 }, (_, j) => (i * 97 + j * 31) & 255));
       await rogue.publishAsync(`qres/${SWARM}/consensus/42`, junk);
-      await rogue.publishAsync(`qres/${SWARM}/reply/${HONEST[i % HONEST.length]}`, junk);
+      await rogue.publishAsync(`qres/${SWARM}/reply/${HONEST[i % HONEST.length]}/${HONEST[(i + 1) % HONEST.length]}`, junk);
     }
-    await rogue.publishAsync(`qres/${SWARM}/summary`, Buffer.from('not a summary gene'));
+    await rogue.publishAsync(`qres/${SWARM}/summary/${HONEST[0]}`, Buffer.from('not a summary gene'));
     await rogue.publishAsync(`qres/${SWARM}/announce/43`, Buffer.from(encodeStatus(43, true)));
     await rogue.endAsync();
     const after = await until('rejections', async () => {
@@ -119,7 +119,9 @@ describe('a real swarm: broker + node processes over MQTT', () => {
     }, 15_000);
     for (const s of after) {
       expect(s.handlerErrors).toBe(0);
-      expect((s.banned as number[]).includes(42)).toBe(true);
+      // Garbage proves nothing about who sent it: no honest node loses standing for it (42 is no peer at all).
+      expect((s.banned as number[]).filter((b) => HONEST.includes(b))).toEqual([]);
+      expect((s.banned as number[]).includes(42)).toBe(false);
     }
     for (const id of [...HONEST, ATTACKER]) expect(nodes.get(id)!.proc.child.exitCode).toBeNull();
   }, 60_000);

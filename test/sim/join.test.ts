@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSim } from '../../src/sim/runner';
-import { answerShare, joinReport } from '../../src/sim/join';
+import { joinReport } from '../../src/sim/join';
+import { answerShare } from '../../src/core/rules/join';
 import { MEMBER_ABSENT, MEMBER_PRESENT } from '../../components/membership';
 
 describe('mid-flight join from the summary gene', () => {

@@ -3,7 +3,7 @@ import { fragment } from '../../src/core/net/fragment';
 import { STORM } from '../../src/core/neuron/regimeDetector';
 import type { Gene } from '../../src/core/gene/gene';
 import { createSim, type Sim } from '../../src/sim/runner';
-import { TRUST_BAN, TRUST_FAILED, TRUST_INITIAL } from '../../src/sim/trust';
+import { TRUST_BAN, TRUST_FAILED, TRUST_INITIAL } from '../../src/core/rules/trust';
 import { slotOf } from '../../src/sim/placement';
 import { MSG_CURE_REPLY } from '../../src/sim/messages';
 import {

@@ -1,6 +1,6 @@
 // `qres node`: one real QRES node on a real clock, talking MQTT (src/node/runtime.ts).
 import { numberFlag, UsageError, type Command, type Values } from '../command';
-import { resolveNodeConfig, NodeConfigError, type NodeConfig } from '../../node/config';
+import { parseIdList, resolveNodeConfig, NodeConfigError, type NodeConfig } from '../../node/config';
 import { startNodeDaemon } from '../../node/runtime';
 
 const USAGE = `usage: npm run qres -- node --swarm NAME --id N [flags]
@@ -18,7 +18,13 @@ GET /status and GET /health on 127.0.0.1. Stops cleanly on SIGINT/SIGTERM (gene 
   --http-port P       status port on 127.0.0.1 (default 0: any free port; printed at start)
   --tick-ms MS        wall-clock ms per sample; device time is 100 ms per sample (default 100 = real time)
   --round-s S         consensus round in device seconds (default 10)
+  --peers LIST        the node ids it listens to, e.g. 1-20,25 (default 1-32); anyone else is ignored
+  --aggregator NAME   robust aggregator, as qres sim: mean, median, trimmed-mean, krum, multi-krum, bulyan,
+                      reputation-trimmed-mean (default trimmed-mean)
+  --no-own-filter     keep neighbour models that predict this node's data > 2x worse than its own, as qres sim
   --attack NAME       run as an attacker: sign-flip, gaussian, bias, alie, ipm, mimic, sybil (default none)
+  --coalition LIST    an attacker's fellow attackers (not among the honest models it observes)
+  --no-poison         an attacker does not answer cure requests with poisoned genes (consensus-only)
   --seed N            seed of the node's random streams (default 7)
   --init-jitter X     std of a fresh node's consensus prior around its own gene (default 0.1)`;
 
@@ -33,6 +39,11 @@ export const NODE_OPTIONS = {
   'tick-ms': { type: 'string' },
   'round-s': { type: 'string' },
   attack: { type: 'string' },
+  peers: { type: 'string' },
+  aggregator: { type: 'string' },
+  'no-own-filter': { type: 'boolean' },
+  coalition: { type: 'string' },
+  'no-poison': { type: 'boolean' },
   seed: { type: 'string' },
   'init-jitter': { type: 'string' },
 } as const;
@@ -50,6 +61,11 @@ export function nodeConfigFrom(values: Values): NodeConfig {
       roundS: numberFlag(values, 'round-s'),
       attack: typeof values.attack === 'string' ? values.attack : undefined,
       initJitterQ16: jitter === undefined ? undefined : Math.round(jitter * 65536),
+      peers: typeof values.peers === 'string' ? parseIdList(values.peers) : undefined,
+      aggregator: typeof values.aggregator === 'string' ? values.aggregator : undefined,
+      ownDataFilter: values['no-own-filter'] ? false : undefined,
+      coalition: typeof values.coalition === 'string' ? parseIdList(values.coalition) : undefined,
+      poisonCures: values['no-poison'] ? false : undefined,
     });
   } catch (err) {
     if (err instanceof NodeConfigError) throw new UsageError(err.problems.join('; '));

@@ -111,11 +111,12 @@ export const swarmCommand: Command = {
     const attackerIds = new Set<number>();
     const procs: SpawnedProcess[] = [];
     const argsFor = (id: number): string[] => {
-      const args = ['node', '--swarm', swarm, '--id', String(id), '--broker', broker.mqttUrl, '--tick-ms', String(tickMs)];
+      // Every node listens to every other (an MQTT swarm is one neighbourhood), the joiner included.
+      const args = ['node', '--swarm', swarm, '--id', String(id), '--broker', broker.mqttUrl, '--tick-ms', String(tickMs), '--peers', `1-${nodes + 1}`];
       if (typeof values['round-s'] === 'string') args.push('--round-s', values['round-s']);
       args.push('--storage', typeof values.storage === 'string' ? values.storage : `swarms_memory/${swarm}`);
       if (id > nodes - attackers && id <= nodes) {
-        args.push('--attack', attack);
+        args.push('--attack', attack, '--coalition', `${nodes - attackers + 1}-${nodes}`);
         attackerIds.add(id);
       }
       return args;

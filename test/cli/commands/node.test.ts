@@ -23,7 +23,7 @@ describe('qres node', () => {
       const health = await (await fetch(`${url}/health`)).json();
       expect(health).toMatchObject({ ok: true, id: 5, connected: false });
       const status = await fetchStatus(url);
-      expect(status).toMatchObject({ id: 5, swarm: 'demo', role: 'honest', connected: false, reputationSize: 0, banned: [] });
+      expect(status).toMatchObject({ id: 5, swarm: 'demo', role: 'honest', connected: false, neighbours: 31, banned: [] });
       expect(['calm', 'prestorm', 'storm']).toContain(status!.regime);
       expect((await fetch(`${url}/nope`)).status).toBe(404);
       proc.child.kill('SIGTERM');

@@ -1,6 +1,5 @@
-// Reputation a node keeps for each radio neighbour, one byte per neighbour slot (255 = 1.0): the original's
-// constants (0.5 start, +0.02 useful, −0.08 drift, −0.15 failed check, banned below 0.2; reference §2.7)
-// rounded to 1/255. A ban is sticky: a banned neighbour's score never changes again.
+// Reputation a node keeps for each radio neighbour, one byte per neighbour slot (255 = 1.0): the constants of
+// model.ts (0.5 start, +0.02 useful, −0.08 drift, −0.15 failed check, banned below 0.2) rounded to 1/255. A ban is sticky: a banned neighbour's score never changes again.
 import { REPUTATION } from './model';
 
 const toByte = (q16: number): number => Math.round((q16 * 255) / 65536);

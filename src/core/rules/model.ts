@@ -1,7 +1,24 @@
-// The constants of the simulated world (DESIGN.md §2), in one place. Q16 unless named otherwise.
-import * as q16 from '../core/fixed/q16';
-import { regimeWordsFor, type RegimeParams } from '../core/neuron/regimeDetector';
-import { DEFAULT_REPUTATION } from '../core/consensus/reputation';
+// The constants of the model, in one place: what the field looks like, when a node adapts, asks, installs,
+// trusts and bans. Both runtimes read them from here (the simulator's systems and the node daemon), through the
+// rules beside this file. Q16 unless named otherwise.
+import * as q16 from '../fixed/q16';
+import { regimeWordsFor, type RegimeParams } from '../neuron/regimeDetector';
+import { DEFAULT_REPUTATION } from '../consensus/reputation';
+import { LAGS } from '../neuron/kernel';
+
+/** The recent window (most recent first) a node checks mutations, cures and neighbours' models on; its first
+ *  LAGS entries are the predictor's history. */
+export const RECENT = 16;
+/** A consensus vector: the 8 weights and the bias. */
+export const MODEL_DIM = LAGS + 1;
+/** Device time per tick, ms, unless a run says otherwise (`--tick-ms`). */
+export const DEFAULT_TICK_MS = 100;
+
+/** Ticks per consensus round: the one place the round length is computed (at least 2, so a round has a
+ *  send phase and an aggregate tick). */
+export function roundTicksOf(roundS: number, tickMs: number): number {
+  return Math.max(2, Math.round((roundS * 1000) / tickMs));
+}
 
 /** The calm field: two slow sines sharing the node's phase (rad/s, amplitudes in signal units). */
 export const FIELD_OMEGA_1 = q16.fromFloat(1.0);
@@ -17,11 +34,12 @@ export const STORM_AMP = q16.fromFloat(1.5);
 /** Sensor noise: triangular, ± this amplitude. */
 export const SENSOR_NOISE = q16.fromFloat(0.03);
 
-/** Noise zone (original: centre (4 sin 0.3t, 0, 4 cos 0.3t), radius 5), scaled with the brain radius / 8. */
+/** Noise zone: its centre orbits at ZONE_ORBIT around the brain's centre with radius ZONE_RADIUS, both in units of
+ *  the brain radius / 8. */
 export const ZONE_ORBIT = 4;
 export const ZONE_RADIUS = 5;
-/** Zone angular speed 0.1 rad/s (one orbit ≈ 63 s), as the integer ratio 1/10 so the angle is exact. The
- *  original's 0.3 rad/s sweeps a node in ~3 s: shorter than any learner needs, so nothing could heal inside it. */
+/** Zone angular speed 0.1 rad/s (one orbit ≈ 63 s), as the integer ratio 1/10 so the angle is exact. A
+ *  faster zone (0.3 rad/s) sweeps a node in ~3 s: shorter than any learner needs, so nothing could heal inside it. */
 export const ZONE_OMEGA_NUM = 1;
 export const ZONE_OMEGA_DEN = 10;
 /** Exposure above which a node counts as "in the storm" for heals and evolution. */
@@ -63,7 +81,7 @@ export const MUTATION_AMP = q16.fromFloat(0.08);
 export const EVOLVED_AFTER_S = 2;
 export const EVOLVED_ENTROPY = q16.fromFloat(0.12);
 
-/** Reputation constants (the original's: 0.5 start, +0.02 useful, −0.08 drift, −0.15 failed check, ban < 0.2). */
+/** Reputation constants: 0.5 start, +0.02 useful, −0.08 drift, −0.15 failed check, banned below 0.2. */
 export const REPUTATION = DEFAULT_REPUTATION;
 /** A received model fails the own-window check when its error is above CHECK_FACTOR × the node's own model's
  *  error (or × CHECK_FLOOR, so a near-perfect window does not make every neighbour fail). */
@@ -89,7 +107,7 @@ export const DRIFT_FLOOR = q16.fromFloat(0.5);
  *  honest cure that merely fits badly, e.g. while the window still holds calm samples, stays well below). */
 export const BAD_CURE_FACTOR = 16;
 
-/** Synapse activity decay per second (the original's 1.5/s). */
+/** Synapse activity decay per second (1.5/s). */
 export const ACTIVITY_DECAY_PER_S = q16.fromFloat(1.5);
 
 /** The regime detector as tuned for this field: the calm predictor's entropy stays below ~0.1 outside the zone

@@ -1,0 +1,229 @@
+// The consensus round of one node. At the end of every round an honest node combines its own model with the
+// models it heard from its neighbours this round, with a Byzantine-robust aggregator and its per-neighbour
+// reputation, then moves half-way there (lazy averaging) and, when its own gene works (Calm), a step towards that
+// gene (innovation), so the shared model follows what the swarm has learnt.
+//
+// Evidence is only what an honest node can check itself:
+// - a heard model is replayed on the node's own recent window; one that predicts far worse than the node's
+//   yardstick fails the check (−0.15) and is left out;
+// - one that predicts more than EXCLUDE_FACTOR times worse than the node's own model is left out of this round,
+//   with no reputation change (the own-data filter);
+// - of the rest, a row far from the robust aggregate that also predicts the node's data worse than its
+//   yardstick drifted (−0.08); the others earn +0.02. Below the ban line a neighbour is ignored.
+// An attacker instead sends what its attack crafts from the honest models it heard this round.
+// Both runtimes call these for each node with the models of the same round (the simulator double-buffers), so
+// the order nodes are processed in never matters.
+import * as q16 from '../fixed/q16';
+import { LAGS, BIAS_LIMIT, WEIGHT_LIMIT } from '../neuron/kernel';
+import { assessDrift } from '../consensus/reputation';
+import type { AggregatorSpec } from '../consensus/registry';
+import type { AttackFn } from '../consensus/attacks';
+import type { Rng } from '../rng/rng';
+import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, EXCLUDE_FACTOR, EXCLUDE_FLOOR, MODEL_DIM } from './model';
+import { adjustTrust, isBanned, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from './trust';
+import { persistenceMse, windowMse } from './mind';
+import type { NeuronColumns } from './state';
+
+/** Drift needs a neighbourhood's median to mean something: at least this many rows. */
+export const DRIFT_MIN_ROWS = 5;
+/** The innovation step: model += (gene − model) / 2^INNOVATION_SHIFT. */
+export const INNOVATION_SHIFT = 3;
+
+/** What became of each neighbour's model in a round (per slot, when the caller asks). */
+export const ROUND_NOT_HEARD = 0;
+export const ROUND_BANNED = 1;
+export const ROUND_FAILED = 2;
+export const ROUND_LEFT_OUT = 3;
+export const ROUND_ACCEPTED = 4;
+
+/** A node's neighbours for one round: reputation bytes and heard bits indexed by slot s in [start, end), and
+ *  where slot s's model of this round is: `source` at `rowOf(s)`. */
+export interface RoundView {
+  start: number;
+  end: number;
+  trust: Uint8Array;
+  /** One bit per slot (slot s is bit s & 7 of byte s >> 3). */
+  heard: Uint8Array;
+  source: Int32Array;
+  rowOf(s: number): number;
+}
+
+// Scratch rows for one neighbourhood (grown on demand, reused every round).
+let rows = new Int32Array(0);
+let rowSlot = new Int32Array(0);
+let rowMse = new Float64Array(0);
+let weights = new Int32Array(0);
+const aggregate = new Int32Array(MODEL_DIM);
+
+function ensureScratch(rowsNeeded: number): void {
+  if (rowSlot.length >= rowsNeeded) return;
+  rows = new Int32Array(rowsNeeded * MODEL_DIM);
+  rowSlot = new Int32Array(rowsNeeded);
+  rowMse = new Float64Array(rowsNeeded);
+  weights = new Int32Array(rowsNeeded);
+}
+
+export function heardAt(heard: Uint8Array, s: number): boolean {
+  return (heard[s >> 3]! & (1 << (s & 7))) !== 0;
+}
+
+export function setHeard(heard: Uint8Array, s: number): void {
+  heard[s >> 3]! |= 1 << (s & 7);
+}
+
+/**
+ * One honest node's round: reads its model (`model` at MODEL_DIM·i), its recent window and gene (slot i of
+ * `neuron`), whether it is Calm, and its neighbours' models of this round (`view`); adjusts the neighbours'
+ * reputation in `view.trust` and writes the node's next model to `next` at MODEL_DIM·i. `outcome`, if given,
+ * receives a ROUND_* code per slot (index s − view.start). `filter` is the own-data filter (on by default).
+ */
+export function honestRoundAt(
+  neuron: NeuronColumns,
+  model: Int32Array,
+  i: number,
+  calm: boolean,
+  view: RoundView,
+  spec: AggregatorSpec,
+  filter: boolean,
+  next: Int32Array,
+  outcome?: Uint8Array,
+): void {
+  const { trust, heard, source } = view;
+  const mo = MODEL_DIM * i;
+  ensureScratch(view.end - view.start + 1);
+  // The yardstick is the better of the node's own model and the plain persistence predictor (next = last) on
+  // its window, so an honest neighbour is not failed just because this node's own model is good right now.
+  const own = windowMse(neuron.recent, i, model, mo, model[mo + LAGS]!);
+  const yardstick = Math.max(own, persistenceMse(neuron.recent, i), CHECK_FLOOR);
+  const limit = CHECK_FACTOR * yardstick;
+  rows.set(model.subarray(mo, mo + MODEL_DIM), 0);
+  rowSlot[0] = -1;
+  weights[0] = q16.ONE;
+  let m = 1;
+  for (let s = view.start; s < view.end; s++) {
+    if (!heardAt(heard, s)) {
+      if (outcome) outcome[s - view.start] = ROUND_NOT_HEARD;
+      continue;
+    }
+    if (isBanned(trust, s)) {
+      if (outcome) outcome[s - view.start] = ROUND_BANNED;
+      continue;
+    }
+    const jo = view.rowOf(s);
+    const mse = windowMse(neuron.recent, i, source, jo, source[jo + LAGS]!);
+    if (mse > limit) {
+      adjustTrust(trust, s, -TRUST_FAILED);
+      if (outcome) outcome[s - view.start] = ROUND_FAILED;
+      continue;
+    }
+    // Not harmful enough to fail, but predicts this node's data more than EXCLUDE_FACTOR times worse than its
+    // own model: left out of this round's aggregate, with no reputation change either way. Honest models from
+    // another regime land here now and then; inlier attacks (bias, ALIE) land here often, so they stop pulling.
+    if (filter && mse > EXCLUDE_FACTOR * Math.max(own, EXCLUDE_FLOOR)) {
+      if (outcome) outcome[s - view.start] = ROUND_LEFT_OUT;
+      continue;
+    }
+    if (outcome) outcome[s - view.start] = ROUND_ACCEPTED;
+    rows.set(source.subarray(jo, jo + MODEL_DIM), m * MODEL_DIM);
+    rowSlot[m] = s;
+    rowMse[m] = mse;
+    weights[m] = trustWeightQ16(trust, s);
+    m++;
+  }
+  if (m >= spec.minInputs) {
+    spec.aggregate(rows, m, MODEL_DIM, spec.needsWeights ? { weights: weights.subarray(0, m) } : undefined, aggregate);
+    if (m >= DRIFT_MIN_ROWS) {
+      const drifted = assessDrift(rows, m, MODEL_DIM, aggregate, { minDistanceQ16: DRIFT_FLOOR, distanceMultipleSq: DRIFT_MULTIPLE_SQ });
+      // Far from the aggregate is not enough: honest neighbours in another part of the storm hold honestly
+      // different models. Drift costs reputation only when the row also predicts this node's own data worse
+      // than its yardstick (by DRIFT_CHECK) — evidence the node checked itself.
+      for (let k = 1; k < m; k++) {
+        const bad = drifted[k] && rowMse[k]! * DRIFT_CHECK_DEN > yardstick * DRIFT_CHECK_NUM;
+        adjustTrust(trust, rowSlot[k]!, bad ? -TRUST_DRIFT : TRUST_REWARD);
+      }
+    }
+  } else {
+    aggregate.set(model.subarray(mo, mo + MODEL_DIM));
+  }
+  // Innovation only from a node whose own gene works (Calm): a gene in the middle of a storm is by definition
+  // failing, and feeding it into the shared model would make honest models look like drift.
+  const wo = LAGS * i;
+  for (let k = 0; k < MODEL_DIM; k++) {
+    // Lazy averaging: move half-way from the node's own model to the robust aggregate. Consensus comes a little
+    // slower, and what attackers slip into one round's aggregate weighs half as much.
+    aggregate[k] = aggregate[k]! + ((model[mo + k]! - aggregate[k]!) >> 1);
+    const gene = k < LAGS ? neuron.weights[wo + k]! : neuron.bias[i]!;
+    next[mo + k] = calm ? aggregate[k]! + ((gene - aggregate[k]!) >> INNOVATION_SHIFT) : aggregate[k]!;
+  }
+}
+
+/** Whether node `node` (ids from 1) broadcasts its consensus vector at `tick`: once per round, at phase
+ *  (node − 1) mod ⌊roundTicks / 2⌋, so the radios of a neighbourhood do not all key up at once and every vector is
+ *  on air well before the round ends. */
+export function consensusSendsAt(node: number, tick: number, roundTicks: number): boolean {
+  const spread = Math.max(1, roundTicks >> 1);
+  const phase = tick % roundTicks;
+  return phase < spread && (node - 1) % spread === phase;
+}
+
+/** Whether `tick` is the last of its round: the tick a node aggregates what it heard. */
+export function roundEndsAt(tick: number, roundTicks: number): boolean {
+  return tick % roundTicks === roundTicks - 1;
+}
+
+/** What goes on air must be a valid gene: each coordinate's limit. */
+export const GENE_LIMIT = Int32Array.from({ length: MODEL_DIM }, (_, k) => (k < LAGS ? WEIGHT_LIMIT : BIAS_LIMIT));
+
+/**
+ * One attacker's round: from the honest models it heard this round (`honest`, nHonest rows), its attack crafts
+ * the vector it sends next round, written (clamped to the gene's ranges) to `next` at MODEL_DIM·i. It assumes
+ * f = ⌊(degree + 1)/4⌋ (at least 1) among the degree + 1 participants of a neighbourhood. With nothing heard it
+ * keeps its vector.
+ */
+export function attackerRoundAt(
+  attack: AttackFn,
+  model: Int32Array,
+  i: number,
+  honest: Int32Array,
+  nHonest: number,
+  degree: number,
+  rng: Rng,
+  next: Int32Array,
+): void {
+  if (nHonest === 0) return;
+  const mo = MODEL_DIM * i;
+  const n = degree + 1;
+  const crafted = attack(
+    { honest: honest.subarray(0, nHonest * MODEL_DIM), nHonest, d: MODEL_DIM, own: model.subarray(mo, mo + MODEL_DIM), attacker: 0, n, f: Math.max(1, n >> 2), rng },
+    aggregate,
+  );
+  for (let k = 0; k < MODEL_DIM; k++) next[mo + k] = q16.clamp(crafted[k]!, -GENE_LIMIT[k]!, GENE_LIMIT[k]!);
+}
+
+/**
+ * Tallies bans over a swarm: an attacker counts as banned when every honest node that hears it has banned it
+ * (one with no honest listener is "unheard": it can neither harm nor be judged); an honest node counts as banned
+ * as soon as one honest neighbour has banned it (the strict way to count mistakes). `edges` calls back once per
+ * (honest listener, neighbour j, banned?) pair; nodes are 1..n.
+ */
+export function tallyBans(
+  n: number,
+  isHonest: (j: number) => boolean,
+  edges: (visit: (j: number, banned: boolean) => void) => void,
+): { attackers: number; honest: number; unheard: number } {
+  const bannedBy = new Int32Array(n + 1);
+  const listeners = new Int32Array(n + 1);
+  edges((j, banned) => {
+    listeners[j]!++;
+    if (banned) bannedBy[j]!++;
+  });
+  let attackers = 0;
+  let honest = 0;
+  let unheard = 0;
+  for (let j = 1; j <= n; j++) {
+    if (isHonest(j)) honest += bannedBy[j]! > 0 ? 1 : 0;
+    else if (listeners[j] === 0) unheard++;
+    else attackers += bannedBy[j] === listeners[j] ? 1 : 0;
+  }
+  return { attackers, honest, unheard };
+}

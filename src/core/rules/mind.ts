@@ -1,0 +1,135 @@
+// The rules of one node's mind, tick by tick: take the new sample into the recent window, predict it (surprise,
+// entropy, regime), then adapt, mutate and evolve. Pure functions over the columns of state.ts; the simulator
+// calls them for every node (systems/sensor.ts, cortex.ts, evolution.ts), the node daemon for its one node.
+import * as q16 from '../fixed/q16';
+import { entropyStep, LAGS, nlmsStepAt, persistenceMseRecentFirstAt, predictAt, REFRACTORY_TICKS, WEIGHT_LIMIT, windowMseRecentFirstAt } from '../neuron/kernel';
+import { CALM, regimeStepAt, STORM } from '../neuron/regimeDetector';
+import {
+  CALM_DEADZONE, CALM_EVERY, CALM_MU, ERROR_SCALE, EVOLVED_AFTER_S, EVOLVED_ENTROPY, MUTATION_AMP, MUTATIONS_PER_S, RECENT,
+  REGIME_RECORD, SIM_REGIME_PARAMS, SPIKE_THRESHOLD, STORM_MU,
+} from './model';
+import { drawChance, drawTriangular } from './random';
+import type { EvolutionColumns, NeuronColumns, RegimeColumns } from './state';
+
+/** Mean squared error (Q16) of the predictor (w at wo, bias) replayed over slot i's recent window. */
+export function windowMse(recent: Int32Array, i: number, w: Int32Array, wo: number, bias: number): number {
+  return windowMseRecentFirstAt(w, wo, bias, recent, RECENT * i, RECENT);
+}
+
+/** The same for the persistence predictor (next = last), the plainest yardstick. */
+export function persistenceMse(recent: Int32Array, i: number): number {
+  return persistenceMseRecentFirstAt(recent, RECENT * i, RECENT);
+}
+
+/** Takes a new sample into slot i's window (most recent first). Unrolled for RECENT = 16: 40 % faster than a
+ *  loop or copyWithin, and the simulator runs it for every node every tick. */
+export function senseAt(r: Int32Array, i: number, sample: number): void {
+  const o = RECENT * i;
+  r[o + 15] = r[o + 14]!; r[o + 14] = r[o + 13]!; r[o + 13] = r[o + 12]!; r[o + 12] = r[o + 11]!;
+  r[o + 11] = r[o + 10]!; r[o + 10] = r[o + 9]!; r[o + 9] = r[o + 8]!; r[o + 8] = r[o + 7]!;
+  r[o + 7] = r[o + 6]!; r[o + 6] = r[o + 5]!; r[o + 5] = r[o + 4]!; r[o + 4] = r[o + 3]!;
+  r[o + 3] = r[o + 2]!; r[o + 2] = r[o + 1]!; r[o + 1] = r[o]!;
+  r[o] = sample;
+}
+if (RECENT !== 16) throw new Error('senseAt is unrolled for RECENT = 16');
+
+/**
+ * Cortex: predicts slot i's newest sample from the ones before it; updates surprise (refractory spikes), the
+ * entropy EMA and the regime (the previous one is kept in `prev`). Returns the prediction error, which
+ * evolutionStep adapts on later in the same tick.
+ */
+export function cortexStep(neuron: NeuronColumns, regime: RegimeColumns, i: number): number {
+  const ro = RECENT * i;
+  const error = q16.sub(neuron.recent[ro]!, predictAt(neuron.weights, LAGS * i, neuron.bias[i]!, neuron.recent, ro + 1));
+  const absError = q16.abs(error);
+  const entropy = entropyStep(neuron.entropy[i]!, absError, ERROR_SCALE);
+  neuron.entropy[i] = entropy;
+  if (neuron.refractory[i]! > 0) neuron.refractory[i]!--;
+  else if (absError > SPIKE_THRESHOLD) neuron.refractory[i] = REFRACTORY_TICKS;
+  regime.prev[i] = regime.regime[i]!;
+  regime.regime[i] = regimeStepAt(regime.detector, REGIME_RECORD * i, absError, entropy, SIM_REGIME_PARAMS) & 3;
+  return error;
+}
+
+/** What evolutionStep did, as bits. */
+export const HEALED_GOSSIP = 1;
+export const HEALED_SELF = 2;
+export const MUTATION_TRIED = 4;
+export const MUTATION_KEPT = 8;
+
+/** Per tick length: the chance of a mutation try per Storm tick (Q16) and the ticks of calm exposure that make a
+ *  node Evolved (goodTicks is one byte). */
+export interface EvolutionTiming {
+  mutationChanceQ16: number;
+  evolvedTicks: number;
+}
+
+export function evolutionTiming(tickMs: number): EvolutionTiming {
+  return {
+    mutationChanceQ16: Math.round((MUTATIONS_PER_S * tickMs * q16.ONE) / 1000),
+    evolvedTicks: Math.min(0xff, Math.ceil((EVOLVED_AFTER_S * 1000) / tickMs)),
+  };
+}
+
+const candidate = new Int32Array(LAGS);
+
+/**
+ * Storm → adapt/mutate → Evolved, for honest node `node` at slot i. A node in Storm takes an NLMS step on its
+ * latest error and now and then tries a mutation (kept only if it lowers the error on its recent window). When
+ * it leaves Storm while still exposed, it has healed (by gossip if it installed a received cure during this
+ * storm, else by itself) and its gene is a cure (Evolved). A calm node that is not Evolved keeps tracking its
+ * signal gently (set-membership NLMS: only errors beyond the sensor noise, every CALM_EVERY-th tick), which also
+ * lets it forget a storm it learnt; an Evolved node keeps its cure. Returns HEALED_* and MUTATION_* bits.
+ */
+export function evolutionStep(
+  neuron: NeuronColumns,
+  regimes: RegimeColumns,
+  evo: EvolutionColumns,
+  i: number,
+  node: number,
+  tick: number,
+  error: number,
+  exposed: boolean,
+  timing: EvolutionTiming,
+  mutationSeed: number,
+): number {
+  const regime = regimes.regime[i]!;
+  const before = regimes.prev[i]!;
+  let out = 0;
+  if (regime === STORM && before !== STORM) {
+    evo.installed[i] = 0;
+    evo.evolved[i] = 0; // a gene that storms is no longer a cure (the storm has changed)
+  }
+  if (before === STORM && regime !== STORM && exposed) {
+    // Healed while the storm still blows: learning, not the zone moving away, ended it.
+    out |= evo.installed[i] ? HEALED_GOSSIP : HEALED_SELF;
+    evo.evolved[i] = 1;
+  }
+  if (regime === STORM && before !== STORM) evo.stormStart[i] = tick;
+  const mu = regime === STORM ? STORM_MU : evo.evolved[i] || (tick + node) % CALM_EVERY !== 0 ? 0 : CALM_MU;
+  if (mu > 0) {
+    const { weights, recent } = neuron;
+    const wo = LAGS * i;
+    if (regime === STORM || q16.abs(error) > CALM_DEADZONE) {
+      neuron.bias[i] = nlmsStepAt(weights, wo, neuron.bias[i]!, recent, RECENT * i + 1, error, mu);
+    }
+    if (regime === STORM && drawChance(mutationSeed, node, tick, 0, timing.mutationChanceQ16)) {
+      out |= MUTATION_TRIED;
+      for (let k = 0; k < LAGS; k++) {
+        candidate[k] = q16.clamp(weights[wo + k]! + q16.mul(MUTATION_AMP, drawTriangular(mutationSeed, node, tick, k + 1)), -WEIGHT_LIMIT, WEIGHT_LIMIT);
+      }
+      const bias = neuron.bias[i]!;
+      if (windowMse(recent, i, candidate, 0, bias) < windowMse(recent, i, weights, wo, bias)) {
+        weights.set(candidate, wo);
+        out |= MUTATION_KEPT;
+      }
+    }
+  }
+  if (exposed && regime === CALM && neuron.entropy[i]! < EVOLVED_ENTROPY) {
+    if (evo.goodTicks[i]! < 0xff) evo.goodTicks[i]!++;
+    if (evo.goodTicks[i]! >= timing.evolvedTicks) evo.evolved[i] = 1;
+  } else {
+    evo.goodTicks[i] = 0;
+  }
+  return out;
+}

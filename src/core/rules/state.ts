@@ -1,0 +1,87 @@
+// The per-node state the rules read and write, as columns indexed by a node's slot `i` (the simulator's entity
+// id; the node daemon keeps columns of capacity 2 and uses slot 1). One layout for both runtimes is what lets
+// the same rule run over 100,000 simulated nodes and over one real one, and be compared bit for bit.
+// `components/` creates these columns for the simulator; `createNodeState` makes one node's worth.
+import { LAGS } from '../neuron/kernel';
+import { regimeInitAt, regimeWordsFor } from '../neuron/regimeDetector';
+import * as q16 from '../fixed/q16';
+import { MODEL_DIM, RECENT, REGIME_RECORD, SIM_REGIME_PARAMS } from './model';
+
+export interface NeuronColumns {
+  /** LAGS weights per node. */
+  weights: Int32Array;
+  bias: Int32Array;
+  /** RECENT samples per node, most recent first. */
+  recent: Int32Array;
+  entropy: Int32Array;
+  refractory: Uint8Array;
+}
+
+export interface RegimeColumns {
+  /** REGIME_RECORD words per node (the detector's state). */
+  detector: Int32Array;
+  regime: Uint8Array;
+  /** The regime before this tick's cortex step. */
+  prev: Uint8Array;
+}
+
+export interface EvolutionColumns {
+  evolved: Uint8Array;
+  /** Consecutive ticks of low error while exposed to the storm. */
+  goodTicks: Uint8Array;
+  /** Tick at which the current (or last) storm began. */
+  stormStart: Int32Array;
+  /** 1 when a received cure was installed during the current storm. */
+  installed: Uint8Array;
+}
+
+export interface RequestColumns {
+  nextRequestTick: Int32Array;
+  backoff: Uint8Array;
+}
+
+/** A node's starting state at slot i: a persistence predictor (next = last) for both its gene and its consensus
+ *  model, a fresh regime detector. */
+export function initNodeAt(neuron: NeuronColumns, regime: RegimeColumns, model: Int32Array, i: number): void {
+  neuron.weights[LAGS * i] = q16.ONE;
+  regimeInitAt(regime.detector, REGIME_RECORD * i, SIM_REGIME_PARAMS.window);
+  model[MODEL_DIM * i] = q16.ONE;
+}
+
+/** A node that starts from a stored gene: its predictor, Evolved (its gene was a cure when it was saved). */
+export function restoreAt(neuron: NeuronColumns, evo: EvolutionColumns, i: number, gene: { weights: ArrayLike<number>; bias: number }): void {
+  for (let k = 0; k < LAGS; k++) neuron.weights[LAGS * i + k] = gene.weights[k]!;
+  neuron.bias[i] = gene.bias;
+  evo.evolved[i] = 1;
+}
+
+/** One node's state (slot 1; slot 0 unused, as in the simulator). */
+export interface NodeState {
+  neuron: NeuronColumns;
+  regime: RegimeColumns;
+  evolution: EvolutionColumns;
+  requests: RequestColumns;
+  /** The node's consensus model at MODEL_DIM·1. */
+  model: Int32Array;
+}
+
+export const NODE = 1;
+
+export function createNodeState(): NodeState {
+  const cap = 2;
+  const state: NodeState = {
+    neuron: {
+      weights: new Int32Array(LAGS * cap),
+      bias: new Int32Array(cap),
+      recent: new Int32Array(RECENT * cap),
+      entropy: new Int32Array(cap),
+      refractory: new Uint8Array(cap),
+    },
+    regime: { detector: new Int32Array(regimeWordsFor(SIM_REGIME_PARAMS.window) * cap), regime: new Uint8Array(cap), prev: new Uint8Array(cap) },
+    evolution: { evolved: new Uint8Array(cap), goodTicks: new Uint8Array(cap), stormStart: new Int32Array(cap), installed: new Uint8Array(cap) },
+    requests: { nextRequestTick: new Int32Array(cap), backoff: new Uint8Array(cap) },
+    model: new Int32Array(MODEL_DIM * cap),
+  };
+  initNodeAt(state.neuron, state.regime, state.model, NODE);
+  return state;
+}
