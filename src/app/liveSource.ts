@@ -8,6 +8,11 @@
 // - a link glows while either end is sending.
 // LiveSwarmModel is pure (bytes in, snapshot out) and unit-tested without a broker; connectLiveSource adds
 // the MQTT connection, loaded only when live mode is used.
+//
+// An authenticated swarm (issue 13): the broker admits only logins, so the page logs in as the read-only
+// viewer (`&user=viewer&pass=...`, the password of DIR/viewer.json), and every payload travels inside a signed
+// envelope (src/core/identity/envelope.ts). The view unwraps the envelope without checking the tag: it holds no
+// roster and decides nothing; it relies on the broker's ACL (node N may publish only as N). Nodes check every tag.
 import { brainRadius } from '../sim/config';
 import {
   STATE_ATTACKER, STATE_BANNED, STATE_DETECTED, STATE_EVOLVED, STATE_HEALED, STATE_IN_NOISE, STATE_REGIME_MASK,
@@ -15,6 +20,21 @@ import {
 } from '../sim/snapshot';
 import { parseTopic, swarmFilter } from '../net/topics';
 import { decodeWire, FLAG_ATTACKER, FLAG_EVOLVED, FLAG_HEALED, FLAG_IN_NOISE, MSG_ANNOUNCE, MSG_STATUS, MSG_SUMMARY } from '../net/wire';
+
+/** The envelope's shape (src/core/identity/envelope.ts, repeated here so the page does not load the signature
+ *  code): header byte 0xA0 | mode << 2 | channel; 9 header bytes (+2 for a pairwise MIC's addressee); a 64-byte
+ *  signature or a 4-byte MIC at the end. Wire messages start with 0x51, so the two cannot be confused. */
+const ENVELOPE_TAG: Record<number, { header: number; tag: number }> = { 1: { header: 9, tag: 64 }, 2: { header: 9, tag: 4 }, 3: { header: 11, tag: 4 } };
+
+/** The payload of a sealed message (unverified), the bytes themselves when they are not an envelope, or null
+ *  for an envelope that cannot be one. */
+export function unwrapEnvelope(bytes: Uint8Array): Uint8Array | null {
+  const b0 = bytes[0];
+  if (b0 === undefined || (b0 & 0xf0) !== 0xa0) return bytes;
+  const shape = ENVELOPE_TAG[(b0 >> 2) & 3];
+  if (!shape || (b0 & 3) > 2 || bytes.length < shape.header + shape.tag) return null;
+  return bytes.subarray(shape.header, bytes.length - shape.tag);
+}
 
 /** A link stays lit this long after a message from either end, ms. */
 const ACTIVITY_MS = 1500;
@@ -72,7 +92,8 @@ export class LiveSwarmModel {
     const parsed = parseTopic(this.swarm, topic);
     let msg: ReturnType<typeof decodeWire> | null;
     try {
-      msg = parsed ? decodeWire(bytes) : null;
+      const payload = parsed ? unwrapEnvelope(bytes) : null;
+      msg = payload ? decodeWire(payload) : null;
     } catch {
       msg = null;
     }
@@ -210,15 +231,22 @@ export class LiveSwarmModel {
 export interface LiveParams {
   url: string;
   swarm: string;
+  /** A broker login (the read-only viewer of an authenticated swarm); absent for an open broker. */
+  username?: string;
+  password?: string;
 }
 
-/** `?live=ws://host:port&swarm=demo` → the connection to make; null when live mode is not asked for or bad. */
+/** `?live=ws://host:port&swarm=demo[&user=viewer&pass=...]` → the connection to make; null when live mode is
+ *  not asked for or bad. */
 export function parseLiveParams(search: string): LiveParams | null {
   const params = new URLSearchParams(search);
   const url = params.get('live');
   if (!url || !/^wss?:\/\/[^\s/]+/.test(url)) return null;
   const swarm = params.get('swarm') ?? 'demo';
-  return /^[A-Za-z0-9_-]{1,32}$/.test(swarm) ? { url, swarm } : null;
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(swarm)) return null;
+  const password = params.get('pass');
+  if (password === null || password === '') return { url, swarm };
+  return { url, swarm, username: params.get('user') || 'viewer', password };
 }
 
 export interface LiveSource {
@@ -232,7 +260,13 @@ export interface LiveSource {
 export async function connectLiveSource(params: LiveParams, now: () => number = () => Date.now()): Promise<LiveSource> {
   const { createMqttTransport } = await import('../net/mqttTransport');
   const model = new LiveSwarmModel(params.swarm, now());
-  const transport = createMqttTransport({ url: params.url, clientId: `qres-view-${Math.random().toString(36).slice(2, 10)}`, reconnectPeriodMs: 1000 });
+  const transport = createMqttTransport({
+    url: params.url,
+    clientId: `qres-view-${Math.random().toString(36).slice(2, 10)}`,
+    reconnectPeriodMs: 1000,
+    username: params.username,
+    password: params.password,
+  });
   await transport.subscribe(swarmFilter(params.swarm), (topic, bytes) => model.apply(topic, bytes, now()));
   return {
     model,

@@ -7,6 +7,10 @@ import { encodeAnnounce, encodeConsensus, encodeStatus, encodeSummary, FLAG_ATTA
 import { topicFor } from '../../src/net/topics';
 import { startBroker, type RunningBroker } from '../../src/net/broker';
 import { createMqttTransport } from '../../src/net/mqttTransport';
+import { connectAuthenticated } from '../../src/net/authTransport';
+import { seal } from '../../src/core/identity/envelope';
+import { generateKeyPair } from '../../src/core/identity/keys';
+import { addMember, createRoster } from '../../src/core/identity/roster';
 
 const gene = { weights: Int32Array.from([65536, 0, 0, 0, 0, 0, 0, 0]), bias: 0, mu: 3277 };
 const announce = (m: LiveSwarmModel, id: number, flags: number, heard: number[], banned: number[], now: number) =>
@@ -83,6 +87,22 @@ describe('LiveSwarmModel (messages → snapshot, no broker)', () => {
     expect(parseLiveParams('?nodes=10')).toBeNull();
     expect(parseLiveParams('?live=http://x')).toBeNull();
     expect(parseLiveParams('?live=ws://x&swarm=a/b')).toBeNull();
+    expect(parseLiveParams('?live=ws://x&swarm=lab&pass=secret-password')).toEqual({
+      url: 'ws://x', swarm: 'lab', username: 'viewer', password: 'secret-password',
+    });
+  });
+
+  it('unwraps signed envelopes (an authenticated swarm) and still refuses garbage inside one', () => {
+    const m = new LiveSwarmModel('demo', 0);
+    const { secretKey } = generateKeyPair();
+    const topic = topicFor('demo', 'announce', 4);
+    const inner = encodeAnnounce(4, { flags: FLAG_EVOLVED, round: 1, heard: [], banned: [] });
+    m.apply(topic, seal(inner, { from: 4, counter: 1, secretKey, context: topic }), 1);
+    expect(m.snapshot(2).nodeCount).toBe(1);
+    expect(m.snapshot(2).state[0]! & STATE_EVOLVED).toBe(STATE_EVOLVED);
+    m.apply(topic, seal(Uint8Array.of(1, 2, 3), { from: 4, counter: 2, secretKey, context: topic }), 3);
+    m.apply(topic, Uint8Array.of(0xa4, 4, 0), 3); // an envelope too short to hold a signature
+    expect(m.stats.rejected).toBe(2);
   });
 });
 
@@ -107,5 +127,30 @@ describe('connectLiveSource (MQTT over WebSocket)', () => {
     expect(s.state[0]! & STATE_EVOLVED).toBe(STATE_EVOLVED);
     await node.close();
     await live.close();
+  });
+
+  it('logs in as the read-only viewer on a broker with a roster, and sees sealed announces', async () => {
+    const pair = generateKeyPair();
+    const roster = addMember(createRoster('demo'), 6, pair.publicKey);
+    const viewerPassword = 'viewer-password-0123456789';
+    const authBroker = await startBroker({ port: 0, wsPort: 0, auth: { roster, viewerPassword } });
+    try {
+      const refused = await connectLiveSource({ url: authBroker.wsUrl!, swarm: 'demo' });
+      const live = await connectLiveSource({ url: authBroker.wsUrl!, swarm: 'demo', username: 'viewer', password: viewerPassword });
+      const node = connectAuthenticated({ url: authBroker.mqttUrl, me: 6, secretKey: pair.secretKey, roster });
+      await node.mqtt.whenConnected(5000);
+      for (let i = 0; i < 60 && live.model.nodeCount === 0; i++) {
+        node.publish(topicFor('demo', 'announce', 6), encodeAnnounce(6, { flags: FLAG_EVOLVED, round: 1, heard: [], banned: [] }));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(live.connected).toBe(true);
+      expect(live.model.nodeCount).toBe(1);
+      expect(live.model.stats.rejected).toBe(0);
+      expect(refused.connected).toBe(false); // no login: the broker refuses the page
+      expect(authBroker.refused.connect).toBeGreaterThan(0);
+      await Promise.all([node.close(), live.close(), refused.close()]);
+    } finally {
+      await authBroker.close();
+    }
   });
 });
