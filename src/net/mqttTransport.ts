@@ -32,6 +32,8 @@ export interface MqttTransportOptions {
   protocolVersion?: 4 | 5;
   reconnectPeriodMs?: number;
   keepaliveS?: number;
+  /** close() waits at most this long for a clean DISCONNECT before cutting the socket (default 2000). */
+  closeTimeoutMs?: number;
   /** Called after every successful (re)connect, e.g. to publish an "online" status again. */
   onConnect?: (protocolVersion: 4 | 5) => void;
   onDisconnect?: () => void;
@@ -176,7 +178,7 @@ export function createMqttTransport(options: MqttTransportOptions): MqttTranspor
       }
       // A clean DISCONNECT: the broker discards the will. Bounded, in case the broker vanishes meanwhile.
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)));
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.closeTimeoutMs ?? 2000)));
       await Promise.race([client.endAsync(false), timeout]);
       clearTimeout(timer);
       if (!client.disconnected) client.end(true);

@@ -225,3 +225,28 @@ export function keyFileIds(dir: string): number[] {
     return [];
   }
 }
+
+/** What `qres swarm` (and the tests) use: a key directory for `swarm` holding keys for `ids`, made with the same
+ *  steps as `keys new-swarm` and `keys add` (atomic files, secrets 0600). A directory that already holds that
+ *  swarm's roster is reused: ids missing from it are added; a revoked id is an error (ids are never reused).
+ *  Returns the roster and the viewer's password (for the live view's login; never a node's secret). */
+export function provisionSwarmKeys(dir: string, swarm: string, ids: readonly number[]): { roster: Roster; viewerPassword: string; created: number[] } {
+  const abs = resolve(dir);
+  const fresh = !existsSync(rosterPath(abs));
+  if (fresh) newSwarm({ swarm, dir: abs });
+  let roster = readRoster(abs);
+  if (roster.swarm !== swarm) throw new KeyFileError(`${rosterPath(abs)} is the roster of swarm ${roster.swarm}, not ${swarm}`);
+  const created: number[] = [];
+  for (const id of ids) {
+    const entry = roster.nodes.get(id);
+    if (entry?.revoked) throw new KeyFileError(`node ${id} is revoked in ${rosterPath(abs)}; ids are never reused`);
+    if (entry) {
+      readNodeKey(abs, id); // present and readable, or a clear KeyFileError
+      continue;
+    }
+    add({ dir: abs, id: String(id) });
+    created.push(id);
+  }
+  roster = readRoster(abs);
+  return { roster, viewerPassword: readViewerPassword(abs), created };
+}
