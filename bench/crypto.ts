@@ -3,11 +3,13 @@
 import { writeSection, table, machineLine } from '../src/cli/report';
 import {
   GENE_COMMITMENT_BYTES, TRANSITION_PROOF_BYTES, commitGene, geneProofContext, proveGeneUpdate, verifyGeneUpdate, verifyGeneUpdates,
+  type GeneUpdateStatement,
 } from '../src/core/crypto/geneProof';
 import { commitVector, geneScalars } from '../src/core/crypto/pedersen';
 import { VECTOR_OPENING_PROOF_BYTES, encodeLinearProof, proveVectorOpening, verifyVectorOpening, decodeLinearProof } from '../src/core/crypto/openingProof';
 import { randomScalar, seededByteSource } from '../src/core/crypto/group';
-import { rangeGeneratorMsm } from '../src/core/crypto/generators';
+import { FIXED_TABLE_WIDTH, generators, rangeGeneratorMsm } from '../src/core/crypto/generators';
+import { FixedBaseMsm } from '../src/core/crypto/msm';
 import { type SeedShares, createSecAggKeys, maskInput, shareSecAggSeeds, unmaskSum } from '../src/core/crypto/secureAggregation';
 import { createRng } from '../src/core/rng/rng';
 import { execFileSync } from 'node:child_process';
@@ -85,19 +87,27 @@ async function loadBaseline(): Promise<GeneApi | undefined> {
 const baseline = await loadBaseline();
 const compareRows: (string | number)[][] = [];
 if (baseline) {
-  const mk = (api: GeneApi, label: string) => {
-    const s = seededByteSource(`bench-compare-${label}`);
-    return Array.from({ length: 8 }, (_, k) => {
-      const from = { weights: oldGene.weights.map((w) => w + k * 100), bias: oldGene.bias };
-      const to = { weights: newGene.weights.map((w) => w + k * 100), bias: newGene.bias };
-      const c = api.commitGene(from, s);
-      const context = api.geneProofContext(200 + k, 2);
-      const u = api.proveGeneUpdate(from, to, c.opening, context, s);
-      return { commitOld: c.commitment, commitNew: u.commitment, proof: u.proof, context };
-    });
+  const proveTimes: number[][] = [[], []];
+  const mk = (api: GeneApi, label: string, k: number) => {
+    const s = seededByteSource(`bench-compare-${label}-${k}`);
+    const from = { weights: oldGene.weights.map((w) => w + k * 100), bias: oldGene.bias };
+    const to = { weights: newGene.weights.map((w) => w + k * 100), bias: newGene.bias };
+    const c = api.commitGene(from, s);
+    const context = api.geneProofContext(200 + k, 2);
+    const t0 = performance.now();
+    const u = api.proveGeneUpdate(from, to, c.opening, context, s);
+    const ms = performance.now() - t0;
+    return { statement: { commitOld: c.commitment, commitNew: u.commitment, proof: u.proof, context }, ms };
   };
   const apis: [string, GeneApi][] = [['before the fix (731cfe2, 144 bits, odd rounds carried)', baseline], ['now (padded to 256 bits)', await import('../src/core/crypto/geneProof')]];
-  const sets = apis.map(([label, api]) => mk(api, label));
+  const sets: GeneUpdateStatement[][] = [[], []];
+  for (let k = 0; k < 8; k++) {
+    apis.forEach(([label, api], i) => {
+      const { statement, ms } = mk(api, label, k);
+      sets[i]!.push(statement);
+      if (k > 0) proveTimes[i]!.push(ms); // k = 0 builds the tables
+    });
+  }
   const times = apis.map(() => ({ single: [] as number[], batch8: [] as number[] }));
   apis.forEach(([, api], i) => {
     const st = sets[i]!;
@@ -118,12 +128,36 @@ if (baseline) {
   }
   apis.forEach(([label], i) => {
     const b8 = median(times[i]!.batch8);
-    compareRows.push([label, fmt(median(times[i]!.single)), fmt(b8), fmt(b8 / 8)]);
+    compareRows.push([label, fmt(median(proveTimes[i]!)), fmt(median(times[i]!.single)), fmt(b8), fmt(b8 / 8)]);
   });
-  console.log(table(['verifier', 'one proof ms (median)', 'batch of 8 ms (median)', 'ms per proof at 8'], compareRows));
+  console.log(table(['code', 'prove ms (median)', 'verify one proof ms (median)', 'batch of 8 ms (median)', 'ms per proof at 8'], compareRows));
 } else {
   console.log('baseline comparison skipped: commit ' + BASELINE_COMMIT.slice(0, 7) + ' not available');
 }
+// ---- table width for the 514 fixed range generators (FIXED_TABLE_WIDTH) ----
+const widthRows: (string | number)[][] = [];
+{
+  const gens = generators();
+  const fixedPoints = [...gens.g, ...gens.h, gens.B, gens.H];
+  const fixedScalars = Array.from({ length: fixedPoints.length }, () => randomScalar(src));
+  const widths = [7, 8, 9, 10];
+  const built = widths.map((w) => {
+    const t0 = performance.now();
+    const tables = new FixedBaseMsm(fixedPoints, w);
+    return { tables, buildMs: performance.now() - t0, points: fixedPoints.length * 2 ** (w - 2) };
+  });
+  const runs = widths.map(() => [] as number[]);
+  for (let r = 0; r < 7; r++) {
+    built.forEach((b, i) => {
+      const t0 = performance.now();
+      b.tables.msm(fixedScalars);
+      runs[i]!.push(performance.now() - t0);
+    });
+  }
+  widths.forEach((w, i) => widthRows.push([w + (w === FIXED_TABLE_WIDTH ? ' (used)' : ''), fmt(median(runs[i]!)), fmt(built[i]!.buildMs), built[i]!.points.toLocaleString('en-US')]));
+  console.log(table(['table width w', '514-term MSM ms (median)', 'build ms', 'table points'], widthRows));
+}
+
 // ---- WebAssembly backend check: is pure-JS BigInt the wall? ----
 // The one well-kept WebAssembly ristretto255 on npm is libsodium (libsodium-wrappers-sumo). It has no multi-scalar
 // multiplication, only one scalar multiplication and one addition per call on encoded points, so the verifier's
@@ -231,9 +265,13 @@ writeSection('crypto', [
     'Before and after the soundness fix (inner-product rounds of odd length no longer exist: 144 bits padded to 256),',
     'measured in this same run, alternating old and new (`bench/crypto.ts` checks the old files out of git):',
     '',
-    table(['verifier', 'one proof ms (median)', 'batch of 8 ms (median)', 'ms per proof at 8'], compareRows),
+    table(['code', 'prove ms (median)', 'verify one proof ms (median)', 'batch of 8 ms (median)', 'ms per proof at 8'], compareRows),
     '',
   ] : []),
+  'Width of the precomputed tables for the 514 fixed range generators (2^(w−2) odd multiples each; built once):',
+  '',
+  table(['table width w', '514-term MSM ms (median)', 'build ms', 'table points'], widthRows),
+  '',
   ...(wasmRows.length ? [
     'The verifier\'s fixed part on @noble/curves against the one well-kept WebAssembly ristretto255 on npm (libsodium,',
     'no MSM: one call per scalar multiplication and per addition), measured when it is installed:',

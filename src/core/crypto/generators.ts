@@ -56,13 +56,13 @@ let valueMsm: FixedBaseMsm | undefined;
 let vectorMsm: FixedBaseMsm | undefined;
 
 /** Width of the range generators' tables: 2^(w−2) odd multiples per generator, ≈ 253/(w + 1) additions per
- *  253-bit scalar. Measured on the 514 range generators (one process, alternating): w = 7 / 8 / 9 / 10 took
- *  106 / 101 / 90 / 79 ms per MSM (median, loaded machine) for tables of 13 / 23 / 38 / 82 MB heap built in
- *  0.13 / 0.2 / 0.34 / 0.8 s. w = 10 is taken: 131,584 points, built once per process on first use. */
-export const FIXED_TABLE_WIDTH = 10;
+ *  253-bit scalar. `npm run bench:crypto` times w = 7..10 on the 514 range generators (docs/BENCHMARKS.md): each
+ *  step up about doubles heap and build time, and past w = 9 the MSM gets no faster in our measurements (the
+ *  tables fall out of cache). w = 9 is taken: 514 × 128 points, built once per process on first use. */
+export const FIXED_TABLE_WIDTH = 9;
 
 /**
- * The fixed points [g_0..g_255, h_0..h_255, B, H] with precomputed tables (built once, ≈ 0.8 s): verifiers
+ * The fixed points [g_0..g_255, h_0..h_255, B, H] with precomputed tables (built once per process): verifiers
  * put their whole equation on one doubling chain through `msm(fixedScalars, proofPoints, proofScalars)`.
  */
 export function rangeGeneratorTables(): FixedBaseMsm {
