@@ -12,7 +12,7 @@ export function createConsensus(capacity: number, slots: number, initialTrust: n
     model: new Int32Array(MODEL_DIM * capacity),
     /** One bit per radio-neighbour slot (slot s is bit s & 7 of byte s >> 3). */
     heard: new Uint8Array((slots + 7) >> 3),
-    /** Per radio-neighbour slot: this node's reputation score for that neighbour (255 = 1.0, sticky ban). */
+    /** Per radio-neighbour slot: this node's reputation score for that neighbour (255 = 1.0; below the ban line: rounds of a ban served). */
     trust: new Uint8Array(slots).fill(initialTrust),
   };
 }

@@ -20,7 +20,7 @@ import type { AggregatorSpec } from '../consensus/registry';
 import type { AttackFn } from '../consensus/attacks';
 import type { Rng } from '../rng/rng';
 import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, EXCLUDE_FACTOR, EXCLUDE_FLOOR, MODEL_DIM } from './model';
-import { adjustTrust, isBanned, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from './trust';
+import { adjustTrust, isBanned, serveBans, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from './trust';
 import { persistenceMse, windowMse } from './mind';
 import type { NeuronColumns } from './state';
 
@@ -89,6 +89,7 @@ export function honestRoundAt(
   outcome?: Uint8Array,
 ): void {
   const { trust, heard, source } = view;
+  serveBans(trust, view.start, view.end);
   const mo = MODEL_DIM * i;
   ensureScratch(view.end - view.start + 1);
   // The yardstick is the better of the node's own model and the plain persistence predictor (next = last) on
