@@ -1,6 +1,6 @@
 // What a real node samples. Two sources:
 // - `sine`: the sim's field, on the node's own clock: two slow sines with a per-node phase, plus an
-//   interference zone that orbits past the node (sim: noise zone, DESIGN.md §2) with a new storm frequency on
+//   interference zone that orbits past the node (the simulator's noise zone, docs/ARCHITECTURE.md "The model") with a new storm frequency on
 //   every orbit, plus seeded sensor noise. Nodes sit on the zone's orbit (home angle = id × golden angle), so
 //   every node is swept by the storm once per orbit (≈ 63 s of device time), staggered around the swarm.
 // - a CSV file: the first numeric field of every line (header lines are skipped), replayed in a loop, one
