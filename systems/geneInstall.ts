@@ -4,7 +4,7 @@
 // neighbours are ignored. In --secure runs the proof is checked before the gene is even decoded.
 import { decodeGene, GeneDecodeError } from '../src/core/gene/gene';
 import { garbageFrom, ignored, judgeCures, needsCure, type CureOffer } from '../src/core/rules/cure';
-import { TRUST_FAILED, adjustTrust } from '../src/core/rules/trust';
+import { refuseSecureCure } from '../src/core/rules/secureCure';
 import { defineSystem } from '../src/sim/system';
 import { slotOf } from '../src/sim/placement';
 import { acceptSecureReply } from '../src/sim/secure';
@@ -47,11 +47,11 @@ export const geneInstallSystem = defineSystem({
         const verdict = acceptSecureReply(world, eid, reply.from, reply.gene);
         if (verdict.status === 'pending' || verdict.status === 'duplicate') continue; // more parts to come, or a late one
         if (verdict.status === 'rejected') {
-          if (verdict.penalise) adjustTrust(trust, slot, -TRUST_FAILED);
+          refuseSecureCure(trust, slot, verdict); // a failed check, unless only late (the daemon's rule too)
           continue;
         }
         geneBytes = verdict.geneBytes;
-        anchored = verdict.anchored; // an anchor proves no bounded history: no reward (src/sim/secure.ts)
+        anchored = verdict.anchored; // an anchor proves no bounded history: no reward (src/core/rules/secureCure.ts)
       }
       try {
         const gene = decodeGene(geneBytes);

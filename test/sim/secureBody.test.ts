@@ -5,7 +5,7 @@ import { encodeGene, type Gene } from '../../src/core/gene/gene';
 import {
   ANCHOR_BODY_BYTES, KIND_ANCHOR, KIND_STEPS, SecureBodyError, checkOpening, checkSteps, cureProofContext,
   decodeSecureBody, encodeSecureBody, openingScalar, stepsBodyBytes,
-} from '../../src/sim/secureBody';
+} from '../../src/core/rules/secureBody';
 
 const ONE = 65536;
 const gene = (w0: number, w1: number, bias = 0): Gene => ({ weights: Int32Array.of(w0, w1, 0, 0, 0, 0, 0, 0), bias, mu: 1311 });

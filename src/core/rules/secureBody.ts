@@ -25,8 +25,8 @@ import {
   CryptoDecodeError, Fn, GENE_COMMITMENT_BYTES, Point, SCALAR_BYTES, TRANSITION_PROOF_BYTES, Transcript,
   decodePoints, decodeScalar, encodeScalar, generators, geneProofContext, modL, scalarFromInt, u32le,
   verifyGeneUpdate, verifyGeneUpdates, type Point as PointT,
-} from '../core/crypto';
-import { decodeGene, GENE_BYTES, GeneDecodeError, type Gene } from '../core/gene/gene';
+} from '../crypto';
+import { decodeGene, GENE_BYTES, GeneDecodeError, type Gene } from '../gene/gene';
 
 export const SECURE_BODY_VERSION = 1;
 export const KIND_STEPS = 1;
