@@ -10,10 +10,16 @@
 //   4 ANNOUNCE   u8 flags, u32 round, u8 nHeard, u8 nBanned, nHeard + nBanned u16 ids   heartbeat
 //   5 STATUS     u8 online (1) / offline (0)                                     5 B   retained; last will
 //   6 SUMMARY    34-byte summary gene (src/core/gene/summary.ts)                38 B   retained
+//   7 SECURE     a secure cure body (src/core/rules/secureBody.ts): the gene, its commitment and the transition
+//                proof(s) from the sender's chain; 363 B (anchor) or 1,451 + 1,088·(k − 1) B (k steps)   --secure
+//                cure, to the requester
 //
-// Decoders check everything and throw only WireDecodeError; genes and summaries carry their own CRC/hash.
+// Decoders check everything and throw only WireDecodeError; genes and summaries carry their own CRC/hash. A secure
+// body is checked for form here (a malformed one is WireDecodeError, like any garbage); its proofs are checked by
+// the receiver (src/core/rules/secureCure.ts), where a failed one costs the sender reputation.
 import { decodeGene, encodeGene, GeneDecodeError, GENE_BYTES, type Gene } from '../core/gene/gene';
 import { decodeSummaryGene, encodeSummaryGene, SummaryDecodeError, SUMMARY_GENE_BYTES, type DecodedSummaryGene, type SummaryGene } from '../core/gene/summary';
+import { decodeSecureBody, SecureBodyError, type SecureBody } from '../core/rules/secureBody';
 import { checkNodeId } from './topics';
 
 export const WIRE_MAGIC = 0x51;
@@ -24,6 +30,7 @@ export const MSG_CONSENSUS = 3;
 export const MSG_ANNOUNCE = 4;
 export const MSG_STATUS = 5;
 export const MSG_SUMMARY = 6;
+export const MSG_SECURE_REPLY = 7;
 /** Most ids an announce lists per kind (heard, banned). */
 export const MAX_ANNOUNCE_IDS = 64;
 
@@ -58,7 +65,9 @@ export type WireMessage =
   | { type: typeof MSG_CONSENSUS; from: number; round: number; gene: Gene }
   | ({ type: typeof MSG_ANNOUNCE; from: number } & Announce)
   | { type: typeof MSG_STATUS; from: number; online: boolean }
-  | { type: typeof MSG_SUMMARY; from: number; summary: DecodedSummaryGene };
+  | { type: typeof MSG_SUMMARY; from: number; summary: DecodedSummaryGene }
+  /** `bytes`: the body as sent (what its proofs are checked over); `secure`: its fields, well formed. */
+  | { type: typeof MSG_SECURE_REPLY; from: number; bytes: Uint8Array; secure: SecureBody };
 
 function frame(type: number, from: number, bodyBytes: number): { out: Uint8Array; view: DataView } {
   checkNodeId(from);
@@ -118,6 +127,12 @@ export function encodeSummary(from: number, summary: SummaryGene): Uint8Array {
   return out;
 }
 
+export function encodeSecureReply(from: number, body: Uint8Array): Uint8Array {
+  const { out } = frame(MSG_SECURE_REPLY, from, body.length);
+  out.set(body, HEADER_BYTES);
+  return out;
+}
+
 function expectLength(bytes: Uint8Array, n: number, what: string): void {
   if (bytes.length !== n) throw new WireDecodeError('length', `${what} must be ${n} bytes, got ${bytes.length}`);
 }
@@ -163,10 +178,15 @@ export function decodeWire(bytes: Uint8Array): WireMessage {
       case MSG_SUMMARY:
         expectLength(bytes, HEADER_BYTES + SUMMARY_GENE_BYTES, 'a summary');
         return { type, from, summary: decodeSummaryGene(body) };
+      case MSG_SECURE_REPLY: {
+        const own = body.slice(); // the caller's buffer may be reused; the proofs are checked later
+        return { type, from, bytes: own, secure: decodeSecureBody(own) };
+      }
       default:
         throw new WireDecodeError('type', `unknown message type ${type}`);
     }
   } catch (err) {
+    if (err instanceof SecureBodyError) throw new WireDecodeError(err.reason === 'length' ? 'length' : 'body', err.message);
     if (err instanceof GeneDecodeError || err instanceof SummaryDecodeError) throw new WireDecodeError('body', err.message);
     throw err;
   }

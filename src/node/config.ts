@@ -41,6 +41,10 @@ export interface NodeConfig {
   coalition: number[];
   /** An attacker answers cure requests with poisoned genes (off: --no-poison, a consensus-only attacker). */
   poisonCures: boolean;
+  /** --secure: cure replies are secure bodies (gene + commitment + transition proofs from the sender's chain),
+   *  verified before install; a failed proof costs the sender a failed check. The same protocol as qres sim
+   *  --secure (src/core/rules/secureCure.ts); every node of a swarm must agree on it. */
+  secure: boolean;
   /** Per-peer rate limit: bucket size and refill per wall-clock second. */
   rateBurst: number;
   ratePerS: number;
@@ -61,6 +65,7 @@ export const DEFAULT_NODE_CONFIG: Readonly<Omit<NodeConfig, 'swarm' | 'id'>> = O
   ownDataFilter: true,
   coalition: [],
   poisonCures: true,
+  secure: false,
 });
 
 /** A node option is out of range; `problems` lists each. */
@@ -99,6 +104,7 @@ export function resolveNodeConfig(partial: Partial<NodeConfig> & { swarm: string
   check(Number.isFinite(c.ratePerS) && c.ratePerS > 0, `rate per second ${c.ratePerS}`);
   check(isAggregatorName(c.aggregator), `aggregator '${c.aggregator}' is not one of ${AGGREGATOR_NAMES.join(', ')}`);
   check(Array.isArray(c.peers) && c.peers.length <= MAX_PEERS && c.peers.every((p) => int(p, 0, 0xffff)), `peers must be at most ${MAX_PEERS} node ids in [0, 65535]`);
+  check(typeof c.secure === 'boolean', `secure must be a boolean`);
   check(Array.isArray(c.coalition) && c.coalition.every((p) => int(p, 0, 0xffff)), 'coalition must be node ids in [0, 65535]');
   if (problems.length > 0) throw new NodeConfigError(problems);
   return c;

@@ -8,6 +8,14 @@
 // daemon and the simulator stay bit for bit equal (test/conformance). The runtime (runtime.ts) drives it from the
 // wall clock and MQTT; tests drive it directly over a loopback bus. Nothing a peer sends can crash it: every
 // message is decoded and checked, and a malformed one is counted and dropped.
+//
+// --secure (config.secure): a cure reply is a secure body over MQTT, one message (MSG_SECURE_REPLY; no parts,
+// MQTT has no 51-byte MTU). The node keeps its commitment chain and its record of each neighbour's, and applies
+// the rulebook's secure cure protocol (src/core/rules/secureCure.ts) exactly as the simulator's systems do:
+// bodies built once per gene version, attackers' forgeries, verify before install, TRUST_FAILED for a failed
+// proof, at most SECURE_OUTBOX bodies sent per tick, a resend within RESEND_KEEP_S ignored.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import * as q16 from '../core/fixed/q16';
 import { decodeGene, encodeGene, GeneDecodeError, type Gene } from '../core/gene/gene';
 import { maxSpread } from '../core/gene/summary';
@@ -22,13 +30,17 @@ import {
   judgeCures, MODEL_DIM, needsCure, NODE, poisonWeights, restoreAt, ROUND_ACCEPTED, roundEndsAt, rngAt, ruleSeeds, senseAt,
   setHeard, TRUST_INITIAL, type CureOffer, type EvolutionTiming, type NodeState, type RoundView, type RuleSeeds,
 } from '../core/rules/index';
+import {
+  acceptSecureBody, checkSecureBody, createSecureChain, expireRecent, forgeSecureCureBody, isRecent, refuseSecureCure,
+  resendKeepTicks, SECURE_OUTBOX, secureCureBody, type ChainRecord, type SecureChain, type SecureVerdict,
+} from '../core/rules/secureCure';
 import type { GeneStorage } from '../storage/geneStorage';
 import { allOf, parseTopic, repliesTo, replyTopic, summaryTopic, topicFor, type TopicKind } from '../net/topics';
 import type { Transport } from '../net/transport';
 import {
-  decodeWire, encodeAnnounce, encodeConsensus, encodeReply, encodeRequest, encodeStatus, encodeSummary,
+  decodeWire, encodeAnnounce, encodeConsensus, encodeReply, encodeRequest, encodeSecureReply, encodeStatus, encodeSummary,
   FLAG_ATTACKER, FLAG_EVOLVED, FLAG_HEALED, FLAG_IN_NOISE, MSG_ANNOUNCE, MSG_CONSENSUS, MSG_REPLY, MSG_REQUEST,
-  MSG_STATUS, MSG_SUMMARY, WireDecodeError, type WireMessage,
+  MSG_SECURE_REPLY, MSG_STATUS, MSG_SUMMARY, WireDecodeError, type WireMessage,
 } from '../net/wire';
 import { DEVICE_TICK_MS, roundTicks, type NodeConfig } from './config';
 import { PeerRateLimiter } from './rateLimiter';
@@ -106,6 +118,13 @@ export class NodeCore {
   private requestSeq = 0;
   private adoptedRound = -1;
   private lastAnnounceTick = -1_000_000;
+  /** --secure: this node's commitment chain (made on first use), its record of each neighbour's chain (by
+   *  slot), the bodies it received recently (slot:hash → tick), and the secure bodies it sent this tick. */
+  private secureChain: SecureChain | null = null;
+  private readonly senderChains = new Map<number, ChainRecord>();
+  private readonly recentBodies = new Map<string, number>();
+  private secureSent = 0;
+  private readonly expectedType: Record<TopicKind, number>;
   private saving: Promise<void> | null = null;
   private closed = false;
 
@@ -132,6 +151,13 @@ export class NodeCore {
     this.limiter = new PeerRateLimiter(config.rateBurst, config.ratePerS, this.now);
     this.roundTicks = roundTicks(config);
     this.rng = createRng(config.seed ^ Math.imul(config.id + 1, 0x9e3779b1));
+    this.expectedType = { ...EXPECTED_TYPE, reply: config.secure ? MSG_SECURE_REPLY : MSG_REPLY };
+  }
+
+  /** --secure: this node's commitment chain (null until it first answered) and its record of each neighbour's
+   *  chain, by slot. Read-only views, for /status and tests. */
+  get secure(): { chain: Readonly<SecureChain> | null; records: ReadonlyMap<number, Readonly<ChainRecord>> } {
+    return { chain: this.secureChain, records: this.senderChains };
   }
 
   get attacker(): boolean {
@@ -234,6 +260,7 @@ export class NodeCore {
     }
 
     // gossip: answer the requests heard last tick, ask for a cure, broadcast the consensus vector
+    this.secureSent = 0;
     for (const from of this.pendingRequests) this.answerRequest(from, tick);
     this.pendingRequests = [];
     if (!this.attacker && cureRequestDue(s.regime, s.evolution, s.requests, NODE, id, tick, DEVICE_TICK_MS, this.seeds.gossip)) {
@@ -261,6 +288,13 @@ export class NodeCore {
       } else if (msg.type === MSG_REPLY) {
         if (!needsCure(s.regime, s.evolution, NODE) || ignored(this.trust, slot)) continue;
         offers.push({ slot, weights: msg.gene.weights, bias: msg.gene.bias });
+      } else if (msg.type === MSG_SECURE_REPLY) {
+        if (!needsCure(s.regime, s.evolution, NODE) || ignored(this.trust, slot)) continue;
+        const verdict = this.acceptSecure(slot, msg.from, msg.bytes, tick);
+        if (verdict.status === 'rejected') refuseSecureCure(this.trust, slot, verdict);
+        if (verdict.status !== 'ok') continue; // rejected, or a resend already decided
+        // The body's gene decoded when the message did (decodeWire): its weights, checked by the proofs.
+        offers.push({ slot, weights: msg.secure.gene.weights, bias: msg.secure.gene.bias, anchored: verdict.anchored });
       }
     }
     if (offers.length > 0) {
@@ -286,13 +320,60 @@ export class NodeCore {
     if (this.attacker) {
       if (!this.config.poisonCures) return; // a consensus-only attacker
       poisonWeights(this.seeds.attack, id, tick, this.poison);
-      this.send(replyTopic(this.config.swarm, from, id), encodeReply(id, { weights: this.poison, bias: 0, mu: DEFAULT_MU }));
+      const poison = { weights: this.poison, bias: 0, mu: DEFAULT_MU };
+      // --secure: a valid commitment to the poison with a replayed proof (the rulebook's forgery).
+      if (this.config.secure) return this.sendSecure(from, forgeSecureCureBody(this.chain(), poison, this.config.seed));
+      this.send(replyTopic(this.config.swarm, from, id), encodeReply(id, poison));
       this.stats.repliesSent++;
       return;
     }
     if (!canCure(this.state.regime, this.state.evolution, NODE)) return;
+    if (this.config.secure) {
+      const started = performance.now(); // measured for /status only; decides nothing
+      const built = secureCureBody(this.chain(), this.gene());
+      if (built.fresh) {
+        this.stats.bodiesProved++;
+        this.stats.proveMs += performance.now() - started;
+        if (built.refused) this.stats.proofsRefused++;
+      }
+      return this.sendSecure(from, built.body);
+    }
     this.send(replyTopic(this.config.swarm, from, id), encodeReply(id, this.gene()));
     this.stats.repliesSent++;
+  }
+
+  private chain(): SecureChain {
+    this.secureChain ??= createSecureChain(this.config.seed, this.config.id);
+    return this.secureChain;
+  }
+
+  /** Sends a secure body to `to`, unless SECURE_OUTBOX went out this tick already (the requester retries). */
+  private sendSecure(to: number, body: Uint8Array): void {
+    if (this.secureSent >= SECURE_OUTBOX) return void this.stats.secureRepliesDropped++;
+    this.secureSent++;
+    this.send(replyTopic(this.config.swarm, to, this.config.id), encodeSecureReply(this.config.id, body));
+    this.stats.repliesSent++;
+  }
+
+  /** The rulebook's receiver for a secure body from the neighbour at `slot`: a resend within RESEND_KEEP_S is a
+   *  duplicate; otherwise its proofs are checked, then its continuity with what this node last verified. */
+  private acceptSecure(slot: number, from: number, bytes: Uint8Array, tick: number): SecureVerdict {
+    const keep = resendKeepTicks(DEVICE_TICK_MS);
+    expireRecent(this.recentBodies, tick, keep, (t) => t);
+    const key = `${slot}:${bytesToHex(sha256(bytes))}`;
+    if (isRecent(this.recentBodies, key, tick, keep)) return { status: 'duplicate' };
+    this.recentBodies.set(key, tick);
+    const started = performance.now(); // measured for /status only; decides nothing
+    const check = checkSecureBody(from, bytes);
+    this.stats.bodiesVerified++;
+    this.stats.verifyMs += performance.now() - started;
+    const verdict = acceptSecureBody(this.senderChains, slot, check);
+    if (verdict.status === 'rejected') this.stats.proofsRejected++;
+    else if (verdict.status === 'ok') {
+      this.stats.proofsVerified += verdict.proofs;
+      if (verdict.anchored) this.stats.proofAnchors++;
+    }
+    return verdict;
   }
 
   private endRound(round: number): void {
@@ -400,7 +481,7 @@ export class NodeCore {
       if (!(err instanceof WireDecodeError)) throw err;
       return void this.stats.rejected++;
     }
-    if (msg.type !== EXPECTED_TYPE[parsed.kind] || msg.from !== claimed) return void this.stats.rejected++;
+    if (msg.type !== this.expectedType[parsed.kind] || msg.from !== claimed) return void this.stats.rejected++;
     if (msg.type === MSG_SUMMARY) return this.onSummary(msg.from, msg.summary);
     // Only neighbours are heard: a stranger's message costs a map look-up and nothing else.
     const slot = this.slotOf.get(msg.from);

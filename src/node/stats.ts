@@ -38,6 +38,19 @@ export function createNodeStats() {
     summariesSent: 0,
     summariesReceived: 0,
     genesSaved: 0,
+    /** --secure: bodies this node proved (once per gene version) and the ms it took; moves refused (anchors). */
+    bodiesProved: 0,
+    proveMs: 0,
+    proofsRefused: 0,
+    /** Secure replies not sent: SECURE_OUTBOX went out in that tick already. */
+    secureRepliesDropped: 0,
+    /** --secure, received: bodies checked and the ms it took (opening + proofs), proofs accepted, bodies rejected
+     *  (a failed proof, a fork, a stale version), anchors accepted. */
+    bodiesVerified: 0,
+    verifyMs: 0,
+    proofsVerified: 0,
+    proofsRejected: 0,
+    proofAnchors: 0,
   };
 }
 export type NodeStats = ReturnType<typeof createNodeStats>;

@@ -5,7 +5,10 @@ import { DEFAULT_MU, LAGS } from '../../src/core/neuron/kernel';
 import {
   decodeWire, encodeAnnounce, encodeConsensus, encodeReply, encodeRequest, encodeStatus, encodeSummary, HEADER_BYTES,
   MSG_ANNOUNCE, MSG_CONSENSUS, MSG_REPLY, MSG_REQUEST, MSG_STATUS, MSG_SUMMARY, WireDecodeError,
+  encodeSecureReply, MSG_SECURE_REPLY,
 } from '../../src/net/wire';
+import { commitGene, seededByteSource } from '../../src/core/crypto';
+import { ANCHOR_BODY_BYTES, encodeSecureBody, KIND_ANCHOR, openingScalar } from '../../src/core/rules/secureBody';
 
 const gene = { weights: Int32Array.from([65536, -3000, 20, 0, 0, 5, -5, 100]), bias: 1234, mu: DEFAULT_MU };
 
@@ -87,5 +90,52 @@ describe('wire format', () => {
     expect(() => encodeRequest(70000, 1)).toThrow(RangeError);
     expect(() => encodeReply(1, { ...gene, mu: 0 })).toThrow(RangeError);
     expect(encodeGene(gene).length).toBe(GENE_BYTES);
+  });
+
+  it('carries a secure cure body as one message; a malformed body is a WireDecodeError (never another error)', () => {
+    const source = seededByteSource('wire-secure');
+    const { commitment, opening } = commitGene({ weights: Array.from(gene.weights), bias: gene.bias }, source);
+    const geneBytes = encodeGene(gene);
+    const rho = openingScalar(9, 3, geneBytes, commitment, opening.blinds);
+    const body = encodeSecureBody({ kind: KIND_ANCHOR, position: 3, geneBytes, commitment, rho, prev: null, links: [], proofs: [] });
+    const bytes = encodeSecureReply(9, body);
+    expect(bytes.length).toBe(HEADER_BYTES + ANCHOR_BODY_BYTES);
+    const m = decodeWire(bytes);
+    expect(m.type).toBe(MSG_SECURE_REPLY);
+    if (m.type !== MSG_SECURE_REPLY) return;
+    expect(m.from).toBe(9);
+    expect(m.bytes).toEqual(body);
+    expect(m.secure.position).toBe(3);
+    expect(Array.from(m.secure.gene.weights)).toEqual(Array.from(gene.weights));
+    const reason = (b: Uint8Array): string => {
+      try {
+        decodeWire(b);
+        return 'ok';
+      } catch (err) {
+        expect(err).toBeInstanceOf(WireDecodeError);
+        return (err as WireDecodeError).reason;
+      }
+    };
+    expect(reason(bytes.subarray(0, bytes.length - 1))).toBe('length');
+    const badKind = bytes.slice();
+    badKind[HEADER_BYTES + 1] = 9;
+    expect(reason(badKind)).toBe('body');
+    const badGene = bytes.slice();
+    badGene[HEADER_BYTES + 7 + 5] ^= 1; // the gene's CRC catches it
+    expect(reason(badGene)).toBe('body');
+    fc.assert(
+      fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 }), fc.uint8Array({ maxLength: 1600 }), (at, x, junk) => {
+        for (const b of [Uint8Array.of(0x51, MSG_SECURE_REPLY, 9, 0, ...junk), bytes.slice()]) {
+          b[at % b.length]! ^= x;
+          try {
+            decodeWire(b);
+          } catch (err) {
+            if (!(err instanceof WireDecodeError)) return false;
+          }
+        }
+        return true;
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

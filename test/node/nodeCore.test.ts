@@ -8,6 +8,15 @@ import { decodeGene } from '../../src/core/gene/gene';
 import { encodeConsensus, encodeStatus } from '../../src/net/wire';
 import { topicFor } from '../../src/net/topics';
 import type { GeneStorage } from '../../src/storage/geneStorage';
+import type { Sensor } from '../../src/node/sensor';
+import { DEFAULT_MU, LAGS } from '../../src/core/neuron/kernel';
+import { STORM } from '../../src/core/neuron/regimeDetector';
+import { NODE } from '../../src/core/rules/state';
+import { TRUST_FAILED, TRUST_INITIAL, TRUST_REWARD } from '../../src/core/rules/trust';
+import { checkSecureBody, createSecureChain, forgeSecureCureBody, secureCureBody } from '../../src/core/rules/secureCure';
+import type { Gene } from '../../src/core/gene/gene';
+import { decodeWire, encodeReply, encodeRequest, encodeSecureReply, MSG_SECURE_REPLY } from '../../src/net/wire';
+import { replyTopic } from '../../src/net/topics';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -172,4 +181,88 @@ describe('NodeCore over a loopback bus', () => {
     expect(peer(3)?.online).toBe(false);
     void c;
   });
+});
+
+describe('NodeCore --secure over a loopback bus', () => {
+  /** A smooth signal: the spawn gene (persistence) predicts it well. */
+  const smooth: Sensor = { kind: 'sim', read: (tick) => ({ value: Math.round(0.5 * 65536 * Math.sin(tick / 20)), exposure: 0 }) };
+  const ONE = 65536;
+
+  it('rejects a forged and a replayed body (each costs its sender a failed check) and installs an honest one', async () => {
+    const bus = new LoopbackBus();
+    const config = resolveNodeConfig({ swarm: 't', id: 1, tickMs: 20, roundS: 1000, peers: [2, 3, 4], secure: true, rateBurst: 1e9, ratePerS: 1e9 });
+    const node = new NodeCore(config, { transport: bus.connect(), sensor: smooth, now: () => 1_000_000 });
+    await node.start();
+    const peer = bus.connect(); // stands in for nodes 2, 3 and 4 (nothing authenticates a loopback client)
+    let tick = 0;
+    const step = async () => {
+      node.step(tick++);
+      await flush();
+    };
+    for (let i = 0; i < 30; i++) await step(); // a recent window
+    // A broken gene: the node falls into a storm and needs a cure.
+    node.state.neuron.weights.fill(-ONE, LAGS * NODE, LAGS * NODE + LAGS);
+    for (let i = 0; i < 200 && node.regime !== STORM; i++) await step();
+    expect(node.regime).toBe(STORM);
+    const seed = config.seed;
+    const send = async (from: number, body: Uint8Array) => {
+      peer.publish(replyTopic('t', 1, from), encodeSecureReply(from, body));
+      await flush();
+      await step(); // acts the tick after it arrives
+    };
+    const poison: Gene = { weights: Int32Array.of(2 * ONE, -ONE, 0, 0, 0, 0, 0, 0), bias: 0, mu: DEFAULT_MU };
+    const good: Gene = { weights: Int32Array.of(ONE - 200, 100, 0, 0, 0, 0, 0, 0), bias: 0, mu: DEFAULT_MU };
+
+    // 1. Node 2 forges: a valid commitment to its poison, a replayed proof.
+    await send(2, forgeSecureCureBody(createSecureChain(seed, 2), poison, seed));
+    expect(node.stats.proofsRejected).toBe(1);
+    expect(node.reputationOf(2)).toBe((TRUST_INITIAL - TRUST_FAILED) / 255);
+    expect(node.state.evolution.installed[NODE]).toBe(0);
+
+    // 2. Node 3 replays node 4's genuine body as its own: the proof context binds the sender.
+    const honest4 = secureCureBody(createSecureChain(seed, 4), good).body;
+    await send(3, honest4);
+    expect(node.stats.proofsRejected).toBe(2);
+    expect(node.reputationOf(3)).toBe((TRUST_INITIAL - TRUST_FAILED) / 255);
+    expect(node.state.evolution.installed[NODE]).toBe(0);
+    expect(node.regime).toBe(STORM);
+
+    // 3. Node 4's own body: verified, installed, its sender rewarded; the forgers keep their cost.
+    await send(4, honest4);
+    expect(node.stats.proofsVerified).toBe(1);
+    expect(node.stats.bodiesVerified).toBe(3);
+    expect(node.state.evolution.installed[NODE]).toBe(1);
+    expect(Array.from(node.gene().weights)).toEqual(Array.from(good.weights));
+    expect(node.reputationOf(4)).toBe((TRUST_INITIAL + TRUST_REWARD) / 255);
+    expect(node.secure.records.get(2)?.position).toBe(1); // node 4 (slot 2) is at chain position 1
+    expect(node.reputationOf(2)).toBe((TRUST_INITIAL - TRUST_FAILED) / 255);
+    expect(node.stats.rejected).toBe(0); // all well formed: proofs decide, not the wire decoder
+    expect(node.stats.handlerErrors).toBe(0);
+  }, 60_000);
+
+  it('answers a request with a secure body that a secure peer verifies; a plain reply is refused as the wrong type', async () => {
+    const bus = new LoopbackBus();
+    const config = resolveNodeConfig({ swarm: 't', id: 5, tickMs: 20, roundS: 1000, peers: [6], secure: true });
+    const node = new NodeCore(config, { transport: bus.connect(), sensor: smooth, now: () => 1_000_000 });
+    await node.start();
+    const got: Uint8Array[] = [];
+    const peer = bus.connect();
+    await peer.subscribe(replyTopic('t', 6, 5), (_topic, bytes) => void got.push(bytes));
+    node.state.evolution.evolved[NODE] = 1; // Evolved and calm: it answers
+    peer.publish(topicFor('t', 'request', 6), encodeRequest(6, 0));
+    await flush();
+    for (let t = 0; t < 3; t++) {
+      node.step(t);
+      await flush();
+    }
+    expect(got).toHaveLength(1);
+    const msg = decodeWire(got[0]!);
+    expect(msg.type).toBe(MSG_SECURE_REPLY);
+    const check = checkSecureBody(5, (msg as { bytes: Uint8Array }).bytes);
+    expect(check).toMatchObject({ ok: true, position: 1, proofs: 1 });
+    expect(node.stats.bodiesProved).toBe(1);
+    peer.publish(replyTopic('t', 5, 6), encodeReply(6, node.gene()));
+    await flush();
+    expect(node.stats.rejected).toBe(1);
+  }, 60_000);
 });
