@@ -17,6 +17,7 @@ import { mkdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+const loadAtStart = os.loadavg()[0]!;
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -253,6 +254,8 @@ writeSection('crypto', [
   '## Crypto (`npm run bench:crypto`)',
   '',
   `Machine: ${machineLine()}. ristretto255 via @noble/curves 2.4.0 (pure JS, BigInt). Medians after a warm-up.`,
+  `1-minute load average ${loadAtStart.toFixed(1)} at the start of the run and ${os.loadavg()[0]!.toFixed(1)} at the end (${os.cpus().length} cores): other processes'`,
+  'load inflates every absolute figure; the old-versus-new table alternates its runs, so its ratios hold up better.',
   '',
   table(['item', 'bytes', 'make ms (median)', 'verify ms (median)'], proofRows),
   '',
