@@ -15,6 +15,14 @@ import { parseTopic } from '../../src/net/topics';
 import { resolveNodeConfig } from '../../src/node/config';
 import { NodeCore } from '../../src/node/nodeCore';
 import type { Sensor } from '../../src/node/sensor';
+import { fragmentCount } from '../../src/core/net/fragment';
+import { MAX_STEPS, stepsBodyBytes } from '../../src/core/rules/secureBody';
+
+/** A secure body of MAX_STEPS steps, with its part and message headers, is one frame at this MTU. */
+const SECURE_MTU = 8192;
+/** The sim's message header (src/sim/messages.ts): type u8, from u32, to u32. */
+const MESSAGE_HEADER_BYTES = 9;
+const sum = (cores: NodeCore[], key: 'proofsVerified' | 'proofsRejected'): number => cores.reduce((n, c) => n + c.stats[key], 0);
 
 const SWARM = 'conf';
 /** Frames of the bus's message kinds, as the simulator numbers its message types (wire.ts uses the same codes). */
@@ -28,8 +36,11 @@ interface Case {
   byzantine?: number;
   attack?: string;
   aggregator?: string;
+  /** --secure on both sides, and the sim's MTU (a large one makes a secure body one frame, as over MQTT). */
+  secure?: boolean;
+  mtu?: number;
   /** A rule changed on the daemon's side only (for the test that this test can fail). */
-  daemon?: { ownDataFilter?: boolean; aggregator?: string };
+  daemon?: { ownDataFilter?: boolean; aggregator?: string; secure?: boolean };
 }
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
@@ -45,6 +56,8 @@ async function buildPair(c: Case): Promise<{ sim: Sim; cores: NodeCore[]; lossFr
     byzantine: c.byzantine ?? 0,
     attack: c.attack ?? 'none',
     aggregator: c.aggregator ?? 'trimmed-mean',
+    secure: c.secure ?? false,
+    mtu: c.mtu,
   });
   const w = sim.world;
   const { offsets, neighbours } = w.hood;
@@ -82,6 +95,7 @@ async function buildPair(c: Case): Promise<{ sim: Sim; cores: NodeCore[]; lossFr
       coalition: honest ? [] : attackers,
       rateBurst: 1e9,
       ratePerS: 1e9,
+      secure: c.secure ?? false,
       ...c.daemon,
     });
     const sensor: Sensor = {
@@ -95,6 +109,8 @@ async function buildPair(c: Case): Promise<{ sim: Sim; cores: NodeCore[]; lossFr
   await flush();
   return { sim, cores, lossFrames: () => lost, setTick: (t) => void (tick = t) };
 }
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The first difference between the sim's node eid and its daemon, or null. */
 function diff(sim: Sim, core: NodeCore, eid: number, honest: boolean): string | null {
@@ -111,10 +127,23 @@ function diff(sim: Sim, core: NodeCore, eid: number, honest: boolean): string | 
   for (let slot = offsets[eid - 1]!; slot < offsets[eid]!; slot++) {
     if (Consensus.trust[slot] !== core.trust[slot - offsets[eid - 1]!]) return `reputation of neighbour #${slot - offsets[eid - 1]!}`;
   }
+  const secure = sim.world.secure;
+  if (secure) {
+    // --secure: the node's commitment chain, and its record of every neighbour's chain.
+    const mine = secure.chains.get(eid);
+    const theirs = core.secure.chain;
+    if ((mine?.position ?? -1) !== (theirs?.position ?? -1) || (mine && theirs && !sameBytes(mine.commitment, theirs.commitment))) return 'secure chain';
+    for (let slot = offsets[eid - 1]!; slot < offsets[eid]!; slot++) {
+      const sender = sim.world.hood.neighbours[slot]! + 1;
+      const a = secure.seen.get(eid * (sim.world.n + 1) + sender);
+      const b = core.secure.records.get(slot - offsets[eid - 1]!);
+      if ((a?.position ?? -1) !== (b?.position ?? -1) || (a && b && !sameBytes(a.commitment, b.commitment))) return `record of neighbour #${slot - offsets[eid - 1]!}'s chain`;
+    }
+  }
   return null;
 }
 
-async function runBoth(c: Case): Promise<{ ticks: number; installs: number; heals: number; rounds: number; lost: number; bans: number }> {
+async function runBoth(c: Case): Promise<{ ticks: number; installs: number; heals: number; rounds: number; lost: number; bans: number; sim: Sim; cores: NodeCore[] }> {
   const { sim, cores, lossFrames, setTick } = await buildPair(c);
   const ticks = Math.round(c.seconds * 10);
   const honest = cores.map((_, i) => sim.world.components.Role.kind[i + 1] === ROLE_HONEST);
@@ -136,6 +165,8 @@ async function runBoth(c: Case): Promise<{ ticks: number; installs: number; heal
     rounds: sim.world.counters.rounds,
     lost: lossFrames(),
     bans: cores.reduce((n, core, i) => n + (honest[i] ? core.bannedPeers().length : 0), 0),
+    sim,
+    cores,
   };
 }
 
@@ -171,4 +202,35 @@ describe('one rulebook, two runtimes', () => {
     await expect(runBoth({ nodes: 40, seed: 5, seconds: 150, byzantine: 0.3, attack: 'alie', daemon: { ownDataFilter: false } })).rejects.toThrow(/differs in/);
     await expect(runBoth({ nodes: 40, seed: 3, seconds: 150, byzantine: 0.3, attack: 'sign-flip', daemon: { aggregator: 'mean' } })).rejects.toThrow(/consensus model/);
   }, 120_000);
+
+  it('with --secure on both sides (MTU 8192: a body is one frame, as over MQTT): equal, chains and records included; proven cures installed', async () => {
+    expect(fragmentCount(MESSAGE_HEADER_BYTES + 5 + stepsBodyBytes(MAX_STEPS), SECURE_MTU)).toBe(1);
+    const r = await runBoth({ nodes: 40, seed: 3, seconds: 150, secure: true, mtu: SECURE_MTU });
+    expect(r.installs).toBeGreaterThan(0);
+    const sim = r.sim.world.counters;
+    const daemon = sum(r.cores, 'proofsVerified');
+    expect(sim.proofsVerified).toBeGreaterThan(0);
+    expect(daemon).toBe(sim.proofsVerified);
+    expect(sum(r.cores, 'proofsRejected')).toBe(0);
+    expect(sim.proofsRejected).toBe(0);
+    expect(r.cores.reduce((n, c) => n + c.stats.curesInstalled, 0)).toBe(r.installs);
+    // The protocol on one side only fails this test.
+    await expect(runBoth({ nodes: 40, seed: 3, seconds: 150, secure: true, mtu: SECURE_MTU, daemon: { secure: false } })).rejects.toThrow(/differs in/);
+  }, 240_000);
+
+  it('with --secure and 30 % poisoning attackers: every forged body rejected on both sides alike, forgers banned', async () => {
+    const r = await runBoth({ nodes: 40, seed: 5, seconds: 150, byzantine: 0.3, attack: 'sign-flip', secure: true, mtu: SECURE_MTU });
+    const w = r.sim.world;
+    expect(w.counters.proofsRejected).toBeGreaterThan(0);
+    expect(sum(r.cores, 'proofsRejected')).toBe(w.counters.proofsRejected);
+    // Per receiver and sender: the sim's rejections are the daemon's, and only attackers' bodies are rejected.
+    const perReceiver = new Map<number, number>();
+    for (const [pair, count] of w.secure!.rejections) {
+      const to = Math.floor(pair / (w.n + 1));
+      expect(w.components.Role.kind[pair % (w.n + 1)]).not.toBe(ROLE_HONEST);
+      perReceiver.set(to, (perReceiver.get(to) ?? 0) + count);
+    }
+    for (let eid = 1; eid <= w.n; eid++) expect(r.cores[eid - 1]!.stats.proofsRejected, `node ${eid}`).toBe(perReceiver.get(eid) ?? 0);
+    expect(r.bans).toBeGreaterThan(0);
+  }, 240_000);
 });
