@@ -8,5 +8,6 @@ import { brokerCommand } from './broker';
 import { nodeCommand } from './node';
 import { swarmCommand } from './swarm';
 import { keysCommand } from './keys';
+import { compareCommand } from './compare';
 
-export const COMMANDS: Command[] = [simCommand, benchCommand, ablationCommand, compressCommand, decompressCommand, brokerCommand, nodeCommand, swarmCommand, keysCommand];
+export const COMMANDS: Command[] = [simCommand, benchCommand, ablationCommand, compressCommand, decompressCommand, brokerCommand, nodeCommand, swarmCommand, keysCommand, compareCommand];
