@@ -17,10 +17,10 @@ import { join } from 'node:path';
 import { createFileStorage, ensureDir } from '../storage/fileStorage';
 import type { GeneStorage } from '../storage/geneStorage';
 import { createMqttTransport, isAuthRefusal, type MqttTransport, type MqttTransportOptions } from '../net/mqttTransport';
-import { connectAuthenticated, type AuthenticatedTransport } from '../net/authTransport';
+import { authenticate, Signer, type AuthenticatedTransport } from '../net/authTransport';
 import type { NodeIdentity } from '../net/keyFiles';
 import { topicFor } from '../net/topics';
-import type { Transport } from '../net/transport';
+import type { MessageHandler, PublishOptions, Transport } from '../net/transport';
 import { encodeStatus } from '../net/wire';
 import type { NodeConfig } from './config';
 import { NodeCore } from './nodeCore';
@@ -60,6 +60,76 @@ export interface NodeDaemon {
 /** A node could not start; `message` is one line saying what and where. Nothing was joined. */
 export class NodeStartupError extends Error {
   override readonly name = 'NodeStartupError';
+}
+
+/** Received messages waiting for their check (an Ed25519 verification each, ~2 ms in pure JS); beyond this the
+ *  newest are dropped and counted (`overload` in /status), so a burst the CPU cannot verify costs messages, not
+ *  the node's event loop (its ticks, /status, the MQTT keepalive). */
+export const RECEIVE_QUEUE_LIMIT = 2048;
+/** Longest stretch of checking in one turn of the event loop, ms. */
+const RECEIVE_SLICE_MS = 8;
+
+/** Hands received messages to their handlers in bounded slices of work (see RECEIVE_QUEUE_LIMIT). Order is kept. */
+export class PacedReceiver implements Transport {
+  private queue: { handler: MessageHandler; topic: string; bytes: Uint8Array }[] = [];
+  private head = 0;
+  private scheduled = false;
+  overload = 0;
+  maxQueued = 0;
+
+  constructor(
+    private readonly inner: Transport,
+    private readonly limit = RECEIVE_QUEUE_LIMIT,
+    private readonly sliceMs = RECEIVE_SLICE_MS,
+  ) {}
+
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  publish(topic: string, bytes: Uint8Array, options?: PublishOptions): Promise<void> | void {
+    return this.inner.publish(topic, bytes, options);
+  }
+
+  subscribe(filter: string, handler: MessageHandler): Promise<void> | void {
+    return this.inner.subscribe(filter, (topic, bytes) => {
+      if (this.queued >= this.limit) return void this.overload++;
+      this.queue.push({ handler, topic, bytes });
+      this.maxQueued = Math.max(this.maxQueued, this.queued);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.drain);
+      }
+    });
+  }
+
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    const until = performance.now() + this.sliceMs;
+    while (this.head < this.queue.length) {
+      const m = this.queue[this.head]!;
+      this.queue[this.head++] = undefined as never;
+      m.handler(m.topic, m.bytes);
+      if (performance.now() >= until) break;
+    }
+    if (this.head >= this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else {
+      if (this.head > 1024) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      this.scheduled = true;
+      setImmediate(this.drain);
+    }
+  };
+
+  close(): Promise<void> {
+    this.queue = [];
+    this.head = 0;
+    return this.inner.close();
+  }
 }
 
 /** Most ticks a late timer catches up in one go; beyond that the node skips ahead (a stalled process). */
@@ -152,6 +222,7 @@ export async function startNodeDaemon(options: NodeDaemonOptions): Promise<NodeD
       heapMB: mb(mem.heapUsed),
       authenticated: auth !== null,
       auth: auth ? { delivered: auth.delivered, dropped: auth.dropped, drops: { ...auth.drops }, guardRecords: auth.guard.size } : null,
+      receive: { queued: paced.queued, maxQueued: paced.maxQueued, overload: paced.overload },
       outage: { down: outage.down, downForS: outage.downForMs / 1000, outages: outage.outages, logLines: outage.lines },
     };
   }
@@ -201,14 +272,26 @@ export async function startNodeDaemon(options: NodeDaemonOptions): Promise<NodeD
   };
   const will = { topic: topicFor(config.swarm, 'status', config.id), bytes: encodeStatus(config.id, false), retain: true };
   let wire: Transport;
+  let paced: PacedReceiver;
   if (identity) {
-    const a = connectAuthenticated({ ...mqttOptions, url: options.brokerUrl, me: identity.me, secretKey: identity.secretKey, roster: identity.roster, will });
-    auth = a;
-    transport = a.mqtt;
-    wire = a;
+    // connectAuthenticated's parts, with the paced receiver between MQTT and the checks: log in as the node, a
+    // will sealed afresh before every connect, everything sent sealed, everything received opened.
+    const { me, secretKey, roster } = identity;
+    const signer = new Signer({ me, secretKey, swarm: roster.swarm });
+    transport = createMqttTransport({
+      ...mqttOptions,
+      url: options.brokerUrl,
+      username: String(me),
+      password: signer.mqttPassword(),
+      will: signer.will(will.topic, will.bytes, true),
+    });
+    paced = new PacedReceiver(transport);
+    auth = authenticate(paced, { me, secretKey, roster, signer });
+    wire = auth;
   } else {
     transport = createMqttTransport({ ...mqttOptions, url: options.brokerUrl, will });
-    wire = transport;
+    paced = new PacedReceiver(transport);
+    wire = paced;
   }
   const failStartup = async (err: unknown): Promise<never> => {
     stopped = true;

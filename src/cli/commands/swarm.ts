@@ -5,6 +5,11 @@ import { startBroker } from '../../net/broker';
 import { fetchStatus, NODE_READY, spawnQres, type SpawnedProcess } from '../../node/launcher';
 import { DEVICE_TICK_MS } from '../../node/config';
 import { isAttackName } from '../../core/consensus/attacks';
+import { KeyFileError } from '../../net/keyFiles';
+import { provisionSwarmKeys } from './keys';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const USAGE = `usage: npm run qres -- swarm [flags]
 
@@ -24,6 +29,10 @@ messages and bytes each node sent, per node per hour.
   --storage DIR      gene storage (default swarms_memory/<swarm>)
   --joiner-at S      after S seconds start one more node (id N+1) and report how fast it syncs from the
                      retained summary gene
+  --keys DIR         the swarm's key directory: made (or completed) here for ids 1..N+1 with qres keys.
+                     Default: a fresh temporary directory, removed at the end. The broker enforces the
+                     roster's logins and ACL, and every node runs with --keys (signed, checked messages)
+  --no-keys          an unauthenticated swarm, as before issue 13 (anyone who reaches the broker may speak)
   --json             print the final report as one JSON object on stdout`;
 
 type Status = Record<string, unknown>;
@@ -44,6 +53,10 @@ interface SwarmReport {
   perNodePerDeviceHour: { messages: number; mqttBytes: number; payloadBytes: number };
   rejected: number;
   dropped: number;
+  /** Whether the swarm ran with keys (signed messages, broker logins and ACL). */
+  authenticated: boolean;
+  /** Messages the nodes' authenticated transports dropped (bad signature, replay, stranger, ...). */
+  authDropped: number;
   /** The mid-flight joiner: ms from its node start to adopting the retained summary (its own count), and
    *  from spawning its process (what a user waits, process start included). */
   joiner: { syncMs: number | null; spawnToSyncMs: number | null } | null;
@@ -102,17 +115,43 @@ export const swarmCommand: Command = {
     nodes: { type: 'string' }, attackers: { type: 'string' }, attack: { type: 'string' }, seconds: { type: 'string' },
     swarm: { type: 'string' }, port: { type: 'string' }, 'ws-port': { type: 'string' }, 'tick-ms': { type: 'string' },
     'round-s': { type: 'string' }, storage: { type: 'string' }, json: { type: 'boolean' }, 'joiner-at': { type: 'string' },
+    keys: { type: 'string' }, 'no-keys': { type: 'boolean' },
   },
   async run(values) {
     const { nodes, attackers, attack, seconds, tickMs } = options(values);
     const swarm = typeof values.swarm === 'string' ? values.swarm : 'demo';
-    const broker = await startBroker({ port: numberFlag(values, 'port') ?? 1883, wsPort: numberFlag(values, 'ws-port') ?? 8883 });
-    process.stderr.write(`qres swarm: broker ${broker.mqttUrl}, live view ?live=${broker.wsUrl}&swarm=${swarm}\n`);
+    if (values['no-keys'] && typeof values.keys === 'string') throw new UsageError('--keys and --no-keys exclude each other');
+    // Identities: a key per node (the joiner's too), the roster for the broker's ACL and the viewer's login.
+    let keysDir: string | null = null;
+    let tempKeys = false;
+    let auth: { roster: import('../../core/identity/roster').Roster; viewerPassword: string } | undefined;
+    if (!values['no-keys']) {
+      tempKeys = typeof values.keys !== 'string';
+      keysDir = tempKeys ? mkdtempSync(join(tmpdir(), 'qres-keys-')) : (values.keys as string);
+      try {
+        const p = provisionSwarmKeys(keysDir, swarm, Array.from({ length: nodes + 1 }, (_, i) => i + 1));
+        auth = { roster: p.roster, viewerPassword: p.viewerPassword };
+      } catch (err) {
+        if (tempKeys) rmSync(keysDir, { recursive: true, force: true });
+        if (err instanceof KeyFileError) {
+          process.stderr.write(`qres swarm: cannot start: ${err.message}\n`);
+          return 1;
+        }
+        throw err;
+      }
+    }
+    const broker = await startBroker({ port: numberFlag(values, 'port') ?? 1883, wsPort: numberFlag(values, 'ws-port') ?? 8883, auth });
+    const login = auth ? `&user=viewer&pass=${encodeURIComponent(auth.viewerPassword)}` : '';
+    process.stderr.write(
+      `qres swarm: broker ${broker.mqttUrl}${auth ? ` (logins and ACL from ${keysDir})` : ' (UNAUTHENTICATED: --no-keys)'}, live view ?live=${broker.wsUrl}&swarm=${swarm}${login}\n`,
+    );
     const attackerIds = new Set<number>();
     const procs: SpawnedProcess[] = [];
     const argsFor = (id: number): string[] => {
       // Every node listens to every other (an MQTT swarm is one neighbourhood), the joiner included.
-      const args = ['node', '--swarm', swarm, '--id', String(id), '--broker', broker.mqttUrl, '--tick-ms', String(tickMs), '--peers', `1-${nodes + 1}`];
+      // With keys, each node listens to the roster's active members (1..N+1); without, to the same ids by flag.
+      const args = ['node', '--swarm', swarm, '--id', String(id), '--broker', broker.mqttUrl, '--tick-ms', String(tickMs)];
+      args.push(...(keysDir ? ['--keys', keysDir] : ['--peers', `1-${nodes + 1}`]));
       if (typeof values['round-s'] === 'string') args.push('--round-s', values['round-s']);
       args.push('--storage', typeof values.storage === 'string' ? values.storage : `swarms_memory/${swarm}`);
       if (id > nodes - attackers && id <= nodes) {
@@ -173,6 +212,7 @@ export const swarmCommand: Command = {
     if (joiner) procs.push(joiner.proc);
     await Promise.all(procs.map((p) => p.stop(8000)));
     await broker.close();
+    if (tempKeys && keysDir) rmSync(keysDir, { recursive: true, force: true });
     const wallSeconds = (Date.now() - started) / 1000;
     const speed = DEVICE_TICK_MS / tickMs; // device seconds per wall second
     const hour = { messages: perHour(last, 'msgsSent'), mqttBytes: perHour(last, 'bytesSent'), payloadBytes: perHour(last, 'payloadBytesSent') };
@@ -188,6 +228,8 @@ export const swarmCommand: Command = {
       perNodePerDeviceHour: { messages: hour.messages / speed, mqttBytes: hour.mqttBytes / speed, payloadBytes: hour.payloadBytes / speed },
       rejected: last.reduce((a, s) => a + num(s, 'rejected'), 0),
       dropped: last.reduce((a, s) => a + num(s, 'dropped'), 0),
+      authenticated: auth !== undefined,
+      authDropped: last.reduce((a, s) => a + (((s?.auth as { dropped?: number } | null)?.dropped) ?? 0), 0),
       joiner: joiner ? { syncMs: joiner.syncMs, spawnToSyncMs: joiner.spawnToSyncMs } : null,
     };
     if (values.json) {
@@ -202,7 +244,8 @@ export const swarmCommand: Command = {
           ` — extrapolated from this ${wallSeconds.toFixed(0)} s run\n` +
           (speed !== 1 ? `  per device-hour   ${report.perNodePerDeviceHour.messages.toFixed(0)} messages, ${report.perNodePerDeviceHour.mqttBytes.toFixed(0)} MQTT bytes (tick ${tickMs} ms = ${speed}x)\n` : '') +
           `  by kind           ${Object.entries(report.perNodePerHourByKind).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}\n` +
-          `  refused           ${report.rejected} malformed, ${report.dropped} rate-limited\n` +
+          `  refused           ${report.rejected} malformed, ${report.dropped} rate-limited` +
+          (auth ? `, ${report.authDropped} failed authentication\n` : ' (unauthenticated swarm)\n') +
           (joiner ? `  joiner            synced from the retained summary ${joiner.syncMs ?? '–'} ms after its start (${joiner.spawnToSyncMs ?? '–'} ms after spawn)\n` : ''),
       );
     }

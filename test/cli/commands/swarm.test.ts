@@ -25,7 +25,11 @@ describe('qres swarm', () => {
     try {
       const report = JSON.parse(await proc.ready);
       expect(await proc.exited).toBe(0);
-      expect(report).toMatchObject({ nodes: 4, attackers: 1, nodesUp: 4, attackersBannedByAllHonest: 1, honestBannedByAnyHonest: 0 });
+      expect(report).toMatchObject({ nodes: 4, attackers: 1, nodesUp: 4, attackersBannedByAllHonest: 1, honestBannedByAnyHonest: 0, authenticated: true });
+      // keys were made in a temporary directory, the broker enforced logins, and the viewer's login is printed
+      const out = proc.output.join('');
+      expect(out).toMatch(/logins and ACL from \S*qres-keys-\S+\), live view \?live=ws:\/\/127\.0\.0\.1:\d+&swarm=demo&user=viewer&pass=\S+/);
+      expect(out).not.toMatch(/UNAUTHENTICATED/);
       expect(report.perNodePerHour.messages).toBeGreaterThan(100);
       expect(report.perNodePerHour.mqttBytes).toBeGreaterThan(report.perNodePerHour.payloadBytes);
       expect(report.perNodePerDeviceHour.messages).toBeCloseTo(report.perNodePerHour.messages / 5, 5);
