@@ -7,7 +7,8 @@ import { fragment, FRAGMENT_HEADER_BYTES, FragmentDecodeError, parseFrame, Reass
 import { mix32, type Rng } from '../core/rng/rng';
 import type { SimConfig } from './config';
 import type { Neighbourhoods } from './placement';
-import { BROADCAST } from './messages';
+import { BROADCAST } from '../core/net/message';
+import { CanonicalWriter } from './canonical';
 
 /** At most this many frames waiting in one node's transmit queue (anything beyond is dropped, counted). */
 export const TX_QUEUE_FRAMES = 8;
@@ -49,6 +50,21 @@ export interface LinkModel {
   readonly stateBytes: number;
   /** The seed of frameLossDraw for this link. */
   readonly lossSeed: number;
+  /**
+   * The link's state as canonical bytes (for the state hash): the queued and in-flight frames in delivery order
+   * (sender, addressee, due tick, send tick, type and fragment index, the frame's bytes), the reassembly buffers
+   * in age order (stream key, message id, fragment count, the fragments received), the completed ids remembered
+   * against duplicates, and the TTL sweep of partial messages. Pool slots and capacity are not state (any free
+   * slot serves); the counters are reported, not hashed.
+   */
+  canonicalState(): Uint8Array;
+}
+
+/** The Reassembler (src/core/net/fragment.ts) keeps its buffers private; the state hash reads them through this
+ *  view and fails loudly if they ever change shape. */
+interface ReassemblerBuffers {
+  partials: Map<string, { key: number; messageId: number; count: number; received: number; parts: (Uint8Array | undefined)[] }>;
+  completedIds: Map<string, true>;
 }
 
 export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rng): LinkModel {
@@ -199,6 +215,33 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
     },
     inFlight() {
       return activeCount;
+    },
+    canonicalState() {
+      const w = new CanonicalWriter();
+      w.u32(activeCount);
+      for (let a = 0; a < activeCount; a++) {
+        const slot = active[a]!;
+        w.u32(sender[slot]!).u32(target[slot]!).u32(dueTick[slot]!).u32(sentTick[slot]!).u32(kind[slot]!).bytes(frames[slot]!);
+      }
+      const buffers = reassembler as unknown as Partial<ReassemblerBuffers>;
+      if (!(buffers.partials instanceof Map) || !(buffers.completedIds instanceof Map)) {
+        throw new Error('linkModel.canonicalState: the Reassembler no longer keeps `partials` and `completedIds` maps');
+      }
+      w.u32(buffers.partials.size);
+      for (const p of buffers.partials.values()) {
+        w.f64(p.key).u32(p.messageId).u32(p.count).u32(p.received);
+        for (let i = 0; i < p.count; i++) {
+          const part = p.parts[i];
+          if (part) w.u8(1).bytes(part);
+          else w.u8(0);
+        }
+      }
+      w.u32(buffers.completedIds.size);
+      for (const id of buffers.completedIds.keys()) w.string(id);
+      w.u32(partialSweep.size);
+      for (const id of partialSweep) w.string(id);
+      w.u32(nextSweepTick);
+      return w.finish();
     },
   };
 }

@@ -37,6 +37,9 @@ export interface Rng {
   gaussianQ16(): number;
   /** An independent generator derived from this one's seed and a name. Same name, same stream. */
   stream(name: string): Rng;
+  /** A copy of the generator's state words (s0..s3 of xoshiro128**, as u32): what the next draws depend on.
+   *  Reading it draws nothing (the state hash reads it). */
+  state(): Uint32Array;
 }
 
 class Xoshiro128 implements Rng {
@@ -111,6 +114,10 @@ class Xoshiro128 implements Rng {
 
   stream(name: string): Rng {
     return new Xoshiro128(mix32(this.seed ^ fnv1a32(name)));
+  }
+
+  state(): Uint32Array {
+    return Uint32Array.of(this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0);
   }
 }
 
