@@ -2,18 +2,15 @@
 // from its radio neighbours this round (src/core/rules/consensus.ts: own-data check, own-data filter, robust
 // aggregate, reputation, lazy averaging, innovation); each attacker applies attackerRoundAt to the honest models
 // it heard. Every update of a round is computed from the same old models (double-buffered): node order does not
-// matter. Joiners install a received summary gene first (src/sim/join.ts).
+// matter. Joiners have installed a received summary gene just before (systems/join.ts).
 import { CALM } from '../src/core/neuron/regimeDetector';
 import { getAggregator, getAttack, type AggregatorSpec, type AttackFn } from '../src/core/consensus/index';
 import { attackerRoundAt, heardAt, honestRoundAt, roundEndsAt, tallyBans, type RoundView } from '../src/core/rules/consensus';
-import { roundTicksOf } from '../src/core/rules/model';
 import { rngAt } from '../src/core/rules/random';
 import { isBanned } from '../src/core/rules/trust';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
-import { defineSystem } from '../src/sim/system';
-import type { SimWorld } from '../src/sim/world';
-import { installSummaries } from '../src/sim/join';
+import { defineSystem, type SimWorld } from '../src/sim/system';
 import { MEMBER_PRESENT } from '../components/membership';
 
 let honestSeen = new Int32Array(0);
@@ -74,13 +71,12 @@ export function countBans(world: SimWorld): { attackers: number; honest: number;
 
 export const consensusSystem = defineSystem({
   name: 'consensus',
-  reads: ['Neuron', 'Role', 'Regime'],
-  writes: ['Consensus', 'Membership'],
+  reads: ['Neuron', 'Role', 'Regime', 'Membership'],
+  writes: ['Consensus'],
+  channels: { reads: ['seeds'], writes: ['counters'] },
   run(world) {
-    const { config, tick, counters } = world;
-    const roundTicks = roundTicksOf(config.consensusRoundS, config.tickMs);
+    const { config, tick, counters, roundTicks } = world;
     const { Consensus } = world.components;
-    installSummaries(world);
     if (!roundEndsAt(tick, roundTicks)) return;
     const round = Math.floor(tick / roundTicks) + 1;
     const next = Consensus.model.slice();

@@ -10,6 +10,7 @@ export const cortexSystem = defineSystem({
   name: 'cortex',
   reads: ['Role'],
   writes: ['Neuron', 'Regime'],
+  channels: { reads: [], writes: ['scratch', 'counters'] },
   run(world) {
     const { Neuron, Regime, Role } = world.components;
     const { n, counters } = world;

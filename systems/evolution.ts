@@ -12,6 +12,7 @@ export const evolutionSystem = defineSystem({
   name: 'evolution',
   reads: ['Regime', 'Noise', 'Role'],
   writes: ['Neuron', 'Evolution'],
+  channels: { reads: ['scratch', 'seeds'], writes: ['counters'] },
   run(world) {
     const { Neuron, Regime, Noise, Role, Evolution } = world.components;
     const { n, tick, config, counters } = world;

@@ -5,10 +5,9 @@
 import { decodeGene, GeneDecodeError } from '../src/core/gene/gene';
 import { garbageFrom, ignored, judgeCures, needsCure, type CureOffer } from '../src/core/rules/cure';
 import { refuseSecureCure } from '../src/core/rules/secureCure';
-import { defineSystem } from '../src/sim/system';
-import { slotOf } from '../src/sim/placement';
+import { defineSystem, type SimWorld } from '../src/sim/system';
+// The declared exception: the --secure cure protocol (src/sim/secure.ts) checks proofs before a gene is decoded.
 import { acceptSecureReply } from '../src/sim/secure';
-import type { SimWorld } from '../src/sim/world';
 
 const offers: CureOffer[] = [];
 
@@ -25,6 +24,7 @@ export const geneInstallSystem = defineSystem({
   name: 'geneInstall',
   reads: ['Regime'],
   writes: ['Neuron', 'Evolution', 'Consensus'],
+  channels: { reads: [], writes: ['replies', 'counters', 'secure'] },
   run(world) {
     const { Regime, Evolution, Consensus } = world.components;
     const { counters } = world;
@@ -39,7 +39,7 @@ export const geneInstallSystem = defineSystem({
         current = eid;
       }
       if (!needsCure(Regime, Evolution, eid)) continue; // already cured, or no longer needs it
-      const slot = slotOf(world.hood, eid - 1, reply.from - 1);
+      const slot = world.radio.slotOf(eid, reply.from);
       if (slot < 0 || ignored(trust, slot)) continue; // not a neighbour, or banned: ignored
       let geneBytes = reply.gene;
       let anchored = false;

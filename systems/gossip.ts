@@ -3,29 +3,31 @@
 //   its wait after each unanswered request (never every tick).
 // - Cure replies: an Evolved neighbour not itself in Storm that heard a request answers *to the requester* with its gene.
 //   Attackers answer too, with a poisoned gene; the requester's own check is what stops them.
-// - Mid-flight joins (src/sim/join.ts): joiners ask for the summary gene; present neighbours answer.
 // - Consensus: once per round every node broadcasts its model (attackers: their crafted vector), spread over
 //   the first half of the round so the radios do not all key up at once.
+// Mid-flight joiners' traffic is the next system (systems/join.ts). --secure replies go through the cure
+// protocol of src/sim/secure.ts (the systems' one declared exception to importing src/sim internals).
 import { encodeGene } from '../src/core/gene/gene';
 import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
 import { canCure, cureRequestDue, poisonWeights } from '../src/core/rules/cure';
-import { roundTicksOf } from '../src/core/rules/model';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
-import { defineSystem } from '../src/sim/system';
-import { BROADCAST, sendMessage, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/sim/messages';
-import { joinGossip } from '../src/sim/join';
+import { BROADCAST, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/core/net/message';
+import { defineSystem, type SimWorld } from '../src/sim/system';
 import { buildSecureCureBody, forgeSecureCureBody, pumpSecureOutbox, queueSecureReply } from '../src/sim/secure';
 import { MEMBER_PRESENT } from '../components/membership';
 
 const poison = new Int32Array(LAGS);
 
-const send = sendMessage;
+function send(world: SimWorld, from: number, to: number, type: number, body?: Uint8Array): void {
+  world.radio.send(from, to, type, body);
+}
 
 export const gossipSystem = defineSystem({
   name: 'gossip',
-  reads: ['Regime', 'Evolution', 'Neuron', 'Role', 'Consensus'],
-  writes: ['Radio', 'Membership'],
+  reads: ['Regime', 'Evolution', 'Neuron', 'Role', 'Consensus', 'Membership'],
+  writes: ['Radio'],
+  channels: { reads: ['seeds'], writes: ['requests', 'link', 'counters', 'secure'] },
   run(world) {
     const { Regime, Evolution, Neuron, Role, Radio, Consensus, Membership } = world.components;
     const { n, tick, config, counters } = world;
@@ -72,7 +74,7 @@ export const gossipSystem = defineSystem({
       world.requests.length = 0;
     }
 
-    const roundTicks = roundTicksOf(config.consensusRoundS, config.tickMs);
+    const roundTicks = world.roundTicks;
     const spread = Math.max(1, roundTicks >> 1);
     const phase = tick % roundTicks;
     if (phase < spread) {
@@ -85,6 +87,5 @@ export const gossipSystem = defineSystem({
         send(world, eid, BROADCAST, MSG_CONSENSUS, encodeGene(gene));
       }
     }
-    joinGossip(world);
   },
 });

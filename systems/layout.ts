@@ -5,6 +5,7 @@ export const layoutSystem = defineSystem({
   name: 'layout',
   reads: ['Evolution'],
   writes: ['Drawn'],
+  channels: { reads: [], writes: ['layout'] },
   run(world) {
     if (!world.layout) return;
     const { Drawn, Evolution } = world.components;

@@ -6,6 +6,7 @@ export const metricsSystem = defineSystem({
   name: 'metrics',
   reads: [],
   writes: [],
+  channels: { reads: ['link'], writes: ['counters'] },
   run(world) {
     const { counters, config } = world;
     if (counters.storm > counters.stormPeak) counters.stormPeak = counters.storm;

@@ -8,6 +8,7 @@ export const noiseZoneSystem = defineSystem({
   name: 'noiseZone',
   reads: ['Home'],
   writes: ['Noise'],
+  channels: { reads: [], writes: ['zone'] },
   run(world) {
     const { Home, Noise } = world.components;
     const { zone, config, tick, n } = world;

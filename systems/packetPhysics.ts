@@ -4,7 +4,6 @@
 import { decodeGene, GeneDecodeError, type Gene } from '../src/core/gene/gene';
 import { LAGS } from '../src/core/neuron/kernel';
 import { MODEL_DIM } from '../components/consensus';
-import { defineSystem } from '../src/sim/system';
 import { ACTIVITY_DECAY_PER_S } from '../src/core/rules/model';
 import {
   BROADCAST,
@@ -16,9 +15,9 @@ import {
   MSG_CURE_REQUEST,
   MSG_SUMMARY,
   MSG_SUMMARY_REQUEST,
-} from '../src/sim/messages';
+} from '../src/core/net/message';
 import { MEMBER_ABSENT, MEMBER_JOINING } from '../components/membership';
-import type { SimWorld } from '../src/sim/world';
+import { defineSystem, type SimWorld } from '../src/sim/system';
 
 // A broadcast reaches every neighbour as one shared view of the same bytes: decode it once, not per receiver.
 let lastConsensus: { bytes: Uint8Array; gene: Gene } | null = null;
@@ -64,6 +63,7 @@ export const packetPhysicsSystem = defineSystem({
   name: 'packetPhysics',
   reads: ['Membership'],
   writes: ['Radio', 'Consensus'],
+  channels: { reads: [], writes: ['link', 'requests', 'replies', 'summaryRequests', 'summaries', 'counters'] },
   run(world) {
     const { Radio } = world.components;
     // Activity is 0..255; ACTIVITY_DECAY_PER_S is Q16 per second.

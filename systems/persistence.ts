@@ -10,6 +10,7 @@ export const persistenceSystem = defineSystem({
   name: 'persistence',
   reads: ['Neuron', 'Regime', 'Evolution', 'Role'],
   writes: [],
+  channels: { reads: [], writes: ['saveQueue'] },
   run(world) {
     const { config, tick, n } = world;
     const every = Math.max(1, Math.round((config.persistEveryS * 1000) / config.tickMs));

@@ -16,6 +16,7 @@ export const sensorSystem = defineSystem({
   name: 'sensor',
   reads: ['Noise', 'Sensor'],
   writes: ['Neuron'],
+  channels: { reads: [], writes: ['streams'] },
   run(world) {
     const { Sensor, Noise, Neuron } = world.components;
     const { recent } = Neuron;

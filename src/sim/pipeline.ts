@@ -1,9 +1,10 @@
-// The one place the order of a tick is decided (DESIGN.md §3).
+// The one place the order of a tick is decided (the table of the tick in docs/ARCHITECTURE.md).
 import { noiseZoneSystem } from '../../systems/noiseZone';
 import { sensorSystem } from '../../systems/sensor';
 import { cortexSystem } from '../../systems/cortex';
 import { evolutionSystem } from '../../systems/evolution';
 import { gossipSystem } from '../../systems/gossip';
+import { joinInstallSystem, joinSystem } from '../../systems/join';
 import { packetPhysicsSystem } from '../../systems/packetPhysics';
 import { geneInstallSystem } from '../../systems/geneInstall';
 import { consensusSystem } from '../../systems/consensus';
@@ -19,8 +20,10 @@ export const PIPELINE: readonly System[] = [
   cortexSystem,
   evolutionSystem,
   gossipSystem,
+  joinSystem,
   packetPhysicsSystem,
   geneInstallSystem,
+  joinInstallSystem,
   consensusSystem,
   persistenceSystem,
   layoutSystem,

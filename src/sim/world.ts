@@ -14,13 +14,14 @@ import { brainRadius, type SimConfig } from './config';
 import { TRUST_INITIAL } from '../core/rules/trust';
 import { initNodeAt } from '../core/rules/state';
 import { ruleSeeds, type RuleSeeds } from '../core/rules/random';
-import { REGIME_RECORD } from '../core/rules/model';
+import { REGIME_RECORD, roundTicksOf } from '../core/rules/model';
 import { fibonacciSphere, radioNeighbourhoods, type Neighbourhoods } from './placement';
 import { createLinkModel, type LinkModel } from './linkModel';
 import { createSimMetrics, type SimCounters } from './counters';
 import { createForceLayout, type ForceLayout } from './layout/forceLayout';
 import { defaultLayoutParams } from './layout/params';
 import { createSecureState, type SecureState } from './secure';
+import { createRadioChannel, type RadioChannel } from './radio';
 
 export function createComponents(capacity: number, slots: number, layout: boolean, joiners: number) {
   return {
@@ -52,6 +53,8 @@ export interface SimContext {
   /** Sim seconds per tick as Q16 and as a float (the float only for layout and display). */
   dtQ16: number;
   dtS: number;
+  /** Ticks per consensus round: the rulebook's roundTicksOf, computed once here (the only place in the sim). */
+  roundTicks: number;
   brainRadius: number;
   /** Noise zone centre and radius (Q16) this tick. */
   zone: { x: number; y: number; z: number; r: number };
@@ -77,7 +80,63 @@ export interface SimContext {
   layout: ForceLayout | null;
   /** Commitment chains, outboxes and receivers' records of --secure runs; null otherwise. */
   secure: SecureState | null;
+  /** The radio as systems use it: send a message, find a sender's slot (src/sim/radio.ts). Holds no state. */
+  radio: RadioChannel;
 }
+
+/**
+ * The registry of the world's fields: what each one is. Channels are what systems declare they read and write
+ * (src/sim/system.ts; test/sim/pipeline.test.ts checks the declarations); the state hash (src/sim/stateHash.ts)
+ * covers the components and every channel of a hashed kind. A new field must be entered here (the type says
+ * so), which decides whether it is hashed.
+ *
+ * - component: the bitECS columns (world.components; src/sim/stateHash.ts lists the one excluded, Drawn).
+ * - queue: messages and requests waiting between systems or ticks. Hashed.
+ * - output: genes queued for storage, drained by the runner outside the tick (when, depends on the host: the
+ *   worker flushes as it goes, the CLI only with --storage); decides nothing in the sim. Not hashed.
+ * - stream: sequential RNG streams (their xoshiro state is hashed); seeds: the rules' counter-based draw seeds. Hashed.
+ * - link: the link model's queued and in-flight frames and reassembly buffers. Hashed.
+ * - secure: --secure chains, outboxes, partial bodies and receivers' records. Hashed.
+ * - scratch: rewritten every tick before it is read; not state. Not hashed.
+ * - counters: what the runs report (metrics(); compared by the determinism test); they decide nothing. Not hashed.
+ * - layout: the force layout's float state; decides nothing. Not hashed.
+ * - constant: fixed by the config at creation (or the clock, hashed itself); not a channel. Not hashed.
+ * - api: behaviour without state (the radio channel). Not hashed.
+ */
+export const WORLD_FIELDS = {
+  config: 'constant',
+  n: 'constant',
+  tick: 'constant',
+  dtQ16: 'constant',
+  dtS: 'constant',
+  roundTicks: 'constant',
+  brainRadius: 'constant',
+  hood: 'constant',
+  zone: 'scratch',
+  scratch: 'scratch',
+  streams: 'stream',
+  seeds: 'seeds',
+  link: 'link',
+  counters: 'counters',
+  saveQueue: 'output',
+  requests: 'queue',
+  replies: 'queue',
+  summaryRequests: 'queue',
+  summaries: 'queue',
+  layout: 'layout',
+  secure: 'secure',
+  radio: 'api',
+} as const satisfies Record<keyof SimContext, 'constant' | 'scratch' | 'stream' | 'seeds' | 'link' | 'counters' | 'queue' | 'output' | 'layout' | 'secure' | 'api'>;
+
+/** The world's channels: every field a system may read or write other than the components and the constants. */
+export type ChannelName = { [K in keyof typeof WORLD_FIELDS]: (typeof WORLD_FIELDS)[K] extends 'constant' | 'api' ? never : K }[keyof typeof WORLD_FIELDS];
+export const CHANNELS = (Object.keys(WORLD_FIELDS) as (keyof typeof WORLD_FIELDS)[]).filter(
+  (k): k is ChannelName => WORLD_FIELDS[k] !== 'constant' && WORLD_FIELDS[k] !== 'api',
+);
+/** The world's queues between systems (hashed), in registry order. */
+export type QueueName = { [K in keyof typeof WORLD_FIELDS]: (typeof WORLD_FIELDS)[K] extends 'queue' ? K : never }[keyof typeof WORLD_FIELDS];
+export const QUEUES = (Object.keys(WORLD_FIELDS) as (keyof typeof WORLD_FIELDS)[]).filter((k): k is QueueName => WORLD_FIELDS[k] === 'queue');
+export type FieldKind = (typeof WORLD_FIELDS)[keyof typeof WORLD_FIELDS];
 
 export type SimWorld = ReturnType<typeof createSimWorld>;
 
@@ -90,18 +149,20 @@ export function createSimWorld(config: SimConfig) {
   const home = fibonacciSphere(n, q16.fromFloat(radius), root.stream('placement'));
   const hood = radioNeighbourhoods(home, n, q16.fromFloat(config.radioRange));
   const components = createComponents(n + 1, hood.neighbours.length, config.layout, config.join);
-  const ctx: SimContext = {
+  const link = createLinkModel(config, hood, root.stream('radio'));
+  const ctx: Omit<SimContext, 'radio'> = {
     config,
     n,
     tick: 0,
     dtQ16: Math.round((config.tickMs * q16.ONE) / 1000),
     dtS: config.tickMs / 1000,
+    roundTicks: roundTicksOf(config.consensusRoundS, config.tickMs),
     brainRadius: radius,
     zone: { x: 0, y: 0, z: 0, r: 0 },
     hood,
     streams: { sensor: root.stream('sensor') },
     seeds: ruleSeeds(config.seed),
-    link: createLinkModel(config, hood, root.stream('radio')),
+    link,
     counters: createSimMetrics(),
     saveQueue: [],
     requests: [],
@@ -112,7 +173,8 @@ export function createSimWorld(config: SimConfig) {
     layout: config.layout ? createForceLayout(n, hood.offsets, hood.neighbours, defaultLayoutParams(radius)) : null,
     secure: config.secure ? createSecureState(config) : null,
   };
-  const world = createWorld({ ...ctx, components });
+  const radio = createRadioChannel({ components, link, hood, get tick() { return world.tick; } });
+  const world = createWorld({ ...ctx, radio, components });
 
   const { Home, Drawn, Role, Sensor, Neuron, Regime, Consensus } = components;
   const roles = root.stream('roles');
