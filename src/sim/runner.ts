@@ -1,8 +1,6 @@
 // createSim(config): one swarm you can step, inspect and hash. The same code runs in Node (CLI, tests,
 // benchmarks) and in the Web Worker. Storage I/O stays outside the tick: stored genes are loaded before tick 0
 // (`load()`), and the genes the persistence system queues are written by `flush()`.
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { decodeGene, GeneDecodeError } from '../core/gene/gene';
 import { restoreAt } from '../core/rules/state';
 import { ROLE_HONEST } from '../../components/body';
@@ -10,6 +8,7 @@ import { resolveConfig, type SimConfig } from './config';
 import { runTick } from './pipeline';
 import { createSimWorld, type SimWorld } from './world';
 import { buildSnapshot } from './snapshotBuilder';
+import { stateHash } from './stateHash';
 import type { Snapshot } from './snapshot';
 import type { InitResult, SimMetrics } from './workerApi';
 import type { GeneStorage } from '../storage/geneStorage';
@@ -20,6 +19,7 @@ export interface Sim {
   readonly tick: number;
   /** Advances n ticks. `onProgress(done)` is called every 1,000 ticks for progress bars. */
   step(n: number, onProgress?: (done: number) => void): void;
+  /** 128 bits of SHA-256 over everything that decides the future of the run (src/sim/stateHash.ts). */
   stateHash(): string;
   /** The view's record of this tick; `withHash: false` skips the O(n) state hash (stateHash is then ''). */
   snapshot(recycle?: Snapshot, withHash?: boolean): Snapshot;
@@ -36,20 +36,6 @@ export interface Sim {
 export interface SimOptions {
   storage?: GeneStorage;
 }
-
-/** Components that decide behaviour, hashed in this order. Drawn positions (layout) are excluded: they decide nothing. */
-const HASHED: Array<[string, string[]]> = [
-  ['Home', ['x', 'y', 'z']],
-  ['Role', ['kind']],
-  ['Sensor', ['cosPhase', 'sinPhase']],
-  ['Noise', ['level']],
-  ['Neuron', ['weights', 'bias', 'recent', 'entropy', 'refractory']],
-  ['Regime', ['detector', 'regime', 'prev']],
-  ['Evolution', ['evolved', 'goodTicks', 'stormStart', 'installed', 'flash']],
-  ['Radio', ['txFreeAtUs', 'nextRequestTick', 'backoff', 'messageId', 'activity']],
-  ['Consensus', ['model', 'heard', 'trust']],
-  ['Membership', ['state', 'since']],
-];
 
 export function createSim(overrides: Partial<SimConfig> = {}, options: SimOptions = {}): Sim {
   const config = resolveConfig(overrides);
@@ -74,17 +60,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
       }
     },
     stateHash() {
-      const h = sha256.create();
-      const head = new Int32Array([world.tick, world.n]);
-      h.update(new Uint8Array(head.buffer));
-      const components = world.components as unknown as Record<string, Record<string, ArrayBufferView>>;
-      for (const [name, fields] of HASHED) {
-        for (const field of fields) {
-          const a = components[name]![field]!;
-          h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-        }
-      }
-      return bytesToHex(h.digest()).slice(0, 32);
+      return stateHash(world);
     },
     snapshot(recycle, withHash = true) {
       return buildSnapshot(world, withHash ? sim.stateHash() : '', recycle);
