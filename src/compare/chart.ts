@@ -5,7 +5,7 @@ import { STORM_PERIOD_S } from './harness';
 import { PROTOCOL_LABELS, type Protocol } from './plan';
 import type { CompareSummary } from './summary';
 
-const WIDTH = 860;
+const WIDTH = 960;
 const PANEL_H = 300;
 const PLOT = { left: 70, right: 600, top: 50, bottom: 250 };
 const COLOURS: Record<Protocol, string> = {
