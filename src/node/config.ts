@@ -45,6 +45,10 @@ export interface NodeConfig {
    *  verified before install; a failed proof costs the sender a failed check. The same protocol as qres sim
    *  --secure (src/core/rules/secureCure.ts); every node of a swarm must agree on it. */
   secure: boolean;
+  /** The swarm's epoch (Unix ms): device ticks count from it, on the grid ⌊(now − epoch) / tickMs⌋, so every node
+   *  of a swarm agrees on ticks and rounds, and tick numbers stay small (the rules keep ticks in Int32 columns:
+   *  2^31 ticks are 6.8 years at 100 ms). */
+  epochMs: number;
   /** Per-peer rate limit: bucket size and refill per wall-clock second. */
   rateBurst: number;
   ratePerS: number;
@@ -61,6 +65,7 @@ export const DEFAULT_NODE_CONFIG: Readonly<Omit<NodeConfig, 'swarm' | 'id'>> = O
   rateBurst: 40,
   ratePerS: 20,
   peers: Array.from({ length: 32 }, (_, i) => i + 1),
+  epochMs: Date.UTC(2026, 0, 1),
   aggregator: 'trimmed-mean',
   ownDataFilter: true,
   coalition: [],
@@ -102,6 +107,8 @@ export function resolveNodeConfig(partial: Partial<NodeConfig> & { swarm: string
   check(int(c.persistEveryTicks, 1, 1_000_000), `persist period ${c.persistEveryTicks} ticks`);
   check(Number.isFinite(c.rateBurst) && c.rateBurst >= 1, `rate burst ${c.rateBurst}`);
   check(Number.isFinite(c.ratePerS) && c.ratePerS > 0, `rate per second ${c.ratePerS}`);
+  check(int(c.epochMs, 0, 8.64e15), `epoch ${c.epochMs} is not a time in Unix ms`);
+  check(!(c.tickMs >= 1) || (c.epochMs <= Date.now() && (Date.now() - c.epochMs) / c.tickMs < 2 ** 31 - 1), `epoch ${c.epochMs}: device ticks since it must be in [0, 2^31) at tick-ms ${c.tickMs} (use a later --epoch)`);
   check(isAggregatorName(c.aggregator), `aggregator '${c.aggregator}' is not one of ${AGGREGATOR_NAMES.join(', ')}`);
   check(Array.isArray(c.peers) && c.peers.length <= MAX_PEERS && c.peers.every((p) => int(p, 0, 0xffff)), `peers must be at most ${MAX_PEERS} node ids in [0, 65535]`);
   check(typeof c.secure === 'boolean', `secure must be a boolean`);
@@ -113,6 +120,11 @@ export function resolveNodeConfig(partial: Partial<NodeConfig> & { swarm: string
 /** Device ticks per consensus round (the rulebook's roundTicksOf). */
 export function roundTicks(c: NodeConfig): number {
   return roundTicksOf(c.roundS, DEVICE_TICK_MS);
+}
+
+/** The device tick of wall-clock time `nowMs`: ticks since the swarm's epoch. */
+export function deviceTick(c: NodeConfig, nowMs: number): number {
+  return Math.floor((nowMs - c.epochMs) / c.tickMs);
 }
 
 /** Parses a list of node ids: "1-20,25,30-31". */

@@ -22,7 +22,7 @@ import type { NodeIdentity } from '../net/keyFiles';
 import { topicFor } from '../net/topics';
 import type { MessageHandler, PublishOptions, Transport } from '../net/transport';
 import { encodeStatus } from '../net/wire';
-import type { NodeConfig } from './config';
+import { deviceTick, type NodeConfig } from './config';
 import { NodeCore } from './nodeCore';
 import { OutageLog } from './outageLog';
 import { createSensor } from './sensor';
@@ -329,14 +329,14 @@ export async function startNodeDaemon(options: NodeDaemonOptions): Promise<NodeD
   joined = true;
 
   // The tick loop: ticks sit on the grid ⌊now / tickMs⌋, shared by every node.
-  let last = Math.floor(Date.now() / config.tickMs);
+  let last = deviceTick(config, Date.now());
   let timer: NodeJS.Timeout | null = null;
   const loop = (): void => {
     if (stopped) return;
-    const target = Math.floor(Date.now() / config.tickMs);
+    const target = deviceTick(config, Date.now());
     if (target - last > MAX_CATCH_UP) last = target - MAX_CATCH_UP;
     while (last < target) core!.step(++last);
-    timer = setTimeout(loop, Math.max(1, (last + 1) * config.tickMs - Date.now()));
+    timer = setTimeout(loop, Math.max(1, config.epochMs + (last + 1) * config.tickMs - Date.now()));
   };
   loop();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NodeConfigError, resolveNodeConfig, roundTicks } from '../../src/node/config';
+import { deviceTick, NodeConfigError, resolveNodeConfig, roundTicks } from '../../src/node/config';
 
 describe('node config', () => {
   it('fills defaults and derives the round length in device ticks', () => {
@@ -18,5 +18,18 @@ describe('node config', () => {
       expect(err).toBeInstanceOf(NodeConfigError);
       expect((err as NodeConfigError).problems.length).toBe(4);
     }
+  });
+
+  it('counts device ticks from the swarm epoch, and refuses an epoch whose ticks would not fit the rules\' Int32 columns', () => {
+    const epochMs = Date.UTC(2026, 5, 1);
+    const c = resolveNodeConfig({ swarm: 'demo', id: 1, tickMs: 20, epochMs });
+    expect(deviceTick(c, epochMs)).toBe(0);
+    expect(deviceTick(c, epochMs + 19)).toBe(0);
+    expect(deviceTick(c, epochMs + 20)).toBe(1);
+    // The default epoch keeps today's tick far below 2^31 even at 5x speed.
+    const now = resolveNodeConfig({ swarm: 'demo', id: 1, tickMs: 20 });
+    expect(deviceTick(now, Date.now())).toBeLessThan(2 ** 31 - 1);
+    expect(() => resolveNodeConfig({ swarm: 'demo', id: 1, tickMs: 1, epochMs: 0 })).toThrow(/epoch/);
+    expect(() => resolveNodeConfig({ swarm: 'demo', id: 1, epochMs: Date.now() + 86_400_000 })).toThrow(/epoch/);
   });
 });

@@ -26,6 +26,8 @@ refuses the login) exits with code 1 and one line, before the node joins the swa
   --http-port P       status port on 127.0.0.1 (default 0: any free port; printed at start)
   --tick-ms MS        wall-clock ms per sample; device time is 100 ms per sample (default 100 = real time)
   --round-s S         consensus round in device seconds (default 10)
+  --epoch MS          the swarm's epoch, Unix ms: ticks and rounds count from it (default 2026-01-01 UTC;
+                      every node of a swarm must use the same one)
   --peers LIST        the node ids it listens to, e.g. 1-20,25 (default: the roster's active members with
                       --keys, else 1-32); anyone else is ignored
   --aggregator NAME   robust aggregator, as qres sim: mean, median, trimmed-mean, krum, multi-krum, bulyan,
@@ -50,6 +52,7 @@ export const NODE_OPTIONS = {
   'http-port': { type: 'string' },
   'tick-ms': { type: 'string' },
   'round-s': { type: 'string' },
+  epoch: { type: 'string' },
   attack: { type: 'string' },
   peers: { type: 'string' },
   aggregator: { type: 'string' },
@@ -73,6 +76,7 @@ export function nodeConfigFrom(values: Values, defaults: { swarm?: string; peers
       seed: numberFlag(values, 'seed'),
       tickMs: numberFlag(values, 'tick-ms'),
       roundS: numberFlag(values, 'round-s'),
+      epochMs: numberFlag(values, 'epoch'),
       attack: typeof values.attack === 'string' ? values.attack : undefined,
       initJitterQ16: jitter === undefined ? undefined : Math.round(jitter * 65536),
       peers: typeof values.peers === 'string' ? parseIdList(values.peers) : defaults.peers,

@@ -27,6 +27,7 @@ messages and bytes each node sent, per node per hour.
   --tick-ms MS       node tick (default 100: real time; 20 = 5x device time)
   --round-s S        consensus round, device seconds (default 10)
   --storage DIR      gene storage (default swarms_memory/<swarm>)
+  --secure           cure replies carry commitments and transition proofs, verified before install
   --joiner-at S      after S seconds start one more node (id N+1) and report how fast it syncs from the
                      retained summary gene
   --keys DIR         the swarm's key directory: made (or completed) here for ids 1..N+1 with qres keys.
@@ -114,7 +115,7 @@ export const swarmCommand: Command = {
   options: {
     nodes: { type: 'string' }, attackers: { type: 'string' }, attack: { type: 'string' }, seconds: { type: 'string' },
     swarm: { type: 'string' }, port: { type: 'string' }, 'ws-port': { type: 'string' }, 'tick-ms': { type: 'string' },
-    'round-s': { type: 'string' }, storage: { type: 'string' }, json: { type: 'boolean' }, 'joiner-at': { type: 'string' },
+    'round-s': { type: 'string' }, storage: { type: 'string' }, json: { type: 'boolean' }, 'joiner-at': { type: 'string' }, secure: { type: 'boolean' },
     keys: { type: 'string' }, 'no-keys': { type: 'boolean' },
   },
   async run(values) {
@@ -147,13 +148,17 @@ export const swarmCommand: Command = {
     );
     const attackerIds = new Set<number>();
     const procs: SpawnedProcess[] = [];
+    // One epoch for the whole swarm (a minute back, so every node's first tick is past it): device ticks count
+    // from it, and so stay small even at --tick-ms 20.
+    const epochMs = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const argsFor = (id: number): string[] => {
       // Every node listens to every other (an MQTT swarm is one neighbourhood), the joiner included.
       // With keys, each node listens to the roster's active members (1..N+1); without, to the same ids by flag.
-      const args = ['node', '--swarm', swarm, '--id', String(id), '--broker', broker.mqttUrl, '--tick-ms', String(tickMs)];
+      const args = ['node', '--swarm', swarm, '--id', String(id), '--broker', broker.mqttUrl, '--tick-ms', String(tickMs), '--epoch', String(epochMs)];
       args.push(...(keysDir ? ['--keys', keysDir] : ['--peers', `1-${nodes + 1}`]));
       if (typeof values['round-s'] === 'string') args.push('--round-s', values['round-s']);
       args.push('--storage', typeof values.storage === 'string' ? values.storage : `swarms_memory/${swarm}`);
+      if (values.secure) args.push('--secure');
       if (id > nodes - attackers && id <= nodes) {
         args.push('--attack', attack, '--coalition', `${nodes - attackers + 1}-${nodes}`);
         attackerIds.add(id);
