@@ -164,10 +164,13 @@ describe('a keyed node under a million-message flood', () => {
     };
     const received0 = node.stats.msgsReceived;
     const dropped0 = node.stats.dropped;
+    const floodStart = Date.now();
     for (let k = 0; k < 200; k++) direct.deliver(topicFor(SWARM, 'consensus', 2), consensusOf(2, k));
+    // The burst, plus what the bucket refilled while 200 signatures were checked (~1.8 ms each, more on a loaded CPU).
+    const refilled = Math.ceil(((Date.now() - floodStart) / 1000) * node.config.ratePerS) + 1;
     const fromPeer2 = node.stats.msgsReceived - received0;
-    expect(fromPeer2).toBeLessThanOrEqual(node.config.rateBurst + 5); // the burst, plus what refilled meanwhile
-    expect(node.stats.dropped - dropped0).toBeGreaterThanOrEqual(200 - node.config.rateBurst - 5);
+    expect(fromPeer2).toBeLessThanOrEqual(node.config.rateBurst + refilled);
+    expect(node.stats.dropped - dropped0).toBeGreaterThanOrEqual(200 - node.config.rateBurst - refilled);
     const received1 = node.stats.msgsReceived;
     for (let k = 0; k < 10; k++) direct.deliver(topicFor(SWARM, 'consensus', 3), consensusOf(3, k));
     expect(node.stats.msgsReceived - received1).toBe(10); // peer 3's allowance is its own
