@@ -91,4 +91,19 @@ describe('qres compare', () => {
     expect(io.err.join('')).toContain(message);
     expect(io.err.join('')).toContain('usage: npm run qres -- compare');
   });
+
+  it('pins one small run: the same seed gives this table (a change to any protocol, the world or the radio moves it)', async () => {
+    const io = capture();
+    expect(await main(['compare', ...TINY, '--jobs', '1', '--json'])).toBe(0);
+    const rows = (JSON.parse(io.out.join('')) as { rows: Array<{ protocol: string; rmse: { mean: number }; bytesPerNodePerDay: { mean: number }; framesLost: { mean: number } }> }).rows;
+    const table = Object.fromEntries(rows.map((r) => [r.protocol, [r.rmse.mean, r.bytesPerNodePerDay.mean, r.framesLost.mean]]));
+    expect(table).toEqual({
+      qres: [0.1655, 466671, 6],
+      'fedavg-f32': [0.1702, 68677, 121],
+      'fedavg-gene': [0.1706, 58708, 55],
+      gossip: [0.1697, 29376, 6],
+      dpsgd: [0.1696, 423360, 1],
+      local: [0.1696, 0, 0],
+    });
+  }, 120_000);
 });
