@@ -1,5 +1,5 @@
 // Persistence (enqueue only): every persistEveryS of sim time, the genes of calm Evolved honest nodes are
-// queued as one batch; the runner writes the batch to storage outside the tick (DESIGN.md §4).
+// queued as one batch; the runner writes the batch to storage outside the tick (docs/ARCHITECTURE.md, "Determinism contract").
 import { encodeGene } from '../src/core/gene/gene';
 import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
 import { CALM } from '../src/core/neuron/regimeDetector';

@@ -1,4 +1,4 @@
-// The Transport: how a real node's bytes reach its peers (DESIGN.md §1, issue 8). Topics name a channel
+// The Transport: how a real node's bytes reach its peers (docs/ARCHITECTURE.md "Layers", issue 8). Topics name a channel
 // (see topics.ts); payloads are always the binary wire formats (see wire.ts), never JSON. Two
 // implementations: an in-memory loopback bus for unit tests (loopbackTransport.ts) and MQTT
 // (mqttTransport.ts). Delivery is best effort, like the radio it stands for: a publish may be lost.

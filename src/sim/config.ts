@@ -1,7 +1,7 @@
 import { AGGREGATOR_NAMES, isAggregatorName } from '../core/consensus/registry';
 import { ATTACK_NAMES, isAttackName } from '../core/consensus/attacks';
 
-// Configuration of one simulated swarm. Every rate is per second of sim time (DESIGN.md §2).
+// Configuration of one simulated swarm. Every rate is per second of sim time (docs/ARCHITECTURE.md, "The model").
 // `resolveConfig` validates a partial config and names every bad field in one typed error.
 
 export interface SimConfig {

@@ -1,4 +1,4 @@
-// The one record the view gets per frame (DESIGN.md §5). Flat typed arrays so it can be transferred
+// The one record the view gets per frame (docs/ARCHITECTURE.md, "The snapshot"). Flat typed arrays so it can be transferred
 // (ping-pong) or shared; the view never calls into the sim for per-node data.
 
 /** Bits of `Snapshot.state[i]`. */

@@ -1,4 +1,4 @@
-// Builds the per-frame Snapshot from the world (DESIGN.md §5). Buffers of a recycled snapshot are reused
+// Builds the per-frame Snapshot from the world (docs/ARCHITECTURE.md, "The snapshot"). Buffers of a recycled snapshot are reused
 // when their sizes fit, so a ping-pong exchange with the page allocates nothing per frame.
 import * as q16 from '../core/fixed/q16';
 import { ROLE_ATTACKER } from '../../components/body';

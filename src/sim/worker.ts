@@ -1,4 +1,4 @@
-// The simulation's Web Worker: it owns the tick (DESIGN.md §1, §5). Ticks run at real time × the speed factor
+// The simulation's Web Worker: it owns the tick (docs/ARCHITECTURE.md, "The snapshot"). Ticks run at real time × the speed factor
 // (or as fast as possible), in slices that leave the worker free to answer snapshot requests. Stored genes are
 // loaded before tick 0 and save batches are written between slices, never inside a tick.
 import * as Comlink from 'comlink';

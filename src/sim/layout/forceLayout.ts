@@ -1,4 +1,4 @@
-// The force-directed layout of the Living Brain (issue 3 item 5; the original's forces, reference §3 item 9):
+// The force-directed layout of the Living Brain (issue 3 item 5; the Rust prototype's forces):
 //
 //   F(p) = Σ_q unit(p−q)·k/max(d,.5)²  +  Σ_q unit(q−p)·a/(1+f·d)              (octree, bodyForces.ts)
 //        + Σ_radio neighbours q, d < cutoff  unit(q−p)·s·(d − rest), s = sEvolved if both Evolved

@@ -1,5 +1,5 @@
 // Parameters of the force layout. The layout only moves *drawn* positions (floats are fine here: they decide
-// nothing, DESIGN.md §4). The numbers follow the original (reference §3 item 9) at the default brain radius 8,
+// nothing). The numbers are the Rust prototype's force constants, tuned for a brain of radius 8, used as they are at radius 8,
 // except the centre gravity (see defaultLayoutParams), and scale with the brain radius for larger swarms.
 import * as q16 from '../../core/fixed/q16';
 import { SHELL_THICKNESS } from '../placement';
