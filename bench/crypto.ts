@@ -133,7 +133,7 @@ if (baseline) {
   });
   console.log(table(['code', 'prove ms (median)', 'verify one proof ms (median)', 'batch of 8 ms (median)', 'ms per proof at 8'], compareRows));
 } else {
-  console.log('baseline comparison skipped: commit ' + BASELINE_COMMIT.slice(0, 7) + ' not available');
+  console.log(`baseline comparison skipped: commit ${BASELINE_COMMIT.slice(0, 7)} not available`);
 }
 // ---- table width for the 514 fixed range generators (FIXED_TABLE_WIDTH) ----
 const widthRows: (string | number)[][] = [];

@@ -107,7 +107,7 @@ export const joinInstallSystem = defineSystem({
     const { Membership, Consensus } = world.components;
     for (const { to, body } of summaries) {
       if (Membership.state[to] !== MEMBER_JOINING) continue;
-      let summary;
+      let summary: ReturnType<typeof decodeSummaryGene>;
       try {
         summary = decodeSummaryGene(body);
       } catch (err) {

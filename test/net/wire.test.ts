@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encodeGene, GENE_BYTES } from '../../src/core/gene/gene';
-import { DEFAULT_MU, LAGS } from '../../src/core/neuron/kernel';
+import { DEFAULT_MU } from '../../src/core/neuron/kernel';
 import {
   decodeWire, encodeAnnounce, encodeConsensus, encodeReply, encodeRequest, encodeStatus, encodeSummary, HEADER_BYTES,
   MSG_ANNOUNCE, MSG_CONSENSUS, MSG_REPLY, MSG_REQUEST, MSG_STATUS, MSG_SUMMARY, WireDecodeError,

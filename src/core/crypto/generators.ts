@@ -3,7 +3,7 @@
 // them, which is what makes the commitments binding (the original used H = 2G, which binds nothing).
 import { ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { Point } from './group';
+import type { Point } from './group';
 import { FixedBaseMsm } from './msm';
 
 export const GENERATOR_DST = 'QRES-ristretto255-generators-v1';

@@ -9,7 +9,7 @@
 // generators; the verifier gets the final coefficients s_i from the challenges by the standard product tree.
 import { InvalidCryptoInputError } from './errors';
 import { type Point, Fn } from './group';
-import { Transcript } from './transcript';
+import type { Transcript } from './transcript';
 
 export interface InnerProductProof {
   readonly L: readonly Point[];

@@ -55,7 +55,7 @@ export function createBodyForceScratch(n: number): BodyForceScratch {
  * node in the leaf — and leaves that fail it go on the "near" list, summed pair by pair. The walk's branches
  * and cache misses are shared by the leaf's nodes, and the per-node loops are straight arithmetic.
  */
-export function accumulateBodyForces(tree: FlatOctree, n: number, p: BodyForceParams, force: Float64Array,
+export function accumulateBodyForces(tree: FlatOctree, _n: number, p: BodyForceParams, force: Float64Array,
   scratch: BodyForceScratch): void {
   const cells = tree.cells, order = tree.order, sorted = tree.sorted, count = tree.count;
   const far = scratch.far, near = scratch.near, jitter = scratch.jitter;

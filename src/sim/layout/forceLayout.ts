@@ -45,7 +45,7 @@ export function createForceLayout(n: number, offsets: Uint32Array, neighbours: U
     }
     if (!(dt > 0) || n === 0) return; // no time, no motion (also rejects NaN)
     const h = dt < p.maxDt ? dt : p.maxDt;
-    const damping = h === p.maxDt ? p.damping : Math.pow(p.damping, h / p.maxDt);
+    const damping = h === p.maxDt ? p.damping : p.damping ** (h / p.maxDt);
 
     tree.build(pos, p.theta);
     accumulateBodyForces(tree, n, p, force, scratch);

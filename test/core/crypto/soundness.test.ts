@@ -130,7 +130,7 @@ function referenceVerify(t: Transcript, C: readonly Point[], p: RangeProof, M: n
  * cancels for whatever x the transcript yields, and the folded statement is an honest one from there on.
  */
 function forgeRange(t: Transcript, C: readonly Point[], deltas: readonly bigint[], blinds: readonly bigint[], src: ByteSource): RangeProof {
-  const { g, h } = generators();
+  const { g } = generators();
   const m = C.length;
   const M = m; // no padding: the odd rounds are the point
   const n = M * RANGE_BITS;
