@@ -28,7 +28,8 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
   --layout           also run the force layout (off by default headless)
   --aggregator NAME  consensus aggregator: mean, median, trimmed-mean (default), krum, multi-krum, bulyan,
                      reputation-trimmed-mean
-  --attack NAME      what attackers do: none (default), sign-flip, gaussian, bias, alie, ipm, mimic, sybil
+  --attack NAME      what attackers do: none (default), sign-flip, gaussian, bias, alie, ipm, mimic, sybil,
+                     adaptive (knows the receivers' checks and stays inside them; docs/ADAPTIVE.md)
   --byzantine F      fraction of nodes that are attackers, 0..0.9; with an attack the report adds
                      consensusDrift against the same seed with those nodes silent (without --attack they
                      simply are silent: crashed nodes)

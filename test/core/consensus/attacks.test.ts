@@ -17,10 +17,10 @@ function ctx(seed: number, attacker = 0, params = {}): AttackContext {
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): bigint => Array.from({ length: d }, (_, c) => BigInt(a[c]!) * BigInt(b[c]!)).reduce((x, y) => x + y, 0n);
 
 describe('attack catalog', () => {
-  it('has the eight names and lists them for a bad one', () => {
-    expect([...ATTACK_NAMES]).toEqual(['none', 'sign-flip', 'gaussian', 'bias', 'alie', 'ipm', 'mimic', 'sybil']);
+  it('has the nine names and lists them for a bad one', () => {
+    expect([...ATTACK_NAMES]).toEqual(['none', 'sign-flip', 'gaussian', 'bias', 'alie', 'ipm', 'mimic', 'sybil', 'adaptive']);
     expect(() => getAttack('alie2')).toThrow(UnknownNameError);
-    expect(() => getAttack('alie2')).toThrow(/valid: none, sign-flip, gaussian, bias, alie, ipm, mimic, sybil/);
+    expect(() => getAttack('alie2')).toThrow(/valid: none, sign-flip, gaussian, bias, alie, ipm, mimic, sybil, adaptive/);
   });
   it('every attack returns d values, deterministically from (observations, index, stream, params)', () => {
     for (const name of ATTACK_NAMES) {
