@@ -6,3 +6,4 @@ export * from './attacks';
 export * from './normal';
 export * from './reputation';
 export { roundDiv, roundDivSplit, squaredDistanceLimbs, compareLimbs } from './exact';
+export * from './clipping';

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { clipAround, clipInvisible, clipRadius, jacobiEigen9, rowDistance, windowGram9 } from '../../../src/core/consensus/clipping';
+import { ADAPTIVE_DIRECTION } from '../../../src/core/consensus/attacks';
+
+const ONE = 65536;
+/** A slow, smooth window (most recent first): two sines as in the calm field, sampled every 0.1 s. */
+function calmWindow(phase = 0.3): Int32Array {
+  return Int32Array.from({ length: 16 }, (_, j) => Math.round((Math.sin(phase - 0.1 * j) + 0.5 * Math.sin(0.37 * (phase - 0.1 * j) + 1)) * ONE));
+}
+
+describe('self-centred clipping (ClippedGossip)', () => {
+  it('keeps rows within τ, pulls the others onto the sphere of radius τ around the centre', () => {
+    const rows = Int32Array.from([0, 0, 3 * ONE, 4 * ONE, ONE, 0]);
+    const out = new Int32Array(6);
+    expect(clipAround(rows, 3, 2, [0, 0], 2 * ONE, out)).toBe(1);
+    expect(Array.from(out)).toEqual([0, 0, Math.round(1.2 * ONE), Math.round(1.6 * ONE), ONE, 0]);
+    expect(rowDistance(out, 1, Int32Array.from([0, 0]), 0, 2)).toBeCloseTo(2 * ONE, -1);
+  });
+  it('the radius is a quantile of the other rows\u2019 distances to the centre row', () => {
+    const rows = Int32Array.from([0, 10, 20, 30, 1000].flatMap((x) => [x, 0]));
+    expect(clipRadius(rows, 5, 2, 0, 1, 2)).toBe(20);
+    expect(clipRadius(rows, 5, 2, 0, 1, 4)).toBe(10);
+    expect(clipRadius(rows, 5, 2, 0, 0, 1, 15)).toBe(15);
+  });
+});
+
+describe('the invisible-direction clip', () => {
+  it('Jacobi: G v = λ v for every eigenpair of a window\u2019s lag Gram matrix', () => {
+    const g = windowGram9(calmWindow(), 0, 16, new Float64Array(81));
+    const a = Float64Array.from(g);
+    const values = new Float64Array(9);
+    const vectors = new Float64Array(81);
+    jacobiEigen9(a, values, vectors);
+    for (let e = 0; e < 9; e++) {
+      for (let r = 0; r < 9; r++) {
+        let gv = 0;
+        for (let k = 0; k < 9; k++) gv += g[r * 9 + k]! * vectors[k * 9 + e]!;
+        expect(gv).toBeCloseTo(values[e]! * vectors[r * 9 + e]!, 8);
+      }
+    }
+  });
+  it('clips a far push along the Nyquist pattern (which a calm window barely sees) and leaves a visible difference alone', () => {
+    const window = calmWindow();
+    const own = [ONE, 0, 0, 0, 0, 0, 0, 0, 0];
+    // Rows: own, four honest rows with small differences, one row 2.0 along the Nyquist pattern, one row 0.5
+    // along the direction the window sees most (its lag Gram matrix's top eigenvector).
+    const values = new Float64Array(9);
+    const vectors = new Float64Array(81);
+    jacobiEigen9(windowGram9(window, 0, 16, new Float64Array(81)), values, vectors);
+    const top = values.indexOf(Math.max(...values));
+    const honest = [1500, -1200, 800, 2000];
+    const rows: number[] = [...own];
+    for (const h of honest) rows.push(...own.map((x, k) => x + (k === 3 ? h : k === 5 ? -h : 0)));
+    rows.push(...own.map((x, k) => x + Math.round(2 * ONE * ADAPTIVE_DIRECTION[k]!)));
+    rows.push(...own.map((x, k) => x + Math.round((ONE / 2) * vectors[k * 9 + top]!)));
+    const r = Int32Array.from(rows);
+    const before = Int32Array.from(r);
+    const clipped = clipInvisible(r, 7, 0, window, 0, 16, 0.01, 1, 4);
+    expect(clipped).toBeGreaterThanOrEqual(1);
+    const push = rowDistance(r, 5, r, 0, 9);
+    expect(push).toBeLessThan(0.5 * ONE); // from 2.0: what remains is the part the window does see
+    // The visible row's difference is left alone (up to a rounding LSB).
+    for (let k = 54; k < 63; k++) expect(Math.abs(r[k]! - before[k]!)).toBeLessThanOrEqual(1);
+    // The centre row is never changed; the result is deterministic.
+    expect(Array.from(r.subarray(0, 9))).toEqual(own);
+    const again = Int32Array.from(before);
+    clipInvisible(again, 7, 0, window, 0, 16, 0.01, 1, 4);
+    expect(Array.from(again)).toEqual(Array.from(r));
+  });
+  it('a single row (the node alone) is left as it is', () => {
+    const r = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(clipInvisible(r, 1, 0, calmWindow(), 0, 16, 0.01, 1, 4)).toBe(0);
+    expect(Array.from(r)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
