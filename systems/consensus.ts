@@ -49,7 +49,7 @@ function attackerRound(world: SimWorld, attack: AttackFn, round: number, next: I
       honestSeen.set(model.subarray(MODEL_DIM * j, MODEL_DIM * j + MODEL_DIM), nHonest * MODEL_DIM);
       nHonest++;
     }
-    attackerRoundAt(attack, model, eid, honestSeen, nHonest, degree, rngAt(world.seeds.attack, eid, round), next);
+    attackerRoundAt(attack, model, eid, honestSeen, nHonest, degree, rngAt(world.seeds.attack, eid, round), next, world.components.Neuron);
   }
 }
 

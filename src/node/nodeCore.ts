@@ -388,7 +388,7 @@ export class NodeCore {
         if (this.coalition.has(this.peers[slot]!) || !(this.heard[slot >> 3]! & (1 << (slot & 7)))) continue;
         honest.set(this.heardRows.subarray(MODEL_DIM * slot, MODEL_DIM * slot + MODEL_DIM), MODEL_DIM * nHonest++);
       }
-      attackerRoundAt(this.attack, s.model, NODE, honest, nHonest, this.peers.length, rngAt(this.seeds.attack, this.config.id, round), next);
+      attackerRoundAt(this.attack, s.model, NODE, honest, nHonest, this.peers.length, rngAt(this.seeds.attack, this.config.id, round), next, s.neuron);
     } else {
       honestRoundAt(s.neuron, s.model, NODE, s.regime.regime[NODE] === CALM, this.view, this.aggregator, this.config.ownDataFilter, next, this.lastOutcome);
       this.lastRound = round;

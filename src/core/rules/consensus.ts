@@ -8,7 +8,11 @@
 //   yardstick fails the check (−0.15) and is left out;
 // - one that predicts more than EXCLUDE_FACTOR times worse than the node's own model is left out of this round,
 //   with no reputation change (the own-data filter);
-// - of the rest, a row far from the robust aggregate that also predicts the node's data worse than its
+// - of the rest, what each row differs from the node's own model by in directions the node's window does not
+//   see (where the checks above are blind) is clipped to the lower quartile of those differences before the
+//   robust aggregate (clipping.ts clipInvisible; against attackers that push a little, the same way, every
+//   round: docs/ADAPTIVE.md);
+// - a row far from the robust aggregate that also predicts the node's data worse than its
 //   yardstick drifted (−0.08); the others earn +0.02. Below the ban line a neighbour is ignored.
 // An attacker instead sends what its attack crafts from the honest models it heard this round.
 // Both runtimes call these for each node with the models of the same round (the simulator double-buffers), so
@@ -16,10 +20,11 @@
 import * as q16 from '../fixed/q16';
 import { LAGS, BIAS_LIMIT, WEIGHT_LIMIT } from '../neuron/kernel';
 import { assessDrift } from '../consensus/reputation';
+import { clipInvisible } from '../consensus/clipping';
 import type { AggregatorSpec } from '../consensus/registry';
-import type { AttackFn } from '../consensus/attacks';
+import type { AttackFn, ReceiverChecks } from '../consensus/attacks';
 import type { Rng } from '../rng/rng';
-import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, EXCLUDE_FACTOR, EXCLUDE_FLOOR, MODEL_DIM } from './model';
+import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, EXCLUDE_FACTOR, EXCLUDE_FLOOR, INVISIBLE_CLIP_DEN, INVISIBLE_CLIP_NUM, INVISIBLE_EIGEN, MODEL_DIM, RECENT } from './model';
 import { adjustTrust, isBanned, serveBans, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from './trust';
 import { persistenceMse, windowMse } from './mind';
 import type { NeuronColumns } from './state';
@@ -53,6 +58,7 @@ let rows = new Int32Array(0);
 let rowSlot = new Int32Array(0);
 let rowMse = new Float64Array(0);
 let weights = new Int32Array(0);
+let clippedRows = new Int32Array(0);
 const aggregate = new Int32Array(MODEL_DIM);
 
 function ensureScratch(rowsNeeded: number): void {
@@ -61,6 +67,7 @@ function ensureScratch(rowsNeeded: number): void {
   rowSlot = new Int32Array(rowsNeeded);
   rowMse = new Float64Array(rowsNeeded);
   weights = new Int32Array(rowsNeeded);
+  clippedRows = new Int32Array(rowsNeeded * MODEL_DIM);
 }
 
 export function heardAt(heard: Uint8Array, s: number): boolean {
@@ -132,7 +139,17 @@ export function honestRoundAt(
     m++;
   }
   if (m >= spec.minInputs) {
-    spec.aggregate(rows, m, MODEL_DIM, spec.needsWeights ? { weights: weights.subarray(0, m) } : undefined, aggregate);
+    // The parameter-space check beside the prediction-space filter: what each neighbour's model differs from
+    // this node's own by, in directions this node's window does not see, is clipped to the lower quartile of
+    // those differences (clipping.ts clipInvisible). The aggregate is computed from the clipped rows; drift is
+    // still judged on the rows as sent.
+    let input = rows;
+    if (filter && m >= 2) {
+      clippedRows.set(rows.subarray(0, m * MODEL_DIM));
+      clipInvisible(clippedRows, m, 0, neuron.recent, RECENT * i, RECENT, INVISIBLE_EIGEN, INVISIBLE_CLIP_NUM, INVISIBLE_CLIP_DEN);
+      input = clippedRows;
+    }
+    spec.aggregate(input, m, MODEL_DIM, spec.needsWeights ? { weights: weights.subarray(0, m) } : undefined, aggregate);
     if (m >= DRIFT_MIN_ROWS) {
       const drifted = assessDrift(rows, m, MODEL_DIM, aggregate, { minDistanceQ16: DRIFT_FLOOR, distanceMultipleSq: DRIFT_MULTIPLE_SQ });
       // Far from the aggregate is not enough: honest neighbours in another part of the storm hold honestly
@@ -175,11 +192,22 @@ export function roundEndsAt(tick: number, roundTicks: number): boolean {
 /** What goes on air must be a valid gene: each coordinate's limit. */
 export const GENE_LIMIT = Int32Array.from({ length: MODEL_DIM }, (_, k) => (k < LAGS ? WEIGHT_LIMIT : BIAS_LIMIT));
 
+/** The receivers' checks as an attacker that knows them sees them (the constants of this rulebook). */
+export const RECEIVER_CHECKS: Readonly<ReceiverChecks> = Object.freeze({
+  excludeFactor: EXCLUDE_FACTOR,
+  excludeFloorQ16: EXCLUDE_FLOOR,
+  checkFloorQ16: CHECK_FLOOR,
+  driftCheckNum: DRIFT_CHECK_NUM,
+  driftCheckDen: DRIFT_CHECK_DEN,
+});
+
 /**
  * One attacker's round: from the honest models it heard this round (`honest`, nHonest rows), its attack crafts
  * the vector it sends next round, written (clamped to the gene's ranges) to `next` at MODEL_DIM·i. It assumes
  * f = ⌊(degree + 1)/4⌋ (at least 1) among the degree + 1 participants of a neighbourhood. With nothing heard it
- * keeps its vector.
+ * keeps its vector. `neuron`, when given, lends the attack the attacker's own recent window (slot i of
+ * `neuron.recent`, most recent first): what a real device senses, which the adaptive attack uses as a stand-in
+ * for its receivers' windows.
  */
 export function attackerRoundAt(
   attack: AttackFn,
@@ -190,12 +218,25 @@ export function attackerRoundAt(
   degree: number,
   rng: Rng,
   next: Int32Array,
+  neuron?: NeuronColumns,
 ): void {
   if (nHonest === 0) return;
   const mo = MODEL_DIM * i;
   const n = degree + 1;
+  const window = neuron === undefined ? undefined : neuron.recent.subarray(RECENT * i, RECENT * i + RECENT);
   const crafted = attack(
-    { honest: honest.subarray(0, nHonest * MODEL_DIM), nHonest, d: MODEL_DIM, own: model.subarray(mo, mo + MODEL_DIM), attacker: 0, n, f: Math.max(1, n >> 2), rng },
+    {
+      honest: honest.subarray(0, nHonest * MODEL_DIM),
+      nHonest,
+      d: MODEL_DIM,
+      own: model.subarray(mo, mo + MODEL_DIM),
+      attacker: 0,
+      n,
+      f: Math.max(1, n >> 2),
+      rng,
+      window,
+      checks: RECEIVER_CHECKS,
+    },
     aggregate,
   );
   for (let k = 0; k < MODEL_DIM; k++) next[mo + k] = q16.clamp(crafted[k]!, -GENE_LIMIT[k]!, GENE_LIMIT[k]!);

@@ -95,6 +95,17 @@ export const CHECK_FLOOR = q16.fromFloat(0.05);
  *  --attack bias --byzantine 0.3 --no-poison --seconds 1200`, and again with --no-own-filter). */
 export const EXCLUDE_FACTOR = 2;
 export const EXCLUDE_FLOOR = q16.fromFloat(0.002);
+/** The invisible-direction clip (src/core/consensus/clipping.ts clipInvisible, with the own-data filter): a
+ *  direction is visible to a node when a unit displacement along it moves the predictions on its window by an
+ *  RMS of at least √INVISIBLE_EIGEN = 0.1 signal units (an eigenvalue of the window's lag Gram matrix); each
+ *  neighbour's displacement in the other directions is clipped to the INVISIBLE_CLIP_NUM/INVISIBLE_CLIP_DEN
+ *  quantile (lower) of the neighbours' such displacements. Measured against the adaptive attack (150 nodes, 30 %
+ *  consensus-only attackers, seed 1): drift 12.4 % → 4.7 % at 1,200 s (5.0 % at 2,400 s) with the lower quartile;
+ *  the median gives 10.0 %. The price is slower consensus in those directions: the clean run's honest spread
+ *  (mean distance to the honest mean) is +18 % with the quartile, +8–11 % with the median (seeds 1, 2). */
+export const INVISIBLE_EIGEN = 0.01;
+export const INVISIBLE_CLIP_NUM = 1;
+export const INVISIBLE_CLIP_DEN = 4;
 /** Drift: a row further from the aggregate than √DRIFT_MULTIPLE_SQ × the median row distance, and further than
  *  DRIFT_FLOOR (L2 over the 9 coordinates). Honest models here differ for real (storm-tuned vs calm genes mix
  *  in through innovation), so the line sits well outside that honest spread. */
