@@ -25,7 +25,9 @@ interface Input {
 }
 
 function csvColumn(file: string, column: string, scale: number): Int32Array {
-  const lines = readFileSync(join(DATA, file), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(join(DATA, file), 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const index = lines[0]!.split(',').indexOf(column);
   if (index < 0) throw new Error(`${file} has no column ${column}`);
   return Int32Array.from(lines.slice(1), (line) => {
@@ -42,10 +44,19 @@ const INPUTS: Input[] = [
     smoothReal: false,
     samples: Int32Array.from({ length: 65536 }, (_, t) => Math.round(8000 * Math.sin(t / 16))),
   },
-  { name: 'Seattle hourly temperature', representation: '°C × 10', smoothReal: true, samples: csvColumn('seattle-weather-hourly-normals.csv', 'temperature', 10) },
+  {
+    name: 'Seattle hourly temperature',
+    representation: '°C × 10',
+    smoothReal: true,
+    samples: csvColumn('seattle-weather-hourly-normals.csv', 'temperature', 10),
+  },
   { name: 'Seattle hourly pressure', representation: 'hPa × 10', smoothReal: true, samples: csvColumn('seattle-weather-hourly-normals.csv', 'pressure', 10) },
-  { name: 'Seattle hourly wind', representation: 'm/s × 10', smoothReal: false, // 0.1 steps around a flat mean, a daily pattern
-    samples: csvColumn('seattle-weather-hourly-normals.csv', 'wind', 10) },
+  {
+    name: 'Seattle hourly wind',
+    representation: 'm/s × 10',
+    smoothReal: false, // 0.1 steps around a flat mean, a daily pattern
+    samples: csvColumn('seattle-weather-hourly-normals.csv', 'wind', 10),
+  },
   { name: 'Seattle daily max temperature', representation: '°C × 10', smoothReal: true, samples: csvColumn('seattle-weather.csv', 'temp_max', 10) },
   { name: 'Mauna Loa CO2, monthly', representation: 'ppm × 100', smoothReal: true, samples: csvColumn('co2-concentration.csv', 'CO2', 100) },
   { name: 'global temperature anomaly, yearly', representation: '°C × 100', smoothReal: true, samples: csvColumn('global-temp.csv', 'temp', 100) },
@@ -64,7 +75,10 @@ function cli(tool: string, args: string[], debianPackage: string): Method['run']
 
 const METHODS: Method[] = [
   { name: 'gzip -9', run: (raw) => gzipSync(raw, { level: 9 }).length },
-  { name: 'brotli -11', run: (raw) => brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }).length },
+  {
+    name: 'brotli -11',
+    run: (raw) => brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }).length,
+  },
   { name: 'zstd -3', run: cli('zstd', ['-3', '-q'], 'zstd') },
   { name: 'zstd -19', run: cli('zstd', ['-19', '-q'], 'zstd') },
   { name: 'xz -9', run: cli('xz', ['-9'], 'xz-utils') },
@@ -173,7 +187,8 @@ for (const input of INPUTS) {
   const beaten = others.map((s, i) => (s !== undefined && s <= bytes.length ? METHODS[i]!.name : '')).filter(Boolean);
   if (beaten.length > 0) misses.push(`${input.name}${input.smoothReal ? '' : ' (not a smooth series, outside the target)'}: ${beaten.join(', ')} ≤ ours`);
   if (h0 > 0 && body > h0 * 1.03) {
-    const reach = oracle > h0 * 1.03 ? `; out of reach for a parametric coder: even the best-fitted Laplace/Gaussian with its parameter free needs ${gap(oracle)}` : '';
+    const reach =
+      oracle > h0 * 1.03 ? `; out of reach for a parametric coder: even the best-fitted Laplace/Gaussian with its parameter free needs ${gap(oracle)}` : '';
     misses.push(`${input.name}: coded residuals ${gap(body)} above the zero-order entropy (target ≤ 3 %)${reach}`);
   }
   process.stderr.write(`bench:codec: ${input.name} done\n`);
@@ -186,13 +201,30 @@ const markdown = [
   '',
   table(['input', 'samples', 'raw bytes (layout)', 'ours', ...METHODS.map((m) => m.name)], ratioRows),
   '',
-  'Our coder in detail: the predictor and residual model the encoder chose, the residuals\' standard deviation (skipping the first 8, where every predictor still starts from 0), their zero-order empirical entropy H0 (n·H bits, in bytes: the bound for any coder that codes residuals independently with a fixed table), the parametric oracle (the code length under the best-fitting discretized Laplace or Gaussian, its parameter for free: no Laplace/Gaussian coder can do better), and our size\'s gap to H0 (residual stream alone, and the whole file). Speeds are MB/s of raw input; compression tries 8 predictor settings and codes the best 2.',
+  "Our coder in detail: the predictor and residual model the encoder chose, the residuals' standard deviation (skipping the first 8, where every predictor still starts from 0), their zero-order empirical entropy H0 (n·H bits, in bytes: the bound for any coder that codes residuals independently with a fixed table), the parametric oracle (the code length under the best-fitting discretized Laplace or Gaussian, its parameter for free: no Laplace/Gaussian coder can do better), and our size's gap to H0 (residual stream alone, and the whole file). Speeds are MB/s of raw input; compression tries 8 predictor settings and codes the best 2.",
   '',
-  table(['input', 'integers', 'predictor / model', 'residual σ (after 8)', 'H0 bytes', 'oracle bytes (gap to H0)', 'ours bytes', 'gap (stream)', 'gap (file)', 'compress MB/s', 'decompress MB/s'], detailRows),
+  table(
+    [
+      'input',
+      'integers',
+      'predictor / model',
+      'residual σ (after 8)',
+      'H0 bytes',
+      'oracle bytes (gap to H0)',
+      'ours bytes',
+      'gap (stream)',
+      'gap (file)',
+      'compress MB/s',
+      'decompress MB/s',
+    ],
+    detailRows,
+  ),
   '',
   'H0 is a weak bound on short series (741 and 144 samples): with few samples per distinct residual the empirical distribution fits the data itself, which no coder that must learn or transmit its model can reach. A negative gap means the adaptive model did better than any fixed table (it tracks local scale).',
   '',
-  misses.length === 0 ? 'Targets met: ours beats every general-purpose compressor on every smooth real series, within 3 % of H0.' : `Targets missed:\n\n${misses.map((m) => `- ${m}`).join('\n')}`,
+  misses.length === 0
+    ? 'Targets met: ours beats every general-purpose compressor on every smooth real series, within 3 % of H0.'
+    : `Targets missed:\n\n${misses.map((m) => `- ${m}`).join('\n')}`,
 ].join('\n');
 
 writeSection('codec', markdown);

@@ -2,7 +2,13 @@
 // Floats are fine here (timings only). Medians of repeated runs after one warm-up (which builds the tables).
 import { writeSection, table, machineLine } from '../src/cli/report';
 import {
-  GENE_COMMITMENT_BYTES, TRANSITION_PROOF_BYTES, commitGene, geneProofContext, proveGeneUpdate, verifyGeneUpdate, verifyGeneUpdates,
+  GENE_COMMITMENT_BYTES,
+  TRANSITION_PROOF_BYTES,
+  commitGene,
+  geneProofContext,
+  proveGeneUpdate,
+  verifyGeneUpdate,
+  verifyGeneUpdates,
   type GeneUpdateStatement,
 } from '../src/core/crypto/geneProof';
 import { commitVector, geneScalars } from '../src/core/crypto/pedersen';
@@ -39,7 +45,7 @@ const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 // ---- proofs ----
 const src = seededByteSource('bench-crypto');
 const oldGene = { weights: Int32Array.from([65536, -32768, 1000, 0, -1, 70000, -70000, 12]), bias: 3000 };
-const newGene = { weights: oldGene.weights.map((w, i) => w + (i * 4099) % 32768 - 16384), bias: oldGene.bias + 20000 };
+const newGene = { weights: oldGene.weights.map((w, i) => w + ((i * 4099) % 32768) - 16384), bias: oldGene.bias + 20000 };
 const ctx = geneProofContext(1, 2);
 const first = commitGene(oldGene, src);
 const update = proveGeneUpdate(oldGene, newGene, first.opening, ctx, src);
@@ -100,7 +106,10 @@ if (baseline) {
     const ms = performance.now() - t0;
     return { statement: { commitOld: c.commitment, commitNew: u.commitment, proof: u.proof, context }, ms };
   };
-  const apis: [string, GeneApi][] = [['before the fix (731cfe2, 144 bits, odd rounds carried)', baseline], ['now (padded to 256 bits)', await import('../src/core/crypto/geneProof')]];
+  const apis: [string, GeneApi][] = [
+    ['before the fix (731cfe2, 144 bits, odd rounds carried)', baseline],
+    ['now (padded to 256 bits)', await import('../src/core/crypto/geneProof')],
+  ];
   const sets: GeneUpdateStatement[][] = [[], []];
   for (let k = 0; k < 8; k++) {
     apis.forEach(([label, api], i) => {
@@ -112,7 +121,8 @@ if (baseline) {
   const times = apis.map(() => ({ single: [] as number[], batch8: [] as number[] }));
   apis.forEach(([, api], i) => {
     const st = sets[i]!;
-    if (!api.verifyGeneUpdate(st[0]!.commitOld, st[0]!.commitNew, st[0]!.proof, st[0]!.context) || !api.verifyGeneUpdates(st)) throw new Error('bench: honest proof failed');
+    if (!api.verifyGeneUpdate(st[0]!.commitOld, st[0]!.commitNew, st[0]!.proof, st[0]!.context) || !api.verifyGeneUpdates(st))
+      throw new Error('bench: honest proof failed');
   });
   for (let r = 0; r < 15; r++) {
     apis.forEach(([, api], i) => {
@@ -155,7 +165,9 @@ const widthRows: (string | number)[][] = [];
       runs[i]!.push(performance.now() - t0);
     });
   }
-  widths.forEach((w, i) => widthRows.push([w + (w === FIXED_TABLE_WIDTH ? ' (used)' : ''), fmt(median(runs[i]!)), fmt(built[i]!.buildMs), built[i]!.points.toLocaleString('en-US')]));
+  widths.forEach((w, i) =>
+    widthRows.push([w + (w === FIXED_TABLE_WIDTH ? ' (used)' : ''), fmt(median(runs[i]!)), fmt(built[i]!.buildMs), built[i]!.points.toLocaleString('en-US')]),
+  );
   console.log(table(['table width w', '514-term MSM ms (median)', 'build ms', 'table points'], widthRows));
 }
 
@@ -250,42 +262,49 @@ for (const n of [10, 50, 200]) {
 const aggHeader = ['n', 't', 'keygen ms/node', 'share seeds ms/node', 'mask ms/node', 'unmask ms (0 drops)', 'unmask ms (drops: ms)', 'sum checked'];
 console.log(table(aggHeader, aggRows));
 
-writeSection('crypto', [
-  '## Crypto (`npm run bench:crypto`)',
-  '',
-  `Machine: ${machineLine()}. ristretto255 via @noble/curves 2.4.0 (pure JS, BigInt). Medians after a warm-up.`,
-  `1-minute load average ${loadAtStart.toFixed(1)} at the start of the run and ${os.loadavg()[0]!.toFixed(1)} at the end (${os.cpus().length} cores): other processes'`,
-  'load inflates every absolute figure; the old-versus-new table alternates its runs, so its ratios hold up better.',
-  '',
-  table(['item', 'bytes', 'make ms (median)', 'verify ms (median)'], proofRows),
-  '',
-  'Batch verification (`verifyGeneUpdates`): k transition proofs checked as one weighted equation, so the 514 fixed',
-  'generators are multiplied once per batch instead of once per proof. A false batch says some proof is bad, not which.',
-  '',
-  table(['proofs in the batch', 'batch verify ms (median)', 'ms per proof'], batchRows),
-  '',
-  ...(compareRows.length ? [
-    'Before and after the soundness fix (inner-product rounds of odd length no longer exist: 144 bits padded to 256),',
-    'measured in this same run, alternating old and new (`bench/crypto.ts` checks the old files out of git):',
+writeSection(
+  'crypto',
+  [
+    '## Crypto (`npm run bench:crypto`)',
     '',
-    table(['code', 'prove ms (median)', 'verify one proof ms (median)', 'batch of 8 ms (median)', 'ms per proof at 8'], compareRows),
+    `Machine: ${machineLine()}. ristretto255 via @noble/curves 2.4.0 (pure JS, BigInt). Medians after a warm-up.`,
+    `1-minute load average ${loadAtStart.toFixed(1)} at the start of the run and ${os.loadavg()[0]!.toFixed(1)} at the end (${os.cpus().length} cores): other processes'`,
+    'load inflates every absolute figure; the old-versus-new table alternates its runs, so its ratios hold up better.',
     '',
-  ] : []),
-  'Width of the precomputed tables for the 514 fixed range generators (2^(w−2) odd multiples each; built once):',
-  '',
-  table(['table width w', '514-term MSM ms (median)', 'build ms', 'table points'], widthRows),
-  '',
-  ...(wasmRows.length ? [
-    'The verifier\'s fixed part on @noble/curves against the one well-kept WebAssembly ristretto255 on npm (libsodium,',
-    'no MSM: one call per scalar multiplication and per addition), measured when it is installed:',
+    table(['item', 'bytes', 'make ms (median)', 'verify ms (median)'], proofRows),
     '',
-    table(['514-term fixed-generator MSM', 'ms'], wasmRows),
+    'Batch verification (`verifyGeneUpdates`): k transition proofs checked as one weighted equation, so the 514 fixed',
+    'generators are multiplied once per batch instead of once per proof. A false batch says some proof is bad, not which.',
     '',
-  ] : []),
-  `Secure aggregation of a ${LEN}-word int32 vector; t = ⌊n/2⌋ + 1, dropouts = ⌊n/10⌋ (at least 1). Key generation, seed`,
-  'sharing and masking are per node; unmasking is the aggregator\'s total. Masking costs n − 1 X25519 operations per node;',
-  'for n = 200 five nodes are masked and unmasking runs on random vectors (its cost does not depend on the values).',
-  '',
-  table(aggHeader, aggRows),
-].join('\n'));
+    table(['proofs in the batch', 'batch verify ms (median)', 'ms per proof'], batchRows),
+    '',
+    ...(compareRows.length
+      ? [
+          'Before and after the soundness fix (inner-product rounds of odd length no longer exist: 144 bits padded to 256),',
+          'measured in this same run, alternating old and new (`bench/crypto.ts` checks the old files out of git):',
+          '',
+          table(['code', 'prove ms (median)', 'verify one proof ms (median)', 'batch of 8 ms (median)', 'ms per proof at 8'], compareRows),
+          '',
+        ]
+      : []),
+    'Width of the precomputed tables for the 514 fixed range generators (2^(w−2) odd multiples each; built once):',
+    '',
+    table(['table width w', '514-term MSM ms (median)', 'build ms', 'table points'], widthRows),
+    '',
+    ...(wasmRows.length
+      ? [
+          "The verifier's fixed part on @noble/curves against the one well-kept WebAssembly ristretto255 on npm (libsodium,",
+          'no MSM: one call per scalar multiplication and per addition), measured when it is installed:',
+          '',
+          table(['514-term fixed-generator MSM', 'ms'], wasmRows),
+          '',
+        ]
+      : []),
+    `Secure aggregation of a ${LEN}-word int32 vector; t = ⌊n/2⌋ + 1, dropouts = ⌊n/10⌋ (at least 1). Key generation, seed`,
+    "sharing and masking are per node; unmasking is the aggregator's total. Masking costs n − 1 X25519 operations per node;",
+    'for n = 200 five nodes are masked and unmasking runs on random vectors (its cost does not depend on the values).',
+    '',
+    table(aggHeader, aggRows),
+  ].join('\n'),
+);
 console.log('wrote docs/BENCHMARKS.md section "crypto"');

@@ -12,7 +12,11 @@ const JOINERS = 10;
 const SECONDS = 1200;
 const write = !process.argv.includes('--no-write');
 
-interface Cell { loss: number; joinAtS: number; runs: JoinReport[] }
+interface Cell {
+  loss: number;
+  joinAtS: number;
+  runs: JoinReport[];
+}
 
 const cells: Cell[] = [];
 const start = performance.now();
@@ -39,7 +43,18 @@ const rows = cells.map(({ loss, joinAtS, runs }) => {
   const savedMin = Math.min(...runs.map((r) => r.saved));
   const drift = runs.reduce((a, r) => a + r.drift, 0) / runs.length;
   const memberDrift = runs.reduce((a, r) => a + r.memberDrift, 0) / runs.length;
-  return [pct(loss), `${joinAtS} s`, `${synced} / ${runs.length * JOINERS}`, mean.toFixed(1), max.toFixed(1), bytesPerJoin.toFixed(0), replayPerJoin.toFixed(0), pct(savedMin), pct(drift), pct(memberDrift)];
+  return [
+    pct(loss),
+    `${joinAtS} s`,
+    `${synced} / ${runs.length * JOINERS}`,
+    mean.toFixed(1),
+    max.toFixed(1),
+    bytesPerJoin.toFixed(0),
+    replayPerJoin.toFixed(0),
+    pct(savedMin),
+    pct(drift),
+    pct(memberDrift),
+  ];
 });
 
 const text = `## Mid-flight join (\`npm run bench:join\`)

@@ -20,9 +20,7 @@ test.afterAll(async () => {
 
 test('running at max speed, Evolved nodes appear and their genes are stored', async () => {
   await waitSnapshot(page, 's.evolved > 0', 240_000);
-  await expect
-    .poll(() => page.evaluate(() => window.__qres!.storedCount()), { timeout: 240_000, intervals: [1000] })
-    .toBeGreaterThan(0);
+  await expect.poll(() => page.evaluate(() => window.__qres!.storedCount()), { timeout: 240_000, intervals: [1000] }).toBeGreaterThan(0);
 });
 
 test('after a reload, the stored nodes spawn Evolved', async () => {

@@ -75,7 +75,10 @@ const TARGETS: Target[] = [
   },
   {
     name: 'residual stream (decodeResiduals)',
-    input: inputs(['static', 'adaptive', 'histogram'].map((mode) => encodeResiduals(sine, { mode: mode as 'static' })), 64),
+    input: inputs(
+      ['static', 'adaptive', 'histogram'].map((mode) => encodeResiduals(sine, { mode: mode as 'static' })),
+      64,
+    ),
     check: (bytes) => {
       try {
         if (decodeResiduals(bytes).length > MAX_SYMBOLS_PER_BYTE * (bytes.length + 5)) throw new Error('declared length above the bound');
@@ -143,7 +146,10 @@ for (const target of TARGETS) {
   const start = performance.now();
   for (let done = 0; done < CASES; done += CHUNK) {
     const runs = Math.min(CHUNK, CASES - done);
-    const result = fc.check(fc.property(target.input, (b) => target.check(b)), { numRuns: runs, seed: 0x5eed + done });
+    const result = fc.check(
+      fc.property(target.input, (b) => target.check(b)),
+      { numRuns: runs, seed: 0x5eed + done },
+    );
     if (result.failed) {
       process.stderr.write(`\n✗ ${target.name}: ${fc.defaultReportMessage(result) ?? 'failed'}\n`);
       failed = true;

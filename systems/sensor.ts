@@ -5,7 +5,17 @@
 import * as q16 from '../src/core/fixed/q16';
 import { defineSystem } from '../src/sim/system';
 import { senseAt } from '../src/core/rules/mind';
-import { FIELD_AMP_1, FIELD_AMP_2, FIELD_OMEGA_1, FIELD_OMEGA_2, SENSOR_NOISE, STORM_AMP, STORM_OMEGAS, ZONE_OMEGA_DEN, ZONE_OMEGA_NUM } from '../src/core/rules/model';
+import {
+  FIELD_AMP_1,
+  FIELD_AMP_2,
+  FIELD_OMEGA_1,
+  FIELD_OMEGA_2,
+  SENSOR_NOISE,
+  STORM_AMP,
+  STORM_OMEGAS,
+  ZONE_OMEGA_DEN,
+  ZONE_OMEGA_NUM,
+} from '../src/core/rules/model';
 
 /** ω·t as an exact Q16 angle for this tick. */
 function angleAt(omega: number, tick: number, tickMs: number): number {

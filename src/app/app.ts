@@ -220,7 +220,10 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
 
     if (pendingScreenshot) {
       pendingScreenshot = false;
-      canvasToPng(canvas).then((png) => download(png, `${fileStamp()}.png`), (err: unknown) => fail('screenshot', err));
+      canvasToPng(canvas).then(
+        (png) => download(png, `${fileStamp()}.png`),
+        (err: unknown) => fail('screenshot', err),
+      );
     }
     if (!hook.ready && latest !== null && view.scene.isReady()) hook.ready = true;
     if (now - fpsWindowStart >= 1000) {

@@ -15,8 +15,16 @@
 // roster and decides nothing; it relies on the broker's ACL (node N may publish only as N). Nodes check every tag.
 import { brainRadius } from '../sim/config';
 import {
-  STATE_ATTACKER, STATE_BANNED, STATE_DETECTED, STATE_EVOLVED, STATE_HEALED, STATE_IN_NOISE, STATE_REGIME_MASK,
-  REGIME_PRESTORM, REGIME_STORM, type Snapshot,
+  STATE_ATTACKER,
+  STATE_BANNED,
+  STATE_DETECTED,
+  STATE_EVOLVED,
+  STATE_HEALED,
+  STATE_IN_NOISE,
+  STATE_REGIME_MASK,
+  REGIME_PRESTORM,
+  REGIME_STORM,
+  type Snapshot,
 } from '../sim/snapshot';
 import { parseTopic, swarmFilter } from '../net/topics';
 import { decodeWire, FLAG_ATTACKER, FLAG_EVOLVED, FLAG_HEALED, FLAG_IN_NOISE, MSG_ANNOUNCE, MSG_STATUS, MSG_SUMMARY } from '../net/wire';
@@ -195,8 +203,19 @@ export class LiveSwarmModel {
       edgeActivity,
       noiseZone: fit(recycle?.noiseZone, 4, (k) => new Float32Array(k)).fill(0), // the real storm has no position
       hud: {
-        nodes: count, evolved, storm, preStorm, entropyPct: count > 0 ? (100 * storm) / count : 0, meanEntropy: 0,
-        synapsesActive, packetsInFlight: 0, bytesPerSecond, healsGossip: 0, healsSelf: 0, attackersBanned, ticksPerSecond: 0,
+        nodes: count,
+        evolved,
+        storm,
+        preStorm,
+        entropyPct: count > 0 ? (100 * storm) / count : 0,
+        meanEntropy: 0,
+        synapsesActive,
+        packetsInFlight: 0,
+        bytesPerSecond,
+        healsGossip: 0,
+        healsSelf: 0,
+        attackersBanned,
+        ticksPerSecond: 0,
       },
       stateHash: 'live',
     };

@@ -67,8 +67,7 @@ export class SnapshotPump {
     this.inFlight = true;
     const recycle = this.spare;
     this.spare = null;
-    const call =
-      recycle === null ? this.api.snapshot() : this.api.snapshot(Comlink.transfer(recycle, snapshotBuffers(recycle)));
+    const call = recycle === null ? this.api.snapshot() : this.api.snapshot(Comlink.transfer(recycle, snapshotBuffers(recycle)));
     call.then(
       (snapshot) => {
         this.inFlight = false;

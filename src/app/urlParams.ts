@@ -20,8 +20,21 @@ export interface PageOptions {
 export const MAX_PAGE_NODES = Math.min(MAX_NODES, 100_000);
 
 // Maps, not object literals: a query value like `__proto__` must not find Object.prototype.
-const SPEEDS = new Map<string, SpeedFactor>([['1', 1], ['10', 10], ['max', 0], ['0', 0]]);
-const FLAGS = new Map<string, boolean>([['1', true], ['true', true], ['yes', true], ['', true], ['0', false], ['false', false], ['no', false]]);
+const SPEEDS = new Map<string, SpeedFactor>([
+  ['1', 1],
+  ['10', 10],
+  ['max', 0],
+  ['0', 0],
+]);
+const FLAGS = new Map<string, boolean>([
+  ['1', true],
+  ['true', true],
+  ['yes', true],
+  ['', true],
+  ['0', false],
+  ['false', false],
+  ['no', false],
+]);
 
 function parseIntStrict(text: string): number | null {
   return /^\s*[+]?\d+\s*$/.test(text) ? Number(text) : null;
@@ -68,7 +81,12 @@ export function parsePageOptions(search: string): PageOptions {
   let speed: SpeedFactor = 1;
   const speedText = params.get('speed');
   if (speedText !== null) {
-    const parsed = SPEEDS.get(speedText.trim().toLowerCase().replace(/^(\d+)[x×]$/, '$1'));
+    const parsed = SPEEDS.get(
+      speedText
+        .trim()
+        .toLowerCase()
+        .replace(/^(\d+)[x×]$/, '$1'),
+    );
     if (parsed === undefined) problems.push(`speed: '${speedText}' is not one of 1, 10, max; using 1`);
     else speed = parsed;
   }

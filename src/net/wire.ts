@@ -167,8 +167,12 @@ export function decodeWire(bytes: Uint8Array): WireMessage {
         const ids: number[] = [];
         for (let i = 0; i < nHeard + nBanned; i++) ids.push(view.getUint16(HEADER_BYTES + 7 + 2 * i, true));
         return {
-          type, from, flags: bytes[HEADER_BYTES]!, round: view.getUint32(HEADER_BYTES + 1, true),
-          heard: ids.slice(0, nHeard), banned: ids.slice(nHeard),
+          type,
+          from,
+          flags: bytes[HEADER_BYTES]!,
+          round: view.getUint32(HEADER_BYTES + 1, true),
+          heard: ids.slice(0, nHeard),
+          banned: ids.slice(nHeard),
         };
       }
       case MSG_STATUS:

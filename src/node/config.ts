@@ -108,9 +108,15 @@ export function resolveNodeConfig(partial: Partial<NodeConfig> & { swarm: string
   check(Number.isFinite(c.rateBurst) && c.rateBurst >= 1, `rate burst ${c.rateBurst}`);
   check(Number.isFinite(c.ratePerS) && c.ratePerS > 0, `rate per second ${c.ratePerS}`);
   check(int(c.epochMs, 0, 8.64e15), `epoch ${c.epochMs} is not a time in Unix ms`);
-  check(!(c.tickMs >= 1) || (c.epochMs <= Date.now() && (Date.now() - c.epochMs) / c.tickMs < 2 ** 31 - 1), `epoch ${c.epochMs}: device ticks since it must be in [0, 2^31) at tick-ms ${c.tickMs} (use a later --epoch)`);
+  check(
+    !(c.tickMs >= 1) || (c.epochMs <= Date.now() && (Date.now() - c.epochMs) / c.tickMs < 2 ** 31 - 1),
+    `epoch ${c.epochMs}: device ticks since it must be in [0, 2^31) at tick-ms ${c.tickMs} (use a later --epoch)`,
+  );
   check(isAggregatorName(c.aggregator), `aggregator '${c.aggregator}' is not one of ${AGGREGATOR_NAMES.join(', ')}`);
-  check(Array.isArray(c.peers) && c.peers.length <= MAX_PEERS && c.peers.every((p) => int(p, 0, 0xffff)), `peers must be at most ${MAX_PEERS} node ids in [0, 65535]`);
+  check(
+    Array.isArray(c.peers) && c.peers.length <= MAX_PEERS && c.peers.every((p) => int(p, 0, 0xffff)),
+    `peers must be at most ${MAX_PEERS} node ids in [0, 65535]`,
+  );
   check(typeof c.secure === 'boolean', `secure must be a boolean`);
   check(Array.isArray(c.coalition) && c.coalition.every((p) => int(p, 0, 0xffff)), 'coalition must be node ids in [0, 65535]');
   if (problems.length > 0) throw new NodeConfigError(problems);

@@ -11,8 +11,17 @@ import { readFileSync } from 'node:fs';
 import * as q16 from '../core/fixed/q16';
 import { createRng, type Rng } from '../core/rng/rng';
 import {
-  FIELD_AMP_1, FIELD_AMP_2, FIELD_OMEGA_1, FIELD_OMEGA_2, SENSOR_NOISE, STORM_AMP, STORM_OMEGAS,
-  ZONE_OMEGA_DEN, ZONE_OMEGA_NUM, ZONE_ORBIT, ZONE_RADIUS,
+  FIELD_AMP_1,
+  FIELD_AMP_2,
+  FIELD_OMEGA_1,
+  FIELD_OMEGA_2,
+  SENSOR_NOISE,
+  STORM_AMP,
+  STORM_OMEGAS,
+  ZONE_OMEGA_DEN,
+  ZONE_OMEGA_NUM,
+  ZONE_ORBIT,
+  ZONE_RADIUS,
 } from '../core/rules/model';
 import { DEVICE_TICK_MS } from './config';
 
@@ -44,7 +53,9 @@ function angleAt(omega: number, deviceMs: number): number {
 /** The node's home on the zone's orbit (xz plane, radius ZONE_ORBIT) with a seeded height in [−2, 2]. */
 export function homeOf(id: number, seed: number): { x: number; y: number; z: number; phase: number } {
   const phase = (id * GOLDEN_ANGLE) % q16.TWO_PI;
-  const y = createRng(seed).stream(`home:${id}`).range(-2 * q16.ONE, 2 * q16.ONE);
+  const y = createRng(seed)
+    .stream(`home:${id}`)
+    .range(-2 * q16.ONE, 2 * q16.ONE);
   return { x: ZONE_ORBIT * q16.sin(phase), y, z: ZONE_ORBIT * q16.cos(phase), phase };
 }
 

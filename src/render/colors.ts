@@ -1,15 +1,7 @@
 // Node and synapse colours from the snapshot's state bits. Pure (no Babylon) so the mapping is unit-tested.
 // Values are linear HDR: anything above ~0.8 after shading feeds the bloom, so Evolved and Storm glow and
 // Calm does not (an emissive colour per state, as instance colours).
-import {
-  STATE_BANNED,
-  STATE_DETECTED,
-  STATE_EVOLVED,
-  STATE_HEALED,
-  STATE_REGIME_MASK,
-  REGIME_PRESTORM,
-  REGIME_STORM,
-} from '../sim/snapshot';
+import { STATE_BANNED, STATE_DETECTED, STATE_EVOLVED, STATE_HEALED, STATE_REGIME_MASK, REGIME_PRESTORM, REGIME_STORM } from '../sim/snapshot';
 
 export type NodeLook = 'calm' | 'preStorm' | 'storm' | 'evolved' | 'banned';
 

@@ -2,13 +2,7 @@
 // when their sizes fit, so a ping-pong exchange with the page allocates nothing per frame.
 import * as q16 from '../core/fixed/q16';
 import { ROLE_ATTACKER } from '../../components/body';
-import {
-  STATE_ATTACKER,
-  STATE_EVOLVED,
-  STATE_HEALED,
-  STATE_IN_NOISE,
-  type Snapshot,
-} from './snapshot';
+import { STATE_ATTACKER, STATE_EVOLVED, STATE_HEALED, STATE_IN_NOISE, type Snapshot } from './snapshot';
 import type { SimWorld } from './world';
 import { edgeList, type Neighbourhoods } from './placement';
 
@@ -31,12 +25,13 @@ export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snap
   const edgeActivity = fit(recycle?.edgeActivity, edgeCount, (k) => new Float32Array(k));
   const noiseZone = fit(recycle?.noiseZone, 4, (k) => new Float32Array(k));
   if (world.layout) positions.set(Drawn.pos.subarray(3, 3 + 3 * n));
-  else for (let i = 0; i < n; i++) {
-    // Headless runs keep no drawn positions: show the home positions.
-    positions[3 * i] = q16.toFloat(Home.x[i + 1]!);
-    positions[3 * i + 1] = q16.toFloat(Home.y[i + 1]!);
-    positions[3 * i + 2] = q16.toFloat(Home.z[i + 1]!);
-  }
+  else
+    for (let i = 0; i < n; i++) {
+      // Headless runs keep no drawn positions: show the home positions.
+      positions[3 * i] = q16.toFloat(Home.x[i + 1]!);
+      positions[3 * i + 1] = q16.toFloat(Home.y[i + 1]!);
+      positions[3 * i + 2] = q16.toFloat(Home.z[i + 1]!);
+    }
   for (let eid = 1; eid <= n; eid++) {
     let s = Regime.regime[eid]!;
     if (Evolution.evolved[eid]) s |= STATE_EVOLVED;
@@ -59,8 +54,7 @@ export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snap
   noiseZone[2] = q16.toFloat(zone.z);
   noiseZone[3] = q16.toFloat(zone.r);
   const history = counters.bytesHistory;
-  const bytesPerSecond =
-    history.length > 1 ? ((history[history.length - 1]! - history[0]!) * 1000) / ((history.length - 1) * config.tickMs) : 0;
+  const bytesPerSecond = history.length > 1 ? ((history[history.length - 1]! - history[0]!) * 1000) / ((history.length - 1) * config.tickMs) : 0;
   return {
     tick,
     simTimeS: (tick * config.tickMs) / 1000,

@@ -126,7 +126,10 @@ export const WORLD_FIELDS = {
   layout: 'layout',
   secure: 'secure',
   radio: 'api',
-} as const satisfies Record<keyof SimContext, 'constant' | 'scratch' | 'stream' | 'seeds' | 'link' | 'counters' | 'queue' | 'output' | 'layout' | 'secure' | 'api'>;
+} as const satisfies Record<
+  keyof SimContext,
+  'constant' | 'scratch' | 'stream' | 'seeds' | 'link' | 'counters' | 'queue' | 'output' | 'layout' | 'secure' | 'api'
+>;
 
 /** The world's channels: every field a system may read or write other than the components and the constants. */
 export type ChannelName = { [K in keyof typeof WORLD_FIELDS]: (typeof WORLD_FIELDS)[K] extends 'constant' | 'api' ? never : K }[keyof typeof WORLD_FIELDS];
@@ -173,7 +176,14 @@ export function createSimWorld(config: SimConfig) {
     layout: config.layout ? createForceLayout(n, hood.offsets, hood.neighbours, defaultLayoutParams(radius)) : null,
     secure: config.secure ? createSecureState(config) : null,
   };
-  const radio = createRadioChannel({ components, link, hood, get tick() { return world.tick; } });
+  const radio = createRadioChannel({
+    components,
+    link,
+    hood,
+    get tick() {
+      return world.tick;
+    },
+  });
   const world = createWorld({ ...ctx, radio, components });
 
   const { Home, Drawn, Role, Sensor, Neuron, Regime, Consensus } = components;

@@ -142,8 +142,7 @@ export function createFileStorage(options: FileStorageOptions = {}): GeneStorage
         await rename(temps[i]!, join(dir, recordFileName(entries[i]![0])));
       } catch (error) {
         await Promise.all(temps.slice(i).map((t) => unlink(t).catch(() => undefined)));
-        throw new StorageError('save', `renaming ${recordFileName(entries[i]![0])} failed: ${errorCode(error)}`,
-          { cause: error });
+        throw new StorageError('save', `renaming ${recordFileName(entries[i]![0])} failed: ${errorCode(error)}`, { cause: error });
       }
     }
   }

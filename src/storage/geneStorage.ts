@@ -72,7 +72,13 @@ export function validateBatch(entries: ReadonlyArray<readonly [number, Uint8Arra
 export function recordBytes(value: unknown): Uint8Array | string {
   if (value instanceof Uint8Array) return value.slice();
   if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
-  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object'
-    ? (Object.getPrototypeOf(value)?.constructor?.name ?? 'object') : typeof value;
+  const type =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'array'
+        : typeof value === 'object'
+          ? (Object.getPrototypeOf(value)?.constructor?.name ?? 'object')
+          : typeof value;
   return `value is ${type}, not bytes`;
 }

@@ -103,7 +103,10 @@ export function createIndexedDbStorage(options: IndexedDbStorageOptions = {}): I
     clear,
     count,
     close() {
-      void db?.then((d) => d.close(), () => undefined);
+      void db?.then(
+        (d) => d.close(),
+        () => undefined,
+      );
       db = undefined;
     },
   };

@@ -123,8 +123,25 @@ beforeAll(async () => {
   await broker.ready;
   await Promise.all(
     HONEST.map(async (id) => {
-      const proc = spawnQres(['node', '--id', String(id), '--keys', keys, '--broker', `mqtt://127.0.0.1:${port}`, '--tick-ms', '100',
-        '--round-s', '2', '--storage', join(dir, 'genes')], NODE_READY, 60_000);
+      const proc = spawnQres(
+        [
+          'node',
+          '--id',
+          String(id),
+          '--keys',
+          keys,
+          '--broker',
+          `mqtt://127.0.0.1:${port}`,
+          '--tick-ms',
+          '100',
+          '--round-s',
+          '2',
+          '--storage',
+          join(dir, 'genes'),
+        ],
+        NODE_READY,
+        60_000,
+      );
       nodes.set(id, { proc, url: await proc.ready });
     }),
   );
@@ -138,10 +155,14 @@ afterAll(async () => {
 
 describe('hostile clients against a keyed swarm (5 node processes, embedded broker)', () => {
   it('runs clean: keyed nodes converge and answer cures; the baseline', async () => {
-    const ready = await until('5 rounds', async () => {
-      const all = await statuses();
-      return all.every((s) => s.connected === true && s.authenticated === true && (s.roundsDone as number) >= 5) && all;
-    }, 60_000);
+    const ready = await until(
+      '5 rounds',
+      async () => {
+        const all = await statuses();
+        return all.every((s) => s.connected === true && s.authenticated === true && (s.roundsDone as number) >= 5) && all;
+      },
+      60_000,
+    );
     expect(honestBanned(ready)).toEqual([]);
     for (const s of ready) expect(hearsAllHonest(s)).toBe(true);
     // the clean run's noise: the largest spread over two consensus rounds (it moves with the storms, round by round)
@@ -168,7 +189,12 @@ describe('hostile clients against a keyed swarm (5 node processes, embedded brok
 
     // The insider logs in as node 6 and floods under its own id: announces, cure requests, consensus vectors.
     const signer = new Signer({ me: INSIDER, secretKey: insiderKey, swarm: SWARM });
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4, reconnectPeriod: 0, username: String(INSIDER), password: signer.mqttPassword() });
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      username: String(INSIDER),
+      password: signer.mqttPassword(),
+    });
     client.on('error', () => undefined);
     const round = Math.floor(Date.now() / 100 / 20);
     const flood = 300;
@@ -176,9 +202,11 @@ describe('hostile clients against a keyed swarm (5 node processes, embedded brok
       const kind = i % 3;
       const topic = topicFor(SWARM, kind === 0 ? 'announce' : kind === 1 ? 'request' : 'consensus', INSIDER);
       const payload =
-        kind === 0 ? encodeAnnounce(INSIDER, { flags: 0x08, round, heard: HONEST, banned: HONEST })
-        : kind === 1 ? encodeRequest(INSIDER, i & 0xffff)
-        : encodeConsensus(INSIDER, round, { weights: Int32Array.from({ length: 8 }, () => 3 * 65536), bias: 65536, mu: 3277 });
+        kind === 0
+          ? encodeAnnounce(INSIDER, { flags: 0x08, round, heard: HONEST, banned: HONEST })
+          : kind === 1
+            ? encodeRequest(INSIDER, i & 0xffff)
+            : encodeConsensus(INSIDER, round, { weights: Int32Array.from({ length: 8 }, () => 3 * 65536), bias: 65536, mu: 3277 });
       client.publish(topic, Buffer.from(signer.seal(topic, payload)), { qos: 0 });
       if (i % 50 === 49) await sleep(1);
     }
@@ -192,10 +220,14 @@ describe('hostile clients against a keyed swarm (5 node processes, embedded brok
     // checks at its own pace, which smooths the burst, so the per-id cut is asserted in flood.test.ts (in-process).
     expect(afterFlood.every((s) => s.handlerErrors === 0)).toBe(true);
     // ... and node 6 spent nobody else's allowance: every honest peer is still heard in the next rounds
-    const heard = await until('honest peers accepted after the flood', async () => {
-      const all = await statuses();
-      return all.every(hearsAllHonest) && all.every((s, i) => (s.roundsDone as number) >= (afterFlood[i]!.roundsDone as number) + 2) && all;
-    }, 30_000);
+    const heard = await until(
+      'honest peers accepted after the flood',
+      async () => {
+        const all = await statuses();
+        return all.every(hearsAllHonest) && all.every((s, i) => (s.roundsDone as number) >= (afterFlood[i]!.roundsDone as number) + 2) && all;
+      },
+      30_000,
+    );
     expect(honestBanned(heard)).toEqual([]);
     // Speaking as node 2 through the ACL broker: refused, and the broker closes the insider's connection.
     const asTwo = topicFor(SWARM, 'summary', 2);
@@ -213,17 +245,25 @@ describe('hostile clients against a keyed swarm (5 node processes, embedded brok
     await broker.stop(3000);
     broker = startBroker(false);
     await broker.ready;
-    const before = await until('every node reconnected', async () => {
-      const all = await statuses();
-      return all.every((s) => s.connected === true) && all;
-    }, 30_000);
+    const before = await until(
+      'every node reconnected',
+      async () => {
+        const all = await statuses();
+        return all.every((s) => s.connected === true) && all;
+      },
+      30_000,
+    );
     const url = `mqtt://127.0.0.1:${port}`;
     const fresh = await captureTraffic(url, SWARM, 1500); // no login needed now: fresh envelopes to replay
     const all = [...captured, ...fresh];
     // One kind at a time, each checked before the next: a burst beyond what a node can verify is dropped unchecked
     // at its receive queue (counted as overload), which would hide what the checks themselves do.
     const harness = await runAdversary({
-      url, swarm: SWARM, ids: [...HONEST, INSIDER], captured: all, timeMs: 8000,
+      url,
+      swarm: SWARM,
+      ids: [...HONEST, INSIDER],
+      captured: all,
+      timeMs: 8000,
       attacks: ['random', 'truncated', 'oversized', 'replayed', 'forged'],
       counts: { random: 500, truncated: 500, oversized: 30, replayed: 600, forged: 250 },
     });
@@ -247,7 +287,13 @@ describe('hostile clients against a keyed swarm (5 node processes, embedded brok
     process.stdout.write(
       `[measured] open broker: sent ${sent} (${reports.map((r) => `${r.attack} ${r.sent}`).join(', ')}); per node auth drops ` +
         `${after.map((s, i) => auth(s).dropped - auth(before[i]!).dropped).join(', ')}, receive-queue overload ${after.map((s, i) => overload(s) - overload(before[i]!)).join(', ')}; ` +
-        `node 1 by reason ${JSON.stringify(Object.fromEntries(Object.entries(auth(after[0]!).drops).map(([k, v]) => [k, v - auth(before[0]!).drops[k]!]).filter(([, v]) => (v as number) > 0)))}\n`,
+        `node 1 by reason ${JSON.stringify(
+          Object.fromEntries(
+            Object.entries(auth(after[0]!).drops)
+              .map(([k, v]) => [k, v - auth(before[0]!).drops[k]!])
+              .filter(([, v]) => (v as number) > 0),
+          ),
+        )}\n`,
     );
     for (let i = 0; i < HONEST.length; i++) {
       const a = auth(after[i]!);
@@ -267,12 +313,18 @@ describe('hostile clients against a keyed swarm (5 node processes, embedded brok
 
   it('afterwards: 0 honest banned, cure replies flowing, consensus within the clean noise, RSS bounded', async () => {
     const start = await statuses();
-    const later = await until('more cure replies and 4 more rounds', async () => {
-      const all = await statuses();
-      const rounds = all.every((s, i) => (s.roundsDone as number) >= (start[i]!.roundsDone as number) + 4);
-      return rounds && sum(all, 'repliesSent') > sum(start, 'repliesSent') && all;
-    }, 45_000);
-    process.stdout.write(`[measured] bans after: ${later.map((s) => `${s.id}:[${(s.banned as number[]).join(',')}]`).join(' ')}; reputation at node 3 ${JSON.stringify(later[2]!.reputation)}\n`);
+    const later = await until(
+      'more cure replies and 4 more rounds',
+      async () => {
+        const all = await statuses();
+        const rounds = all.every((s, i) => (s.roundsDone as number) >= (start[i]!.roundsDone as number) + 4);
+        return rounds && sum(all, 'repliesSent') > sum(start, 'repliesSent') && all;
+      },
+      45_000,
+    );
+    process.stdout.write(
+      `[measured] bans after: ${later.map((s) => `${s.id}:[${(s.banned as number[]).join(',')}]`).join(' ')}; reputation at node 3 ${JSON.stringify(later[2]!.reputation)}\n`,
+    );
     expect(honestBanned(later)).toEqual([]);
     for (const s of later) {
       expect(s.connected).toBe(true);

@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectLiveSource, LiveSwarmModel, parseLiveParams } from '../../src/app/liveSource';
-import {
-  STATE_ATTACKER, STATE_BANNED, STATE_DETECTED, STATE_EVOLVED, STATE_REGIME_MASK, REGIME_STORM,
-} from '../../src/sim/snapshot';
+import { STATE_ATTACKER, STATE_BANNED, STATE_DETECTED, STATE_EVOLVED, STATE_REGIME_MASK, REGIME_STORM } from '../../src/sim/snapshot';
 import { encodeAnnounce, encodeConsensus, encodeStatus, encodeSummary, FLAG_ATTACKER, FLAG_EVOLVED } from '../../src/net/wire';
 import { topicFor } from '../../src/net/topics';
 import { startBroker, type RunningBroker } from '../../src/net/broker';
@@ -88,7 +86,10 @@ describe('LiveSwarmModel (messages → snapshot, no broker)', () => {
     expect(parseLiveParams('?live=http://x')).toBeNull();
     expect(parseLiveParams('?live=ws://x&swarm=a/b')).toBeNull();
     expect(parseLiveParams('?live=ws://x&swarm=lab&pass=secret-password')).toEqual({
-      url: 'ws://x', swarm: 'lab', username: 'viewer', password: 'secret-password',
+      url: 'ws://x',
+      swarm: 'lab',
+      username: 'viewer',
+      password: 'secret-password',
     });
   });
 

@@ -15,8 +15,7 @@ import { ablationChartSvg } from '../../src/cli/ablation/chart';
 const dir = mkdtempSync(join(tmpdir(), 'qres-ablation-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const TINY = ['--seeds', '1', '--seconds', '40', '--nodes', '60', '--aggregators', 'mean,trimmed-mean',
-  '--attacks', 'sign-flip,alie', '--fractions', '0,0.3'];
+const TINY = ['--seeds', '1', '--seconds', '40', '--nodes', '60', '--aggregators', 'mean,trimmed-mean', '--attacks', 'sign-flip,alie', '--fractions', '0,0.3'];
 
 /** Tags open and close in order (a small well-formedness check, enough for hand-built SVG). */
 function tagsBalance(xml: string): boolean {
@@ -38,8 +37,17 @@ describe('qres ablation', () => {
     const out = join(dir, 'a', 'ABLATION.md');
     expect(await main(['ablation', ...TINY, '--jobs', '1', '--out', out])).toBe(0);
     const md = readFileSync(out, 'utf8');
-    expect(md).toContain(`npm run qres -- ablation --seeds 1 --seconds 40 --nodes 60 --aggregators mean,trimmed-mean --attacks sign-flip,alie --fractions 0,0.3 --out ${out}`);
-    for (const heading of ['## Worst-case drift (%)', '## Breakdown fraction', '## Per attack at 30 % attackers', '### Attackers banned at 30 %', '## Honest nodes banned', '## Failed runs']) {
+    expect(md).toContain(
+      `npm run qres -- ablation --seeds 1 --seconds 40 --nodes 60 --aggregators mean,trimmed-mean --attacks sign-flip,alie --fractions 0,0.3 --out ${out}`,
+    );
+    for (const heading of [
+      '## Worst-case drift (%)',
+      '## Breakdown fraction',
+      '## Per attack at 30 % attackers',
+      '### Attackers banned at 30 %',
+      '## Honest nodes banned',
+      '## Failed runs',
+    ]) {
       expect(md).toContain(heading);
     }
     expect(md).toMatch(/\| aggregator \| 0 % \| 30 % \|/);
@@ -76,7 +84,7 @@ describe('qres ablation', () => {
     expect(io.err.join('')).not.toContain('worker threads unavailable'); // the threaded path really ran
   });
 
-  it('each cell is the sim\'s own consensusDrift against the shared clean run', async () => {
+  it("each cell is the sim's own consensusDrift against the shared clean run", async () => {
     capture();
     const r = await runAblation({ seeds: '1', seconds: '40', nodes: '60', aggregators: 'mean', attacks: 'sign-flip', fractions: '0.3', json: true, jobs: '1' });
     expect(r.files).toBeUndefined(); // --json without --out writes nothing
@@ -112,9 +120,17 @@ describe('qres ablation', () => {
 });
 
 describe('ablation pieces', () => {
-  const plan: AblationPlan = { seeds: 2, seconds: 10, nodes: 20, aggregators: ['mean', 'krum'], attacks: ['sign-flip', 'alie'], fractions: [0, 0.1, 0.3], ownDataFilter: true };
+  const plan: AblationPlan = {
+    seeds: 2,
+    seconds: 10,
+    nodes: 20,
+    aggregators: ['mean', 'krum'],
+    attacks: ['sign-flip', 'alie'],
+    fractions: [0, 0.1, 0.3],
+    ownDataFilter: true,
+  };
 
-  it('--no-own-filter turns the sim\'s own-data filter off in every run, and the command line and report say so', () => {
+  it("--no-own-filter turns the sim's own-data filter off in every run, and the command line and report say so", () => {
     const off = planFromFlags({ 'no-own-filter': true });
     expect(off.ownDataFilter).toBe(false);
     expect(planFromFlags({}).ownDataFilter).toBe(true);
@@ -122,14 +138,16 @@ describe('ablation pieces', () => {
     expect(commandLine(planFromFlags({}), 'docs/ABLATION.md')).not.toContain('--no-own-filter');
     // The flag reaches the sim: a run without the filter lets the bias attack pull further.
     const drift = (ownDataFilter: boolean) => {
-      const r = runGroup({ ...plan, nodes: 150, seconds: 300, aggregators: ['reputation-trimmed-mean'], ownDataFilter }, { aggregator: 'reputation-trimmed-mean', fraction: 0.3, seed: 7, attacks: ['bias'] });
+      const r = runGroup(
+        { ...plan, nodes: 150, seconds: 300, aggregators: ['reputation-trimmed-mean'], ownDataFilter },
+        { aggregator: 'reputation-trimmed-mean', fraction: 0.3, seed: 7, attacks: ['bias'] },
+      );
       return r.attacks[0]!.drift!;
     };
     expect(drift(false)).toBeGreaterThan(drift(true));
   });
 
   it('shares work: one clean run per aggregator, fraction and seed; fraction 0 has no attack runs', () => {
-
     const groups = groupsOf(plan);
     expect(groups).toHaveLength(2 * 2 * 3);
     expect(groups.filter((g) => g.fraction === 0).every((g) => g.attacks.length === 0)).toBe(true);
@@ -147,13 +165,22 @@ describe('ablation pieces', () => {
   function synthetic(): GroupResult[] {
     // mean breaks at 30 % under alie (seed 2 is the worse one); krum never does, but one of its runs failed.
     const drift: Record<string, number[]> = {
-      'mean/0.1/1': [0.01, 0.02], 'mean/0.1/2': [0.011, 0.03], 'mean/0.3/1': [0.04, 0.06], 'mean/0.3/2': [0.02, 0.2],
-      'krum/0.1/1': [0.001, 0.002], 'krum/0.1/2': [0.003, 0.001], 'krum/0.3/1': [0.01, 0.04], 'krum/0.3/2': [0.02, 0.01],
+      'mean/0.1/1': [0.01, 0.02],
+      'mean/0.1/2': [0.011, 0.03],
+      'mean/0.3/1': [0.04, 0.06],
+      'mean/0.3/2': [0.02, 0.2],
+      'krum/0.1/1': [0.001, 0.002],
+      'krum/0.1/2': [0.003, 0.001],
+      'krum/0.3/1': [0.01, 0.04],
+      'krum/0.3/2': [0.02, 0.01],
     };
     return groupsOf(plan).map((group) => {
       const d = drift[`${group.aggregator}/${group.fraction}/${group.seed}`] ?? [];
       const attacks = group.attacks.map((_, i) =>
-        group.aggregator === 'krum' && group.fraction === 0.3 && group.seed === 2 && i === 0 ? failedRun : ok(d[i]!, group.aggregator === 'krum' ? 1 : 0, group.seed));
+        group.aggregator === 'krum' && group.fraction === 0.3 && group.seed === 2 && i === 0
+          ? failedRun
+          : ok(d[i]!, group.aggregator === 'krum' ? 1 : 0, group.seed),
+      );
       return { group, clean: ok(0, group.aggregator === 'krum' ? 4 : 0, 0), attacks };
     });
   }

@@ -9,8 +9,21 @@ describe('qres sim', () => {
     const io = capture();
     expect(await main(['sim', '--nodes', '60', '--seconds', '20', '--seed', '7', '--json'])).toBe(0);
     const report = JSON.parse(io.out.join(''));
-    for (const key of ['ticks', 'stateHash', 'nodes', 'evolved', 'stormPeak', 'heals', 'healLatencyS', 'packets',
-      'bytesSent', 'bytesPerNodePerDay', 'rmse', 'wallMs', 'ticksPerSecond']) {
+    for (const key of [
+      'ticks',
+      'stateHash',
+      'nodes',
+      'evolved',
+      'stormPeak',
+      'heals',
+      'healLatencyS',
+      'packets',
+      'bytesSent',
+      'bytesPerNodePerDay',
+      'rmse',
+      'wallMs',
+      'ticksPerSecond',
+    ]) {
       expect(report, key).toHaveProperty(key);
     }
     expect(report.ticks).toBe(200);

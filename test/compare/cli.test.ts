@@ -95,7 +95,11 @@ describe('qres compare', () => {
   it('pins one small run: the same seed gives this table (a change to any protocol, the world or the radio moves it)', async () => {
     const io = capture();
     expect(await main(['compare', ...TINY, '--jobs', '1', '--json'])).toBe(0);
-    const rows = (JSON.parse(io.out.join('')) as { rows: Array<{ protocol: string; rmse: { mean: number }; bytesPerNodePerDay: { mean: number }; framesLost: { mean: number } }> }).rows;
+    const rows = (
+      JSON.parse(io.out.join('')) as {
+        rows: Array<{ protocol: string; rmse: { mean: number }; bytesPerNodePerDay: { mean: number }; framesLost: { mean: number } }>;
+      }
+    ).rows;
     const table = Object.fromEntries(rows.map((r) => [r.protocol, [r.rmse.mean, r.bytesPerNodePerDay.mean, r.framesLost.mean]]));
     expect(table).toEqual({
       qres: [0.1655, 466671, 6],

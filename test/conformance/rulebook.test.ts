@@ -137,13 +137,16 @@ function diff(sim: Sim, core: NodeCore, eid: number, honest: boolean): string | 
       const sender = sim.world.hood.neighbours[slot]! + 1;
       const a = secure.seen.get(eid * (sim.world.n + 1) + sender);
       const b = core.secure.records.get(slot - offsets[eid - 1]!);
-      if ((a?.position ?? -1) !== (b?.position ?? -1) || (a && b && !sameBytes(a.commitment, b.commitment))) return `record of neighbour #${slot - offsets[eid - 1]!}'s chain`;
+      if ((a?.position ?? -1) !== (b?.position ?? -1) || (a && b && !sameBytes(a.commitment, b.commitment)))
+        return `record of neighbour #${slot - offsets[eid - 1]!}'s chain`;
     }
   }
   return null;
 }
 
-async function runBoth(c: Case): Promise<{ ticks: number; installs: number; heals: number; rounds: number; lost: number; bans: number; sim: Sim; cores: NodeCore[] }> {
+async function runBoth(
+  c: Case,
+): Promise<{ ticks: number; installs: number; heals: number; rounds: number; lost: number; bans: number; sim: Sim; cores: NodeCore[] }> {
   const { sim, cores, lossFrames, setTick } = await buildPair(c);
   const ticks = Math.round(c.seconds * 10);
   const honest = cores.map((_, i) => sim.world.components.Role.kind[i + 1] === ROLE_HONEST);
@@ -154,7 +157,10 @@ async function runBoth(c: Case): Promise<{ ticks: number; installs: number; heal
     await flush(); // the bus delivers this tick's messages; the cores act on them next tick
     for (let i = 0; i < cores.length; i++) {
       const d = diff(sim, cores[i]!, i + 1, honest[i]!);
-      if (d !== null) throw new Error(`tick ${t}: node ${i + 1} (${honest[i] ? "honest" : "attacker"}) differs in ${d} (link dropped ${sim.world.link.counters.dropped}, expired ${sim.world.link.counters.expired})`);
+      if (d !== null)
+        throw new Error(
+          `tick ${t}: node ${i + 1} (${honest[i] ? 'honest' : 'attacker'}) differs in ${d} (link dropped ${sim.world.link.counters.dropped}, expired ${sim.world.link.counters.expired})`,
+        );
     }
   }
   const m = sim.metrics() as unknown as { heals: { gossip: number; self: number } };
@@ -200,7 +206,9 @@ describe('one rulebook, two runtimes', () => {
 
   it('fails when one runtime changes a rule: the daemon without the own-data filter, or with another aggregator', async () => {
     await expect(runBoth({ nodes: 40, seed: 5, seconds: 150, byzantine: 0.3, attack: 'alie', daemon: { ownDataFilter: false } })).rejects.toThrow(/differs in/);
-    await expect(runBoth({ nodes: 40, seed: 3, seconds: 150, byzantine: 0.3, attack: 'sign-flip', daemon: { aggregator: 'mean' } })).rejects.toThrow(/consensus model/);
+    await expect(runBoth({ nodes: 40, seed: 3, seconds: 150, byzantine: 0.3, attack: 'sign-flip', daemon: { aggregator: 'mean' } })).rejects.toThrow(
+      /consensus model/,
+    );
   }, 120_000);
 
   it('with --secure on both sides (MTU 8192: a body is one frame, as over MQTT): equal, chains and records included; proven cures installed', async () => {

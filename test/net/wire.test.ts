@@ -3,9 +3,23 @@ import fc from 'fast-check';
 import { encodeGene, GENE_BYTES } from '../../src/core/gene/gene';
 import { DEFAULT_MU } from '../../src/core/neuron/kernel';
 import {
-  decodeWire, encodeAnnounce, encodeConsensus, encodeReply, encodeRequest, encodeStatus, encodeSummary, HEADER_BYTES,
-  MSG_ANNOUNCE, MSG_CONSENSUS, MSG_REPLY, MSG_REQUEST, MSG_STATUS, MSG_SUMMARY, WireDecodeError,
-  encodeSecureReply, MSG_SECURE_REPLY,
+  decodeWire,
+  encodeAnnounce,
+  encodeConsensus,
+  encodeReply,
+  encodeRequest,
+  encodeStatus,
+  encodeSummary,
+  HEADER_BYTES,
+  MSG_ANNOUNCE,
+  MSG_CONSENSUS,
+  MSG_REPLY,
+  MSG_REQUEST,
+  MSG_STATUS,
+  MSG_SUMMARY,
+  WireDecodeError,
+  encodeSecureReply,
+  MSG_SECURE_REPLY,
 } from '../../src/net/wire';
 import { commitGene, seededByteSource } from '../../src/core/crypto';
 import { ANCHOR_BODY_BYTES, encodeSecureBody, KIND_ANCHOR, openingScalar } from '../../src/core/rules/secureBody';
@@ -66,22 +80,32 @@ describe('wire format', () => {
   });
 
   it('never throws anything but WireDecodeError on arbitrary bytes (10,000 cases)', () => {
-    const valid = [encodeRequest(1, 2), encodeReply(1, gene), encodeConsensus(1, 2, gene), encodeStatus(1, true),
-      encodeAnnounce(1, { flags: 1, round: 1, heard: [2], banned: [3] })];
+    const valid = [
+      encodeRequest(1, 2),
+      encodeReply(1, gene),
+      encodeConsensus(1, 2, gene),
+      encodeStatus(1, true),
+      encodeAnnounce(1, { flags: 1, round: 1, heard: [2], banned: [3] }),
+    ];
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 80 }), fc.tuple(fc.constantFrom(...valid), fc.nat(79), fc.integer({ min: 1, max: 255 }))
-        .map(([v, at, x]) => {
-          const b = v.slice();
-          b[at % b.length] ^= x;
-          return b;
-        })), (bytes) => {
-        try {
-          decodeWire(bytes);
-        } catch (err) {
-          return err instanceof WireDecodeError;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 80 }),
+          fc.tuple(fc.constantFrom(...valid), fc.nat(79), fc.integer({ min: 1, max: 255 })).map(([v, at, x]) => {
+            const b = v.slice();
+            b[at % b.length] ^= x;
+            return b;
+          }),
+        ),
+        (bytes) => {
+          try {
+            decodeWire(bytes);
+          } catch (err) {
+            return err instanceof WireDecodeError;
+          }
+          return true;
+        },
+      ),
       { numRuns: 10_000 },
     );
   });

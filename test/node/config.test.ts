@@ -20,7 +20,7 @@ describe('node config', () => {
     }
   });
 
-  it('counts device ticks from the swarm epoch, and refuses an epoch whose ticks would not fit the rules\' Int32 columns', () => {
+  it("counts device ticks from the swarm epoch, and refuses an epoch whose ticks would not fit the rules' Int32 columns", () => {
     const epochMs = Date.UTC(2026, 5, 1);
     const c = resolveNodeConfig({ swarm: 'demo', id: 1, tickMs: 20, epochMs });
     expect(deviceTick(c, epochMs)).toBe(0);

@@ -5,7 +5,11 @@ describe('OutageLog', () => {
   it('logs an outage once, then at 1, 2, 4 … 60 s, not at every attempt, and its end once', () => {
     let t = 0;
     const lines: string[] = [];
-    const o = new OutageLog((l) => lines.push(l), 'mqtt://127.0.0.1:1', () => t);
+    const o = new OutageLog(
+      (l) => lines.push(l),
+      'mqtt://127.0.0.1:1',
+      () => t,
+    );
     o.connected('connected to mqtt://127.0.0.1:1');
     expect(lines).toHaveLength(1);
     // 10 minutes of attempts every 0.5 s: 1,200 failures

@@ -45,8 +45,25 @@ function startBroker(): SpawnedProcess {
 }
 
 async function startNode(id: number, args: string[] = []): Promise<void> {
-  const proc = spawnQres(['node', '--swarm', SWARM, '--id', String(id), '--broker', `mqtt://127.0.0.1:${brokerPort}`,
-    '--tick-ms', '20', '--round-s', '2', '--storage', dir, ...args], NODE_READY);
+  const proc = spawnQres(
+    [
+      'node',
+      '--swarm',
+      SWARM,
+      '--id',
+      String(id),
+      '--broker',
+      `mqtt://127.0.0.1:${brokerPort}`,
+      '--tick-ms',
+      '20',
+      '--round-s',
+      '2',
+      '--storage',
+      dir,
+      ...args,
+    ],
+    NODE_READY,
+  );
   nodes.set(id, { proc, url: await proc.ready });
 }
 
@@ -85,20 +102,28 @@ describe('a real swarm: broker + node processes over MQTT', () => {
     const first = await statuses(HONEST);
     const before = spread(first, 'prior'); // where each node started (its own gene + seeded jitter)
     const startRounds = Math.min(...first.map((s) => s.roundsDone as number));
-    const later = await until('10 rounds', async () => {
-      const all = await statuses(HONEST);
-      return all.every((s) => (s.roundsDone as number) >= startRounds + 10) && all;
-    }, 40_000);
+    const later = await until(
+      '10 rounds',
+      async () => {
+        const all = await statuses(HONEST);
+        return all.every((s) => (s.roundsDone as number) >= startRounds + 10) && all;
+      },
+      40_000,
+    );
     expect(before).toBeGreaterThan(3000); // seeded priors differ (σ = 0.1 ≈ 6554)
     expect(spread(later)).toBeLessThan(before / 2);
     for (const s of later) expect(s.connected).toBe(true);
   }, 60_000);
 
   it('the attacker process is banned by every honest node', async () => {
-    const all = await until('bans', async () => {
-      const s = await statuses(HONEST);
-      return s.every((x) => (x.banned as number[]).includes(ATTACKER)) && s;
-    }, 30_000);
+    const all = await until(
+      'bans',
+      async () => {
+        const s = await statuses(HONEST);
+        return s.every((x) => (x.banned as number[]).includes(ATTACKER)) && s;
+      },
+      30_000,
+    );
     for (const s of all) expect((s.banned as number[]).filter((b) => HONEST.includes(b))).toEqual([]);
   }, 60_000);
 
@@ -113,10 +138,14 @@ describe('a real swarm: broker + node processes over MQTT', () => {
     await rogue.publishAsync(`qres/${SWARM}/summary/${HONEST[0]}`, Buffer.from('not a summary gene'));
     await rogue.publishAsync(`qres/${SWARM}/announce/43`, Buffer.from(encodeStatus(43, true)));
     await rogue.endAsync();
-    const after = await until('rejections', async () => {
-      const s = await statuses(HONEST);
-      return s.every((x, i) => (x.rejected as number) >= (before[i]!.rejected as number) + 20) && s;
-    }, 15_000);
+    const after = await until(
+      'rejections',
+      async () => {
+        const s = await statuses(HONEST);
+        return s.every((x, i) => (x.rejected as number) >= (before[i]!.rejected as number) + 20) && s;
+      },
+      15_000,
+    );
     for (const s of after) {
       expect(s.handlerErrors).toBe(0);
       // Garbage proves nothing about who sent it: no honest node loses standing for it (42 is no peer at all).
@@ -129,30 +158,42 @@ describe('a real swarm: broker + node processes over MQTT', () => {
   it('a mid-flight joiner syncs from the retained summary gene', async () => {
     const t0 = Date.now();
     await startNode(30);
-    const s = await until('sync', async () => {
-      const x = await fetchStatus(nodes.get(30)!.url);
-      return x?.synced === true && x;
-    }, 15_000);
+    const s = await until(
+      'sync',
+      async () => {
+        const x = await fetchStatus(nodes.get(30)!.url);
+        return x?.synced === true && x;
+      },
+      15_000,
+    );
     const wallMs = Date.now() - t0;
     expect(s.syncMs as number).toBeLessThan(2000);
     console.log(`[measured] joiner synced ${s.syncMs} ms after its node started (${wallMs} ms after spawn, incl. process start)`);
   }, 60_000);
 
   it('SIGKILL a node: its neighbours go on, and it restarts Evolved from its saved gene', async () => {
-    const victim = await until('an Evolved node with a saved gene', async () => {
-      const all = await statuses(HONEST);
-      return all.find((s) => s.evolved === true && (s.genesSaved as number) > 0 && s.regime === 'calm');
-    }, 45_000);
+    const victim = await until(
+      'an Evolved node with a saved gene',
+      async () => {
+        const all = await statuses(HONEST);
+        return all.find((s) => s.evolved === true && (s.genesSaved as number) > 0 && s.regime === 'calm');
+      },
+      45_000,
+    );
     const id = victim.id as number;
     const others = HONEST.filter((x) => x !== id);
     nodes.get(id)!.proc.child.kill('SIGKILL');
     await nodes.get(id)!.proc.exited;
     const before = await statuses(others);
     // The broker publishes its will: the others see it offline, and keep doing rounds.
-    await until('rounds go on without it', async () => {
-      const all = await statuses(others);
-      return all.every((s, i) => (s.roundsDone as number) >= (before[i]!.roundsDone as number) + 3 && !(s.peerIds as number[]).includes(id)) && all;
-    }, 20_000);
+    await until(
+      'rounds go on without it',
+      async () => {
+        const all = await statuses(others);
+        return all.every((s, i) => (s.roundsDone as number) >= (before[i]!.roundsDone as number) + 3 && !(s.peerIds as number[]).includes(id)) && all;
+      },
+      20_000,
+    );
     await startNode(id);
     const again = await fetchStatus(nodes.get(id)!.url);
     expect(again?.restored).toBe(true);
@@ -165,11 +206,17 @@ describe('a real swarm: broker + node processes over MQTT', () => {
     const during = await statuses(HONEST);
     broker = startBroker();
     await broker.ready;
-    const after = await until('reconnect and rounds', async () => {
-      const all = await statuses(HONEST);
-      return all.every((s, i) => s.connected === true && (s.reconnects as number) >= 1
-        && (s.msgsReceived as number) > (during[i]!.msgsReceived as number) + 10) && all;
-    }, 30_000);
+    const after = await until(
+      'reconnect and rounds',
+      async () => {
+        const all = await statuses(HONEST);
+        return (
+          all.every((s, i) => s.connected === true && (s.reconnects as number) >= 1 && (s.msgsReceived as number) > (during[i]!.msgsReceived as number) + 10) &&
+          all
+        );
+      },
+      30_000,
+    );
     expect(after.length).toBe(HONEST.length);
   }, 60_000);
 });

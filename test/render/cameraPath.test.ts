@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CINEMATIC_DURATION_S, cinematicPose, defaultPose, radiusLimits } from '../../src/render/cameraPath';
 
 describe('camera poses', () => {
-  it("default view is yaw 0 and pitch 0.3, at 25 for a radius-8 brain", () => {
+  it('default view is yaw 0 and pitch 0.3, at 25 for a radius-8 brain', () => {
     const pose = defaultPose(8);
     expect(pose.alpha).toBe(0);
     expect(pose.beta).toBeCloseTo(Math.PI / 2 - 0.3, 10);

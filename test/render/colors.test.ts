@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EDGE_PALETTE, edgeColor, edgeKind, hslToRgb, nodeLook, nodeVisual } from '../../src/render/colors';
-import {
-  REGIME_PRESTORM,
-  REGIME_STORM,
-  STATE_BANNED,
-  STATE_DETECTED,
-  STATE_EVOLVED,
-  STATE_HEALED,
-  STATE_IN_NOISE,
-} from '../../src/sim/snapshot';
+import { REGIME_PRESTORM, REGIME_STORM, STATE_BANNED, STATE_DETECTED, STATE_EVOLVED, STATE_HEALED, STATE_IN_NOISE } from '../../src/sim/snapshot';
 
 const rgb = (state: number, id = 3, t = 1.5) => {
   const out = new Float32Array(4);

@@ -23,7 +23,18 @@ describe('HUD text', () => {
 
   it('shows every required metric', () => {
     const lines = hudLines(
-      hudStats({ nodes: 150, evolved: 15, storm: 30, preStorm: 4, entropyPct: 20, synapsesActive: 42, packetsInFlight: 7, bytesPerSecond: 5600, healsGossip: 9, healsSelf: 2 }),
+      hudStats({
+        nodes: 150,
+        evolved: 15,
+        storm: 30,
+        preStorm: 4,
+        entropyPct: 20,
+        synapsesActive: 42,
+        packetsInFlight: 7,
+        bytesPerSecond: 5600,
+        healsGossip: 9,
+        healsSelf: 2,
+      }),
       { simTimeS: 12.5, speed: 10, paused: false, fps: 2.04 },
     ).join('\n');
     expect(lines).toContain('Nodes: 150 (Evolved: 15 · 10.0%)');

@@ -63,7 +63,6 @@ describe('who answers a joiner', () => {
     expect(answerShare(255)).toBe(64); // a joiner that has tried for minutes is answered by everyone
   });
 
-
   it('on a good link about two neighbours answer each request, not the whole neighbourhood', () => {
     const sim = createSim({ nodes: 150, join: 10, joinAtS: 30, seed: 7, loss: 0 });
     sim.step(300);

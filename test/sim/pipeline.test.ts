@@ -91,8 +91,19 @@ function checkDeclarations(sim: ReturnType<typeof createSim>, samples: number[],
 describe('pipeline', () => {
   it('runs the systems in the order of the tick (docs/ARCHITECTURE.md)', () => {
     expect(PIPELINE.map((s) => s.name)).toEqual([
-      'noiseZone', 'sensor', 'cortex', 'evolution', 'gossip', 'join', 'packetPhysics',
-      'geneInstall', 'joinInstall', 'consensus', 'persistence', 'layout', 'metrics',
+      'noiseZone',
+      'sensor',
+      'cortex',
+      'evolution',
+      'gossip',
+      'join',
+      'packetPhysics',
+      'geneInstall',
+      'joinInstall',
+      'consensus',
+      'persistence',
+      'layout',
+      'metrics',
     ]);
   });
 

@@ -7,7 +7,12 @@ import { TRUST_BAN, TRUST_FAILED, TRUST_INITIAL } from '../../src/core/rules/tru
 import { slotOf } from '../../src/sim/placement';
 import { MSG_CURE_REPLY } from '../../src/sim/messages';
 import {
-  acceptSecureReply, buildSecureCureBody, forgeSecureCureBody, pumpSecureOutbox, queueSecureReply, secureReport,
+  acceptSecureReply,
+  buildSecureCureBody,
+  forgeSecureCureBody,
+  pumpSecureOutbox,
+  queueSecureReply,
+  secureReport,
   type SecureVerdict,
 } from '../../src/sim/secure';
 import { decodeSecureBody, KIND_ANCHOR, KIND_STEPS, stepsBodyBytes } from '../../src/core/rules/secureBody';

@@ -3,8 +3,17 @@ import fc from 'fast-check';
 import { commitGene, proveGeneUpdate, seededByteSource } from '../../src/core/crypto';
 import { encodeGene, type Gene } from '../../src/core/gene/gene';
 import {
-  ANCHOR_BODY_BYTES, KIND_ANCHOR, KIND_STEPS, SecureBodyError, checkOpening, checkSteps, cureProofContext,
-  decodeSecureBody, encodeSecureBody, openingScalar, stepsBodyBytes,
+  ANCHOR_BODY_BYTES,
+  KIND_ANCHOR,
+  KIND_STEPS,
+  SecureBodyError,
+  checkOpening,
+  checkSteps,
+  cureProofContext,
+  decodeSecureBody,
+  encodeSecureBody,
+  openingScalar,
+  stepsBodyBytes,
 } from '../../src/core/rules/secureBody';
 
 const ONE = 65536;
@@ -24,7 +33,16 @@ beforeAll(() => {
   const step = proveGeneUpdate(old, next, c0.opening, cureProofContext(SENDER, POSITION), source);
   const geneBytes = encodeGene(next);
   const rho = openingScalar(SENDER, POSITION, geneBytes, step.commitment, step.newOpening.blinds);
-  valid = encodeSecureBody({ kind: KIND_STEPS, position: POSITION, geneBytes, commitment: step.commitment, rho, prev: c0.commitment, links: [], proofs: [step.proof] });
+  valid = encodeSecureBody({
+    kind: KIND_STEPS,
+    position: POSITION,
+    geneBytes,
+    commitment: step.commitment,
+    rho,
+    prev: c0.commitment,
+    links: [],
+    proofs: [step.proof],
+  });
   fresh = commitGene(next, source);
   const rhoA = openingScalar(SENDER, 5, geneBytes, fresh.commitment, fresh.opening.blinds);
   anchor = encodeSecureBody({ kind: KIND_ANCHOR, position: 5, geneBytes, commitment: fresh.commitment, rho: rhoA, prev: null, links: [], proofs: [] });
@@ -46,13 +64,24 @@ function verdict(bytes: Uint8Array, sender = SENDER): string {
 describe('secure cure body v1', () => {
   it('a two-step chain verifies as one batch; a broken link or a step replayed out of order fails', () => {
     const source = seededByteSource('secure-body-two-steps');
-    const g0 = gene(ONE, 0), g1 = gene(ONE - 30000, 20000), g2 = gene(ONE - 60000, 40000, 500);
+    const g0 = gene(ONE, 0),
+      g1 = gene(ONE - 30000, 20000),
+      g2 = gene(ONE - 60000, 40000, 500);
     const c0 = commitGene(g0, source);
     const s1 = proveGeneUpdate(g0, g1, c0.opening, cureProofContext(SENDER, 1), source);
     const s2 = proveGeneUpdate(g1, g2, s1.newOpening, cureProofContext(SENDER, 2), source);
     const geneBytes = encodeGene(g2);
     const rho = openingScalar(SENDER, 2, geneBytes, s2.commitment, s2.newOpening.blinds);
-    const body = { kind: KIND_STEPS as typeof KIND_STEPS, position: 2, geneBytes, commitment: s2.commitment, rho, prev: c0.commitment, links: [s1.commitment], proofs: [s1.proof, s2.proof] };
+    const body = {
+      kind: KIND_STEPS as typeof KIND_STEPS,
+      position: 2,
+      geneBytes,
+      commitment: s2.commitment,
+      rho,
+      prev: c0.commitment,
+      links: [s1.commitment],
+      proofs: [s1.proof, s2.proof],
+    };
     const bytes = encodeSecureBody(body);
     expect(bytes.length).toBe(stepsBodyBytes(2));
     const times: number[] = [];

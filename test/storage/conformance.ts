@@ -33,10 +33,22 @@ export function describeGeneStorage(kind: string, make: () => Promise<GeneStorag
 
     it('a later batch replaces records with the same id and keeps the others', async () => {
       const store = await make();
-      await store.saveBatch([[1, bytes(1)], [2, bytes(2)]]);
-      await store.saveBatch([[2, bytes(20, 21)], [3, bytes(3)]]);
+      await store.saveBatch([
+        [1, bytes(1)],
+        [2, bytes(2)],
+      ]);
+      await store.saveBatch([
+        [2, bytes(20, 21)],
+        [3, bytes(3)],
+      ]);
       const { records } = await store.load();
-      expect(records).toEqual(new Map([[1, bytes(1)], [2, bytes(20, 21)], [3, bytes(3)]]));
+      expect(records).toEqual(
+        new Map([
+          [1, bytes(1)],
+          [2, bytes(20, 21)],
+          [3, bytes(3)],
+        ]),
+      );
       expect(await store.count()).toBe(3);
     });
 
@@ -52,7 +64,10 @@ export function describeGeneStorage(kind: string, make: () => Promise<GeneStorag
 
     it('clear removes every record', async () => {
       const store = await make();
-      await store.saveBatch([[1, bytes(1)], [2, bytes(2)]]);
+      await store.saveBatch([
+        [1, bytes(1)],
+        [2, bytes(2)],
+      ]);
       await store.clear();
       expect(await store.count()).toBe(0);
       expect((await store.load()).records.size).toBe(0);
@@ -68,7 +83,10 @@ export function describeGeneStorage(kind: string, make: () => Promise<GeneStorag
         [[1.5, bytes(1)]],
         [[2 ** 32, bytes(1)]],
         [[1, [1, 2]]],
-        [[1, bytes(1)], [1, bytes(2)]],
+        [
+          [1, bytes(1)],
+          [1, bytes(2)],
+        ],
         [[1]],
       ];
       for (const batch of bad) {

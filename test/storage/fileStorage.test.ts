@@ -32,7 +32,10 @@ describe('file storage on disk', () => {
   it('writes one gene_<id>.bin per record and no temp files remain', async () => {
     const dir = freshDir();
     const store = createFileStorage({ dir });
-    await store.saveBatch([[3, Uint8Array.of(3)], [12, Uint8Array.of(1, 2)]]);
+    await store.saveBatch([
+      [3, Uint8Array.of(3)],
+      [12, Uint8Array.of(1, 2)],
+    ]);
     expect((await readdir(dir)).sort()).toEqual(['gene_12.bin', 'gene_3.bin']);
     expect(recordFileName(12)).toBe('gene_12.bin');
     expect(DEFAULT_GENE_DIR).toBe('./swarms_memory');
@@ -48,7 +51,10 @@ describe('file storage on disk', () => {
   it('reports files with bad names, directories and oversized files as corrupt and loads the rest', async () => {
     const dir = freshDir();
     const store = createFileStorage({ dir, durable: false, maxRecordBytes: 64 });
-    await store.saveBatch([[1, Uint8Array.of(1)], [2, Uint8Array.of(2)]]);
+    await store.saveBatch([
+      [1, Uint8Array.of(1)],
+      [2, Uint8Array.of(2)],
+    ]);
     await writeFile(join(dir, 'gene_abc.bin'), Uint8Array.of(9));
     await writeFile(join(dir, 'gene_007.bin'), Uint8Array.of(7)); // not canonical: would alias id 7
     await writeFile(join(dir, 'gene_4294967296.bin'), Uint8Array.of(9)); // beyond a node id
@@ -57,7 +63,12 @@ describe('file storage on disk', () => {
     await mkdir(join(dir, 'gene_6.bin'));
     await writeFile(join(dir, '.gitkeep'), '');
     const { records, corrupt } = await store.load();
-    expect(records).toEqual(new Map([[1, Uint8Array.of(1)], [2, Uint8Array.of(2)]]));
+    expect(records).toEqual(
+      new Map([
+        [1, Uint8Array.of(1)],
+        [2, Uint8Array.of(2)],
+      ]),
+    );
     expect(corrupt.map((c) => c.id)).toEqual(['gene_007.bin', 'gene_4294967296.bin', 'gene_5.bin', 'gene_6.bin', 'gene_abc.bin', 'notes.txt']);
     expect(corrupt.find((c) => c.id === 'gene_6.bin')!.reason).toMatch(/regular file/);
     expect(corrupt.find((c) => c.id === 'gene_5.bin')!.reason).toMatch(/65 bytes/);
@@ -97,11 +108,21 @@ describe('file storage on disk', () => {
     // A directory where a record's file should go makes its rename fail.
     await mkdir(join(dir, 'gene_3.bin'));
     await writeFile(join(dir, 'gene_3.bin', 'x'), '');
-    const error = await store.saveBatch([[2, Uint8Array.of(2)], [3, Uint8Array.of(3)]]).catch((e: unknown) => e);
+    const error = await store
+      .saveBatch([
+        [2, Uint8Array.of(2)],
+        [3, Uint8Array.of(3)],
+      ])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // Each record is still atomic: 2 was renamed before 3 failed, 1 is untouched.
-    expect((await store.load()).records).toEqual(new Map([[1, Uint8Array.of(1)], [2, Uint8Array.of(2)]]));
+    expect((await store.load()).records).toEqual(
+      new Map([
+        [1, Uint8Array.of(1)],
+        [2, Uint8Array.of(2)],
+      ]),
+    );
   });
 
   it('runs concurrent calls one after another (a clear never splits a save)', async () => {

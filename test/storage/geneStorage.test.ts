@@ -17,10 +17,18 @@ describe('isNodeId', () => {
 
 describe('validateBatch', () => {
   it('accepts well-formed batches and names the bad entry otherwise', () => {
-    expect(() => validateBatch([[0, new Uint8Array(0)], [MAX_NODE_ID, Uint8Array.of(1)]])).not.toThrow();
+    expect(() =>
+      validateBatch([
+        [0, new Uint8Array(0)],
+        [MAX_NODE_ID, Uint8Array.of(1)],
+      ]),
+    ).not.toThrow();
     const error = (() => {
       try {
-        validateBatch([[1, Uint8Array.of(1)], [2, 'x' as unknown as Uint8Array]]);
+        validateBatch([
+          [1, Uint8Array.of(1)],
+          [2, 'x' as unknown as Uint8Array],
+        ]);
       } catch (e) {
         return e;
       }

@@ -14,7 +14,10 @@ describe('IndexedDB storage', () => {
   it('reports values of the wrong type and non-id keys as corrupt and loads the rest', async () => {
     const dbName = freshName();
     const store = createIndexedDbStorage({ dbName });
-    await store.saveBatch([[1, Uint8Array.of(1)], [2, Uint8Array.of(2)]]);
+    await store.saveBatch([
+      [1, Uint8Array.of(1)],
+      [2, Uint8Array.of(2)],
+    ]);
     const raw = await openDB(dbName, 1);
     await raw.put(GENE_STORE, 'garbage', 3);
     await raw.put(GENE_STORE, { gene: [1, 2] }, 4);
@@ -22,7 +25,12 @@ describe('IndexedDB storage', () => {
     await raw.put(GENE_STORE, Uint8Array.of(6), 6.5);
     raw.close();
     const { records, corrupt } = await store.load();
-    expect(records).toEqual(new Map([[1, Uint8Array.of(1)], [2, Uint8Array.of(2)]]));
+    expect(records).toEqual(
+      new Map([
+        [1, Uint8Array.of(1)],
+        [2, Uint8Array.of(2)],
+      ]),
+    );
     expect(corrupt).toEqual([
       { id: '3', reason: 'value is string, not bytes' },
       { id: '4', reason: 'value is Object, not bytes' },

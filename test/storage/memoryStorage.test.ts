@@ -15,7 +15,12 @@ describe('memory storage with damaged entries', () => {
       [-6, Uint8Array.of(6)],
     ]);
     const { records, corrupt } = await store.load();
-    expect(records).toEqual(new Map([[1, Uint8Array.of(1)], [4, Uint8Array.of(4)]]));
+    expect(records).toEqual(
+      new Map([
+        [1, Uint8Array.of(1)],
+        [4, Uint8Array.of(4)],
+      ]),
+    );
     expect(corrupt.map((c) => c.id).sort()).toEqual(['-6', '2', '5', 'three']);
     expect(corrupt.find((c) => c.id === '2')!.reason).toMatch(/string/);
     expect(corrupt.find((c) => c.id === '5')!.reason).toMatch(/null/);

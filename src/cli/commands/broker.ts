@@ -63,7 +63,9 @@ export const brokerCommand: Command = {
       );
     } else process.stdout.write('qres broker: WARNING: no --keys: anyone may connect and publish as any node\n');
     if (broker.wsUrl)
-      process.stdout.write(`live view: open the app with ?live=${broker.wsUrl}&swarm=${swarm}${auth ? '&user=viewer&pass=<the password in viewer.json>' : ''}\n`);
+      process.stdout.write(
+        `live view: open the app with ?live=${broker.wsUrl}&swarm=${swarm}${auth ? '&user=viewer&pass=<the password in viewer.json>' : ''}\n`,
+      );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

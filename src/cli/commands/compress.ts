@@ -28,7 +28,10 @@ const NUMBER = /^[+-]?(\d+)(?:\.(\d+))?$/;
 
 /** Reads one column of a CSV file; a first row that is not numeric there is the header. */
 export function parseCsvColumn(text: string, column: string | undefined): Series {
-  const rows = text.split(/\r?\n/).filter((line) => line.trim() !== '').map((line) => line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1')));
+  const rows = text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1')));
   if (rows.length === 0) throw new BadFileError('the CSV file is empty');
   const first = rows[0]!;
   let index: number;
@@ -55,7 +58,8 @@ export function parseCsvColumn(text: string, column: string | undefined): Series
   cells.forEach((cell, i) => {
     const [, intPart, frac = ''] = NUMBER.exec(cell)!;
     const v = Number(intPart! + frac.padEnd(decimals, '0')) * (cell.startsWith('-') ? -1 : 1);
-    if (!Number.isSafeInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new BadFileError(`row value ${cell} × 10^${decimals} does not fit a 32-bit integer`);
+    if (!Number.isSafeInteger(v) || v < -0x80000000 || v > 0x7fffffff)
+      throw new BadFileError(`row value ${cell} × 10^${decimals} does not fit a 32-bit integer`);
     samples[i] = v;
   });
   return { format: 'csv', decimals, name, samples };
@@ -126,7 +130,8 @@ async function guarded(name: string, body: () => number): Promise<number> {
 export const compressCommand: Command = {
   name: 'compress',
   summary: 'compress a series of numbers (CSV column or raw int16/Q16) losslessly',
-  usage: 'usage: npm run qres -- compress IN OUT [--column N|name] [--format csv|int16|q16] [--json]\n  CSV (default): one column, 0-based index or header name; decimals are kept exactly.\n  int16 / q16: raw little-endian int16 or int32 (Q16.16) samples.',
+  usage:
+    'usage: npm run qres -- compress IN OUT [--column N|name] [--format csv|int16|q16] [--json]\n  CSV (default): one column, 0-based index or header name; decimals are kept exactly.\n  int16 / q16: raw little-endian int16 or int32 (Q16.16) samples.',
   options: { column: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } },
   positionals: true,
   run: async (values, positionals) => {
@@ -151,7 +156,9 @@ export const compressCommand: Command = {
       writeFileSync(output, out);
       const report = { samples: series.samples.length, inputBytes: raw.length, outputBytes: out.length, ratio: raw.length / out.length, predictor };
       process.stdout.write(
-        values.json ? `${JSON.stringify(report)}\n` : `${report.samples} samples, ${report.inputBytes} → ${report.outputBytes} bytes (${report.ratio.toFixed(2)}×), predictor ${predictor}\n`,
+        values.json
+          ? `${JSON.stringify(report)}\n`
+          : `${report.samples} samples, ${report.inputBytes} → ${report.outputBytes} bytes (${report.ratio.toFixed(2)}×), predictor ${predictor}\n`,
       );
       return 0;
     });

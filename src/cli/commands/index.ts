@@ -10,4 +10,15 @@ import { swarmCommand } from './swarm';
 import { keysCommand } from './keys';
 import { compareCommand } from './compare';
 
-export const COMMANDS: Command[] = [simCommand, benchCommand, ablationCommand, compressCommand, decompressCommand, brokerCommand, nodeCommand, swarmCommand, keysCommand, compareCommand];
+export const COMMANDS: Command[] = [
+  simCommand,
+  benchCommand,
+  ablationCommand,
+  compressCommand,
+  decompressCommand,
+  brokerCommand,
+  nodeCommand,
+  swarmCommand,
+  keysCommand,
+  compareCommand,
+];

@@ -89,8 +89,10 @@ export function perHour(statuses: (Status | null)[], key: string): number {
 
 function byKind(statuses: (Status | null)[], total: number): SwarmReport['perNodePerHourByKind'] {
   const k = {
-    consensus: perHour(statuses, 'consensusSent'), requests: perHour(statuses, 'requestsSent'),
-    replies: perHour(statuses, 'repliesSent'), summaries: perHour(statuses, 'summariesSent'),
+    consensus: perHour(statuses, 'consensusSent'),
+    requests: perHour(statuses, 'requestsSent'),
+    replies: perHour(statuses, 'repliesSent'),
+    summaries: perHour(statuses, 'summariesSent'),
   };
   return { ...k, other: total - k.consensus - k.requests - k.replies - k.summaries };
 }
@@ -113,10 +115,21 @@ export const swarmCommand: Command = {
   summary: 'start a broker and N real node processes, with a live summary',
   usage: USAGE,
   options: {
-    nodes: { type: 'string' }, attackers: { type: 'string' }, attack: { type: 'string' }, seconds: { type: 'string' },
-    swarm: { type: 'string' }, port: { type: 'string' }, 'ws-port': { type: 'string' }, 'tick-ms': { type: 'string' },
-    'round-s': { type: 'string' }, storage: { type: 'string' }, json: { type: 'boolean' }, 'joiner-at': { type: 'string' }, secure: { type: 'boolean' },
-    keys: { type: 'string' }, 'no-keys': { type: 'boolean' },
+    nodes: { type: 'string' },
+    attackers: { type: 'string' },
+    attack: { type: 'string' },
+    seconds: { type: 'string' },
+    swarm: { type: 'string' },
+    port: { type: 'string' },
+    'ws-port': { type: 'string' },
+    'tick-ms': { type: 'string' },
+    'round-s': { type: 'string' },
+    storage: { type: 'string' },
+    json: { type: 'boolean' },
+    'joiner-at': { type: 'string' },
+    secure: { type: 'boolean' },
+    keys: { type: 'string' },
+    'no-keys': { type: 'boolean' },
   },
   async run(values) {
     const { nodes, attackers, attack, seconds, tickMs } = options(values);
@@ -130,7 +143,11 @@ export const swarmCommand: Command = {
       tempKeys = typeof values.keys !== 'string';
       keysDir = tempKeys ? mkdtempSync(join(tmpdir(), 'qres-keys-')) : (values.keys as string);
       try {
-        const p = provisionSwarmKeys(keysDir, swarm, Array.from({ length: nodes + 1 }, (_, i) => i + 1));
+        const p = provisionSwarmKeys(
+          keysDir,
+          swarm,
+          Array.from({ length: nodes + 1 }, (_, i) => i + 1),
+        );
         auth = { roster: p.roster, viewerPassword: p.viewerPassword };
       } catch (err) {
         if (tempKeys) rmSync(keysDir, { recursive: true, force: true });
@@ -189,7 +206,8 @@ export const swarmCommand: Command = {
       const dt = prevSent ? Math.max(0.001, (now - prevSent.at) / 1000) : 0;
       const rate = (delta: number): string => (dt > 0 ? (delta / dt).toFixed(0) : '–');
       const bans = countBans(last, attackerIds);
-      const line = `t=${((now - started) / 1000).toFixed(0)}s  up ${up}/${nodes}  evolved ${last.filter((s) => s?.evolved === true).length}` +
+      const line =
+        `t=${((now - started) / 1000).toFixed(0)}s  up ${up}/${nodes}  evolved ${last.filter((s) => s?.evolved === true).length}` +
         `  storm ${last.filter((s) => s?.regime === 'storm').length}  bans ${bans.attackers}/${attackers} attackers, ${bans.honest} honest` +
         `  ${rate(msgs - (prevSent?.msgs ?? 0))} msg/s  ${rate(bytes - (prevSent?.bytes ?? 0))} B/s`;
       prevSent = { msgs, bytes, at: now };
@@ -198,17 +216,20 @@ export const swarmCommand: Command = {
       if (joinerAt !== undefined && joiner === null && now - started >= joinerAt * 1000) {
         joiner = { proc: spawnQres(argsFor(nodes + 1), NODE_READY, 120_000), spawnedAt: Date.now(), url: null, syncMs: null, spawnToSyncMs: null };
         const j = joiner;
-        void j.proc.ready.then(async (url) => {
-          j.url = url;
-          for (let i = 0; i < 600 && j.syncMs === null; i++) {
-            const st = await fetchStatus(url, 1000);
-            if (st?.synced === true) {
-              j.syncMs = num(st, 'syncMs');
-              j.spawnToSyncMs = Date.now() - j.spawnedAt;
-              process.stderr.write(`${tty ? '\n' : ''}joiner ${nodes + 1}: synced ${j.syncMs} ms after start (${j.spawnToSyncMs} ms after spawn)\n`);
-            } else await new Promise((r) => setTimeout(r, 50));
-          }
-        }, () => undefined);
+        void j.proc.ready.then(
+          async (url) => {
+            j.url = url;
+            for (let i = 0; i < 600 && j.syncMs === null; i++) {
+              const st = await fetchStatus(url, 1000);
+              if (st?.synced === true) {
+                j.syncMs = num(st, 'syncMs');
+                j.spawnToSyncMs = Date.now() - j.spawnedAt;
+                process.stderr.write(`${tty ? '\n' : ''}joiner ${nodes + 1}: synced ${j.syncMs} ms after start (${j.spawnToSyncMs} ms after spawn)\n`);
+              } else await new Promise((r) => setTimeout(r, 50));
+            }
+          },
+          () => undefined,
+        );
       }
       await Promise.race([stopSignal, new Promise((r) => setTimeout(r, 1000))]);
     }
@@ -223,7 +244,11 @@ export const swarmCommand: Command = {
     const hour = { messages: perHour(last, 'msgsSent'), mqttBytes: perHour(last, 'bytesSent'), payloadBytes: perHour(last, 'payloadBytesSent') };
     const bans = countBans(last, attackerIds);
     const report: SwarmReport = {
-      nodes, attackers, attack, wallSeconds, tickMs,
+      nodes,
+      attackers,
+      attack,
+      wallSeconds,
+      tickMs,
       nodesUp: last.filter((s) => s !== null).length,
       evolved: last.filter((s) => s?.evolved === true).length,
       attackersBannedByAllHonest: bans.attackers,
@@ -234,7 +259,7 @@ export const swarmCommand: Command = {
       rejected: last.reduce((a, s) => a + num(s, 'rejected'), 0),
       dropped: last.reduce((a, s) => a + num(s, 'dropped'), 0),
       authenticated: auth !== undefined,
-      authDropped: last.reduce((a, s) => a + (((s?.auth as { dropped?: number } | null)?.dropped) ?? 0), 0),
+      authDropped: last.reduce((a, s) => a + ((s?.auth as { dropped?: number } | null)?.dropped ?? 0), 0),
       joiner: joiner ? { syncMs: joiner.syncMs, spawnToSyncMs: joiner.spawnToSyncMs } : null,
     };
     if (values.json) {
@@ -247,11 +272,17 @@ export const swarmCommand: Command = {
           `  bans              ${bans.attackers} of ${attackers} attackers banned by every honest node; ${bans.honest} honest banned\n` +
           `  per node per hour ${r.messages.toFixed(0)} messages, ${r.mqttBytes.toFixed(0)} MQTT bytes (${r.payloadBytes.toFixed(0)} payload)` +
           ` — extrapolated from this ${wallSeconds.toFixed(0)} s run\n` +
-          (speed !== 1 ? `  per device-hour   ${report.perNodePerDeviceHour.messages.toFixed(0)} messages, ${report.perNodePerDeviceHour.mqttBytes.toFixed(0)} MQTT bytes (tick ${tickMs} ms = ${speed}x)\n` : '') +
-          `  by kind           ${Object.entries(report.perNodePerHourByKind).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}\n` +
+          (speed !== 1
+            ? `  per device-hour   ${report.perNodePerDeviceHour.messages.toFixed(0)} messages, ${report.perNodePerDeviceHour.mqttBytes.toFixed(0)} MQTT bytes (tick ${tickMs} ms = ${speed}x)\n`
+            : '') +
+          `  by kind           ${Object.entries(report.perNodePerHourByKind)
+            .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+            .join(', ')}\n` +
           `  refused           ${report.rejected} malformed, ${report.dropped} rate-limited` +
           (auth ? `, ${report.authDropped} failed authentication\n` : ' (unauthenticated swarm)\n') +
-          (joiner ? `  joiner            synced from the retained summary ${joiner.syncMs ?? '–'} ms after its start (${joiner.spawnToSyncMs ?? '–'} ms after spawn)\n` : ''),
+          (joiner
+            ? `  joiner            synced from the retained summary ${joiner.syncMs ?? '–'} ms after its start (${joiner.spawnToSyncMs ?? '–'} ms after spawn)\n`
+            : ''),
       );
     }
     setTimeout(() => process.exit(0), 1000).unref();

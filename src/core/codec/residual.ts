@@ -145,14 +145,16 @@ export function decodeResiduals(bytes: Uint8Array, opts: DecodeResidualOptions =
   const level = bytes[at]!;
   const rate = mode === MODE_ADAPTIVE ? bytes[at + 1]! : mode === MODE_HISTOGRAM ? bytes[at + 1]! | (bytes[at + 2]! << 8) : 0;
   if (mode !== MODE_HISTOGRAM && level >= NUM_LEVELS) throw new CodecDecodeError('param', `model level ${level} ≥ ${NUM_LEVELS}`);
-  if (mode === MODE_ADAPTIVE && (rate < MIN_RATE || rate > MAX_RATE)) throw new CodecDecodeError('param', `adaptation rate ${rate} outside [${MIN_RATE}, ${MAX_RATE}]`);
+  if (mode === MODE_ADAPTIVE && (rate < MIN_RATE || rate > MAX_RATE))
+    throw new CodecDecodeError('param', `adaptation rate ${rate} outside [${MIN_RATE}, ${MAX_RATE}]`);
   if (mode === MODE_HISTOGRAM && (level > MAX_SHIFT || rate < 1 || rate > HISTOGRAM_MAX_K)) {
     throw new CodecDecodeError('param', `histogram shift ${level} / K ${rate} out of range`);
   }
   const pos = at + paramBytes;
   const coded = bytes.length - pos;
   if (length > MAX_SYMBOLS_PER_BYTE * (coded + 5)) throw new CodecDecodeError('length', `${length} residuals cannot fit in ${coded} coded bytes`);
-  if (opts.maxLength !== undefined && length > opts.maxLength) throw new CodecDecodeError('length', `${length} residuals exceed the limit of ${opts.maxLength}`);
+  if (opts.maxLength !== undefined && length > opts.maxLength)
+    throw new CodecDecodeError('length', `${length} residuals exceed the limit of ${opts.maxLength}`);
   const dec = new RangeDecoder(bytes, pos);
   const out = new Int32Array(length);
   if (mode === MODE_HISTOGRAM) {

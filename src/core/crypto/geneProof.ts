@@ -5,7 +5,20 @@
 // Deterministic: every blinding factor comes from the ByteSource passed in.
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { CryptoDecodeError, EncodingLengthError, InvalidCryptoInputError } from './errors';
-import { type ByteSource, type Point, Fn, POINT_BYTES, SCALAR_BYTES, concatBytes, decodePoint, decodeScalar, encodePoint, encodeScalar, randomScalar, u32le } from './group';
+import {
+  type ByteSource,
+  type Point,
+  Fn,
+  POINT_BYTES,
+  SCALAR_BYTES,
+  concatBytes,
+  decodePoint,
+  decodeScalar,
+  encodePoint,
+  encodeScalar,
+  randomScalar,
+  u32le,
+} from './group';
 import { GENE_COORDINATES, RANGE_PROOF_LENGTH } from './generators';
 import { innerProductRounds } from './innerProduct';
 import { type GeneValues, commitCoordinates, decodePoints, encodePoints, geneInts, geneScalars } from './pedersen';
@@ -45,7 +58,11 @@ function transitionTranscript(context: Uint8Array, oldC: readonly Point[], newC:
  * coordinate moved by 2^15 or more (the prover refuses; no valid proof exists).
  */
 export function proveGeneUpdate(
-  oldGene: GeneValues, newGene: GeneValues, openingOld: GeneOpening, context: Uint8Array, source: ByteSource,
+  oldGene: GeneValues,
+  newGene: GeneValues,
+  openingOld: GeneOpening,
+  context: Uint8Array,
+  source: ByteSource,
 ): { commitment: Uint8Array; proof: Uint8Array; newOpening: GeneOpening } {
   if (openingOld.blinds.length !== GENE_COORDINATES) throw new InvalidCryptoInputError(`an opening has ${GENE_COORDINATES} blinds`);
   const oldInts = geneInts(oldGene);
@@ -117,8 +134,10 @@ export function encodeTransitionProof(p: RangeProof): Uint8Array {
   return concatBytes(
     ...[p.A, p.S, p.T1, p.T2].map(encodePoint),
     ...[p.tauX, p.mu, p.tHat].map(encodeScalar),
-    ...p.ipa.L.map(encodePoint), ...p.ipa.R.map(encodePoint),
-    encodeScalar(p.ipa.a), encodeScalar(p.ipa.b),
+    ...p.ipa.L.map(encodePoint),
+    ...p.ipa.R.map(encodePoint),
+    encodeScalar(p.ipa.a),
+    encodeScalar(p.ipa.b),
   );
 }
 
@@ -130,10 +149,16 @@ export function decodeTransitionProof(bytes: Uint8Array): RangeProof {
   let at = 0;
   const point = () => decodePoint(bytes.subarray(at, (at += POINT_BYTES)));
   const scalar = () => decodeScalar(bytes.subarray(at, (at += SCALAR_BYTES)));
-  const A = point(), S = point(), T1 = point(), T2 = point();
-  const tauX = scalar(), mu = scalar(), tHat = scalar();
+  const A = point(),
+    S = point(),
+    T1 = point(),
+    T2 = point();
+  const tauX = scalar(),
+    mu = scalar(),
+    tHat = scalar();
   const L = Array.from({ length: IPA_ROUNDS }, point);
   const R = Array.from({ length: IPA_ROUNDS }, point);
-  const a = scalar(), b = scalar();
+  const a = scalar(),
+    b = scalar();
   return { A, S, T1, T2, tauX, mu, tHat, ipa: { L, R, a, b } };
 }

@@ -77,8 +77,8 @@ export type ByteSource = (length: number) => Uint8Array;
  * makes the blinding factors predictable to anyone who knows the seed — fine for a simulation, not for a device).
  */
 export function seededByteSource(seed: Uint8Array | string | number): ByteSource {
-  const seedBytes = typeof seed === 'string' ? utf8ToBytes(seed)
-    : typeof seed === 'number' ? numberToBytesLE(BigInt.asUintN(64, BigInt(Math.trunc(seed))), 8) : seed.slice();
+  const seedBytes =
+    typeof seed === 'string' ? utf8ToBytes(seed) : typeof seed === 'number' ? numberToBytesLE(BigInt.asUintN(64, BigInt(Math.trunc(seed))), 8) : seed.slice();
   const prefix = concatBytes(utf8ToBytes('QRES/seeded-bytes/v1'), u32le(seedBytes.length), seedBytes);
   let counter = 0;
   let pool = new Uint8Array(0);

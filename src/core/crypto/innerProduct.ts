@@ -93,10 +93,14 @@ export function proveInnerProduct(t: Transcript, commit: GeneratorCommit, a0: re
   t.appendU32('ipa-n', n);
   for (let len = n; len > 1; len /= 2) {
     const half = len / 2;
-    const aLo = a.slice(0, half), aHi = a.slice(half);
-    const bLo = b.slice(0, half), bHi = b.slice(half);
-    const gL = new Array<bigint>(n).fill(0n), hL = new Array<bigint>(n).fill(0n);
-    const gR = new Array<bigint>(n).fill(0n), hR = new Array<bigint>(n).fill(0n);
+    const aLo = a.slice(0, half),
+      aHi = a.slice(half);
+    const bLo = b.slice(0, half),
+      bHi = b.slice(half);
+    const gL = new Array<bigint>(n).fill(0n),
+      hL = new Array<bigint>(n).fill(0n);
+    const gR = new Array<bigint>(n).fill(0n),
+      hR = new Array<bigint>(n).fill(0n);
     for (let m = 0; m < n; m++) {
       const slot = m % len;
       if (slot >= half) {
@@ -115,7 +119,8 @@ export function proveInnerProduct(t: Transcript, commit: GeneratorCommit, a0: re
     t.appendPoint('R', Rk);
     const x = t.challengeScalar('ipa-x');
     const xInv = Fn.inv(x);
-    const nextA: bigint[] = [], nextB: bigint[] = [];
+    const nextA: bigint[] = [],
+      nextB: bigint[] = [];
     for (let i = 0; i < half; i++) {
       nextA.push(Fn.add(Fn.mul(aLo[i]!, x), Fn.mul(aHi[i]!, xInv)));
       nextB.push(Fn.add(Fn.mul(bLo[i]!, xInv), Fn.mul(bHi[i]!, x)));

@@ -42,7 +42,8 @@ function wnaf(k: bigint, w: number, emit: (bit: number, digit: number) => void):
   const n = s.length;
   const bits = new Uint8Array(n + w + 1);
   for (let i = 0; i < n; i++) bits[i] = s.charCodeAt(n - 1 - i) - 48;
-  const full = 1 << w, half = full >> 1;
+  const full = 1 << w,
+    half = full >> 1;
   for (let i = 0; i < bits.length; ) {
     if (bits[i] === 0) {
       i++;
@@ -66,7 +67,10 @@ function wnaf(k: bigint, w: number, emit: (bit: number, digit: number) => void):
 export class FixedBaseMsm {
   private readonly tables: EdPoint[][];
 
-  constructor(points: readonly Point[], private readonly width: number) {
+  constructor(
+    points: readonly Point[],
+    private readonly width: number,
+  ) {
     this.tables = points.map((p) => oddMultiples(edwardsOf(p), width));
   }
 

@@ -7,8 +7,19 @@
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { EncodingLengthError, InvalidCryptoInputError } from './errors';
 import {
-  type ByteSource, type Point, Fn, POINT_BYTES, Point as PointClass, SCALAR_BYTES,
-  concatBytes, decodePoint, decodeScalar, encodePoint, encodeScalar, modL, randomScalar,
+  type ByteSource,
+  type Point,
+  Fn,
+  POINT_BYTES,
+  Point as PointClass,
+  SCALAR_BYTES,
+  concatBytes,
+  decodePoint,
+  decodeScalar,
+  encodePoint,
+  encodeScalar,
+  modL,
+  randomScalar,
 } from './group';
 import { GENE_COORDINATES, generators } from './generators';
 import { Transcript } from './transcript';
@@ -68,7 +79,11 @@ function coordinateStatement(Cs: readonly Point[], context: Uint8Array): { t: Tr
 
 /** Proof that the prover knows an opening (v_j, r_j) of every C_j = v_j·B + r_j·H. */
 export function proveCoordinateOpening(
-  Cs: readonly Point[], values: readonly bigint[], blinds: readonly bigint[], context: Uint8Array, source: ByteSource,
+  Cs: readonly Point[],
+  values: readonly bigint[],
+  blinds: readonly bigint[],
+  context: Uint8Array,
+  source: ByteSource,
 ): LinearProof {
   if (values.length !== Cs.length || blinds.length !== Cs.length) throw new InvalidCryptoInputError('one value and blind per commitment');
   const { t, weights } = coordinateStatement(Cs, context);

@@ -72,7 +72,10 @@ export class PrivacyAccountant {
   private spentEpsilon = 0;
   private spentDelta = 0;
 
-  constructor(readonly epsilonBudgetMicros: number, readonly deltaBudgetPicos: number) {
+  constructor(
+    readonly epsilonBudgetMicros: number,
+    readonly deltaBudgetPicos: number,
+  ) {
     if (!Number.isSafeInteger(epsilonBudgetMicros) || !Number.isSafeInteger(deltaBudgetPicos) || epsilonBudgetMicros < 0 || deltaBudgetPicos < 0) {
       throw new InvalidCryptoInputError('budgets are non-negative integers (ε in millionths, δ in 10^-12)');
     }

@@ -107,7 +107,8 @@ export function proveRange(t: Transcript, commitments: readonly Point[], deltas:
   const yPow = powers(y, n);
   const zPow = powers(z, m + 3); // z^0 .. z^{m+2}
   const l0 = aL.map((bit) => Fn.sub(bit, z));
-  const r0: bigint[] = [], r1: bigint[] = [];
+  const r0: bigint[] = [],
+    r1: bigint[] = [];
   for (let i = 0; i < n; i++) {
     const d = Fn.mul(zPow[2 + Math.floor(i / RANGE_BITS)]!, 1n << BigInt(i % RANGE_BITS));
     r0.push(Fn.add(Fn.mul(yPow[i]!, Fn.add(aR[i]!, z)), d));
@@ -116,7 +117,8 @@ export function proveRange(t: Transcript, commitments: readonly Point[], deltas:
   const inner = (a: readonly bigint[], b: readonly bigint[]) => Fn.create(a.reduce((acc, ai, i) => acc + ai * b[i]!, 0n));
   const t1 = Fn.add(inner(l0, r1), inner(sL, r0));
   const t2 = inner(sL, r1);
-  const tau1 = randomScalar(source), tau2 = randomScalar(source);
+  const tau1 = randomScalar(source),
+    tau2 = randomScalar(source);
   const T1 = mul(B, t1).add(mul(H, tau1));
   const T2 = mul(B, t2).add(mul(H, tau2));
   t.appendPoint('T1', T1);
@@ -134,7 +136,14 @@ export function proveRange(t: Transcript, commitments: readonly Point[], deltas:
   const w = t.challengeScalar('w');
   const yInvPow = powers(Fn.inv(y), n);
   // The argument's generators: G = g, H' = y^{-i}·h_i, Q = w·B.
-  const commit = (gC: bigint[], hC: bigint[], qC: bigint) => fixedCommit(n, gC, hC.map((c, i) => Fn.mul(c, yInvPow[i]!)), Fn.mul(qC, w), 0n);
+  const commit = (gC: bigint[], hC: bigint[], qC: bigint) =>
+    fixedCommit(
+      n,
+      gC,
+      hC.map((c, i) => Fn.mul(c, yInvPow[i]!)),
+      Fn.mul(qC, w),
+      0n,
+    );
   const ipa = proveInnerProduct(t, commit, l, r);
   return { A, S, T1, T2, tauX, mu, tHat, ipa };
 }
@@ -188,7 +197,8 @@ function rangeEquation(t: Transcript, commitments: readonly Point[], proof: Rang
   // Σ_{i<n} y^i = (y^n − 1)/(y − 1) would need another inversion; n additions of running powers are cheaper.
   let sumY = 0n;
   for (let i = 0, p = 1n; i < n; i++, p = Fn.mul(p, y)) sumY += p;
-  let sumZ2 = 0n, sumZ3 = 0n;
+  let sumZ2 = 0n,
+    sumZ3 = 0n;
   for (let j = 0; j < m; j++) {
     sumZ2 += zPow[2 + j]!;
     sumZ3 += Fn.mul(zPow[2 + j]!, z);
@@ -212,8 +222,12 @@ function rangeEquation(t: Transcript, commitments: readonly Point[], proof: Rang
   const xInvSquares = xsInv.map((v) => Fn.sqr(v));
   const scalars: bigint[] = [
     ...commitments.map((_, j) => Fn.neg(Fn.mul(c, zPow[2 + j]!))),
-    1n, Fn.neg(x), Fn.neg(Fn.mul(c, x)), Fn.neg(Fn.mul(c, Fn.sqr(x))),
-    ...xs.map((v) => Fn.neg(Fn.sqr(v))), ...xInvSquares.map((s) => Fn.neg(s)),
+    1n,
+    Fn.neg(x),
+    Fn.neg(Fn.mul(c, x)),
+    Fn.neg(Fn.mul(c, Fn.sqr(x))),
+    ...xs.map((v) => Fn.neg(Fn.sqr(v))),
+    ...xInvSquares.map((s) => Fn.neg(s)),
   ];
   return { fixed, points, scalars, binding: c };
 }

@@ -79,7 +79,10 @@ export function fromFloats(values: readonly number[]): Bfp16 {
   const maxAbs = Math.max(0, ...values.map(Math.abs));
   if (maxAbs === 0) return { exponent: 0, mantissas: new Int16Array(values.length) };
   const e = Math.max(BFP_EXPONENT_MIN, Math.ceil(Math.log2((maxAbs * 65536) / BFP_MANTISSA_MAX)));
-  return fromScaled(values.map((v) => Math.round(v * 65536 * 2 ** -e)), e);
+  return fromScaled(
+    values.map((v) => Math.round(v * 65536 * 2 ** -e)),
+    e,
+  );
 }
 
 /** BFP → Q16 raw, rounded to nearest (ties away from zero) and saturated to int32. */
@@ -112,7 +115,12 @@ export function addBfp(a: Bfp16, b: Bfp16): Bfp16 {
   if (isZero(a)) return { exponent: b.exponent, mantissas: b.mantissas.slice() };
   // Align both on the smaller exponent; the shift is capped so the sums stay exact integers (< 2^53).
   const e = Math.max(Math.min(a.exponent, b.exponent), Math.max(a.exponent, b.exponent) - 36);
-  const sums = Array.from(a.mantissas, (m, i) => roundShift(m * 2 ** Math.max(0, a.exponent - e), Math.max(0, e - a.exponent)) + roundShift(b.mantissas[i]! * 2 ** Math.max(0, b.exponent - e), Math.max(0, e - b.exponent)));
+  const sums = Array.from(
+    a.mantissas,
+    (m, i) =>
+      roundShift(m * 2 ** Math.max(0, a.exponent - e), Math.max(0, e - a.exponent)) +
+      roundShift(b.mantissas[i]! * 2 ** Math.max(0, b.exponent - e), Math.max(0, e - b.exponent)),
+  );
   return fromScaled(sums, e);
 }
 

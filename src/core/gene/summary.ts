@@ -142,7 +142,10 @@ class BitWriter {
   private at: number;
   private acc = 0;
   private count = 0;
-  constructor(private readonly out: Uint8Array, at: number) {
+  constructor(
+    private readonly out: Uint8Array,
+    at: number,
+  ) {
     this.at = at;
   }
   write(value: number, width: number): void {
@@ -161,7 +164,10 @@ class BitWriter {
 
 class BitReader {
   private bit: number;
-  constructor(private readonly bytes: Uint8Array, at: number) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    at: number,
+  ) {
     this.bit = at * 8;
   }
   read(width: number): number {

@@ -34,17 +34,33 @@ export function predictAt(w: Int32Array, wo: number, bias: Q16, h: Int32Array, h
   // The hot path of the whole simulator, unrolled: with every |w| ≤ 2^19 (WEIGHT_LIMIT, which genes and the
   // NLMS step enforce) the eight products and their sum are exact doubles, so this is q16.dotAt's fast path
   // without its loop. Anything else takes dotAt itself; the result is the same either way.
-  const w0 = w[wo]!, w1 = w[wo + 1]!, w2 = w[wo + 2]!, w3 = w[wo + 3]!;
-  const w4 = w[wo + 4]!, w5 = w[wo + 5]!, w6 = w[wo + 6]!, w7 = w[wo + 7]!;
+  const w0 = w[wo]!,
+    w1 = w[wo + 1]!,
+    w2 = w[wo + 2]!,
+    w3 = w[wo + 3]!;
+  const w4 = w[wo + 4]!,
+    w5 = w[wo + 5]!,
+    w6 = w[wo + 6]!,
+    w7 = w[wo + 7]!;
   if (
-    w0 <= WEIGHT_LIMIT && w0 >= -WEIGHT_LIMIT && w1 <= WEIGHT_LIMIT && w1 >= -WEIGHT_LIMIT &&
-    w2 <= WEIGHT_LIMIT && w2 >= -WEIGHT_LIMIT && w3 <= WEIGHT_LIMIT && w3 >= -WEIGHT_LIMIT &&
-    w4 <= WEIGHT_LIMIT && w4 >= -WEIGHT_LIMIT && w5 <= WEIGHT_LIMIT && w5 >= -WEIGHT_LIMIT &&
-    w6 <= WEIGHT_LIMIT && w6 >= -WEIGHT_LIMIT && w7 <= WEIGHT_LIMIT && w7 >= -WEIGHT_LIMIT
+    w0 <= WEIGHT_LIMIT &&
+    w0 >= -WEIGHT_LIMIT &&
+    w1 <= WEIGHT_LIMIT &&
+    w1 >= -WEIGHT_LIMIT &&
+    w2 <= WEIGHT_LIMIT &&
+    w2 >= -WEIGHT_LIMIT &&
+    w3 <= WEIGHT_LIMIT &&
+    w3 >= -WEIGHT_LIMIT &&
+    w4 <= WEIGHT_LIMIT &&
+    w4 >= -WEIGHT_LIMIT &&
+    w5 <= WEIGHT_LIMIT &&
+    w5 >= -WEIGHT_LIMIT &&
+    w6 <= WEIGHT_LIMIT &&
+    w6 >= -WEIGHT_LIMIT &&
+    w7 <= WEIGHT_LIMIT &&
+    w7 >= -WEIGHT_LIMIT
   ) {
-    const sum =
-      w0 * h[ho]! + w1 * h[ho + 1]! + w2 * h[ho + 2]! + w3 * h[ho + 3]! +
-      w4 * h[ho + 4]! + w5 * h[ho + 5]! + w6 * h[ho + 6]! + w7 * h[ho + 7]!;
+    const sum = w0 * h[ho]! + w1 * h[ho + 1]! + w2 * h[ho + 2]! + w3 * h[ho + 3]! + w4 * h[ho + 4]! + w5 * h[ho + 5]! + w6 * h[ho + 6]! + w7 * h[ho + 7]!;
     const dot = Math.floor((sum + q16.HALF) / 65536);
     return q16.add(dot > q16.MAX ? q16.MAX : dot < q16.MIN ? q16.MIN : dot, bias);
   }
@@ -79,15 +95,7 @@ const roundDiv = q16.roundDivUp;
  * Q16 resolution leaves a dead zone: steps round to 0 once μ·|e|·|hₖ|/(δ + ‖h‖²) < ½ LSB, i.e. for a
  * constant input x, |e| ≲ 8|x|/(2μ·65536) (≈ 0.12 % of x at μ = 0.05).
  */
-export function nlmsStepAt(
-  w: Int32Array,
-  wo: number,
-  bias: Q16,
-  h: Int32Array,
-  ho: number,
-  error: Q16,
-  mu: Q16,
-): Q16 {
+export function nlmsStepAt(w: Int32Array, wo: number, bias: Q16, h: Int32Array, ho: number, error: Q16, mu: Q16): Q16 {
   const norm = sumSquaresWideAt(h, ho) + NLMS_DELTA;
   // The gain g = μ·e/(δ + ‖h‖²) is computed once, with 16 extra fraction bits (hi + lo/2^16, in Q16), then
   // each weight moves by g·hₖ: two exact divisions per step instead of nine (they were most of the
@@ -150,14 +158,7 @@ const replayLags = new Int32Array(LAGS);
  * sample from index LAGS on is predicted from the LAGS before it. Used to check a received gene on the
  * receiver's own recent window before installing it. Saturating (a huge error scores MAX, never wraps).
  */
-export function windowMseAt(
-  w: Int32Array,
-  wo: number,
-  bias: Q16,
-  samples: Int32Array,
-  so: number,
-  count: number,
-): Q16 {
+export function windowMseAt(w: Int32Array, wo: number, bias: Q16, samples: Int32Array, so: number, count: number): Q16 {
   if (!Number.isInteger(count) || count < LAGS + 1) {
     throw new WindowTooShortError(`windowMseAt needs at least ${LAGS + 1} samples, got ${count}`);
   }
@@ -177,14 +178,7 @@ export function windowMseAt(
  * of a shift-register history. Sample j is predicted from recent[ro + j + 1 ..], a contiguous run of lags,
  * so no copy is needed. Same result as windowMseAt on the reversed window.
  */
-export function windowMseRecentFirstAt(
-  w: Int32Array,
-  wo: number,
-  bias: Q16,
-  recent: Int32Array,
-  ro: number,
-  count: number,
-): Q16 {
+export function windowMseRecentFirstAt(w: Int32Array, wo: number, bias: Q16, recent: Int32Array, ro: number, count: number): Q16 {
   if (!Number.isInteger(count) || count < LAGS + 1) {
     throw new WindowTooShortError(`windowMseRecentFirstAt needs at least ${LAGS + 1} samples, got ${count}`);
   }

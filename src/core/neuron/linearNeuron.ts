@@ -3,16 +3,7 @@
 import * as q16 from '../fixed/q16';
 import type { Q16 } from '../fixed/q16';
 import { cloneGene, isValidGene, type Gene } from '../gene/gene';
-import {
-  DEFAULT_MU,
-  LAGS,
-  REFRACTORY_TICKS,
-  entropyStep,
-  nlmsStepAt,
-  normalisedError,
-  predictAt,
-  pushHistoryAt,
-} from './kernel';
+import { DEFAULT_MU, LAGS, REFRACTORY_TICKS, entropyStep, nlmsStepAt, normalisedError, predictAt, pushHistoryAt } from './kernel';
 import type { SpikeEvent, SwarmNeuron } from './types';
 
 /** 0.3: a spike when |error| exceeds 30 % of the error scale (the Calm surprise threshold). */

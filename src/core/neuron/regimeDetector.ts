@@ -133,13 +133,7 @@ function entropySlope(s: Int32Array, o: number, entropy: Q16, seen: number): Q16
  * One observation: |error| (Q16) and the neuron's entropy (Q16, after this observation). Returns the
  * regime after this step, with DRIFT_BIT set if |error| was a drift.
  */
-export function regimeStepAt(
-  s: Int32Array,
-  o: number,
-  absError: Q16,
-  entropy: Q16,
-  params: RegimeParams = DEFAULT_REGIME_PARAMS,
-): number {
+export function regimeStepAt(s: Int32Array, o: number, absError: Q16, entropy: Q16, params: RegimeParams = DEFAULT_REGIME_PARAMS): number {
   const drift = params.window > 0 && driftAndPush(s, o, q16.abs(absError), params.window);
   const state = s[o + STATE]!;
   const seen = Math.min(seenOf(state) + 1, 4); // this observation counts

@@ -2,11 +2,31 @@
 // entropy, regime), then adapt, mutate and evolve. Pure functions over the columns of state.ts; the simulator
 // calls them for every node (systems/sensor.ts, cortex.ts, evolution.ts), the node daemon for its one node.
 import * as q16 from '../fixed/q16';
-import { entropyStep, LAGS, nlmsStepAt, persistenceMseRecentFirstAt, predictAt, REFRACTORY_TICKS, WEIGHT_LIMIT, windowMseRecentFirstAt } from '../neuron/kernel';
+import {
+  entropyStep,
+  LAGS,
+  nlmsStepAt,
+  persistenceMseRecentFirstAt,
+  predictAt,
+  REFRACTORY_TICKS,
+  WEIGHT_LIMIT,
+  windowMseRecentFirstAt,
+} from '../neuron/kernel';
 import { CALM, regimeStepAt, STORM } from '../neuron/regimeDetector';
 import {
-  CALM_DEADZONE, CALM_EVERY, CALM_MU, ERROR_SCALE, EVOLVED_AFTER_S, EVOLVED_ENTROPY, MUTATION_AMP, MUTATIONS_PER_S, RECENT,
-  REGIME_RECORD, SIM_REGIME_PARAMS, SPIKE_THRESHOLD, STORM_MU,
+  CALM_DEADZONE,
+  CALM_EVERY,
+  CALM_MU,
+  ERROR_SCALE,
+  EVOLVED_AFTER_S,
+  EVOLVED_ENTROPY,
+  MUTATION_AMP,
+  MUTATIONS_PER_S,
+  RECENT,
+  REGIME_RECORD,
+  SIM_REGIME_PARAMS,
+  SPIKE_THRESHOLD,
+  STORM_MU,
 } from './model';
 import { drawChance, drawTriangular } from './random';
 import type { EvolutionColumns, NeuronColumns, RegimeColumns } from './state';
@@ -25,10 +45,21 @@ export function persistenceMse(recent: Int32Array, i: number): number {
  *  loop or copyWithin, and the simulator runs it for every node every tick. */
 export function senseAt(r: Int32Array, i: number, sample: number): void {
   const o = RECENT * i;
-  r[o + 15] = r[o + 14]!; r[o + 14] = r[o + 13]!; r[o + 13] = r[o + 12]!; r[o + 12] = r[o + 11]!;
-  r[o + 11] = r[o + 10]!; r[o + 10] = r[o + 9]!; r[o + 9] = r[o + 8]!; r[o + 8] = r[o + 7]!;
-  r[o + 7] = r[o + 6]!; r[o + 6] = r[o + 5]!; r[o + 5] = r[o + 4]!; r[o + 4] = r[o + 3]!;
-  r[o + 3] = r[o + 2]!; r[o + 2] = r[o + 1]!; r[o + 1] = r[o]!;
+  r[o + 15] = r[o + 14]!;
+  r[o + 14] = r[o + 13]!;
+  r[o + 13] = r[o + 12]!;
+  r[o + 12] = r[o + 11]!;
+  r[o + 11] = r[o + 10]!;
+  r[o + 10] = r[o + 9]!;
+  r[o + 9] = r[o + 8]!;
+  r[o + 8] = r[o + 7]!;
+  r[o + 7] = r[o + 6]!;
+  r[o + 6] = r[o + 5]!;
+  r[o + 5] = r[o + 4]!;
+  r[o + 4] = r[o + 3]!;
+  r[o + 3] = r[o + 2]!;
+  r[o + 2] = r[o + 1]!;
+  r[o + 1] = r[o]!;
   r[o] = sample;
 }
 if (RECENT !== 16) throw new Error('senseAt is unrolled for RECENT = 16');

@@ -22,9 +22,24 @@
 // knows a discrete-log relation between B and H. 32 bytes instead of revealing the 9 blinds (288 B).
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import {
-  CryptoDecodeError, Fn, GENE_COMMITMENT_BYTES, Point, SCALAR_BYTES, TRANSITION_PROOF_BYTES, Transcript,
-  decodePoints, decodeScalar, encodeScalar, generators, geneProofContext, modL, scalarFromInt, u32le,
-  verifyGeneUpdate, verifyGeneUpdates, type Point as PointT,
+  CryptoDecodeError,
+  Fn,
+  GENE_COMMITMENT_BYTES,
+  Point,
+  SCALAR_BYTES,
+  TRANSITION_PROOF_BYTES,
+  Transcript,
+  decodePoints,
+  decodeScalar,
+  encodeScalar,
+  generators,
+  geneProofContext,
+  modL,
+  scalarFromInt,
+  u32le,
+  verifyGeneUpdate,
+  verifyGeneUpdates,
+  type Point as PointT,
 } from '../crypto';
 import { decodeGene, GENE_BYTES, GeneDecodeError, type Gene } from '../gene/gene';
 
@@ -51,7 +66,10 @@ export type SecureBodyReason = 'length' | 'version' | 'kind' | 'steps' | 'gene' 
 /** The bytes are not a well-formed v1 secure body. The only error decodeSecureBody throws. */
 export class SecureBodyError extends Error {
   override readonly name = 'SecureBodyError';
-  constructor(readonly reason: SecureBodyReason, message: string) {
+  constructor(
+    readonly reason: SecureBodyReason,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -120,7 +138,12 @@ export function checkSteps(sender: number, body: SecureBody, onProof?: (ms: numb
   if (body.kind !== KIND_STEPS || body.prev === null) return false;
   const k = body.proofs.length;
   const chain = [body.prev, ...body.links, body.commitment];
-  const statements = body.proofs.map((proof, i) => ({ commitOld: chain[i]!, commitNew: chain[i + 1]!, proof, context: cureProofContext(sender, body.position - k + i + 1) }));
+  const statements = body.proofs.map((proof, i) => ({
+    commitOld: chain[i]!,
+    commitNew: chain[i + 1]!,
+    proof,
+    context: cureProofContext(sender, body.position - k + i + 1),
+  }));
   const started = performance.now(); // measured for the report only; decides nothing
   const ok = k === 1 ? verifyGeneUpdate(chain[0]!, chain[1]!, body.proofs[0]!, statements[0]!.context) : verifyGeneUpdates(statements);
   const perProof = (performance.now() - started) / k;
@@ -186,7 +209,15 @@ export function decodeSecureBody(bytes: Uint8Array): SecureBody {
     throw e;
   }
   const body: SecureBody = {
-    kind, position, geneBytes, gene, commitment: bytes.slice(COMMIT_AT, RHO_AT), rho, prev: null, links: [], proofs: [],
+    kind,
+    position,
+    geneBytes,
+    gene,
+    commitment: bytes.slice(COMMIT_AT, RHO_AT),
+    rho,
+    prev: null,
+    links: [],
+    proofs: [],
   };
   if (kind === KIND_STEPS) {
     let at = ANCHOR_BODY_BYTES;

@@ -24,8 +24,7 @@ const SURFACE_DEAD_ZONE = 0.1;
 /** Leaf bucket size of the octree (4–32 measured at 10,000 nodes: 16 was fastest, by ~10–20 %). */
 const LEAF_SIZE = 16;
 
-export function createForceLayout(n: number, offsets: Uint32Array, neighbours: Uint32Array,
-  params: LayoutParams): ForceLayout {
+export function createForceLayout(n: number, offsets: Uint32Array, neighbours: Uint32Array, params: LayoutParams): ForceLayout {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`node count ${n} is not a non-negative integer`);
   if (offsets.length !== n + 1 || offsets[n]! > neighbours.length) {
     throw new RangeError(`neighbourhood offsets (${offsets.length}) do not describe ${n} nodes`);
@@ -51,7 +50,8 @@ export function createForceLayout(n: number, offsets: Uint32Array, neighbours: U
     accumulateBodyForces(tree, n, p, force, scratch);
     addSpringAndShellForces(pos, evolved);
 
-    const maxSpeed = p.maxSpeed, maxSpeed2 = maxSpeed * maxSpeed;
+    const maxSpeed = p.maxSpeed,
+      maxSpeed2 = maxSpeed * maxSpeed;
     for (let i = 0; i < n; i++) {
       const o = 3 * i;
       let vx = (vel[o]! + force[o]! * h) * damping;
@@ -75,16 +75,25 @@ export function createForceLayout(n: number, offsets: Uint32Array, neighbours: U
 
   /** Springs to radio neighbours, centre gravity and surface tension, added to `force`. */
   function addSpringAndShellForces(pos: Float32Array, evolved: Uint8Array): void {
-    const rest = p.restLength, cutoff2 = p.springCutoff * p.springCutoff;
-    const centre = p.centreGravity, shell = p.shellRadius, tension = p.surfaceTension;
+    const rest = p.restLength,
+      cutoff2 = p.springCutoff * p.springCutoff;
+    const centre = p.centreGravity,
+      shell = p.shellRadius,
+      tension = p.surfaceTension;
     for (let i = 0; i < n; i++) {
       const o = 3 * i;
-      const px = pos[o]!, py = pos[o + 1]!, pz = pos[o + 2]!;
-      let fx = 0, fy = 0, fz = 0;
+      const px = pos[o]!,
+        py = pos[o + 1]!,
+        pz = pos[o + 2]!;
+      let fx = 0,
+        fy = 0,
+        fz = 0;
       const iEvolved = evolved[i] !== 0;
       for (let s = offsets[i]!, end = offsets[i + 1]!; s < end; s++) {
         const j = neighbours[s]!;
-        const dx = pos[3 * j]! - px, dy = pos[3 * j + 1]! - py, dz = pos[3 * j + 2]! - pz;
+        const dx = pos[3 * j]! - px,
+          dy = pos[3 * j + 1]! - py,
+          dz = pos[3 * j + 2]! - pz;
         const d2 = dx * dx + dy * dy + dz * dz;
         if (d2 >= cutoff2 || d2 === 0) continue; // out of reach, or no direction (repulsion separates them)
         const d = Math.sqrt(d2);

@@ -67,10 +67,16 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
       tree.count = 0;
       return;
     }
-    let minX = Infinity, minY = Infinity, minZ = Infinity;
-    let maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      minZ = Infinity;
+    let maxX = -Infinity,
+      maxY = -Infinity,
+      maxZ = -Infinity;
     for (let i = 0; i < n; i++) {
-      const x = pos[3 * i]!, y = pos[3 * i + 1]!, z = pos[3 * i + 2]!;
+      const x = pos[3 * i]!,
+        y = pos[3 * i + 1]!,
+        z = pos[3 * i + 2]!;
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
@@ -86,10 +92,13 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
     let count = 0;
     while (top > 0) {
       top--;
-      const first = stackRange[4 * top]!, end = stackRange[4 * top + 1]!;
+      const first = stackRange[4 * top]!,
+        end = stackRange[4 * top + 1]!;
       let depth = stackRange[4 * top + 2]!;
       const up = stackRange[4 * top + 3]!;
-      let bx = stackBox[4 * top]!, by = stackBox[4 * top + 1]!, bz = stackBox[4 * top + 2]!;
+      let bx = stackBox[4 * top]!,
+        by = stackBox[4 * top + 1]!,
+        bz = stackBox[4 * top + 2]!;
       let bs = stackBox[4 * top + 3]!;
       const cell = count++;
       parent[cell] = up;
@@ -101,7 +110,9 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
           break;
         }
         const half = bs / 2;
-        const mx = bx + half, my = by + half, mz = bz + half;
+        const mx = bx + half,
+          my = by + half,
+          mz = bz + half;
         counts.fill(0);
         for (let k = first; k < end; k++) {
           const i = order[k]!;
@@ -132,8 +143,7 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
           const c = counts[o]!;
           if (c === 0) continue;
           const childEnd = starts[o]!; // after the scatter, starts[o] is one past the octant's range
-          pushCell(top++, childEnd - c, childEnd, depth, cell,
-            bx + (o & 1 ? half : 0), by + (o & 2 ? half : 0), bz + (o & 4 ? half : 0), half);
+          pushCell(top++, childEnd - c, childEnd, depth, cell, bx + (o & 1 ? half : 0), by + (o & 2 ? half : 0), bz + (o & 4 ? half : 0), half);
         }
         break;
       }
@@ -148,8 +158,7 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
     summarise(pos, count, theta);
   }
 
-  function pushCell(slot: number, first: number, end: number, depth: number, up: number,
-    bx: number, by: number, bz: number, bs: number): void {
+  function pushCell(slot: number, first: number, end: number, depth: number, up: number, bx: number, by: number, bz: number, bs: number): void {
     stackRange[4 * slot] = first;
     stackRange[4 * slot + 1] = end;
     stackRange[4 * slot + 2] = depth;
@@ -170,10 +179,21 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
     }
     for (let c = 0; c < count; c++) {
       const base = c * CELL_STRIDE;
-      let sx = 0, sy = 0, sz = 0, m = 0, xx = 0, yy = 0, zz = 0, xy = 0, xz = 0, yz = 0;
+      let sx = 0,
+        sy = 0,
+        sz = 0,
+        m = 0,
+        xx = 0,
+        yy = 0,
+        zz = 0,
+        xy = 0,
+        xz = 0,
+        yz = 0;
       if (cells[base + FIRST]! >= 0) {
         for (let k = cells[base + FIRST]!; k < cells[base + END]!; k++) {
-          const x = sorted[3 * k]!, y = sorted[3 * k + 1]!, z = sorted[3 * k + 2]!;
+          const x = sorted[3 * k]!,
+            y = sorted[3 * k + 1]!,
+            z = sorted[3 * k + 2]!;
           sx += x;
           sy += y;
           sz += z;
@@ -202,7 +222,9 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
     for (let c = count - 1; c >= 0; c--) {
       const base = c * CELL_STRIDE;
       const m = cells[base + MASS]!;
-      const sx = cells[base + CX]!, sy = cells[base + CY]!, sz = cells[base + CZ]!;
+      const sx = cells[base + CX]!,
+        sy = cells[base + CY]!,
+        sz = cells[base + CZ]!;
       const up = parent[c]!;
       if (up >= 0) {
         const pb = up * CELL_STRIDE;
@@ -213,7 +235,9 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
         cells[pb + SKIP] += cells[base + SKIP]!;
         for (let t = 0; t < 6; t++) moments[6 * up + t] += moments[6 * c + t]!; // raw moments simply add
       }
-      const cx = sx / m, cy = sy / m, cz = sz / m;
+      const cx = sx / m,
+        cy = sy / m,
+        cz = sz / m;
       cells[base + CX] = cx;
       cells[base + CY] = cy;
       cells[base + CZ] = cz;
@@ -221,7 +245,9 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
       // Central second moments C = Σ s·sᵀ − m·com·comᵀ, then Q = 3C − tr(C)·I. Float64 keeps the cancellation
       // harmless: coordinates ≲ 10³, so the raw moments lose at most ~6 of their 16 digits.
       const mo = 6 * c;
-      const cxx = moments[mo]! - m * cx * cx, cyy = moments[mo + 1]! - m * cy * cy, czz = moments[mo + 2]! - m * cz * cz;
+      const cxx = moments[mo]! - m * cx * cx,
+        cyy = moments[mo + 1]! - m * cy * cy,
+        czz = moments[mo + 2]! - m * cz * cz;
       const trace = cxx + cyy + czz;
       cells[base + QXX] = 3 * cxx - trace;
       cells[base + QYY] = 3 * cyy - trace;
@@ -233,7 +259,9 @@ export function createFlatOctree(n: number, leafSize = 4): FlatOctree {
       // box is never farther than (√3/2)·s + δ < s/θ + δ from the centre of mass (θ ≤ 1), so no node ever
       // approximates a cell that contains itself.
       const hs = box[4 * c + 3]! / 2;
-      const ox = cx - (box[4 * c]! + hs), oy = cy - (box[4 * c + 1]! + hs), oz = cz - (box[4 * c + 2]! + hs);
+      const ox = cx - (box[4 * c]! + hs),
+        oy = cy - (box[4 * c + 1]! + hs),
+        oz = cz - (box[4 * c + 2]! + hs);
       const open = theta > 0 ? (2 * hs) / theta + Math.sqrt(ox * ox + oy * oy + oz * oz) : Infinity;
       cells[base + OPEN2] = open * open;
     }

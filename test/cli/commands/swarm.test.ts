@@ -13,15 +13,39 @@ describe('qres swarm', () => {
     expect(countBans([s(1, [2]), s(2, []), null], new Set())).toEqual({ attackers: 0, honest: 1 });
   });
 
-  it('extrapolates counters to per node per hour from each node\'s uptime', () => {
+  it("extrapolates counters to per node per hour from each node's uptime", () => {
     expect(perHour([{ uptimeS: 10, msgsSent: 5 }, { uptimeS: 20, msgsSent: 20 }, null], 'msgsSent')).toBe((1800 + 3600) / 2);
     expect(perHour([], 'msgsSent')).toBe(0);
   });
 
   it('starts a broker and node processes, bans the attacker, and reports per node per hour', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qres-swarmcmd-'));
-    const proc = spawnQres(['swarm', '--nodes', '4', '--attackers', '1', '--attack', 'sign-flip', '--seconds', '8', '--tick-ms', '20',
-      '--round-s', '2', '--port', '0', '--ws-port', '0', '--storage', dir, '--json'], /^(\{.*\})$/m, 45_000);
+    const proc = spawnQres(
+      [
+        'swarm',
+        '--nodes',
+        '4',
+        '--attackers',
+        '1',
+        '--attack',
+        'sign-flip',
+        '--seconds',
+        '8',
+        '--tick-ms',
+        '20',
+        '--round-s',
+        '2',
+        '--port',
+        '0',
+        '--ws-port',
+        '0',
+        '--storage',
+        dir,
+        '--json',
+      ],
+      /^(\{.*\})$/m,
+      45_000,
+    );
     try {
       const report = JSON.parse(await proc.ready);
       expect(await proc.exited).toBe(0);

@@ -6,17 +6,24 @@ import { CodecDecodeError, RangeDecoder, RangeEncoder } from '../../../src/core/
 describe('escape and wide fields', () => {
   it('round-trip any escaped quotient and any ≤ 32-bit field', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 2 ** 31 }), fc.boolean(), fc.integer({ min: 0, max: 32 }), fc.nat(), (k, extra, neg, bits, raw) => {
-        const q = (neg ? -1 : 1) * (k + extra);
-        const wide = raw % 2 ** bits;
-        const enc = new RangeEncoder();
-        encodeEscaped(enc, q, k);
-        encodeWide(enc, wide, bits);
-        const dec = new RangeDecoder(enc.finish());
-        expect(decodeEscaped(dec, k)).toBe(q);
-        expect(decodeWide(dec, bits)).toBe(wide);
-        dec.end();
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 32 }),
+        fc.nat(),
+        (k, extra, neg, bits, raw) => {
+          const q = (neg ? -1 : 1) * (k + extra);
+          const wide = raw % 2 ** bits;
+          const enc = new RangeEncoder();
+          encodeEscaped(enc, q, k);
+          encodeWide(enc, wide, bits);
+          const dec = new RangeDecoder(enc.finish());
+          expect(decodeEscaped(dec, k)).toBe(q);
+          expect(decodeWide(dec, bits)).toBe(wide);
+          dec.end();
+        },
+      ),
       { numRuns: 2_000 },
     );
     expect(escapedBits(5, 4)).toBe(7);

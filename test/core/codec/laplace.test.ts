@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { LEVEL_THRESHOLDS, MAX_FREQ, NUM_LEVELS, bitLength, findSymbol, levelForMean, levelOf, log2Q8, quotientOf, symbolOf } from '../../../src/core/codec/laplace';
+import {
+  LEVEL_THRESHOLDS,
+  MAX_FREQ,
+  NUM_LEVELS,
+  bitLength,
+  findSymbol,
+  levelForMean,
+  levelOf,
+  log2Q8,
+  quotientOf,
+  symbolOf,
+} from '../../../src/core/codec/laplace';
 import { PROB_TOTAL } from '../../../src/core/codec/rangeCoder';
 
 describe('Laplace tables', () => {

@@ -43,14 +43,18 @@ describe('range coder', () => {
 
   it('round-trips raw bits mixed with symbols', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.constantFrom(0, 1, 2, 3), fc.integer({ min: 1, max: 16 }), fc.nat(0xffff)), { maxLength: 200 }),
-        (items) => {
-          const bits = items.map(([, w, v]) => [v % 2 ** w, w] as [number, number]);
-          const out = decode(encode(items.map((x) => x[0]), bits), items.length, bits.map((b) => b[1]));
-          expect(out.bits).toEqual(bits.map((b) => b[0]));
-        },
-      ),
+      fc.property(fc.array(fc.tuple(fc.constantFrom(0, 1, 2, 3), fc.integer({ min: 1, max: 16 }), fc.nat(0xffff)), { maxLength: 200 }), (items) => {
+        const bits = items.map(([, w, v]) => [v % 2 ** w, w] as [number, number]);
+        const out = decode(
+          encode(
+            items.map((x) => x[0]),
+            bits,
+          ),
+          items.length,
+          bits.map((b) => b[1]),
+        );
+        expect(out.bits).toEqual(bits.map((b) => b[0]));
+      }),
       { numRuns: 2_000 },
     );
   });

@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  commitGene, geneProofContext, proveGeneUpdate, verifyGeneUpdate, verifyGeneUpdates, type GeneUpdateStatement,
+  commitGene,
+  geneProofContext,
+  proveGeneUpdate,
+  verifyGeneUpdate,
+  verifyGeneUpdates,
+  type GeneUpdateStatement,
 } from '../../../src/core/crypto/geneProof';
 import { seededByteSource } from '../../../src/core/crypto/group';
 
 const src = seededByteSource('batch-verify-test');
 const statements: GeneUpdateStatement[] = [];
 for (let k = 0; k < 4; k++) {
-  const oldGene = { weights: Int32Array.from({ length: 8 }, (_, i) => (i * 9000 + k * 777) % 65536 - 30000), bias: 1000 * k };
-  const newGene = { weights: oldGene.weights.map((w, i) => w + ((i + k) * 4099) % 32768 - 16384), bias: oldGene.bias - 5000 };
+  const oldGene = { weights: Int32Array.from({ length: 8 }, (_, i) => ((i * 9000 + k * 777) % 65536) - 30000), bias: 1000 * k };
+  const newGene = { weights: oldGene.weights.map((w, i) => w + (((i + k) * 4099) % 32768) - 16384), bias: oldGene.bias - 5000 };
   const first = commitGene(oldGene, src);
   const context = geneProofContext(100 + k, 7 + k);
   const update = proveGeneUpdate(oldGene, newGene, first.opening, context, src);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  GENE_COMMITMENT_BYTES, TRANSITION_PROOF_BYTES, commitGene, decodeTransitionProof, geneProofContext, proveGeneUpdate, verifyGeneUpdate, verifyGeneUpdates,
+  GENE_COMMITMENT_BYTES,
+  TRANSITION_PROOF_BYTES,
+  commitGene,
+  decodeTransitionProof,
+  geneProofContext,
+  proveGeneUpdate,
+  verifyGeneUpdate,
+  verifyGeneUpdates,
 } from '../../../src/core/crypto/geneProof';
 import { CryptoDecodeError, EncodingLengthError, NonCanonicalEncodingError, UpdateOutOfRangeError } from '../../../src/core/crypto/errors';
 import { GROUP_ORDER, POINT_BYTES, Point, seededByteSource } from '../../../src/core/crypto/group';

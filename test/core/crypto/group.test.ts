@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  GROUP_ORDER, Point, decodePoint, decodeScalar, encodePoint, encodeScalar, modL, randomScalar, scalarFromInt, seededByteSource,
+  GROUP_ORDER,
+  Point,
+  decodePoint,
+  decodeScalar,
+  encodePoint,
+  encodeScalar,
+  modL,
+  randomScalar,
+  scalarFromInt,
+  seededByteSource,
 } from '../../../src/core/crypto/group';
 import { EncodingLengthError, NonCanonicalEncodingError } from '../../../src/core/crypto/errors';
 import { numberToBytesLE } from '@noble/curves/utils.js';
@@ -46,7 +55,7 @@ describe('group encodings', () => {
     expect(encodePoint(decoded.add(Point.BASE))).toEqual(P.add(Point.BASE).toBytes()); // derived points: computed
   });
 
-    it('seeded byte sources replay and differ by seed', () => {
+  it('seeded byte sources replay and differ by seed', () => {
     const a = seededByteSource(42)(100);
     expect(seededByteSource(42)(100)).toEqual(a);
     expect(seededByteSource(43)(100)).not.toEqual(a);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  COORDINATE_OPENING_PROOF_BYTES, VECTOR_OPENING_PROOF_BYTES, decodeLinearProof, encodeLinearProof,
-  proveCoordinateOpening, proveVectorOpening, verifyCoordinateOpening, verifyVectorOpening,
+  COORDINATE_OPENING_PROOF_BYTES,
+  VECTOR_OPENING_PROOF_BYTES,
+  decodeLinearProof,
+  encodeLinearProof,
+  proveCoordinateOpening,
+  proveVectorOpening,
+  verifyCoordinateOpening,
+  verifyVectorOpening,
 } from '../../../src/core/crypto/openingProof';
 import { commitCoordinates, commitVector } from '../../../src/core/crypto/pedersen';
 import { Fn, GROUP_ORDER, Point, randomScalar, seededByteSource } from '../../../src/core/crypto/group';
@@ -37,7 +43,13 @@ describe('vector opening proof', () => {
   });
 
   it('a prover with a wrong opening fails', () => {
-    const wrong = proveVectorOpening(C, values.map((v, i) => (i === 4 ? Fn.add(v, 1n) : v)), blind, ctx, src);
+    const wrong = proveVectorOpening(
+      C,
+      values.map((v, i) => (i === 4 ? Fn.add(v, 1n) : v)),
+      blind,
+      ctx,
+      src,
+    );
     expect(verifyVectorOpening(C, wrong, ctx)).toBe(false);
   });
 

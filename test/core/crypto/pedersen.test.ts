@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  commitCoordinate, commitCoordinates, commitVector, decodePoints, encodePoints, geneInts, geneScalars,
-} from '../../../src/core/crypto/pedersen';
+import { commitCoordinate, commitCoordinates, commitVector, decodePoints, encodePoints, geneInts, geneScalars } from '../../../src/core/crypto/pedersen';
 import { Fn, GROUP_ORDER, Point, randomScalar, seededByteSource } from '../../../src/core/crypto/group';
 import { generators } from '../../../src/core/crypto/generators';
 import { EncodingLengthError, InvalidCryptoInputError, NonCanonicalEncodingError } from '../../../src/core/crypto/errors';
@@ -20,13 +18,18 @@ describe('Pedersen commitments', () => {
 
   it('vector commitment is Σ v_i·G_i + r·H and additively homomorphic', () => {
     const src = seededByteSource(3);
-    const v = geneScalars(gene), r = randomScalar(src);
+    const v = geneScalars(gene),
+      r = randomScalar(src);
     const { G, H } = generators();
     let expected = H.multiply(r);
     v.forEach((vi, i) => (expected = expected.add(G[i]!.multiply(vi))));
     expect(commitVector(v, r).equals(expected)).toBe(true);
-    const w = v.map(() => randomScalar(src)), s = randomScalar(src);
-    const sum = commitVector(v.map((vi, i) => Fn.add(vi, w[i]!)), Fn.add(r, s));
+    const w = v.map(() => randomScalar(src)),
+      s = randomScalar(src);
+    const sum = commitVector(
+      v.map((vi, i) => Fn.add(vi, w[i]!)),
+      Fn.add(r, s),
+    );
     expect(sum.equals(commitVector(v, r).add(commitVector(w, s)))).toBe(true);
   });
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  PrivacyAccountant, addGaussianNoiseQ16, clipL2Q16, gaussianMechanism, privatizeUpdate,
-} from '../../../src/core/crypto/privacy';
+import { PrivacyAccountant, addGaussianNoiseQ16, clipL2Q16, gaussianMechanism, privatizeUpdate } from '../../../src/core/crypto/privacy';
 import { InvalidCryptoInputError, PrivacyBudgetExceededError } from '../../../src/core/crypto/errors';
 import { createRng } from '../../../src/core/rng/rng';
 
@@ -11,11 +9,15 @@ const norm2 = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + BigIn
 describe('differential privacy', () => {
   it('L2 clipping never exceeds C and leaves short updates alone', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 9 }), fc.integer({ min: 1, max: 2 ** 24 }), (v, clip) => {
-        const out = clipL2Q16(v, clip);
-        if (norm2(v) <= BigInt(clip) ** 2n) return Array.from(out).every((x, i) => x === v[i]);
-        return norm2(out) <= BigInt(clip) ** 2n && Array.from(out).every((x, i) => Math.sign(x) === Math.sign(v[i]!) || x === 0);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 9 }),
+        fc.integer({ min: 1, max: 2 ** 24 }),
+        (v, clip) => {
+          const out = clipL2Q16(v, clip);
+          if (norm2(v) <= BigInt(clip) ** 2n) return Array.from(out).every((x, i) => x === v[i]);
+          return norm2(out) <= BigInt(clip) ** 2n && Array.from(out).every((x, i) => Math.sign(x) === Math.sign(v[i]!) || x === 0);
+        },
+      ),
       { numRuns: 1000 },
     );
     expect(Array.from(clipL2Q16([3 * 65536, 4 * 65536], 65536))).toEqual([39321, 52428]); // (0.6, 0.8) rounded down
@@ -39,7 +41,13 @@ describe('differential privacy', () => {
   });
 
   it('σ is at least the analytic Gaussian mechanism bound (Balle & Wang 2018, Alg. 1) for sensitivity 2C', () => {
-    for (const [eps, delta] of [[0.1, 1e-5], [0.5, 1e-5], [0.9, 1e-6], [0.99, 1e-3], [0.3, 1e-9]] as const) {
+    for (const [eps, delta] of [
+      [0.1, 1e-5],
+      [0.5, 1e-5],
+      [0.9, 1e-6],
+      [0.99, 1e-3],
+      [0.3, 1e-9],
+    ] as const) {
       for (const clip of [1, 1000, 65536, 3 * 65536]) {
         const m = gaussianMechanism(clip, eps, delta);
         const analytic = analyticGaussianSigma(eps, delta, 2 * clip);
@@ -83,7 +91,8 @@ describe('differential privacy', () => {
 // Φ via erfc: Φ(t) = erfc(−t/√2)/2, erfc from its continued fraction for |x| ≥ 2 and the Maclaurin series of
 // erf below (double precision to ~1e-15 relative, enough for δ down to 1e-12).
 function erfSeries(x: number): number {
-  let term = x, sum = x;
+  let term = x,
+    sum = x;
   for (let n = 1; n < 200; n++) {
     term *= (-x * x) / n;
     const add = term / (2 * n + 1);
@@ -96,7 +105,9 @@ function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
   if (x < 2) return 1 - erfSeries(x);
   // Lentz's continued fraction: erfc(x) = exp(−x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...))))
-  let f = x, C = x, D = 0;
+  let f = x,
+    C = x,
+    D = 0;
   for (let n = 1; n < 500; n++) {
     const a = n / 2;
     D = x + a * D;
@@ -112,13 +123,15 @@ const Phi = (t: number) => erfc(-t / Math.SQRT2) / 2;
 
 /** δ(ε) of the Gaussian mechanism with noise σ and L2 sensitivity Δ (Balle & Wang 2018, Theorem 8). */
 function gaussianDelta(eps: number, sigma: number, sens: number): number {
-  const a = sens / (2 * sigma), b = (eps * sigma) / sens;
+  const a = sens / (2 * sigma),
+    b = (eps * sigma) / sens;
   return Phi(a - b) - Math.exp(eps) * Phi(-a - b);
 }
 
 /** Smallest σ with gaussianDelta(ε, σ, Δ) ≤ δ, by bisection on σ (the condition is monotone in σ). */
 function analyticGaussianSigma(eps: number, delta: number, sens: number): number {
-  let lo = 0, hi = sens;
+  let lo = 0,
+    hi = sens;
   while (gaussianDelta(eps, hi, sens) > delta) hi *= 2;
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;

@@ -55,9 +55,15 @@ describe('aggregated range proof', () => {
     const { B } = generators();
     const bump = (s: bigint) => Fn.add(s, 1n);
     const variants = [
-      { ...p, A: p.A.add(B) }, { ...p, S: p.S.add(B) }, { ...p, T1: p.T1.add(B) }, { ...p, T2: p.T2.add(B) },
-      { ...p, tauX: bump(p.tauX) }, { ...p, mu: bump(p.mu) }, { ...p, tHat: bump(p.tHat) },
-      { ...p, ipa: { ...p.ipa, a: bump(p.ipa.a) } }, { ...p, ipa: { ...p.ipa, b: bump(p.ipa.b) } },
+      { ...p, A: p.A.add(B) },
+      { ...p, S: p.S.add(B) },
+      { ...p, T1: p.T1.add(B) },
+      { ...p, T2: p.T2.add(B) },
+      { ...p, tauX: bump(p.tauX) },
+      { ...p, mu: bump(p.mu) },
+      { ...p, tHat: bump(p.tHat) },
+      { ...p, ipa: { ...p.ipa, a: bump(p.ipa.a) } },
+      { ...p, ipa: { ...p.ipa, b: bump(p.ipa.b) } },
       ...p.ipa.L.map((_, k) => ({ ...p, ipa: { ...p.ipa, L: p.ipa.L.map((L, j) => (j === k ? L.add(B) : L)) } })),
       ...p.ipa.R.map((_, k) => ({ ...p, ipa: { ...p.ipa, R: p.ipa.R.map((R, j) => (j === k ? R.add(B) : R)) } })),
       { ...p, ipa: { ...p.ipa, L: p.ipa.L.slice(1) } },

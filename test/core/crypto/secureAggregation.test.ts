@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type SeedShares, createSecAggKeys, maskInput, prgInt32, shareSecAggSeeds, unmaskSum,
-} from '../../../src/core/crypto/secureAggregation';
+import { type SeedShares, createSecAggKeys, maskInput, prgInt32, shareSecAggSeeds, unmaskSum } from '../../../src/core/crypto/secureAggregation';
 import { seededByteSource } from '../../../src/core/crypto/group';
 import { interpolateAtZero } from '../../../src/core/crypto/shamir';
 import { SecureAggregationError } from '../../../src/core/crypto/errors';
 import { createRng } from '../../../src/core/rng/rng';
 
-const N = 8, T = 5, LEN = 9;
+const N = 8,
+  T = 5,
+  LEN = 9;
 const ctx = new TextEncoder().encode('round 1');
 
 function setup(seed: number) {

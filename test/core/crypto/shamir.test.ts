@@ -9,14 +9,19 @@ const holders = [0, 3, 4, 9, 12, 20, 31];
 describe('Shamir secret sharing mod ℓ', () => {
   it('any t shares recover the secret; t − 1 shares do not', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 2, max: holders.length }), fc.shuffledSubarray(holders, { minLength: holders.length, maxLength: holders.length }), (seed, t, order) => {
-        const src = seededByteSource(seed);
-        const secret = randomScalar(src);
-        const shares = splitSecret(secret, holders, t, src);
-        const byHolder = new Map(shares.map((s) => [s.x - 1, s]));
-        const picked = order.map((h) => byHolder.get(h)!);
-        return recoverSecret(picked, t) === secret && interpolateAtZero(picked.slice(0, t - 1)) !== secret;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.integer({ min: 2, max: holders.length }),
+        fc.shuffledSubarray(holders, { minLength: holders.length, maxLength: holders.length }),
+        (seed, t, order) => {
+          const src = seededByteSource(seed);
+          const secret = randomScalar(src);
+          const shares = splitSecret(secret, holders, t, src);
+          const byHolder = new Map(shares.map((s) => [s.x - 1, s]));
+          const picked = order.map((h) => byHolder.get(h)!);
+          return recoverSecret(picked, t) === secret && interpolateAtZero(picked.slice(0, t - 1)) !== secret;
+        },
+      ),
       { numRuns: 200 },
     );
   });

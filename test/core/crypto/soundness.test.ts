@@ -9,12 +9,24 @@
 import { describe, expect, it } from 'vitest';
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import {
-  commitGene, encodeTransitionProof, geneProofContext, proveGeneUpdate, verifyGeneUpdate, verifyGeneUpdates, type GeneUpdateStatement,
+  commitGene,
+  encodeTransitionProof,
+  geneProofContext,
+  proveGeneUpdate,
+  verifyGeneUpdate,
+  verifyGeneUpdates,
+  type GeneUpdateStatement,
 } from '../../../src/core/crypto/geneProof';
 import { type ByteSource, Fn, Point, randomScalar, scalarFromInt, seededByteSource } from '../../../src/core/crypto/group';
 import { RANGE_BITS, generators, rangeGeneratorMsm } from '../../../src/core/crypto/generators';
 import {
-  batchInvert, foldCoefficients, innerProductChallengeScalars, innerProductChallenges, innerProductRounds, proveInnerProduct, type InnerProductProof,
+  batchInvert,
+  foldCoefficients,
+  innerProductChallengeScalars,
+  innerProductChallenges,
+  innerProductRounds,
+  proveInnerProduct,
+  type InnerProductProof,
 } from '../../../src/core/crypto/innerProduct';
 import { RANGE_OFFSET, type RangeProof, proveRange, verifyRange, verifyRangeBatch } from '../../../src/core/crypto/rangeProof';
 import { commitCoordinates, decodePoints, encodePoints, geneScalars, type GeneValues } from '../../../src/core/crypto/pedersen';
@@ -23,7 +35,12 @@ import { InvalidCryptoInputError } from '../../../src/core/crypto/errors';
 
 type Fold = 'halving' | 'carry';
 
-const msm = (points: readonly Point[], scalars: readonly bigint[]) => mulAddUnsafe(Point, [...points], scalars.map((s) => Fn.create(s)));
+const msm = (points: readonly Point[], scalars: readonly bigint[]) =>
+  mulAddUnsafe(
+    Point,
+    [...points],
+    scalars.map((s) => Fn.create(s)),
+  );
 const powers = (base: bigint, count: number) => Array.from({ length: count }, (_, i) => Fn.pow(base, BigInt(i)));
 const innerProd = (a: readonly bigint[], b: readonly bigint[]) => Fn.create(a.reduce((s, ai, i) => s + ai * b[i]!, 0n));
 
@@ -114,11 +131,21 @@ function referenceVerify(t: Transcript, C: readonly Point[], p: RangeProof, M: n
   const Q = B.multiply(w);
   const P = msm(
     [p.A, p.S, ...g.slice(0, n), ...hPrime, H, Q],
-    [1n, x, ...g.slice(0, n).map(() => Fn.neg(z)), ...hPrime.map((_, i) => Fn.add(Fn.mul(z, yPow[i]!), Fn.mul(zPow[2 + Math.floor(i / RANGE_BITS)]!, twoN(i)))), Fn.neg(p.mu), p.tHat],
+    [
+      1n,
+      x,
+      ...g.slice(0, n).map(() => Fn.neg(z)),
+      ...hPrime.map((_, i) => Fn.add(Fn.mul(z, yPow[i]!), Fn.mul(zPow[2 + Math.floor(i / RANGE_BITS)]!, twoN(i)))),
+      Fn.neg(p.mu),
+      p.tHat,
+    ],
   );
   const { coefG, coefH } = referenceFold(n, xs, fold);
   const lhs2 = msm([P, ...p.ipa.L, ...p.ipa.R], [1n, ...xs.map((v) => Fn.sqr(v)), ...xs.map((v) => Fn.sqr(Fn.inv(v)))]);
-  const rhs2 = msm([...g.slice(0, n), ...hPrime, Q], [...coefG.map((c) => Fn.mul(c, p.ipa.a)), ...coefH.map((c) => Fn.mul(c, p.ipa.b)), Fn.mul(p.ipa.a, p.ipa.b)]);
+  const rhs2 = msm(
+    [...g.slice(0, n), ...hPrime, Q],
+    [...coefG.map((c) => Fn.mul(c, p.ipa.a)), ...coefH.map((c) => Fn.mul(c, p.ipa.b)), Fn.mul(p.ipa.a, p.ipa.b)],
+  );
   return lhs2.equals(rhs2);
 }
 
@@ -151,22 +178,28 @@ function forgeRange(t: Transcript, C: readonly Point[], deltas: readonly bigint[
     s[2 * total + 1] = Fn.create(hB);
     return rangeGeneratorMsm(s);
   };
-  const alpha = randomScalar(src), rho = randomScalar(src);
-  const sL = aL.map(() => randomScalar(src)), sR = aL.map(() => randomScalar(src));
+  const alpha = randomScalar(src),
+    rho = randomScalar(src);
+  const sL = aL.map(() => randomScalar(src)),
+    sR = aL.map(() => randomScalar(src));
   const A = fixed(aL, aR, 0n, alpha);
   const S = fixed(sL, sR, 0n, rho);
   t.appendPoint('A', A);
   t.appendPoint('S', S);
   const y = t.challengeScalar('y');
   const z = t.challengeScalar('z');
-  const yPow = powers(y, n), zPow = powers(z, M + 3);
+  const yPow = powers(y, n),
+    zPow = powers(z, M + 3);
   const l0 = aL.map((b) => Fn.sub(b, z));
   const r0 = aR.map((b, i) => Fn.add(Fn.mul(yPow[i]!, Fn.add(b, z)), Fn.mul(zPow[2 + Math.floor(i / RANGE_BITS)]!, 2n ** BigInt(i % RANGE_BITS))));
   const r1 = sR.map((s, i) => Fn.mul(yPow[i]!, s));
-  const t1 = Fn.add(innerProd(l0, r1), innerProd(sL, r0)), t2 = innerProd(sL, r1);
-  const tau1 = randomScalar(src), tau2 = randomScalar(src);
+  const t1 = Fn.add(innerProd(l0, r1), innerProd(sL, r0)),
+    t2 = innerProd(sL, r1);
+  const tau1 = randomScalar(src),
+    tau2 = randomScalar(src);
   const { B, H } = generators();
-  const T1 = msm([B, H], [t1, tau1]), T2 = msm([B, H], [t2, tau2]);
+  const T1 = msm([B, H], [t1, tau1]),
+    T2 = msm([B, H], [t2, tau2]);
   t.appendPoint('T1', T1);
   t.appendPoint('T2', T2);
   const x = t.challengeScalar('x');
@@ -181,7 +214,13 @@ function forgeRange(t: Transcript, C: readonly Point[], deltas: readonly bigint[
   t.appendScalar('t_hat', tHat);
   const w = t.challengeScalar('w');
   const yInv = powers(Fn.inv(y), n);
-  const commit = (gC: bigint[], hC: bigint[], q: bigint) => fixed(gC, hC.map((c, i) => Fn.mul(c, yInv[i]!)), Fn.mul(q, w), 0n);
+  const commit = (gC: bigint[], hC: bigint[], q: bigint) =>
+    fixed(
+      gC,
+      hC.map((c, i) => Fn.mul(c, yInv[i]!)),
+      Fn.mul(q, w),
+      0n,
+    );
   const ipa = forgeInnerProduct(t, commit, l, r, D);
   return { A, S, T1, T2, tauX, mu, tHat, ipa };
 }
@@ -189,11 +228,13 @@ function forgeRange(t: Transcript, C: readonly Point[], deltas: readonly bigint[
 /** Carry-fold inner-product prover that shifts the proven inner product by D in its first odd round. */
 function forgeInnerProduct(t: Transcript, commit: (g: bigint[], h: bigint[], q: bigint) => Point, a0: bigint[], b0: bigint[], D: bigint): InnerProductProof {
   const n = a0.length;
-  let a = a0.slice(), b = b0.slice();
+  let a = a0.slice(),
+    b = b0.slice();
   // Each current slot as coefficient vectors over the original generators.
   let G: bigint[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1n : 0n)));
   let Hs = G.map((row) => row.slice());
-  const L: Point[] = [], R: Point[] = [];
+  const L: Point[] = [],
+    R: Point[] = [];
   let cheated = D === 0n;
   t.appendU32('ipa-n', n);
   const zero = () => new Array<bigint>(n).fill(0n);
@@ -201,7 +242,10 @@ function forgeInnerProduct(t: Transcript, commit: (g: bigint[], h: bigint[], q: 
   while (a.length > 1) {
     const half = Math.floor(a.length / 2);
     const odd = a.length % 2 === 1;
-    const gL = zero(), hL = zero(), gR = zero(), hR = zero();
+    const gL = zero(),
+      hL = zero(),
+      gR = zero(),
+      hR = zero();
     for (let s = 0; s < half; s++) {
       addScaled(gL, G[half + s]!, a[s]!); //  ⟨a_lo, G_hi⟩
       addScaled(hL, Hs[s]!, b[half + s]!); // ⟨b_hi, H_lo⟩
@@ -211,7 +255,8 @@ function forgeInnerProduct(t: Transcript, commit: (g: bigint[], h: bigint[], q: 
     let qL = innerProd(a.slice(0, half), b.slice(half, 2 * half));
     let qR = innerProd(a.slice(half, 2 * half), b.slice(0, half));
     const last = a.length - 1;
-    const lc = 1n, rc = D; // l·r' = D
+    const lc = 1n,
+      rc = D; // l·r' = D
     const cheatNow = odd && !cheated;
     if (cheatNow) {
       addScaled(gL, G[last]!, lc);
@@ -219,19 +264,23 @@ function forgeInnerProduct(t: Transcript, commit: (g: bigint[], h: bigint[], q: 
       addScaled(hR, Hs[last]!, rc);
       qR = Fn.add(qR, Fn.mul(a[last]!, rc));
     }
-    const Lk = commit(gL, hL, qL), Rk = commit(gR, hR, qR);
+    const Lk = commit(gL, hL, qL),
+      Rk = commit(gR, hR, qR);
     L.push(Lk);
     R.push(Rk);
     t.appendPoint('L', Lk);
     t.appendPoint('R', Rk);
     const x = t.challengeScalar('ipa-x');
     const xInv = Fn.inv(x);
-    const nextA: bigint[] = [], nextB: bigint[] = [];
-    const nextG: bigint[][] = [], nextH: bigint[][] = [];
+    const nextA: bigint[] = [],
+      nextB: bigint[] = [];
+    const nextG: bigint[][] = [],
+      nextH: bigint[][] = [];
     for (let s = 0; s < half; s++) {
       nextA.push(Fn.add(Fn.mul(a[s]!, x), Fn.mul(a[half + s]!, xInv)));
       nextB.push(Fn.add(Fn.mul(b[s]!, xInv), Fn.mul(b[half + s]!, x)));
-      const gs = zero(), hs = zero();
+      const gs = zero(),
+        hs = zero();
       addScaled(gs, G[s]!, xInv);
       addScaled(gs, G[half + s]!, x);
       addScaled(hs, Hs[s]!, x);
@@ -316,7 +365,8 @@ describe('soundness: the odd-fold forgery', () => {
 
   it('verifyGeneUpdates rejects every forgery alone, among honest proofs, and all together', () => {
     const honest: GeneUpdateStatement[] = [0, 1].map((k) => {
-      const from = shift(base, k, 7), to = shift(base, k, 9000);
+      const from = shift(base, k, 7),
+        to = shift(base, k, 9000);
       const c = commitGene(from, src);
       const context = geneProofContext(50 + k, 5);
       const u = proveGeneUpdate(from, to, c.opening, context, src);
@@ -346,7 +396,12 @@ describe('soundness: the odd-fold forgery', () => {
     expect(verifyRange(tt(), hC, honest)).toBe(true);
     expect(referenceVerify(tt(), hC, honest, 8, 'halving')).toBe(true); // 5 padded to 8: the production schedule
     expect(verifyRangeBatch([{ transcript: tt(), commitments: hC, proof: honest }])).toBe(true);
-    expect(verifyRangeBatch([{ transcript: tt(), commitments: hC, proof: honest }, { transcript: tt(), commitments: C, proof: forged }])).toBe(false);
+    expect(
+      verifyRangeBatch([
+        { transcript: tt(), commitments: hC, proof: honest },
+        { transcript: tt(), commitments: C, proof: forged },
+      ]),
+    ).toBe(false);
     expect(verifyRangeBatch([{ transcript: tt(), commitments: C, proof: forged }])).toBe(false);
   }, 60_000);
 
@@ -392,7 +447,10 @@ describe('soundness: the verifier folds every generator with every challenge', (
       expect(ch.coefG).toEqual(ref.coefG);
       expect(ch.coefH).toEqual(ref.coefH);
       const lhs = msm([P, ...proof.L, ...proof.R], [1n, ...ch.xSquares, ...ch.xInvSquares]);
-      const rhs = msm([...g.slice(0, n), ...h.slice(0, n), B], [...ref.coefG.map((c) => Fn.mul(c, proof.a)), ...ref.coefH.map((c) => Fn.mul(c, proof.b)), Fn.mul(proof.a, proof.b)]);
+      const rhs = msm(
+        [...g.slice(0, n), ...h.slice(0, n), B],
+        [...ref.coefG.map((c) => Fn.mul(c, proof.a)), ...ref.coefH.map((c) => Fn.mul(c, proof.b)), Fn.mul(proof.a, proof.b)],
+      );
       expect(lhs.equals(rhs), `n = ${n}`).toBe(true);
     }
   });
@@ -400,8 +458,10 @@ describe('soundness: the verifier folds every generator with every challenge', (
   it('the invariant this checks (every coefficient is Π_r x_r^±1 over ALL rounds) fails for the carried slot', () => {
     const rng = seededByteSource('fold-carry');
     const xs = Array.from({ length: roundsFor(9) }, () => randomScalar(rng)); // 9 → 5 → 3 → 2 → 1
-    const allSigns = (i: number) => Array.from({ length: 2 ** xs.length }, (_, mask) =>
-      xs.reduce((s, x, r) => Fn.mul(s, (mask >> r) & 1 ? x : Fn.inv(x)), 1n)).includes(referenceFold(9, xs, 'carry').coefG[i]!);
+    const allSigns = (i: number) =>
+      Array.from({ length: 2 ** xs.length }, (_, mask) => xs.reduce((s, x, r) => Fn.mul(s, (mask >> r) & 1 ? x : Fn.inv(x)), 1n)).includes(
+        referenceFold(9, xs, 'carry').coefG[i]!,
+      );
     // Generator 8 rides the carried slot through rounds 0–2 and is folded only in round 3: coefficient x_3 alone.
     expect(referenceFold(9, xs, 'carry').coefG[8]).toEqual(xs[3]);
     expect(allSigns(8)).toBe(false);

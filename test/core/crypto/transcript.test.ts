@@ -18,7 +18,17 @@ describe('Transcript', () => {
   });
 
   it('length-prefixes: ("ab","c") and ("a","bc") differ', () => {
-    expect(challengeAfter([['m', 'ab'], ['m', 'c']])).not.toBe(challengeAfter([['m', 'a'], ['m', 'bc']]));
+    expect(
+      challengeAfter([
+        ['m', 'ab'],
+        ['m', 'c'],
+      ]),
+    ).not.toBe(
+      challengeAfter([
+        ['m', 'a'],
+        ['m', 'bc'],
+      ]),
+    );
     expect(challengeAfter([['ab', 'c']])).not.toBe(challengeAfter([['a', 'bc']])); // label/message boundary too
   });
 
@@ -26,7 +36,17 @@ describe('Transcript', () => {
     const base = challengeAfter([['m', 'x']]);
     expect(challengeAfter([['m', 'x']], 'other')).not.toBe(base);
     expect(challengeAfter([['n', 'x']])).not.toBe(base);
-    expect(challengeAfter([['a', '1'], ['b', '2']])).not.toBe(challengeAfter([['b', '2'], ['a', '1']]));
+    expect(
+      challengeAfter([
+        ['a', '1'],
+        ['b', '2'],
+      ]),
+    ).not.toBe(
+      challengeAfter([
+        ['b', '2'],
+        ['a', '1'],
+      ]),
+    );
   });
 
   it('chains challenges: the second depends on the first', () => {

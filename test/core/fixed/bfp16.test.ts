@@ -106,11 +106,21 @@ describe('BFP-16', () => {
 
   it('adds exactly when the result fits (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: -16000, max: 16000 }), fc.integer({ min: -16000, max: 16000 })), { minLength: 1, maxLength: 8 }), fc.integer({ min: -40, max: 40 }), (pairs, e) => {
-        const a = fromScaled(pairs.map((p) => p[0]), e);
-        const b = fromScaled(pairs.map((p) => p[1]), e);
-        expect(exact(addBfp(a, b))).toEqual(pairs.map((p) => (p[0] + p[1]) * 2 ** e));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -16000, max: 16000 }), fc.integer({ min: -16000, max: 16000 })), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: -40, max: 40 }),
+        (pairs, e) => {
+          const a = fromScaled(
+            pairs.map((p) => p[0]),
+            e,
+          );
+          const b = fromScaled(
+            pairs.map((p) => p[1]),
+            e,
+          );
+          expect(exact(addBfp(a, b))).toEqual(pairs.map((p) => (p[0] + p[1]) * 2 ** e));
+        },
+      ),
       { numRuns: 10_000 },
     );
   });

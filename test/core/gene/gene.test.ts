@@ -1,27 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc16 } from '../../../src/core/codec/crc';
-import {
-  GENE_BYTES,
-  GENE_VERSION,
-  GeneDecodeError,
-  GeneRangeError,
-  decodeGene,
-  encodeGene,
-  isValidGene,
-  type Gene,
-} from '../../../src/core/gene/gene';
+import { GENE_BYTES, GENE_VERSION, GeneDecodeError, GeneRangeError, decodeGene, encodeGene, isValidGene, type Gene } from '../../../src/core/gene/gene';
 import { BIAS_LIMIT, LAGS, MU_MAX, MU_MIN, WEIGHT_LIMIT } from '../../../src/core/neuron/kernel';
 import { persistenceGene } from '../../../src/core/neuron/linearNeuron';
 
 const RUNS = { numRuns: 10_000 };
 
 const edgeOr = (lo: number, hi: number) =>
-  fc.oneof(fc.integer({ min: lo, max: hi }), fc.constantFrom(lo, hi, 0, -1, 1).filter((x) => x >= lo && x <= hi));
+  fc.oneof(
+    fc.integer({ min: lo, max: hi }),
+    fc.constantFrom(lo, hi, 0, -1, 1).filter((x) => x >= lo && x <= hi),
+  );
 const validGene: fc.Arbitrary<Gene> = fc.record({
-  weights: fc
-    .array(edgeOr(-WEIGHT_LIMIT, WEIGHT_LIMIT), { minLength: LAGS, maxLength: LAGS })
-    .map((w) => Int32Array.from(w)),
+  weights: fc.array(edgeOr(-WEIGHT_LIMIT, WEIGHT_LIMIT), { minLength: LAGS, maxLength: LAGS }).map((w) => Int32Array.from(w)),
   bias: edgeOr(-BIAS_LIMIT, BIAS_LIMIT),
   mu: edgeOr(MU_MIN, MU_MAX),
 });
@@ -106,13 +98,11 @@ describe('gene wire format v1', () => {
         return withCrc(b);
       }),
       // a valid encoding with a few payload bytes overwritten and the checksum fixed: valid or 'range'
-      fc
-        .tuple(validGene, fc.array(fc.tuple(fc.integer({ min: 1, max: GENE_BYTES - 3 }), fc.nat(255)), { maxLength: 3 }))
-        .map(([gene, edits]) => {
-          const b = encodeGene(gene);
-          for (const [at, value] of edits) b[at] = value;
-          return withCrc(b);
-        }),
+      fc.tuple(validGene, fc.array(fc.tuple(fc.integer({ min: 1, max: GENE_BYTES - 3 }), fc.nat(255)), { maxLength: 3 })).map(([gene, edits]) => {
+        const b = encodeGene(gene);
+        for (const [at, value] of edits) b[at] = value;
+        return withCrc(b);
+      }),
     );
     let decoded = 0;
     const reasons = new Set<string>();

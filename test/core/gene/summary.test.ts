@@ -32,7 +32,12 @@ describe('summary gene', () => {
   });
 
   it('holds the inclusive limits exactly: ±8.0 weights and ±64.0 bias', () => {
-    const edge = { round: 0xffffffff, weights: Int32Array.of(WEIGHT_LIMIT, -WEIGHT_LIMIT, WEIGHT_LIMIT - 1, 1 - WEIGHT_LIMIT, 1, -1, 0, WEIGHT_LIMIT), bias: BIAS_LIMIT, spread: 0 };
+    const edge = {
+      round: 0xffffffff,
+      weights: Int32Array.of(WEIGHT_LIMIT, -WEIGHT_LIMIT, WEIGHT_LIMIT - 1, 1 - WEIGHT_LIMIT, 1, -1, 0, WEIGHT_LIMIT),
+      bias: BIAS_LIMIT,
+      spread: 0,
+    };
     const d = decodeSummaryGene(encodeSummaryGene(edge));
     expect(Array.from(d.weights)).toEqual(Array.from(edge.weights));
     expect(d.bias).toBe(BIAS_LIMIT);
@@ -110,14 +115,20 @@ describe('summary gene', () => {
   it('arbitrary bytes → SummaryDecodeError or a valid summary, nothing else (10,000 cases)', () => {
     const good = encodeSummaryGene(sample);
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ minLength: SUMMARY_GENE_BYTES - 2, maxLength: SUMMARY_GENE_BYTES + 2 }), fc.tuple(fc.nat(SUMMARY_GENE_BYTES - 1), fc.nat(255)).map(([i, v]) => good.map((x, j) => (j === i ? v : x)))), (bytes) => {
-        try {
-          const d = decodeSummaryGene(bytes);
-          expect(encodeSummaryGene(d)).toEqual(bytes);
-        } catch (e) {
-          expect(e).toBeInstanceOf(SummaryDecodeError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ minLength: SUMMARY_GENE_BYTES - 2, maxLength: SUMMARY_GENE_BYTES + 2 }),
+          fc.tuple(fc.nat(SUMMARY_GENE_BYTES - 1), fc.nat(255)).map(([i, v]) => good.map((x, j) => (j === i ? v : x))),
+        ),
+        (bytes) => {
+          try {
+            const d = decodeSummaryGene(bytes);
+            expect(encodeSummaryGene(d)).toEqual(bytes);
+          } catch (e) {
+            expect(e).toBeInstanceOf(SummaryDecodeError);
+          }
+        },
+      ),
       { numRuns: 10_000 },
     );
   });

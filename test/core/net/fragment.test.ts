@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { crc32 } from '../../../src/core/codec/crc';
-import {
-  FRAGMENT_HEADER_BYTES,
-  FragmentDecodeError,
-  Reassembler,
-  fragment,
-  fragmentCount,
-  parseFrame,
-} from '../../../src/core/net/fragment';
+import { FRAGMENT_HEADER_BYTES, FragmentDecodeError, Reassembler, fragment, fragmentCount, parseFrame } from '../../../src/core/net/fragment';
 
 const MTUS = [51, 127, 1400];
 
@@ -122,7 +115,11 @@ describe('Reassembler', () => {
     const c = fragment(2, bytes(300, 3), 127);
     const got: [number, Uint8Array][] = [];
     for (let i = 0; i < a.length; i++) {
-      for (const [key, fr] of [[10, a[i]!], [11, b[i]!], [10, c[i]!]] as const) {
+      for (const [key, fr] of [
+        [10, a[i]!],
+        [11, b[i]!],
+        [10, c[i]!],
+      ] as const) {
         const m = r.push(key, fr);
         if (m) got.push([key, m]);
       }

@@ -69,21 +69,14 @@ describe('nlmsStepAt', () => {
 
   it('never increases the error and never leaves the limits, even when clamping and saturating', () => {
     fc.assert(
-      fc.property(
-        lagsOf(WEIGHT_LIMIT),
-        signal(BIAS_LIMIT),
-        lagsOf(100 * ONE),
-        signal(20_000 * ONE),
-        mu,
-        (w, bias, h, actual, m) => {
-          const e = actual - predictAt(w, 0, bias, h, 0);
-          const newBias = nlmsStepAt(w, 0, bias, h, 0, e, m);
-          const after = actual - predictAt(w, 0, newBias, h, 0);
-          expect(Math.abs(after)).toBeLessThanOrEqual(Math.abs(e) + 3 + 1.5 * l1(h));
-          expect(Math.abs(newBias)).toBeLessThanOrEqual(BIAS_LIMIT);
-          for (const x of w) expect(Math.abs(x)).toBeLessThanOrEqual(WEIGHT_LIMIT);
-        },
-      ),
+      fc.property(lagsOf(WEIGHT_LIMIT), signal(BIAS_LIMIT), lagsOf(100 * ONE), signal(20_000 * ONE), mu, (w, bias, h, actual, m) => {
+        const e = actual - predictAt(w, 0, bias, h, 0);
+        const newBias = nlmsStepAt(w, 0, bias, h, 0, e, m);
+        const after = actual - predictAt(w, 0, newBias, h, 0);
+        expect(Math.abs(after)).toBeLessThanOrEqual(Math.abs(e) + 3 + 1.5 * l1(h));
+        expect(Math.abs(newBias)).toBeLessThanOrEqual(BIAS_LIMIT);
+        for (const x of w) expect(Math.abs(x)).toBeLessThanOrEqual(WEIGHT_LIMIT);
+      }),
       { numRuns: 10_000 },
     );
   });
@@ -165,29 +158,24 @@ describe('entropyStep', () => {
 describe('windowMseAt', () => {
   it('equals a replay through predictAt and pushHistoryAt, in both window orders', () => {
     fc.assert(
-      fc.property(
-        lagsOf(2 * ONE),
-        signal(ONE),
-        fc.array(signal(50 * ONE), { minLength: LAGS + 1, maxLength: 40 }),
-        (w, bias, window) => {
-          const samples = Int32Array.from(window);
-          const h = new Int32Array(LAGS);
-          let total = 0;
-          for (let t = 0; t < samples.length; t++) {
-            if (t >= LAGS) {
-              const e = q16.sub(samples[t]!, predictAt(w, 0, bias, h, 0));
-              total += q16.mul(e, e);
-            }
-            pushHistoryAt(h, 0, samples[t]!);
+      fc.property(lagsOf(2 * ONE), signal(ONE), fc.array(signal(50 * ONE), { minLength: LAGS + 1, maxLength: 40 }), (w, bias, window) => {
+        const samples = Int32Array.from(window);
+        const h = new Int32Array(LAGS);
+        let total = 0;
+        for (let t = 0; t < samples.length; t++) {
+          if (t >= LAGS) {
+            const e = q16.sub(samples[t]!, predictAt(w, 0, bias, h, 0));
+            total += q16.mul(e, e);
           }
-          const n = samples.length - LAGS;
-          const expected = Math.min(q16.MAX, Math.floor((2 * total + n) / (2 * n)));
-          const padded = new Int32Array(samples.length + 5).fill(-7);
-          padded.set(samples, 5);
-          expect(windowMseAt(w, 0, bias, padded, 5, samples.length)).toBe(expected);
-          expect(windowMseRecentFirstAt(w, 0, bias, samples.slice().reverse(), 0, samples.length)).toBe(expected);
-        },
-      ),
+          pushHistoryAt(h, 0, samples[t]!);
+        }
+        const n = samples.length - LAGS;
+        const expected = Math.min(q16.MAX, Math.floor((2 * total + n) / (2 * n)));
+        const padded = new Int32Array(samples.length + 5).fill(-7);
+        padded.set(samples, 5);
+        expect(windowMseAt(w, 0, bias, padded, 5, samples.length)).toBe(expected);
+        expect(windowMseRecentFirstAt(w, 0, bias, samples.slice().reverse(), 0, samples.length)).toBe(expected);
+      }),
       { numRuns: 2_000 },
     );
   });

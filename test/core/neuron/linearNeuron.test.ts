@@ -127,7 +127,8 @@ describe('LinearNeuron genes', () => {
     const student = new LinearNeuron();
     expect(student.installGene(decodeGene(encodeGene(teacher.exportGene())))).toBe(true);
     expect(student.exportGene()).toEqual(teacher.exportGene());
-    for (const x of [ONE, 2 * ONE, -ONE, 0, 3, ONE / 2, -5 * ONE, ONE]) { // fills all LAGS lags of both
+    for (const x of [ONE, 2 * ONE, -ONE, 0, 3, ONE / 2, -5 * ONE, ONE]) {
+      // fills all LAGS lags of both
       student.observe(x);
       teacher.observe(x);
     }

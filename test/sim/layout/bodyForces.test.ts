@@ -21,7 +21,9 @@ function exactForces(pos: Float32Array, n: number, params: Parameters<typeof exa
 
 /** RMS of the per-node error over the RMS force, and the worst per-node error over the RMS force. */
 function errors(approx: Float64Array, exact: Float64Array): { rms: number; worst: number } {
-  let err2 = 0, force2 = 0, worst2 = 0;
+  let err2 = 0,
+    force2 = 0,
+    worst2 = 0;
   for (let i = 0; i < exact.length; i += 3) {
     const e2 = (approx[i]! - exact[i]!) ** 2 + (approx[i + 1]! - exact[i + 1]!) ** 2 + (approx[i + 2]! - exact[i + 2]!) ** 2;
     err2 += e2;
@@ -44,7 +46,10 @@ describe('Barnes–Hut body forces', () => {
   });
 
   it('θ = 0 is exact on arbitrary clouds with duplicates, for any leaf size', () => {
-    const points = fc.array(fc.tuple(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -20, max: 20 }), fc.integer({ min: -20, max: 20 })), { minLength: 2, maxLength: 60 });
+    const points = fc.array(fc.tuple(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -20, max: 20 }), fc.integer({ min: -20, max: 20 })), {
+      minLength: 2,
+      maxLength: 60,
+    });
     fc.assert(
       fc.property(points, fc.integer({ min: 1, max: 20 }), (pts, leafSize) => {
         const pos = Float32Array.from(pts.flat().map((v) => v / 4));
@@ -94,7 +99,8 @@ describe('Barnes–Hut body forces', () => {
   });
 
   it('coincident nodes get opposite unit directions derived from their indices', () => {
-    const u = new Float64Array(3), v = new Float64Array(3);
+    const u = new Float64Array(3),
+      v = new Float64Array(3);
     fc.assert(
       fc.property(fc.nat(1e6), fc.nat(1e6), (i, j) => {
         fc.pre(i !== j);

@@ -18,7 +18,8 @@ function run(n: number, steps: number, evolvedOf: (i: number) => number = () => 
 function edgeLengths(pos: Float32Array, edges: Uint32Array, keep: (i: number, j: number) => boolean): number[] {
   const out: number[] = [];
   for (let e = 0; e < edges.length; e += 2) {
-    const i = edges[e]!, j = edges[e + 1]!;
+    const i = edges[e]!,
+      j = edges[e + 1]!;
     if (keep(i, j)) out.push(Math.hypot(pos[3 * i]! - pos[3 * j]!, pos[3 * i + 1]! - pos[3 * j + 1]!, pos[3 * i + 2]! - pos[3 * j + 2]!));
   }
   return out;
@@ -27,7 +28,7 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 
 describe('createForceLayout', () => {
   it('keeps a brain-sized sphere: 150 nodes from home, 200 steps, within 1.5 R, no NaN, speed ≤ max', () => {
-    const { pos, vel, radius, params } = run(150, 200, (i) => i % 4 === 0 ? 1 : 0);
+    const { pos, vel, radius, params } = run(150, 200, (i) => (i % 4 === 0 ? 1 : 0));
     const radii: number[] = [];
     for (let i = 0; i < 150; i++) {
       for (let a = 0; a < 3; a++) {
@@ -86,7 +87,10 @@ describe('createForceLayout', () => {
     const coarse = run(100, 20, () => 0, 0.05);
     const fine = run(100, 40, () => 0, 0.025);
     const home = testGraph(100).home;
-    const moved = (pos: Float32Array): number => mean(Array.from({ length: 100 }, (_, i) => Math.hypot(pos[3 * i]! - home[3 * i]!, pos[3 * i + 1]! - home[3 * i + 1]!, pos[3 * i + 2]! - home[3 * i + 2]!)));
+    const moved = (pos: Float32Array): number =>
+      mean(
+        Array.from({ length: 100 }, (_, i) => Math.hypot(pos[3 * i]! - home[3 * i]!, pos[3 * i + 1]! - home[3 * i + 1]!, pos[3 * i + 2]! - home[3 * i + 2]!)),
+      );
     // Same sim time (1 s): the two integrations agree to well within their own motion.
     expect(Math.abs(moved(coarse.pos) - moved(fine.pos))).toBeLessThan(0.25 * moved(coarse.pos));
   });

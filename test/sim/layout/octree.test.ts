@@ -36,7 +36,8 @@ function checkTree(pos: Float32Array, n: number, leafSize: number, theta: number
       expect(skip).toBe(c + 1);
     } else {
       // An internal cell's mass is the sum of its children's (first child c + 1, then skip to skip).
-      let sum = 0, children = 0;
+      let sum = 0,
+        children = 0;
       for (let child = c + 1; child < skip; child = cells[child * CELL_STRIDE + SKIP]!) {
         sum += cells[child * CELL_STRIDE + MASS]!;
         children++;
@@ -55,7 +56,10 @@ function checkTree(pos: Float32Array, n: number, leafSize: number, theta: number
 
 describe('createFlatOctree', () => {
   it('builds a valid pre-order tree for arbitrary clouds, duplicates included', () => {
-    fc.assert(fc.property(cloud, ({ pos, n, leafSize }) => checkTree(pos, n, leafSize, 0.9)), { numRuns: 300 });
+    fc.assert(
+      fc.property(cloud, ({ pos, n, leafSize }) => checkTree(pos, n, leafSize, 0.9)),
+      { numRuns: 300 },
+    );
   });
 
   it('θ = 0 makes every cell unopenable from afar (exact forces)', () => {
