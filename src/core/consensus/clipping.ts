@@ -30,7 +30,8 @@ export function rowDistance(rows: Int32Array, a: number, other: Int32Array, b: n
  */
 export function clipRadius(rows: Int32Array, n: number, d: number, centerRow: number, rankNum: number, rankDen: number, floor = 0): number {
   checkShape('clip-radius', rows, n, d, 1);
-  if (!Number.isInteger(centerRow) || centerRow < 0 || centerRow >= n) throw new AggregatorPreconditionError('clip-radius', `centre row ${centerRow} not in [0, ${n})`);
+  if (!Number.isInteger(centerRow) || centerRow < 0 || centerRow >= n)
+    throw new AggregatorPreconditionError('clip-radius', `centre row ${centerRow} not in [0, ${n})`);
   if (!(rankNum >= 0 && rankDen > 0 && rankNum <= rankDen)) throw new AggregatorPreconditionError('clip-radius', `bad quantile ${rankNum}/${rankDen}`);
   if (n === 1) return floor;
   const dist = distances.get(n - 1).subarray(0, n - 1);

@@ -7,7 +7,10 @@ const ONE = 65536;
 const d = 9;
 function calmWindow(phase = 0.3, noise = 0): Int32Array {
   const rng = createRng(11).stream('noise');
-  return Int32Array.from({ length: 16 }, (_, j) => Math.round((Math.sin(phase - 0.1 * j) + 0.5 * Math.sin(0.37 * (phase - 0.1 * j) + 1)) * ONE) + (noise ? rng.gaussianQ16() >> noise : 0));
+  return Int32Array.from(
+    { length: 16 },
+    (_, j) => Math.round((Math.sin(phase - 0.1 * j) + 0.5 * Math.sin(0.37 * (phase - 0.1 * j) + 1)) * ONE) + (noise ? rng.gaussianQ16() >> noise : 0),
+  );
 }
 /** Honest rows: roughly the AR predictor "next ≈ 2·last − the one before" with small differences. */
 function honestRows(n: number): Int32Array {
@@ -20,7 +23,17 @@ const mse = (row: Int32Array, w: Int32Array) => windowMseRecentFirstAt(row, 0, r
 describe('the adaptive attack', () => {
   const window = calmWindow(0.3, 10);
   const honest = honestRows(8);
-  const ctx = (extra: Partial<AttackContext> = {}): AttackContext => ({ honest, nHonest: 8, d, attacker: 0, n: 11, f: 2, rng: createRng(1).stream('a'), window, ...extra });
+  const ctx = (extra: Partial<AttackContext> = {}): AttackContext => ({
+    honest,
+    nHonest: 8,
+    d,
+    attacker: 0,
+    n: 11,
+    f: 2,
+    rng: createRng(1).stream('a'),
+    window,
+    ...extra,
+  });
 
   it('pushes from the honest mean along the fixed direction, as far as the receivers\u2019 filter allows (with its margin)', () => {
     const v = getAttack('adaptive')(ctx());
@@ -30,7 +43,9 @@ describe('the adaptive attack', () => {
     expect(lambda).toBeGreaterThan(0.05 * ONE);
     for (let k = 0; k < d; k++) expect(step[k]! / lambda).toBeCloseTo(ADAPTIVE_DIRECTION[k]!, 3);
     // It passes the own-data filter of the median receiver on its window, inside the margin.
-    const errs = Array.from({ length: 8 }, (_, i) => Math.max(mse(honest.subarray(i * d, i * d + d), window), DEFAULT_RECEIVER_CHECKS.excludeFloorQ16)).sort((a, b) => a - b);
+    const errs = Array.from({ length: 8 }, (_, i) => Math.max(mse(honest.subarray(i * d, i * d + d), window), DEFAULT_RECEIVER_CHECKS.excludeFloorQ16)).sort(
+      (a, b) => a - b,
+    );
     const line = DEFAULT_RECEIVER_CHECKS.excludeFactor * errs[3]!;
     expect(mse(v, window)).toBeLessThanOrEqual(0.75 * line);
     // ... and it is the largest such step: one more LSB along the ray would break the margin (or the cap).
