@@ -1,10 +1,12 @@
-// Metrics: per-tick bookkeeping for the HUD and the reports (the storm peak and the bytes-on-air window).
+// Metrics: per-tick bookkeeping for the HUD and the reports (the storm peak, the bytes-on-air window, and the
+// early-warning tracker over honest nodes' regimes: systems/earlyWarning.ts).
 // The swarm-wide counts themselves are gathered by cortex and evolution in the loops they already run.
 import { defineSystem } from '../src/sim/system';
+import { trackWorld } from './earlyWarning';
 
 export const metricsSystem = defineSystem({
   name: 'metrics',
-  reads: [],
+  reads: ['Regime', 'Role'],
   writes: [],
   channels: { reads: ['link'], writes: ['counters'] },
   run(world) {
@@ -14,5 +16,6 @@ export const metricsSystem = defineSystem({
     history.push(world.link.counters.bytesSent);
     const window = Math.max(1, Math.round(1000 / config.tickMs));
     if (history.length > window + 1) history.shift();
+    trackWorld(world);
   },
 });

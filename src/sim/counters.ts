@@ -1,5 +1,6 @@
 // Running counts the metrics system and the runner report. They decide nothing (floats are fine here),
 // but they are deterministic, so the same seed reports the same numbers.
+import type { WarningTracker } from '../../systems/earlyWarning';
 
 export function createSimMetrics() {
   return {
@@ -49,6 +50,8 @@ export function createSimMetrics() {
     proofBodyBytes: 0,
     proofFrames: 0,
     proofVerifyMs: [] as number[],
+    /** The early-warning tracker (systems/earlyWarning.ts): 9 bytes per node, created on its first tick. */
+    earlyWarning: null as WarningTracker | null,
   };
 }
 export type SimCounters = ReturnType<typeof createSimMetrics>;

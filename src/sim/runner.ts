@@ -9,6 +9,7 @@ import { runTick } from './pipeline';
 import { createSimWorld, type SimWorld } from './world';
 import { buildSnapshot } from './snapshotBuilder';
 import { stateHash } from './stateHash';
+import { createWarningTracker, warningReport } from '../../systems/earlyWarning';
 import type { Snapshot } from './snapshot';
 import type { InitResult, SimMetrics } from './workerApi';
 import type { GeneStorage } from '../storage/geneStorage';
@@ -95,6 +96,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
         },
         bans: { ...c.bans },
         stored: c.stored,
+        earlyWarning: warningReport(c.earlyWarning ?? createWarningTracker(0, config.tickMs)),
       };
     },
     reset() {

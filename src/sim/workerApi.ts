@@ -2,6 +2,7 @@
 // it calls these and renders the snapshots it gets back.
 import type { SimConfig } from './config';
 import type { Snapshot } from './snapshot';
+import type { EarlyWarningReport } from '../../systems/earlyWarning';
 
 export interface SimMetrics {
   ticks: number;
@@ -19,6 +20,8 @@ export interface SimMetrics {
   /** Attackers banned by every honest node that hears them, honest nodes banned by any, attackers no honest node hears. */
   bans: { attackers: number; honest: number; unheard: number };
   stored: number;
+  /** How well PreStorm warns of Storm onsets (systems/earlyWarning.ts), over honest nodes (the headless runner reports it; the live page does not). */
+  earlyWarning?: EarlyWarningReport;
 }
 
 export interface InitResult {

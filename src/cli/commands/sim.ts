@@ -1,4 +1,5 @@
 // `qres sim`: run a swarm headless for a stretch of sim time and report what happened.
+import type { EarlyWarningReport } from '../../../systems/earlyWarning';
 import { numberFlag, UsageError, type Command, type Values } from '../command';
 import { createProgress } from '../progress';
 import { createSim } from '../../sim/runner';
@@ -141,6 +142,7 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     bytesSent: m.bytesSent,
     bytesPerNodePerDay: m.bytesPerNodePerDay,
     rmse: m.rmse,
+    earlyWarning: m.earlyWarning,
     stored: m.stored,
     aggregator: sim.config.aggregator,
     attack: sim.config.attack,
@@ -156,6 +158,14 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
   };
 }
 
+function warningLine(w: EarlyWarningReport): string {
+  return (
+    `  early warning  ${w.onsets} storm onsets, ${w.warned} (${w.warnedPct} %) warned ≥ ${w.definitions.leadMinTicks} ticks ahead; ` +
+    `lead p50 ${w.leadTicks.p50} ticks (${w.leadS.p50} s), p95 ${w.leadTicks.p95} (${w.leadS.p95} s); ` +
+    `${w.falseAlarmsPerNodeHour} false alarms per node-hour; ${w.flaps} flaps (${w.flapsPct} %)`
+  );
+}
+
 function human(r: Record<string, unknown>): string {
   const h = r.heals as { gossip: number; self: number };
   const lat = r.healLatencyS as { p50: number; p95: number };
@@ -167,6 +177,7 @@ function human(r: Record<string, unknown>): string {
     `  storm peak     ${r.stormPeak} nodes`,
     `  heals          ${h.gossip} by gossip, ${h.self} by itself; latency p50 ${lat.p50} s, p95 ${lat.p95} s`,
     `  prediction     RMSE calm ${rmse.calm}, storm ${rmse.storm} (signal units)`,
+    warningLine(r.earlyWarning as EarlyWarningReport),
     `  radio          ${p.sent} frames sent, ${p.delivered} received, ${p.lost} lost, ${p.dropped} dropped/expired`,
     `  bytes on air   ${r.bytesSent} (${r.bytesPerNodePerDay} per node per day)`,
     `  consensus      ${r.aggregator}, ${r.consensusRounds} rounds; attack ${r.attack} at ${(Number(r.byzantine) * 100).toFixed(0)} %` +
