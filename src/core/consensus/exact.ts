@@ -52,15 +52,7 @@ export function roundDivSplit(hi: number, lo: number, w: number): number {
  * exact for d < 2^20 and then carried into the limbs. hi < d·2^32.
  * (The original saturates (a − b)² once |a − b| > ~181 in Q16 and so stops telling far outliers apart.)
  */
-export function squaredDistanceLimbs(
-  va: ArrayLike<number>,
-  aOff: number,
-  vb: ArrayLike<number>,
-  bOff: number,
-  d: number,
-  out: Float64Array,
-  at: number,
-): void {
+export function squaredDistanceLimbs(va: ArrayLike<number>, aOff: number, vb: ArrayLike<number>, bOff: number, d: number, out: Float64Array, at: number): void {
   let hh = 0;
   let hl = 0;
   let ll = 0;

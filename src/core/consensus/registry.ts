@@ -1,12 +1,5 @@
 // The aggregator registry: one name per method, as the CLI and the sim config spell it.
-import {
-  mean,
-  median,
-  reputationTrimmedMean,
-  trimmedMean,
-  trimmedMeanMaxF,
-  type AggregatorOptions,
-} from './aggregators';
+import { mean, median, reputationTrimmedMean, trimmedMean, trimmedMeanMaxF, type AggregatorOptions } from './aggregators';
 import { bulyan, bulyanMaxF, krum, krumMaxF, multiKrum } from './krum';
 
 /** (vectors: n·d row-major Q16, n, d, options, optional output buffer) → the aggregate, Int32Array(d). */

@@ -137,14 +137,7 @@ const ZERO = new Int32Array(1);
  * The median is a majority statistic: it protects honest rows only while they are more than half (filter
  * what failed an own-data check first when Sybils may be half the neighbourhood). Returns flags[i] = 1.
  */
-export function assessDrift(
-  vectors: Int32Array,
-  n: number,
-  d: number,
-  aggregate: ArrayLike<number>,
-  opts: DriftOptions = {},
-  out?: Uint8Array,
-): Uint8Array {
+export function assessDrift(vectors: Int32Array, n: number, d: number, aggregate: ArrayLike<number>, opts: DriftOptions = {}, out?: Uint8Array): Uint8Array {
   if (!Number.isInteger(n) || n < 1 || !Number.isInteger(d) || d < 1 || vectors.length < n * d || aggregate.length < d) {
     throw new RangeError(`assessDrift: bad shape n = ${n}, d = ${d}, ${vectors.length} values, aggregate of ${aggregate.length}`);
   }

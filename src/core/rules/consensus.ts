@@ -24,7 +24,21 @@ import { clipInvisible } from '../consensus/clipping';
 import type { AggregatorSpec } from '../consensus/registry';
 import type { AttackFn, ReceiverChecks } from '../consensus/attacks';
 import type { Rng } from '../rng/rng';
-import { CHECK_FACTOR, CHECK_FLOOR, DRIFT_CHECK_DEN, DRIFT_CHECK_NUM, DRIFT_FLOOR, DRIFT_MULTIPLE_SQ, EXCLUDE_FACTOR, EXCLUDE_FLOOR, INVISIBLE_CLIP_DEN, INVISIBLE_CLIP_NUM, INVISIBLE_EIGEN, MODEL_DIM, RECENT } from './model';
+import {
+  CHECK_FACTOR,
+  CHECK_FLOOR,
+  DRIFT_CHECK_DEN,
+  DRIFT_CHECK_NUM,
+  DRIFT_FLOOR,
+  DRIFT_MULTIPLE_SQ,
+  EXCLUDE_FACTOR,
+  EXCLUDE_FLOOR,
+  INVISIBLE_CLIP_DEN,
+  INVISIBLE_CLIP_NUM,
+  INVISIBLE_EIGEN,
+  MODEL_DIM,
+  RECENT,
+} from './model';
 import { adjustTrust, isBanned, serveBans, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from './trust';
 import { persistenceMse, windowMse } from './mind';
 import type { NeuronColumns } from './state';

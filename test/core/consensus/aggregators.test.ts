@@ -27,7 +27,18 @@ describe('mean', () => {
   });
   it('writes into a caller buffer', () => {
     const out = new Int32Array(2);
-    expect(mean(rowsOf([[1, 2], [3, 5]]), 2, 2, {}, out)).toBe(out);
+    expect(
+      mean(
+        rowsOf([
+          [1, 2],
+          [3, 5],
+        ]),
+        2,
+        2,
+        {},
+        out,
+      ),
+    ).toBe(out);
     expect(Array.from(out)).toEqual([2, 4]); // 3.5 rounds up
   });
 });
@@ -67,14 +78,20 @@ describe('trimmed mean', () => {
     // On symmetric data every order statistic pairs up around c, so trimming keeps the mean c exactly.
     // (On asymmetric honest data the trimmed mean is NOT the mean: it is the mean of the middle values.)
     fc.assert(
-      fc.property(fc.integer({ min: -(2 ** 28), max: 2 ** 28 }), fc.array(fc.integer({ min: 0, max: 2 ** 28 }), { minLength: 1, maxLength: 30 }), fc.boolean(), fc.nat(), (c, deltas, withCentre, k) => {
-        const xs = deltas.flatMap((dl) => [c + dl, c - dl]);
-        if (withCentre) xs.push(c);
-        const f = k % (trimmedMeanMaxF(xs.length) + 1);
-        expect(trimmedMean(Int32Array.from(xs), xs.length, 1, { f })[0]).toBe(c);
-        expect(median(Int32Array.from(xs), xs.length, 1)[0]).toBe(c);
-        expect(mean(Int32Array.from(xs), xs.length, 1)[0]).toBe(c);
-      }),
+      fc.property(
+        fc.integer({ min: -(2 ** 28), max: 2 ** 28 }),
+        fc.array(fc.integer({ min: 0, max: 2 ** 28 }), { minLength: 1, maxLength: 30 }),
+        fc.boolean(),
+        fc.nat(),
+        (c, deltas, withCentre, k) => {
+          const xs = deltas.flatMap((dl) => [c + dl, c - dl]);
+          if (withCentre) xs.push(c);
+          const f = k % (trimmedMeanMaxF(xs.length) + 1);
+          expect(trimmedMean(Int32Array.from(xs), xs.length, 1, { f })[0]).toBe(c);
+          expect(median(Int32Array.from(xs), xs.length, 1)[0]).toBe(c);
+          expect(mean(Int32Array.from(xs), xs.length, 1)[0]).toBe(c);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -110,16 +127,22 @@ describe('reputation-weighted trimmed mean', () => {
   it('weights the kept values (Σv·w/Σw) and ignores a zero weight', () => {
     const v = rowsOf([[0], [100], [1000]]);
     expect(reputationTrimmedMean(v, 3, 1, { f: 0, weights: [65536, 65536, 0] })[0]).toBe(50);
-    expect(reputationTrimmedMean(v, 3, 1, { f: 0, weights: [65536, 3 * 65536 / 4, 65536 / 4] })[0]).toBe(Math.round((75 * 65536 + 250 * 65536) / (2 * 65536)));
+    expect(reputationTrimmedMean(v, 3, 1, { f: 0, weights: [65536, (3 * 65536) / 4, 65536 / 4] })[0]).toBe(
+      Math.round((75 * 65536 + 250 * 65536) / (2 * 65536)),
+    );
     // All kept weights zero: the plain mean of the kept values, not 0.
     expect(reputationTrimmedMean(v, 3, 1, { f: 1, weights: [65536, 0, 65536] })[0]).toBe(100);
   });
   it('stays inside the honest range when at most f inputs are arbitrary, whatever the weights', () => {
     fc.assert(
-      fc.property(contaminated(trimmedMeanMaxF), fc.array(fc.integer({ min: 0, max: 65536 }), { minLength: 20, maxLength: 20 }), ({ n, d, f, vectors, isByz }, weights) => {
-        const { lo, hi } = honestRange(vectors, n, d, isByz);
-        reputationTrimmedMean(vectors, n, d, { f, weights }).forEach((v, c) => expect(v >= lo[c]! && v <= hi[c]!).toBe(true));
-      }),
+      fc.property(
+        contaminated(trimmedMeanMaxF),
+        fc.array(fc.integer({ min: 0, max: 65536 }), { minLength: 20, maxLength: 20 }),
+        ({ n, d, f, vectors, isByz }, weights) => {
+          const { lo, hi } = honestRange(vectors, n, d, isByz);
+          reputationTrimmedMean(vectors, n, d, { f, weights }).forEach((v, c) => expect(v >= lo[c]! && v <= hi[c]!).toBe(true));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ATTACKS, ATTACK_NAMES, AttackInputError, farthestFromMean, getAttack, honestMean, honestStd, type AttackContext } from '../../../src/core/consensus/attacks';
+import {
+  ATTACKS,
+  ATTACK_NAMES,
+  AttackInputError,
+  farthestFromMean,
+  getAttack,
+  honestMean,
+  honestStd,
+  type AttackContext,
+} from '../../../src/core/consensus/attacks';
 import { alieZQ16 } from '../../../src/core/consensus/normal';
 import { UnknownNameError } from '../../../src/core/consensus/registry';
 import { createRng } from '../../../src/core/rng/rng';
@@ -14,7 +23,8 @@ function honestRows(seed: number): Int32Array {
 function ctx(seed: number, attacker = 0, params = {}): AttackContext {
   return { honest: honestRows(seed), nHonest, d, attacker, n: 30, f: 10, rng: createRng(seed).stream(`attack:${attacker}`), params };
 }
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>): bigint => Array.from({ length: d }, (_, c) => BigInt(a[c]!) * BigInt(b[c]!)).reduce((x, y) => x + y, 0n);
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>): bigint =>
+  Array.from({ length: d }, (_, c) => BigInt(a[c]!) * BigInt(b[c]!)).reduce((x, y) => x + y, 0n);
 
 describe('attack catalog', () => {
   it('has the nine names and lists them for a bad one', () => {

@@ -24,35 +24,44 @@ describe('exact arithmetic', () => {
   });
   it('roundDivSplit equals round((hi·2^16 + lo)/w) computed in BigInt', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 65536 })), { minLength: 1, maxLength: 40 }), (pairs) => {
-        let hi = 0;
-        let lo = 0;
-        let w = 0;
-        let exact = 0n;
-        for (const [v, wi] of pairs) {
-          const vh = Math.floor(v / 65536);
-          hi += vh * wi;
-          lo += (v - vh * 65536) * wi;
-          w += wi;
-          exact += big(v) * big(wi);
-        }
-        if (w === 0) return;
-        expect(big(roundDivSplit(hi, lo, w))).toBe(refRound(exact, big(w)));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 65536 })), { minLength: 1, maxLength: 40 }),
+        (pairs) => {
+          let hi = 0;
+          let lo = 0;
+          let w = 0;
+          let exact = 0n;
+          for (const [v, wi] of pairs) {
+            const vh = Math.floor(v / 65536);
+            hi += vh * wi;
+            lo += (v - vh * 65536) * wi;
+            w += wi;
+            exact += big(v) * big(wi);
+          }
+          if (w === 0) return;
+          expect(big(roundDivSplit(hi, lo, w))).toBe(refRound(exact, big(w)));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
   it('squaredDistanceLimbs is exact for any int32 vectors, where a double sum is not', () => {
     const out = new Float64Array(2);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), { minLength: 1, maxLength: 12 }), (pairs) => {
-        const a = Int32Array.from(pairs.map((p) => p[0]));
-        const b = Int32Array.from(pairs.map((p) => p[1]));
-        squaredDistanceLimbs(a, 0, b, 0, pairs.length, out, 0);
-        const ref = pairs.reduce((s, [x, y]) => s + (big(x) - big(y)) ** 2n, 0n);
-        expect(out[1]).toBeLessThan(2 ** 32);
-        expect(big(out[0]!) * 2n ** 32n + big(out[1]!)).toBe(ref);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (pairs) => {
+          const a = Int32Array.from(pairs.map((p) => p[0]));
+          const b = Int32Array.from(pairs.map((p) => p[1]));
+          squaredDistanceLimbs(a, 0, b, 0, pairs.length, out, 0);
+          const ref = pairs.reduce((s, [x, y]) => s + (big(x) - big(y)) ** 2n, 0n);
+          expect(out[1]).toBeLessThan(2 ** 32);
+          expect(big(out[0]!) * 2n ** 32n + big(out[1]!)).toBe(ref);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

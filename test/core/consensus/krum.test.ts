@@ -10,7 +10,10 @@ const q = (x: number): number => Math.round(x * 65536);
 function refScores(v: Int32Array, n: number, d: number, f: number): bigint[] {
   const k = n - f - 2;
   return Array.from({ length: n }, (_, i) => {
-    const ds = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).map((j) => sqDist(v, i, j, d)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const ds = Array.from({ length: n }, (_, j) => j)
+      .filter((j) => j !== i)
+      .map((j) => sqDist(v, i, j, d))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return ds.slice(0, k).reduce((a, b) => a + b, 0n);
   });
 }
@@ -34,7 +37,7 @@ function minSqDistToHonest(x: Int32Array, v: Int32Array, n: number, d: number, i
 }
 
 describe('krum', () => {
-  it("picks (1, 1) in the textbook case where the mean is dragged to ~20", () => {
+  it('picks (1, 1) in the textbook case where the mean is dragged to ~20', () => {
     const v = Int32Array.from([1, 1.1, 0.9, 1, 1.05, 0.95, 1, 1, 100, 100].map(q));
     expect(Array.from(krum(v, 5, 2, { f: 1 }))).toEqual([q(1), q(1)]);
   });

@@ -5,9 +5,7 @@ import { INT32, permuteRows } from './helpers';
 
 describe('aggregator registry', () => {
   it('has the seven named methods', () => {
-    expect(Object.keys(AGGREGATORS).sort()).toEqual(
-      ['bulyan', 'krum', 'mean', 'median', 'multi-krum', 'reputation-trimmed-mean', 'trimmed-mean'].sort(),
-    );
+    expect(Object.keys(AGGREGATORS).sort()).toEqual(['bulyan', 'krum', 'mean', 'median', 'multi-krum', 'reputation-trimmed-mean', 'trimmed-mean'].sort());
     for (const name of AGGREGATOR_NAMES) expect(getAggregator(name).name).toBe(name);
   });
   it('lists the valid names for a bad one', () => {
@@ -30,7 +28,13 @@ describe('aggregator registry', () => {
           // Rows drawn from a small pool so that ties and duplicates are common.
           const v = Int32Array.from({ length: n * d }, (_, i) => pool[(i * 7 + (seed & 15) * ((i / d) | 0)) % 64]!);
           const weights = w.slice(0, n);
-          const perm = fc.sample(fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }), { seed, numRuns: 1 })[0]!;
+          const perm = fc.sample(
+            fc.shuffledSubarray(
+              Array.from({ length: n }, (_, i) => i),
+              { minLength: n, maxLength: n },
+            ),
+            { seed, numRuns: 1 },
+          )[0]!;
           const a = spec.aggregate(v, n, d, { weights });
           const b = spec.aggregate(permuteRows(v, n, d, perm), n, d, { weights: perm.map((i) => weights[i]!) });
           expect(Array.from(b)).toEqual(Array.from(a));
@@ -45,7 +49,12 @@ describe('aggregator registry', () => {
       const spec = getAggregator(name);
       const opts = { weights: Array(10).fill(40000) };
       const first = Array.from(spec.aggregate(v, 10, 9, opts));
-      spec.aggregate(Int32Array.from({ length: 300 }, (_, i) => i), 30, 10, { weights: Array(30).fill(1) });
+      spec.aggregate(
+        Int32Array.from({ length: 300 }, (_, i) => i),
+        30,
+        10,
+        { weights: Array(30).fill(1) },
+      );
       expect(Array.from(spec.aggregate(v, 10, 9, opts))).toEqual(first);
     }
   });

@@ -4,7 +4,7 @@ import { assessDrift, DEFAULT_REPUTATION, PeerIdError, ReputationTracker } from 
 import { createRng } from '../../../src/core/rng/rng';
 
 describe('ReputationTracker', () => {
-  it("starts at 0.5 and applies the default steps: +0.02, −0.08, −0.15", () => {
+  it('starts at 0.5 and applies the default steps: +0.02, −0.08, −0.15', () => {
     const t = new ReputationTracker(4);
     expect(t.score(3)).toBe(32768);
     t.reward(3);
