@@ -12,7 +12,6 @@
 //   4. afterwards, from every node's /status: 0 honest nodes banned, cure replies still flowing, consensus spread
 //      within the clean run's noise, RSS bounded, and every forgery dropped and counted.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +23,7 @@ import { encodeAnnounce, encodeConsensus, encodeRequest } from '../../src/net/wi
 import { topicFor } from '../../src/net/topics';
 import { BROKER_READY, fetchStatus, NODE_READY, spawnQres, type SpawnedProcess } from '../../src/node/launcher';
 import { captureTraffic, forgedTraffic, replayTraffic, runAdversary, type Captured } from '../net/adversary';
+import { freePort, sleep, until } from '../helpers/wait';
 
 type Status = Record<string, unknown>;
 const SWARM = 'adv';
@@ -31,26 +31,6 @@ const HONEST = [1, 2, 3, 4, 5];
 const INSIDER = 6;
 /** The bound this suite states: a node's RSS may grow by at most this much over the attacks. */
 const RSS_BOUND_MB = 50;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 let dir: string;
 let keys: string;

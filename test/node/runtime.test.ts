@@ -1,6 +1,5 @@
 // Real processes over real MQTT on 127.0.0.1: a broker process and node processes (`qres node`), at 5× device
 // time (tick 20 ms) with 2-second rounds (0.4 s of wall time). The tests run in order on one swarm.
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,31 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { BROKER_READY, fetchStatus, NODE_READY, spawnQres, type SpawnedProcess } from '../../src/node/launcher';
 import { encodeStatus } from '../../src/net/wire';
+import { freePort, sleep, until } from '../helpers/wait';
 
 type Status = Record<string, unknown>;
 const SWARM = 'itest';
 const HONEST = [1, 2, 3, 4, 5];
 const ATTACKER = 6;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 let dir: string;
 let brokerPort: number;

@@ -14,6 +14,7 @@ import { KeyFileError, loadBrokerAuth } from '../../../src/net/keyFiles';
 import { nodeConfigFrom } from '../../../src/cli/commands/node';
 import { UsageError } from '../../../src/cli/command';
 import { fetchStatus, NODE_READY, spawnQres } from '../../../src/node/launcher';
+import { freePort } from '../../helpers/wait';
 
 describe('qres node', () => {
   it('parses its flags into a node configuration', () => {
@@ -43,14 +44,6 @@ describe('qres node', () => {
     }
   }, 30_000);
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** Runs `qres node ARGS` that must fail at startup: its exit code, wall time and stderr lines. */
 async function failedStart(args: string[]): Promise<{ code: number | null; ms: number; lines: string[]; stdout: string }> {
