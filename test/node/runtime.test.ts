@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { BROKER_READY, fetchStatus, NODE_READY, spawnQres, type SpawnedProcess } from '../../src/node/launcher';
 import { encodeStatus } from '../../src/net/wire';
-import { freePort, sleep, until } from '../helpers/wait';
+import { freePort, until } from '../helpers/wait';
 
 type Status = Record<string, unknown>;
 const SWARM = 'itest';
