@@ -25,22 +25,81 @@ import { createRng, type Rng } from '../core/rng/rng';
 import { getAggregator, type AggregatorSpec } from '../core/consensus/registry';
 import { getAttack, type AttackFn } from '../core/consensus/attacks';
 import {
-  adoptSummary, attackerRoundAt, canCure, consensusSendsAt, cortexStep, createNodeState, cureRequestDue, evolutionStep,
-  evolutionTiming, EXPOSED_LEVEL, GENE_LIMIT, HEALED_GOSSIP, HEALED_SELF, honestRoundAt, ignored, isBanned,
-  judgeCures, MODEL_DIM, needsCure, NODE, poisonWeights, restoreAt, ROUND_ACCEPTED, roundEndsAt, rngAt, ruleSeeds, senseAt,
-  setHeard, TRUST_INITIAL, type CureOffer, type EvolutionTiming, type NodeState, type RoundView, type RuleSeeds,
+  adoptSummary,
+  attackerRoundAt,
+  canCure,
+  consensusSendsAt,
+  cortexStep,
+  createNodeState,
+  cureRequestDue,
+  evolutionStep,
+  evolutionTiming,
+  EXPOSED_LEVEL,
+  GENE_LIMIT,
+  HEALED_GOSSIP,
+  HEALED_SELF,
+  honestRoundAt,
+  ignored,
+  isBanned,
+  judgeCures,
+  MODEL_DIM,
+  needsCure,
+  NODE,
+  poisonWeights,
+  restoreAt,
+  ROUND_ACCEPTED,
+  roundEndsAt,
+  rngAt,
+  ruleSeeds,
+  senseAt,
+  setHeard,
+  TRUST_INITIAL,
+  type CureOffer,
+  type EvolutionTiming,
+  type NodeState,
+  type RoundView,
+  type RuleSeeds,
 } from '../core/rules/index';
 import {
-  acceptSecureBody, checkSecureBody, createSecureChain, expireRecent, forgeSecureCureBody, isRecent, refuseSecureCure,
-  resendKeepTicks, SECURE_OUTBOX, secureCureBody, type ChainRecord, type SecureChain, type SecureVerdict,
+  acceptSecureBody,
+  checkSecureBody,
+  createSecureChain,
+  expireRecent,
+  forgeSecureCureBody,
+  isRecent,
+  refuseSecureCure,
+  resendKeepTicks,
+  SECURE_OUTBOX,
+  secureCureBody,
+  type ChainRecord,
+  type SecureChain,
+  type SecureVerdict,
 } from '../core/rules/secureCure';
 import type { GeneStorage } from '../storage/geneStorage';
 import { allOf, parseTopic, repliesTo, replyTopic, summaryTopic, topicFor, type TopicKind } from '../net/topics';
 import type { Transport } from '../net/transport';
 import {
-  decodeWire, encodeAnnounce, encodeConsensus, encodeReply, encodeRequest, encodeSecureReply, encodeStatus, encodeSummary,
-  FLAG_ATTACKER, FLAG_EVOLVED, FLAG_HEALED, FLAG_IN_NOISE, MSG_ANNOUNCE, MSG_CONSENSUS, MSG_REPLY, MSG_REQUEST,
-  MSG_SECURE_REPLY, MSG_STATUS, MSG_SUMMARY, WireDecodeError, type WireMessage,
+  decodeWire,
+  encodeAnnounce,
+  encodeConsensus,
+  encodeReply,
+  encodeRequest,
+  encodeSecureReply,
+  encodeStatus,
+  encodeSummary,
+  FLAG_ATTACKER,
+  FLAG_EVOLVED,
+  FLAG_HEALED,
+  FLAG_IN_NOISE,
+  MSG_ANNOUNCE,
+  MSG_CONSENSUS,
+  MSG_REPLY,
+  MSG_REQUEST,
+  MSG_SECURE_REPLY,
+  MSG_STATUS,
+  MSG_SUMMARY,
+  WireDecodeError,
+  type WireMessage,
 } from '../net/wire';
 import { DEVICE_TICK_MS, roundTicks, type NodeConfig } from './config';
 import { PeerRateLimiter } from './rateLimiter';
@@ -49,7 +108,12 @@ import { createNodeStats, mqttPublishBytes } from './stats';
 import { buildStatus, type PeerInfo } from './status';
 
 const EXPECTED_TYPE: Record<TopicKind, number> = {
-  request: MSG_REQUEST, reply: MSG_REPLY, consensus: MSG_CONSENSUS, announce: MSG_ANNOUNCE, status: MSG_STATUS, summary: MSG_SUMMARY,
+  request: MSG_REQUEST,
+  reply: MSG_REPLY,
+  consensus: MSG_CONSENSUS,
+  announce: MSG_ANNOUNCE,
+  status: MSG_STATUS,
+  summary: MSG_SUMMARY,
 };
 
 /** Most messages held for the next tick; beyond that they are dropped (counted). Each peer's rate limit keeps an
@@ -532,4 +596,3 @@ function geneOfModel(v: Int32Array): Gene {
   for (let k = 0; k < LAGS; k++) weights[k] = q16.clamp(v[k]!, -GENE_LIMIT[k]!, GENE_LIMIT[k]!);
   return { weights, bias: q16.clamp(v[LAGS]!, -GENE_LIMIT[LAGS]!, GENE_LIMIT[LAGS]!), mu: DEFAULT_MU };
 }
-

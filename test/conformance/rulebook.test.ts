@@ -198,6 +198,11 @@ describe('one rulebook, two runtimes', () => {
     expect(r.heals).toBeGreaterThan(5);
   }, 120_000);
 
+  it('with 30 % adaptive attackers (they use their own window; receivers clip what their window cannot see): equal', async () => {
+    const r = await runBoth({ nodes: 40, seed: 5, seconds: 150, byzantine: 0.3, attack: 'adaptive' });
+    expect(r.rounds).toBeGreaterThanOrEqual(14);
+  }, 120_000);
+
   it('with attackers and loss and the reputation-weighted aggregator: equal', async () => {
     const r = await runBoth({ nodes: 30, seed: 2, seconds: 100, loss: 0.3, byzantine: 0.3, attack: 'alie', aggregator: 'reputation-trimmed-mean' });
     expect(r.lost).toBeGreaterThan(100);

@@ -29,18 +29,21 @@ export function ablationChartSvg(summary: AblationSummary): string {
   const bottomDecade = Math.log10(FLOOR_PCT);
   const fMin = fractions[0] ?? 0;
   const fMax = fractions[fractions.length - 1] ?? 0;
-  const xOf = (f: number): number =>
-    fMax > fMin ? PLOT.left + ((f - fMin) / (fMax - fMin)) * (PLOT.right - PLOT.left) : (PLOT.left + PLOT.right) / 2;
+  const xOf = (f: number): number => (fMax > fMin ? PLOT.left + ((f - fMin) / (fMax - fMin)) * (PLOT.right - PLOT.left) : (PLOT.left + PLOT.right) / 2);
   const yOf = (pct: number): number => {
     const d = Math.log10(Math.max(FLOOR_PCT, pct));
     return PLOT.bottom - ((d - bottomDecade) / (topDecade - bottomDecade)) * (PLOT.bottom - PLOT.top);
   };
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
   out.push(`<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">Worst-case consensus drift vs attacker fraction</text>`);
-  out.push(`<text x="${WIDTH / 2}" y="42" text-anchor="middle" fill="#555555">worst over ${summary.plan.attacks.length} attacks and ${summary.plan.seeds} seed(s); ${summary.plan.nodes} nodes, ${summary.plan.seconds} s of sim time</text>`);
+  out.push(
+    `<text x="${WIDTH / 2}" y="42" text-anchor="middle" fill="#555555">worst over ${summary.plan.attacks.length} attacks and ${summary.plan.seeds} seed(s); ${summary.plan.nodes} nodes, ${summary.plan.seconds} s of sim time</text>`,
+  );
 
   // Grid and y axis: one line per decade.
   for (let d = Math.ceil(bottomDecade); d <= topDecade; d++) {
@@ -58,7 +61,9 @@ export function ablationChartSvg(summary: AblationSummary): string {
   out.push(`<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.right}" y2="${PLOT.bottom}" stroke="#333333"/>`);
   out.push(`<line x1="${PLOT.left}" y1="${PLOT.top}" x2="${PLOT.left}" y2="${PLOT.bottom}" stroke="#333333"/>`);
   out.push(`<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 44}" text-anchor="middle">attacker fraction</text>`);
-  out.push(`<text x="20" y="${(PLOT.top + PLOT.bottom) / 2}" text-anchor="middle" transform="rotate(-90 20 ${(PLOT.top + PLOT.bottom) / 2})">worst-case drift (%, log scale)</text>`);
+  out.push(
+    `<text x="20" y="${(PLOT.top + PLOT.bottom) / 2}" text-anchor="middle" transform="rotate(-90 20 ${(PLOT.top + PLOT.bottom) / 2})">worst-case drift (%, log scale)</text>`,
+  );
 
   // The breakdown threshold.
   const yRef = fx(yOf(BREAKDOWN_DRIFT * 100));

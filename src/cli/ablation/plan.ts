@@ -51,7 +51,10 @@ function listFlag<T extends string>(values: Values, flag: string, valid: readonl
   const raw = values[flag];
   if (raw === undefined) return fallback;
   if (typeof raw !== 'string') throw new UsageError(`--${flag} expects a comma-separated list`);
-  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) throw new UsageError(`--${flag} is empty; valid: ${valid.join(', ')}`);
   for (const name of names) {
     if (!(valid as readonly string[]).includes(name)) {
@@ -66,7 +69,10 @@ function fractionsFlag(values: Values): readonly number[] {
   const raw = values.fractions;
   if (raw === undefined) return DEFAULT_PLAN.fractions;
   if (typeof raw !== 'string') throw new UsageError('--fractions expects a comma-separated list');
-  const parts = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (parts.length === 0) throw new UsageError('--fractions is empty');
   const out = parts.map((p) => {
     const f = Number(p);

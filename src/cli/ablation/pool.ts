@@ -59,12 +59,7 @@ function onWorker(w: Worker, plan: AblationPlan, group: RunGroup, onRun: () => v
 
 const breathe = () => new Promise((resolve) => setImmediate(resolve)); // lets progress and signals through
 
-export async function runGroups(
-  plan: AblationPlan,
-  groups: readonly RunGroup[],
-  jobs: number,
-  onRun: () => void,
-): Promise<GroupResult[]> {
+export async function runGroups(plan: AblationPlan, groups: readonly RunGroup[], jobs: number, onRun: () => void): Promise<GroupResult[]> {
   const results: GroupResult[] = new Array(groups.length);
   let next = 0;
   let warned = false;

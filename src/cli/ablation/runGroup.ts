@@ -28,7 +28,15 @@ export interface GroupResult {
 const CHUNK = 1000;
 
 function configOf(plan: AblationPlan, group: RunGroup, attack: CatalogAttack | 'none') {
-  return { nodes: plan.nodes, seed: group.seed, aggregator: group.aggregator, attack, byzantine: group.fraction, ownDataFilter: plan.ownDataFilter, layout: false };
+  return {
+    nodes: plan.nodes,
+    seed: group.seed,
+    aggregator: group.aggregator,
+    attack,
+    byzantine: group.fraction,
+    ownDataFilter: plan.ownDataFilter,
+    layout: false,
+  };
 }
 
 function runFor(plan: AblationPlan, group: RunGroup, attack: CatalogAttack | 'none'): Sim {

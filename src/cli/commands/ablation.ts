@@ -94,9 +94,7 @@ export async function runAblation(values: Values): Promise<AblationRun> {
     writeFileSync(out, markdown);
     files = { markdown: out, svg: svgPath };
   }
-  process.stderr.write(
-    `ablation: ${summary.runs} runs (${summary.failedRuns} failed) in ${(wallMs / 1000).toFixed(1)} s wall time, ${jobs} job(s)\n`,
-  );
+  process.stderr.write(`ablation: ${summary.runs} runs (${summary.failedRuns} failed) in ${(wallMs / 1000).toFixed(1)} s wall time, ${jobs} job(s)\n`);
   return { summary, markdown, svg, files, wallMs };
 }
 

@@ -33,7 +33,7 @@ refuses the login) exits with code 1 and one line, before the node joins the swa
   --aggregator NAME   robust aggregator, as qres sim: mean, median, trimmed-mean, krum, multi-krum, bulyan,
                       reputation-trimmed-mean (default trimmed-mean)
   --no-own-filter     keep neighbour models that predict this node's data > 2x worse than its own, as qres sim
-  --attack NAME       run as an attacker: sign-flip, gaussian, bias, alie, ipm, mimic, sybil (default none)
+  --attack NAME       run as an attacker: sign-flip, gaussian, bias, alie, ipm, mimic, sybil, adaptive (default none)
   --coalition LIST    an attacker's fellow attackers (not among the honest models it observes)
   --no-poison         an attacker does not answer cure requests with poisoned genes (consensus-only)
   --secure            cure replies carry a gene commitment and transition proof(s), verified before install,
