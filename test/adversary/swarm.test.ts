@@ -152,9 +152,10 @@ describe('hostile clients against a keyed swarm (5 node processes, embedded brok
     }
     const all = await statuses();
     for (const s of all) clean.rss.set(s.id as number, s.rssMB as number);
-    // nobody but the swarm speaks: nothing forged, nothing replayed (a message delayed > 30 s by a starved CPU would
-    // be 'stale', which is the only drop a clean run can show)
-    for (const s of all) expect(auth(s).dropped - auth(s).drops.stale).toBe(0);
+    // nobody but the swarm speaks: nothing forged. Two drops a clean run can show: 'stale' (a message delayed > 30 s
+    // by a starved CPU) and 'replay' (the broker delivering a retained message a second time: aedes does so on a
+    // resubscribe; the guard drops the duplicate). Every other reason means a message no honest node sent.
+    for (const s of all) expect(auth(s).dropped - (auth(s).drops.stale ?? 0) - (auth(s).drops.replay ?? 0)).toBe(0);
     // about 8 envelopes a second (2.5 s once caught only 20 under load): 6 s holds three rounds
     captured = await captureTraffic(`mqtt://127.0.0.1:${port}`, SWARM, 6000, viewer);
     expect(captured.length).toBeGreaterThan(20);
