@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clipAround, clipInvisible, clipRadius, jacobiEigen9, rowDistance, windowGram9 } from '../../../src/core/consensus/clipping';
+import { cholesky9, cholSolve9, clipAround, clipInvisible, clipRadius, rowDistance, windowGram9 } from '../../../src/core/consensus/clipping';
+import { jacobiEigen9 } from './jacobi';
 import { ADAPTIVE_DIRECTION } from '../../../src/core/consensus/attacks';
 
 const ONE = 65536;
@@ -25,7 +26,7 @@ describe('self-centred clipping (ClippedGossip)', () => {
 });
 
 describe('the invisible-direction clip', () => {
-  it('Jacobi: G v = λ v for every eigenpair of a window\u2019s lag Gram matrix', () => {
+  it('the reference Jacobi: G v = λ v for every eigenpair of a window\u2019s lag Gram matrix', () => {
     const g = windowGram9(calmWindow(), 0, 16, new Float64Array(81));
     const a = Float64Array.from(g);
     const values = new Float64Array(9);
@@ -66,6 +67,35 @@ describe('the invisible-direction clip', () => {
     const again = Int32Array.from(before);
     clipInvisible(again, 7, 0, window, 0, 16, 0.01, 1, 4);
     expect(Array.from(again)).toEqual(Array.from(r));
+  });
+  it('the invisible part is θ²(G² + θ²I)⁻¹Δ: along each eigen-direction of G, the fraction θ²/(λ² + θ²) of Δ', () => {
+    // Checked against an independent route: a Jacobi eigendecomposition (test/core/consensus/jacobi.ts).
+    const theta = 0.01;
+    const g = windowGram9(calmWindow(0.9), 0, 16, new Float64Array(81));
+    const values = new Float64Array(9);
+    const vectors = new Float64Array(81);
+    jacobiEigen9(Float64Array.from(g), values, vectors);
+    const a = new Float64Array(81);
+    for (let r = 0; r < 9; r++) {
+      for (let c = 0; c < 9; c++) {
+        let s = 0;
+        for (let k = 0; k < 9; k++) s += g[r * 9 + k]! * g[k * 9 + c]!;
+        a[r * 9 + c] = s + (r === c ? theta * theta : 0);
+      }
+    }
+    const l = cholesky9(a, new Float64Array(81));
+    for (let e = 0; e < 9; e++) {
+      const x = Float64Array.from({ length: 9 }, (_, k) => vectors[k * 9 + e]!);
+      cholSolve9(l, x);
+      const fraction = (theta * theta) / (values[e]! ** 2 + theta * theta);
+      for (let k = 0; k < 9; k++) expect(x[k]! * theta * theta).toBeCloseTo(fraction * vectors[k * 9 + e]!, 6);
+    }
+    // The window sees its top direction: almost none of it is invisible; most of the Nyquist pattern is.
+    const top = values.indexOf(Math.max(...values));
+    expect((theta * theta) / (values[top]! ** 2 + theta * theta)).toBeLessThan(1e-3);
+    const u = Float64Array.from(ADAPTIVE_DIRECTION);
+    cholSolve9(l, u);
+    expect(Math.hypot(...u) * theta * theta).toBeGreaterThan(0.8);
   });
   it('a single row (the node alone) is left as it is', () => {
     const r = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
