@@ -30,7 +30,7 @@ Every cell is the worst case over seeds; the headline is also the worst over the
   --out FILE           markdown file to write (default ${DEFAULT_OUT})
   --json               print the figures as one JSON object; files are then written only if --out is given
 
-Cost: the default sweep is 7 aggregators × (1 + 5 × (1 + 7)) = 287 runs per seed, 1435 in all (the clean
+Cost: the default sweep is 8 aggregators × (1 + 5 × (1 + 8)) = 368 runs per seed, 1840 in all (the clean
 run is shared by all attacks; fraction 0 has no attack runs). One run of 150 nodes for 300 s takes ~0.15 s of
 CPU; the whole default sweep took 143-214 s wall time with 2 jobs on the 2-core project machine while other work
 ran (budget: 6 min). Each further seed adds ~30 s there.`;

@@ -31,7 +31,7 @@ refuses the login) exits with code 1 and one line, before the node joins the swa
   --peers LIST        the node ids it listens to, e.g. 1-20,25 (default: the roster's active members with
                       --keys, else 1-32); anyone else is ignored
   --aggregator NAME   robust aggregator, as qres sim: mean, median, trimmed-mean, krum, multi-krum, bulyan,
-                      reputation-trimmed-mean (default trimmed-mean)
+                      reputation-trimmed-mean, clipped-gossip (default trimmed-mean)
   --no-own-filter     keep neighbour models that predict this node's data > 2x worse than its own, as qres sim
   --attack NAME       run as an attacker: sign-flip, gaussian, bias, alie, ipm, mimic, sybil, adaptive (default none)
   --coalition LIST    an attacker's fellow attackers (not among the honest models it observes)

@@ -28,7 +28,7 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
   --no-gossip        never ask neighbours for cures (to measure what gossip is worth)
   --layout           also run the force layout (off by default headless)
   --aggregator NAME  consensus aggregator: mean, median, trimmed-mean (default), krum, multi-krum, bulyan,
-                     reputation-trimmed-mean
+                     reputation-trimmed-mean, clipped-gossip (self-centred clipping, docs/ADAPTIVE.md)
   --attack NAME      what attackers do: none (default), sign-flip, gaussian, bias, alie, ipm, mimic, sybil,
                      adaptive (knows the receivers' checks and stays inside them; docs/ADAPTIVE.md)
   --byzantine F      fraction of nodes that are attackers, 0..0.9; with an attack the report adds

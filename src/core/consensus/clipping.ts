@@ -8,7 +8,7 @@
 //
 // Integer in, integer out: distances are exact for vectors within the gene's range (|Δ| < 2^24 per coordinate,
 // Σ Δ² < 2^53) and, beyond it, the same IEEE-754 doubles on every machine; each clipped coordinate is rounded once.
-import { AggregatorPreconditionError, checkShape } from './aggregators';
+import { AggregatorPreconditionError, checkShape, mean, type AggregatorOptions } from './aggregators';
 import { Scratch } from './exact';
 
 const distances = new Scratch((n) => new Float64Array(n));
@@ -68,6 +68,21 @@ export function clipAround(rows: Int32Array, n: number, d: number, center: Array
     for (let c = 0; c < d; c++) out[i * d + c] = center[c]! + Math.round((rows[i * d + c]! - center[c]!) * scale);
   }
   return clipped;
+}
+
+const clippedRows = new Scratch((n) => new Int32Array(n));
+
+/**
+ * ClippedGossip as an aggregator (`--aggregator clipped-gossip`): x + (1/n) Σ_j clip(y_j − x, τ), with x = row 0
+ * (the consensus round puts the node's own model there) and τ the lower median of the other rows' distances to it,
+ * so fewer than half the rows can set it. Every row, the node's own included, counts once; rows within τ pass whole.
+ */
+export function clippedGossip(vectors: Int32Array, n: number, d: number, _opts?: AggregatorOptions, out?: Int32Array): Int32Array {
+  checkShape('clipped-gossip', vectors, n, d);
+  const tau = clipRadius(vectors, n, d, 0, 1, 2);
+  const rows = clippedRows.get(n * d).subarray(0, n * d);
+  clipAround(vectors, n, d, vectors.subarray(0, d), tau, rows);
+  return mean(rows, n, d, undefined, out);
 }
 
 // ---------------------------------------------------------------------------------------------------------

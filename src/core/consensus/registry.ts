@@ -1,6 +1,7 @@
 // The aggregator registry: one name per method, as the CLI and the sim config spell it.
 import { mean, median, reputationTrimmedMean, trimmedMean, trimmedMeanMaxF, type AggregatorOptions } from './aggregators';
 import { bulyan, bulyanMaxF, krum, krumMaxF, multiKrum } from './krum';
+import { clippedGossip } from './clipping';
 
 /** (vectors: n·d row-major Q16, n, d, options, optional output buffer) → the aggregate, Int32Array(d). */
 export type AggregatorFn = (vectors: Int32Array, n: number, d: number, opts?: AggregatorOptions, out?: Int32Array) => Int32Array;
@@ -16,9 +17,11 @@ export interface AggregatorSpec {
   readonly usesF: boolean;
   /** True if the method needs `opts.weights` (reputations). */
   readonly needsWeights: boolean;
+  /** True if row 0 is special: the receiving node's own model, the centre the others are judged from. */
+  readonly selfCentred?: boolean;
 }
 
-export const AGGREGATOR_NAMES = ['mean', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan', 'reputation-trimmed-mean'] as const;
+export const AGGREGATOR_NAMES = ['mean', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan', 'reputation-trimmed-mean', 'clipped-gossip'] as const;
 export type AggregatorName = (typeof AGGREGATOR_NAMES)[number];
 
 const none = (n: number): number => (n >= 1 ? 0 : -1);
@@ -37,6 +40,16 @@ export const AGGREGATORS: Readonly<Record<AggregatorName, AggregatorSpec>> = Obj
     maxF: trimmedMeanMaxF,
     usesF: true,
     needsWeights: true,
+  },
+  // Self-centred: row 0 is the receiving node's own model (honestRoundAt in src/core/rules/consensus.ts).
+  'clipped-gossip': {
+    name: 'clipped-gossip',
+    aggregate: clippedGossip,
+    minInputs: 1,
+    maxF: trimmedMeanMaxF,
+    usesF: false,
+    needsWeights: false,
+    selfCentred: true,
   },
 });
 

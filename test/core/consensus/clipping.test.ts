@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky9, cholSolve9, clipAround, clipInvisible, clipRadius, rowDistance, windowGram9 } from '../../../src/core/consensus/clipping';
+import { cholesky9, cholSolve9, clipAround, clippedGossip, clipInvisible, clipRadius, rowDistance, windowGram9 } from '../../../src/core/consensus/clipping';
+import { getAggregator } from '../../../src/core/consensus/registry';
 import { jacobiEigen9 } from './jacobi';
 import { ADAPTIVE_DIRECTION } from '../../../src/core/consensus/attacks';
 
@@ -101,5 +102,25 @@ describe('the invisible-direction clip', () => {
     const r = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(clipInvisible(r, 1, 0, calmWindow(), 0, 16, 0.01, 1, 4)).toBe(0);
     expect(Array.from(r)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('ClippedGossip as an aggregator', () => {
+  it('moves the node (row 0) by at most τ/n towards any one row, τ the lower median distance to it', () => {
+    // Own model at 0, three honest rows at distances 1, 2, 3 (in units of ONE), one attacker 1,000 away.
+    const rows = Int32Array.from([0, 0, ONE, 0, 0, 2 * ONE, 3 * ONE, 0, 1000 * ONE, 0]);
+    const out = clippedGossip(rows, 5, 2);
+    // τ = the lower median of {1, 2, 3, 1000} = 2: the rows become 0, 1, (0, 2), (2, 0), (2, 0); mean over 5.
+    expect(Array.from(out)).toEqual([Math.round((ONE + 2 * ONE + 2 * ONE) / 5), Math.round((2 * ONE) / 5)]);
+    // The attacker's pull is bounded whatever it sends.
+    const far = Int32Array.from(rows);
+    far[8] = 2 ** 31 - 1;
+    far[9] = -(2 ** 31);
+    const bounded = clippedGossip(far, 5, 2);
+    expect(Math.hypot(bounded[0]! - Math.round((3 * ONE) / 5), bounded[1]! - Math.round((2 * ONE) / 5))).toBeLessThanOrEqual((2 * ONE) / 5 + 2);
+  });
+  it('is in the registry under clipped-gossip, and the node alone keeps its model', () => {
+    expect(getAggregator('clipped-gossip').aggregate).toBe(clippedGossip);
+    expect(Array.from(clippedGossip(Int32Array.from([5, -7, 9]), 1, 3))).toEqual([5, -7, 9]);
   });
 });
