@@ -37,10 +37,21 @@ export function frameLossDraw(lossSeed: number, from: number, tick: number, type
   return mix32(mix32(mix32(mix32(lossSeed ^ from) ^ tick) ^ (type | (index << 8))) ^ receiver) >>> 16;
 }
 
+/** Per-node radio activity, indexed by entity id: the frames and bytes each node put on air, and those it heard (every
+ *  frame a radio neighbour sent, addressed to it or overheard, lost to noise or not, late or not: a listening receiver
+ *  demodulates them all). For the energy model (src/core/energy/); reported, never hashed. */
+export interface NodeRadioCounters {
+  txFrames: Float64Array;
+  txBytes: Float64Array;
+  rxFrames: Float64Array;
+  rxBytes: Float64Array;
+}
+
 export type MessageSink = (receiverEid: number, senderEid: number, message: Uint8Array) => void;
 
 export interface LinkModel {
   readonly counters: LinkCounters;
+  readonly perNode: NodeRadioCounters;
   /** Queues a message from `fromEid` (to an eid or BROADCAST). Returns false if any frame was dropped. */
   send(txFreeAtUs: Float64Array, fromEid: number, to: number, messageId: number, message: Uint8Array, tick: number): boolean;
   /** Delivers every frame due by the end of `tick`, calling `sink` for each completed message. */
@@ -118,6 +129,21 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   let partialSweep = new Set<string>();
   let nextSweepTick = ttlTicks;
   const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0 };
+  const perNode: NodeRadioCounters = {
+    txFrames: new Float64Array(n + 1),
+    txBytes: new Float64Array(n + 1),
+    rxFrames: new Float64Array(n + 1),
+    rxBytes: new Float64Array(n + 1),
+  };
+  /** Every radio neighbour of `from` hears a frame of `bytes` (the path of late and corrupt frames; delivery counts inline). */
+  const heardBy = (from: number, bytes: number): void => {
+    const i = from - 1;
+    for (let s = hood.offsets[i]!; s < hood.offsets[i + 1]!; s++) {
+      const receiver = hood.neighbours[s]! + 1;
+      perNode.rxFrames[receiver]!++;
+      perNode.rxBytes[receiver]! += bytes;
+    }
+  };
 
   const airtimeUs = (bytes: number): number => Math.ceil((bytes * 8 * 1e6) / config.bitrateBps);
   const maxQueueUs = TX_QUEUE_FRAMES * airtimeUs(config.mtu);
@@ -126,6 +152,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
 
   return {
     counters,
+    perNode,
     lossSeed,
     get stateBytes() {
       return capacity * (4 + 4 + 4 + 4 + 4 + 4 + 4 + 4);
@@ -156,6 +183,8 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         active[activeCount++] = slot;
         counters.framesSent++;
         counters.bytesSent += frame.length;
+        perNode.txFrames[fromEid]!++;
+        perNode.txBytes[fromEid]! += frame.length;
       }
       return ok;
     },
@@ -170,11 +199,12 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         const frame = frames[slot]!;
         frames[slot] = null;
         free[freeTop++] = slot;
+        const from = sender[slot]!;
         if (dueTick[slot]! - sentTick[slot]! > ttlTicks) {
           counters.expired++;
+          heardBy(from, frame.length);
           continue;
         }
-        const from = sender[slot]!;
         const to = target[slot]!;
         // Every receiver hears the same bytes (loss is per receiver, corruption is not modelled per receiver),
         // so the frame is checked once; a single-frame message is handed to all receivers as one view.
@@ -184,11 +214,14 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         } catch (err) {
           if (!(err instanceof FragmentDecodeError)) throw err;
           counters.corrupt++;
+          heardBy(from, frame.length);
           continue;
         }
         const i = from - 1;
         for (let s = hood.offsets[i]!; s < hood.offsets[i + 1]!; s++) {
           const receiver = hood.neighbours[s]! + 1;
+          perNode.rxFrames[receiver]!++;
+          perNode.rxBytes[receiver]! += frame.length;
           if (to !== BROADCAST && to !== receiver) continue; // overheard, not addressed: ignored at no cost
           if (frameLossDraw(lossSeed, from, sentTick[slot]!, kind[slot]! & 0xff, kind[slot]! >>> 8, receiver) < lossQ16) {
             counters.lost++;

@@ -17,7 +17,8 @@ export interface Activity {
   rxBytes: number;
   /**
    * Seconds the receiver was on (listening or receiving): receptions happen inside it. 'always' = the receiver is
-   * on whenever the radio is not transmitting (no listen schedule).
+   * on whenever the radio is not transmitting (no listen schedule); then frames heard that would need more than that
+   * time (an over-subscribed channel: the simulator does not model collisions) fill it, and `saturated` says so.
    */
   listenSeconds: number | 'always';
 }
@@ -29,6 +30,10 @@ export interface EnergyBreakdown {
   rxS: number;
   listenS: number;
   sleepS: number;
+  /** Airtime of every frame heard; more than rxS only when saturated. */
+  heardS: number;
+  /** The frames heard need more than all the time the receiver is on ('always' listening only). */
+  saturated: boolean;
   joules: { tx: number; rx: number; listen: number; sleep: number; mcu: number };
   totalJ: number;
   /** Mean power over the period, milliwatts. */
@@ -63,7 +68,10 @@ export function energyOf(profile: RadioProfile, activity: Activity): EnergyBreak
   }
   // A microsecond of slack for float rounding; anything beyond is a real overflow.
   const eps = 1e-6;
-  if (rxS > on + eps) throw new ActivityOverflowError(`${rxS.toFixed(3)} s of reception does not fit ${on.toFixed(3)} s with the receiver on`);
+  const saturated = rxS > on + eps;
+  if (saturated && activity.listenSeconds !== 'always') {
+    throw new ActivityOverflowError(`${rxS.toFixed(3)} s of reception does not fit ${on.toFixed(3)} s with the receiver on`);
+  }
   const rest = seconds - txS - on;
   if (rest < -eps)
     throw new ActivityOverflowError(`${txS.toFixed(3)} s of transmission + ${on.toFixed(3)} s with the receiver on exceed the period of ${seconds} s`);
@@ -79,7 +87,7 @@ export function energyOf(profile: RadioProfile, activity: Activity): EnergyBreak
     mcu: seconds * w(profile.mcuSleepMa),
   };
   const totalJ = joules.tx + joules.rx + joules.listen + joules.sleep + joules.mcu;
-  return { seconds, txS, rxS: rx, listenS, sleepS, joules, totalJ, meanMw: (totalJ / seconds) * 1000 };
+  return { seconds, txS, rxS: rx, listenS, sleepS, heardS: rxS, saturated, joules, totalJ, meanMw: (totalJ / seconds) * 1000 };
 }
 
 /** The breakdown scaled to one day (same mean power; seconds and joules × 86,400 / period). */
@@ -92,6 +100,8 @@ export function perDay(b: EnergyBreakdown): EnergyBreakdown {
     rxS: b.rxS * k,
     listenS: b.listenS * k,
     sleepS: b.sleepS * k,
+    heardS: b.heardS * k,
+    saturated: b.saturated,
     joules: { tx: j.tx * k, rx: j.rx * k, listen: j.listen * k, sleep: j.sleep * k, mcu: j.mcu * k },
     totalJ: b.totalJ * k,
     meanMw: b.meanMw,

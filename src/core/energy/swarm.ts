@@ -71,6 +71,9 @@ export interface SwarmEnergyReport {
   maxNode: { node: number; totalJ: number; meanMw: number };
   /** Share of the time the busiest node transmits (regional rules cap it, e.g. 1 % in most EU868 sub-bands). */
   txDutyCycle: { mean: number; max: number };
+  /** Airtime of the frames a node hears over the time its receiver is on (above 1: more than the channel can carry
+   *  on this radio), and how many nodes are above 1 (their receivers are counted on all the time). */
+  channelLoad: { mean: number; max: number; saturatedNodes: number };
   battery: { name: string; usableJ: number; meanNodeYears: number; worstNodeYears: number };
 }
 
@@ -81,6 +84,9 @@ export function swarmEnergy(profile: RadioProfile, input: SwarmEnergyInput): Swa
   let min = { node: -1, totalJ: Number.POSITIVE_INFINITY, meanMw: 0 };
   let max = { node: -1, totalJ: Number.NEGATIVE_INFINITY, meanMw: 0 };
   let dutyMax = 0;
+  let loadSum = 0;
+  let loadMax = 0;
+  let saturatedNodes = 0;
   for (const i of nodes) {
     const d = perDay(
       energyOf(profile, {
@@ -104,6 +110,11 @@ export function swarmEnergy(profile: RadioProfile, input: SwarmEnergyInput): Swa
     if (d.totalJ < min.totalJ) min = { node: i, totalJ: d.totalJ, meanMw: d.meanMw };
     if (d.totalJ > max.totalJ) max = { node: i, totalJ: d.totalJ, meanMw: d.meanMw };
     dutyMax = Math.max(dutyMax, d.txS / d.seconds);
+    const on = d.rxS + d.listenS;
+    const load = on > 0 ? d.heardS / on : d.heardS > 0 ? Number.POSITIVE_INFINITY : 0;
+    loadSum += load;
+    loadMax = Math.max(loadMax, load);
+    if (d.saturated) saturatedNodes++;
   }
   const n = Math.max(1, nodes.length);
   const totalJ = (sum.tx + sum.rx + sum.listen + sum.sleep + sum.mcu) / n;
@@ -113,6 +124,8 @@ export function swarmEnergy(profile: RadioProfile, input: SwarmEnergyInput): Swa
     rxS: sum.rxS / n,
     listenS: sum.listenS / n,
     sleepS: sum.sleepS / n,
+    heardS: 0,
+    saturated: saturatedNodes > 0,
     joules: { tx: sum.tx / n, rx: sum.rx / n, listen: sum.listen / n, sleep: sum.sleep / n, mcu: sum.mcu / n },
     totalJ,
     meanMw: (totalJ / 86_400) * 1000,
@@ -130,6 +143,7 @@ export function swarmEnergy(profile: RadioProfile, input: SwarmEnergyInput): Swa
     minNode: nodes.length > 0 ? node(min) : { node: -1, totalJ: 0, meanMw: 0 },
     maxNode: nodes.length > 0 ? node(max) : { node: -1, totalJ: 0, meanMw: 0 },
     txDutyCycle: { mean: round(mean.txS / 86_400, 6), max: round(dutyMax, 6) },
+    channelLoad: { mean: round(loadSum / n, 4), max: round(loadMax, 4), saturatedNodes },
     battery: { name: life.battery, usableJ: round(life.usableJ, 1), meanNodeYears: round(life.years, 3), worstNodeYears: round(worst.years, 3) },
   };
 }

@@ -61,6 +61,18 @@ describe('energyOf', () => {
     expect(() => energyOf(radioProfile('lora-sf12'), { ...idle, rxFrames: 2, rxBytes: 20, listenSeconds: 1 })).toThrow(ActivityOverflowError);
     expect(new ActivityOverflowError('x')).toBeInstanceOf(EnergyInputError);
   });
+  it("an over-subscribed channel with 'always' listening fills the receiver's time, is flagged, and costs the same", () => {
+    // 100 SF12 frames of 51 B heard in 60 s need 246.6 s of reception: the receiver is busy all 60 s.
+    const sf12 = radioProfile('lora-sf12');
+    const e = energyOf(sf12, { ...idle, rxFrames: 100, rxBytes: 5100, listenSeconds: 'always' });
+    expect(e.saturated).toBe(true);
+    expect(e.heardS).toBeCloseTo(100 * 2.465792, 9);
+    expect(e.rxS).toBeCloseTo(60, 9);
+    expect(e.listenS).toBe(0);
+    const quiet = energyOf(sf12, { ...idle, listenSeconds: 'always' });
+    expect(quiet.saturated).toBe(false);
+    expect(e.totalJ).toBeCloseTo(quiet.totalJ, 9); // LoRa receives and listens at the same 10.8 mA
+  });
   it('bad numbers are typed errors', () => {
     expect(() => energyOf(sf7, { ...idle, seconds: 0 })).toThrow(EnergyInputError);
     expect(() => energyOf(sf7, { ...idle, seconds: Number.NaN })).toThrow(EnergyInputError);

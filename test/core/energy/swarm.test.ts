@@ -48,6 +48,19 @@ describe('swarmEnergy', () => {
     expect(scheduled.perNodePerDay.sleepS).toBeGreaterThan(80_000);
     expect(scheduled.battery.meanNodeYears).toBeGreaterThan(always.battery.meanNodeYears * 20);
   });
+  it('reports the channel load: the airtime of the frames heard over the time the receiver is on', () => {
+    const r = swarmEnergy(sf7, { seconds: 600, counts, nodes: [1, 2, 3] });
+    const heard2 = perDay(energyOf(sf7, { seconds: 600, txFrames: 0, txBytes: 0, rxFrames: 50, rxBytes: 1500, listenSeconds: 'always' }));
+    expect(r.channelLoad.max).toBeCloseTo(heard2.heardS / 86_400, 4);
+    expect(r.channelLoad.saturatedNodes).toBe(0);
+    const busy = swarmEnergy(radioProfile('lora-sf12'), {
+      seconds: 60,
+      counts: { ...counts, rxFrames: [0, 100, 1, 1], rxBytes: [0, 5100, 51, 51] },
+      nodes: [1, 2, 3],
+    });
+    expect(busy.channelLoad.saturatedNodes).toBe(1);
+    expect(busy.channelLoad.max).toBeGreaterThan(4);
+  });
   it('a schedule too short for the frames a node received is a typed error', () => {
     expect(() => swarmEnergy(sf7, { seconds: 600, counts, nodes: [1, 2, 3], listenSeconds: [0, 6, 0.5, 6] })).toThrow(ActivityOverflowError);
   });
