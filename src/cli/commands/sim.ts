@@ -8,8 +8,8 @@ import { createFileStorage } from '../../storage/fileStorage';
 import { consensusDrift } from '../../sim/drift';
 import { joinReport } from '../../sim/join';
 import { secureReport } from '../../sim/secure';
-import { EnergyInputError } from '../../core/energy/airtime';
-import { RADIO_NAMES, radioProfile, type RadioProfile } from '../../core/energy/profiles';
+import { RADIO_NAMES, type RadioProfile } from '../../core/energy/profiles';
+import { radioOf } from '../radioFlag';
 import { ActivityOverflowError } from '../../core/energy/energy';
 import { swarmEnergy, type SwarmEnergyReport } from '../../core/energy/swarm';
 
@@ -169,19 +169,6 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     wallMs: Math.round(wallMs),
     ticksPerSecond: Math.round((m.ticks / wallMs) * 1000),
   };
-}
-
-/** The --radio profile, or undefined; a bad name is a usage error that lists the valid ones. */
-function radioOf(values: Values): RadioProfile | undefined {
-  const name = values.radio;
-  if (name === undefined) return undefined;
-  if (typeof name !== 'string' || name === '') throw new UsageError(`--radio needs a name: ${RADIO_NAMES.join(', ')}`);
-  try {
-    return radioProfile(name);
-  } catch (err) {
-    if (err instanceof EnergyInputError) throw new UsageError(`--radio: ${err.message}`);
-    throw err;
-  }
 }
 
 export const ALWAYS_LISTENING_NOTE =

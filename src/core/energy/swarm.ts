@@ -43,7 +43,8 @@ export interface DayFigures {
   sleepS: number;
 }
 
-const figures = (d: EnergyBreakdown): DayFigures => ({
+/** A day's breakdown rounded for a report (joules to the mJ, seconds to 1 ms or 0.1 s). */
+export const dayFigures = (d: EnergyBreakdown): DayFigures => ({
   txJ: round(d.joules.tx, 3),
   rxJ: round(d.joules.rx, 3),
   listenJ: round(d.joules.listen, 3),
@@ -139,7 +140,7 @@ export function swarmEnergy(profile: RadioProfile, input: SwarmEnergyInput): Swa
     supplyV: profile.supplyV,
     listening: listenSeconds ? 'scheduled' : 'always',
     nodes: nodes.length,
-    perNodePerDay: figures(mean),
+    perNodePerDay: dayFigures(mean),
     minNode: nodes.length > 0 ? node(min) : { node: -1, totalJ: 0, meanMw: 0 },
     maxNode: nodes.length > 0 ? node(max) : { node: -1, totalJ: 0, meanMw: 0 },
     txDutyCycle: { mean: round(mean.txS / 86_400, 6), max: round(dutyMax, 6) },
