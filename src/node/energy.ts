@@ -35,7 +35,7 @@ export function nodeEnergyStatus(profile: RadioProfile, stats: NodeStats, device
       ...bytes,
       perDay: dayFigures(day),
       saturated: day.saturated,
-      battery: { name: life.battery, years: Math.round(life.years * 1000) / 1000 },
+      battery: { name: life.battery, years: Math.round(life.years * 1000) / 1000, days: Math.round(life.days * 10) / 10 },
     };
   } catch (err) {
     if (err instanceof EnergyInputError) return { ...head, ...bytes, infeasible: err.message };

@@ -200,7 +200,7 @@ function energyLines(e: SwarmEnergyReport & { note: string }): string[] {
     `  per node/day   TX ${j(d.txJ)} J, RX ${j(d.rxJ)} J, listen ${j(d.listenJ)} J, sleep ${j(d.sleepJ)} J, MCU ${j(d.mcuJ)} J = ${j(d.totalJ)} J (${d.meanMw.toFixed(3)} mW mean; dearest node ${e.maxNode.meanMw.toFixed(3)} mW)`,
     `  airtime        TX ${d.txS.toFixed(1)} s/day (duty ${pct(e.txDutyCycle.mean)}, max ${pct(e.txDutyCycle.max)}); channel load heard ${pct(e.channelLoad.mean)} of the receiver's time (max ${pct(e.channelLoad.max)})` +
       (e.channelLoad.saturatedNodes > 0 ? `; ${e.channelLoad.saturatedNodes} nodes hear more than the channel carries on this radio` : ''),
-    `  battery        ${e.battery.name} (${e.battery.usableJ.toFixed(0)} J usable): ${duration(e.battery.meanNodeYears)} for the mean node, ${duration(e.battery.worstNodeYears)} for the dearest`,
+    `  battery        ${e.battery.name} (${e.battery.usableJ.toFixed(0)} J usable): ${duration(e.battery.meanNodeYears)} for the mean node, ${duration(e.battery.worstNodeYears)} for the dearest; 5 years allow ${e.battery.budgetJPerDayFor5Years.toFixed(2)} J a day`,
   ];
 }
 

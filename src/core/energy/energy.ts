@@ -148,6 +148,14 @@ export interface BatteryLife {
   years: number;
 }
 
+/** The joules a day a node may spend for the battery to last `years` (the inverse of batteryLife): E / t − s·E a
+ *  year. 0 when self-discharge alone empties it sooner. */
+export function batteryBudget(years: number, battery: Battery = BATTERY_2AA): number {
+  if (!(Number.isFinite(years) && years > 0)) throw new EnergyInputError(`years must be > 0, got ${years}`);
+  const usableJ = batteryJoules(battery);
+  return Math.max(0, (usableJ / years - battery.selfDischargePerYear * usableJ) / DAYS_PER_YEAR);
+}
+
 /**
  * How long a battery lasts at `joulesPerDay`, self-discharge included: the usable energy E falls by s·E a year on
  * its own, so the node runs out at t = E / (P + s·E) with P its joules a year.

@@ -1,7 +1,7 @@
 // The energy of every node of a swarm from per-node radio counters (the simulator's link model keeps them, a daemon
 // keeps its own), summarised per node per day: the mean node's split, the cheapest and the dearest node, and the
 // battery life of the mean and of the dearest node.
-import { type Battery, BATTERY_2AA, batteryLife, type EnergyBreakdown, energyOf, perDay } from './energy';
+import { type Battery, BATTERY_2AA, batteryBudget, batteryLife, type EnergyBreakdown, energyOf, perDay } from './energy';
 import type { RadioProfile } from './profiles';
 
 /** Per-node counters, indexed by node (the simulator indexes by entity id, 1..n). */
@@ -75,7 +75,16 @@ export interface SwarmEnergyReport {
   /** Airtime of the frames a node hears over the time its receiver is on (above 1: more than the channel can carry
    *  on this radio), and how many nodes are above 1 (their receivers are counted on all the time). */
   channelLoad: { mean: number; max: number; saturatedNodes: number };
-  battery: { name: string; usableJ: number; meanNodeYears: number; worstNodeYears: number };
+  /** Battery life of the mean and of the dearest node, and the joules a day a node may spend to last 5 years. */
+  battery: {
+    name: string;
+    usableJ: number;
+    meanNodeYears: number;
+    worstNodeYears: number;
+    meanNodeDays: number;
+    worstNodeDays: number;
+    budgetJPerDayFor5Years: number;
+  };
 }
 
 export function swarmEnergy(profile: RadioProfile, input: SwarmEnergyInput): SwarmEnergyReport {
@@ -145,6 +154,14 @@ export function swarmEnergy(profile: RadioProfile, input: SwarmEnergyInput): Swa
     maxNode: nodes.length > 0 ? node(max) : { node: -1, totalJ: 0, meanMw: 0 },
     txDutyCycle: { mean: round(mean.txS / 86_400, 6), max: round(dutyMax, 6) },
     channelLoad: { mean: round(loadSum / n, 4), max: round(loadMax, 4), saturatedNodes },
-    battery: { name: life.battery, usableJ: round(life.usableJ, 1), meanNodeYears: round(life.years, 3), worstNodeYears: round(worst.years, 3) },
+    battery: {
+      name: life.battery,
+      usableJ: round(life.usableJ, 1),
+      meanNodeYears: round(life.years, 3),
+      worstNodeYears: round(worst.years, 3),
+      meanNodeDays: round(life.days, 1),
+      worstNodeDays: round(worst.days, 1),
+      budgetJPerDayFor5Years: round(batteryBudget(5, battery), 3),
+    },
   };
 }

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EnergyInputError, phyAirtime } from '../../../src/core/energy/airtime';
-import { ActivityOverflowError, BATTERY_2AA, batteryJoules, batteryLife, energyOf, perDay, type Activity } from '../../../src/core/energy/energy';
+import {
+  ActivityOverflowError,
+  BATTERY_2AA,
+  batteryBudget,
+  batteryJoules,
+  batteryLife,
+  energyOf,
+  perDay,
+  type Activity,
+} from '../../../src/core/energy/energy';
 import { PROFILES, radioProfile } from '../../../src/core/energy/profiles';
 
 const sf7 = radioProfile('lora-sf7');
@@ -104,6 +113,12 @@ describe('battery life', () => {
     const day = perDay(energyOf(sf7, { ...idle, seconds: 86_400, listenSeconds: 'always' }));
     expect(day.totalJ).toBeCloseTo(86_400 * (0.0108 + 0.000002) * 3.3, 6);
     expect(batteryLife(day.totalJ).days).toBeLessThan(10);
+  });
+  it('the budget for a target life is the inverse: 5 years on 2 × AA allow (18,000 / 5 − 360) / 365.25 = 8.87 J a day', () => {
+    expect(batteryBudget(5)).toBeCloseTo(3240 / 365.25, 9);
+    for (const years of [0.5, 1, 5, 20]) expect(batteryLife(batteryBudget(years)).years).toBeCloseTo(years, 9);
+    expect(batteryBudget(60)).toBe(0); // self-discharge alone ends it at 50 years
+    expect(() => batteryBudget(0)).toThrow(EnergyInputError);
   });
   it('bad input is a typed error', () => {
     expect(() => batteryLife(-1)).toThrow(EnergyInputError);
