@@ -104,6 +104,22 @@ describe('qres sim', () => {
     expect(JSON.parse(plain.out.join(''))).not.toHaveProperty('energy');
   });
 
+  it('energyReport takes per-node listen seconds (a listen schedule): receptions outside them are an infeasible schedule', async () => {
+    const { createSim } = await import('../../src/sim/runner');
+    const { energyReport } = await import('../../src/cli/commands/sim');
+    const { radioProfile } = await import('../../src/core/energy/profiles');
+    const sim = createSim({ nodes: 30, seed: 7 });
+    sim.step(100);
+    const always = energyReport(radioProfile('ble'), sim);
+    const on = new Float64Array(31).fill(5); // each receiver on for 5 s of the 10 s run
+    const scheduled = energyReport(radioProfile('ble'), sim, on) as { listening: string; note: string; perNodePerDay: { listenJ: number } };
+    expect(scheduled.listening).toBe('scheduled');
+    expect(scheduled.note).toMatch(/scheduled listen windows/);
+    expect(scheduled.perNodePerDay.listenJ).toBeLessThan((always as { perNodePerDay: { listenJ: number } }).perNodePerDay.listenJ);
+    const tooShort = energyReport(radioProfile('lora-sf12'), sim, new Float64Array(31).fill(0.001));
+    expect(tooShort).toMatchObject({ radio: 'lora-sf12', infeasible: expect.stringMatching(/does not fit/) });
+  });
+
   it('--radio in the human summary: the split, mW, the battery and the listening assumption', async () => {
     const io = capture();
     expect(await main(['sim', '--nodes', '30', '--seconds', '5', '--radio', 'ble'])).toBe(0);

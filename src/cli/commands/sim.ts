@@ -176,12 +176,18 @@ export const ALWAYS_LISTENING_NOTE =
 
 /** Energy per node per day on the profile, over the nodes present from the start (joiners are left out: they were
  *  absent part of the run). Airtime is recomputed on the profile's PHY from the frames each node sent and heard; the
- *  simulated link's own timing (--bitrate) is not changed. */
-function energyReport(radio: RadioProfile, sim: ReturnType<typeof createSim>): (SwarmEnergyReport & { note: string }) | { radio: string; infeasible: string } {
+ *  simulated link's own timing (--bitrate) is not changed. `listenSeconds` (indexed by entity id): the seconds each
+ *  node's receiver was on under its listen schedule; without it every receiver is counted always on. */
+export function energyReport(
+  radio: RadioProfile,
+  sim: ReturnType<typeof createSim>,
+  listenSeconds?: ArrayLike<number>,
+): (SwarmEnergyReport & { note: string }) | { radio: string; infeasible: string } {
   const nodes = Array.from({ length: sim.config.nodes }, (_, i) => i + 1);
   const seconds = (sim.tick * sim.config.tickMs) / 1000;
+  const note = listenSeconds ? 'receivers on only in their scheduled listen windows' : ALWAYS_LISTENING_NOTE;
   try {
-    return { ...swarmEnergy(radio, { seconds, counts: sim.world.link.perNode, nodes }), note: ALWAYS_LISTENING_NOTE };
+    return { ...swarmEnergy(radio, { seconds, counts: sim.world.link.perNode, nodes, listenSeconds }), note };
   } catch (err) {
     if (err instanceof ActivityOverflowError) return { radio: radio.name, infeasible: `the traffic does not fit this radio: ${err.message}` };
     throw err;
