@@ -194,7 +194,8 @@ export function energyReport(
   }
 }
 
-const duration = (years: number): string => (years >= 1 ? `${years.toFixed(2)} years` : `${(years * 365.25).toFixed(1)} days`);
+/** A battery life: years from one year on, else days (from the unrounded days field, not the rounded years). */
+const duration = (years: number, days: number): string => (years >= 1 ? `${years.toFixed(2)} years` : `${days.toFixed(1)} days`);
 
 function energyLines(e: SwarmEnergyReport & { note: string }): string[] {
   const d = e.perNodePerDay;
@@ -206,7 +207,7 @@ function energyLines(e: SwarmEnergyReport & { note: string }): string[] {
     `  per node/day   TX ${j(d.txJ)} J, RX ${j(d.rxJ)} J, listen ${j(d.listenJ)} J, sleep ${j(d.sleepJ)} J, MCU ${j(d.mcuJ)} J = ${j(d.totalJ)} J (${d.meanMw.toFixed(3)} mW mean; dearest node ${e.maxNode.meanMw.toFixed(3)} mW)`,
     `  airtime        TX ${d.txS.toFixed(1)} s/day (duty ${pct(e.txDutyCycle.mean)}, max ${pct(e.txDutyCycle.max)}); channel load heard ${pct(e.channelLoad.mean)} of the receiver's time (max ${pct(e.channelLoad.max)})` +
       (e.channelLoad.saturatedNodes > 0 ? `; ${e.channelLoad.saturatedNodes} nodes hear more than the channel carries on this radio` : ''),
-    `  battery        ${e.battery.name} (${e.battery.usableJ.toFixed(0)} J usable): ${duration(e.battery.meanNodeYears)} for the mean node, ${duration(e.battery.worstNodeYears)} for the dearest; 5 years allow ${e.battery.budgetJPerDayFor5Years.toFixed(2)} J a day`,
+    `  battery        ${e.battery.name} (${e.battery.usableJ.toFixed(0)} J usable): ${duration(e.battery.meanNodeYears, e.battery.meanNodeDays)} for the mean node, ${duration(e.battery.worstNodeYears, e.battery.worstNodeDays)} for the dearest; 5 years allow ${e.battery.budgetJPerDayFor5Years.toFixed(2)} J a day`,
   ];
 }
 
