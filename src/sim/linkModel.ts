@@ -27,6 +27,10 @@ export interface LinkCounters {
   expired: number;
   /** Frames that failed their checksum or header check at a receiver. */
   corrupt: number;
+  /** Frame receptions by every radio neighbour of the sender (addressed or overheard, lost or not), and their
+   *  bytes: the sums of perNode.rxFrames / rxBytes (for the energy model). */
+  framesHeard: number;
+  bytesHeard: number;
 }
 
 /** The loss draw of one frame reception (Q16: lost when below the loss rate): a hash of (link seed, sender, send
@@ -128,7 +132,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   const reassembler = new Reassembler({ maxPartial: Math.max(256, n) });
   let partialSweep = new Set<string>();
   let nextSweepTick = ttlTicks;
-  const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0 };
+  const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0, framesHeard: 0, bytesHeard: 0 };
   const perNode: NodeRadioCounters = {
     txFrames: new Float64Array(n + 1),
     txBytes: new Float64Array(n + 1),
@@ -143,6 +147,9 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
       perNode.rxFrames[receiver]!++;
       perNode.rxBytes[receiver]! += bytes;
     }
+    const k = hood.offsets[i + 1]! - hood.offsets[i]!;
+    counters.framesHeard += k;
+    counters.bytesHeard += k * bytes;
   };
 
   const airtimeUs = (bytes: number): number => Math.ceil((bytes * 8 * 1e6) / config.bitrateBps);
@@ -218,6 +225,9 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
           continue;
         }
         const i = from - 1;
+        const heard = hood.offsets[i + 1]! - hood.offsets[i]!;
+        counters.framesHeard += heard;
+        counters.bytesHeard += heard * frame.length;
         for (let s = hood.offsets[i]!; s < hood.offsets[i + 1]!; s++) {
           const receiver = hood.neighbours[s]! + 1;
           perNode.rxFrames[receiver]!++;

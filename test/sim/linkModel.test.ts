@@ -42,6 +42,8 @@ describe('per-node radio counters (for the energy model)', () => {
     const sum = (a: Float64Array) => a.reduce((s, v) => s + v, 0);
     expect(sum(perNode.txFrames)).toBe(counters.framesSent);
     expect(sum(perNode.txBytes)).toBe(counters.bytesSent);
+    expect(sum(perNode.rxFrames)).toBe(counters.framesHeard);
+    expect(sum(perNode.rxBytes)).toBe(counters.bytesHeard);
     // Receptions: each completed frame once per radio neighbour of its sender, so at least the addressed ones.
     expect(sum(perNode.rxFrames)).toBeGreaterThanOrEqual(counters.delivered + counters.lost);
     const { offsets } = sim.world.hood;
