@@ -28,7 +28,7 @@ export interface LinkCounters {
   /** Frames that failed their checksum or header check at a receiver. */
   corrupt: number;
   /** Frame receptions by every radio neighbour of the sender (addressed or overheard, lost or not), and their
-   *  bytes: the sums of perNode.rxFrames / rxBytes (for the energy model). */
+   *  bytes: the sums of nodeCounters().rxFrames / rxBytes (for the energy model). */
   framesHeard: number;
   bytesHeard: number;
 }
@@ -55,7 +55,8 @@ export type MessageSink = (receiverEid: number, senderEid: number, message: Uint
 
 export interface LinkModel {
   readonly counters: LinkCounters;
-  readonly perNode: NodeRadioCounters;
+  /** Per-node radio activity so far (fresh arrays, O(radio links): for reports, not for the tick). */
+  nodeCounters(): NodeRadioCounters;
   /** Queues a message from `fromEid` (to an eid or BROADCAST). Returns false if any frame was dropped. */
   send(txFreeAtUs: Float64Array, fromEid: number, to: number, messageId: number, message: Uint8Array, tick: number): boolean;
   /** Delivers every frame due by the end of `tick`, calling `sink` for each completed message. */
@@ -133,24 +134,13 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   let partialSweep = new Set<string>();
   let nextSweepTick = ttlTicks;
   const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0, framesHeard: 0, bytesHeard: 0 };
-  const perNode: NodeRadioCounters = {
-    txFrames: new Float64Array(n + 1),
-    txBytes: new Float64Array(n + 1),
-    rxFrames: new Float64Array(n + 1),
-    rxBytes: new Float64Array(n + 1),
-  };
-  /** Every radio neighbour of `from` hears a frame of `bytes` (the path of late and corrupt frames; delivery counts inline). */
-  const heardBy = (from: number, bytes: number): void => {
-    const i = from - 1;
-    for (let s = hood.offsets[i]!; s < hood.offsets[i + 1]!; s++) {
-      const receiver = hood.neighbours[s]! + 1;
-      perNode.rxFrames[receiver]!++;
-      perNode.rxBytes[receiver]! += bytes;
-    }
-    const k = hood.offsets[i + 1]! - hood.offsets[i]!;
-    counters.framesHeard += k;
-    counters.bytesHeard += k * bytes;
-  };
+  // Per node: frames and bytes put on air (at send), and those that finished their airtime (at delivery, whatever
+  // became of them). Every radio neighbour of a sender hears each finished frame, so receptions are derived from
+  // these on demand: one increment a frame in the delivery loop, not one a receiver.
+  const txFrames = new Float64Array(n + 1);
+  const txBytes = new Float64Array(n + 1);
+  const doneFrames = new Float64Array(n + 1);
+  const doneBytes = new Float64Array(n + 1);
 
   const airtimeUs = (bytes: number): number => Math.ceil((bytes * 8 * 1e6) / config.bitrateBps);
   const maxQueueUs = TX_QUEUE_FRAMES * airtimeUs(config.mtu);
@@ -159,8 +149,21 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
 
   return {
     counters,
-    perNode,
     lossSeed,
+    nodeCounters() {
+      const rxFrames = new Float64Array(n + 1);
+      const rxBytes = new Float64Array(n + 1);
+      for (let i = 0; i < n; i++) {
+        const f = doneFrames[i + 1]!;
+        const b = doneBytes[i + 1]!;
+        if (f === 0) continue;
+        for (let k = hood.offsets[i]!; k < hood.offsets[i + 1]!; k++) {
+          rxFrames[hood.neighbours[k]! + 1]! += f;
+          rxBytes[hood.neighbours[k]! + 1]! += b;
+        }
+      }
+      return { txFrames: txFrames.slice(), txBytes: txBytes.slice(), rxFrames, rxBytes };
+    },
     get stateBytes() {
       return capacity * (4 + 4 + 4 + 4 + 4 + 4 + 4 + 4);
     },
@@ -190,8 +193,8 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         active[activeCount++] = slot;
         counters.framesSent++;
         counters.bytesSent += frame.length;
-        perNode.txFrames[fromEid]!++;
-        perNode.txBytes[fromEid]! += frame.length;
+        txFrames[fromEid]!++;
+        txBytes[fromEid]! += frame.length;
       }
       return ok;
     },
@@ -207,9 +210,14 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         frames[slot] = null;
         free[freeTop++] = slot;
         const from = sender[slot]!;
+        // The frame has had its airtime: every radio neighbour heard it, whatever happens to it below.
+        const degree = hood.offsets[from]! - hood.offsets[from - 1]!;
+        doneFrames[from]!++;
+        doneBytes[from]! += frame.length;
+        counters.framesHeard += degree;
+        counters.bytesHeard += degree * frame.length;
         if (dueTick[slot]! - sentTick[slot]! > ttlTicks) {
           counters.expired++;
-          heardBy(from, frame.length);
           continue;
         }
         const to = target[slot]!;
@@ -221,17 +229,11 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         } catch (err) {
           if (!(err instanceof FragmentDecodeError)) throw err;
           counters.corrupt++;
-          heardBy(from, frame.length);
           continue;
         }
         const i = from - 1;
-        const heard = hood.offsets[i + 1]! - hood.offsets[i]!;
-        counters.framesHeard += heard;
-        counters.bytesHeard += heard * frame.length;
         for (let s = hood.offsets[i]!; s < hood.offsets[i + 1]!; s++) {
           const receiver = hood.neighbours[s]! + 1;
-          perNode.rxFrames[receiver]!++;
-          perNode.rxBytes[receiver]! += frame.length;
           if (to !== BROADCAST && to !== receiver) continue; // overheard, not addressed: ignored at no cost
           if (frameLossDraw(lossSeed, from, sentTick[slot]!, kind[slot]! & 0xff, kind[slot]! >>> 8, receiver) < lossQ16) {
             counters.lost++;

@@ -63,7 +63,7 @@ describe('HUD text', () => {
     const radio = radioProfile('lora-sf7');
     const f = radioFigures(hud, radio) as { bytesPerDay: number; mw: number };
     const nodes = Array.from({ length: 40 }, (_, i) => i + 1);
-    const report = swarmEnergy(radio, { seconds: 20, counts: sim.world.link.perNode, nodes });
+    const report = swarmEnergy(radio, { seconds: 20, counts: sim.world.link.nodeCounters(), nodes });
     // Equal to the per-node mean but for the equal-frame-size spread, done over the swarm's frames instead of each node's.
     expect(Math.abs(f.mw / report.perNodePerDay.meanMw - 1)).toBeLessThan(0.002);
     expect(f.bytesPerDay).toBeCloseTo(sim.metrics().bytesPerNodePerDay, -1);

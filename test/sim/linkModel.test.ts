@@ -18,13 +18,16 @@ describe('per-node radio counters (for the energy model)', () => {
     link.send(txFree, 2, BROADCAST, 0, big, 0);
     // A unicast from 3 to 4: node 2 overhears it.
     link.send(txFree, 3, 4, 0, encodeMessage(7, 3, 4, new Uint8Array(10)), 0);
-    const frames2 = link.perNode.txFrames[2]!;
+    const sent = link.nodeCounters();
+    const frames2 = sent.txFrames[2]!;
     expect(frames2).toBeGreaterThan(1);
-    expect(link.perNode.txFrames[3]).toBe(1);
-    expect(link.perNode.txBytes[2]! + link.perNode.txBytes[3]!).toBe(link.counters.bytesSent);
+    expect(sent.txFrames[3]).toBe(1);
+    expect(sent.txBytes[2]! + sent.txBytes[3]!).toBe(link.counters.bytesSent);
+    // Nothing has finished its airtime yet: nobody has heard anything.
+    expect(sent.rxFrames.every((v) => v === 0)).toBe(true);
     for (let t = 0; t < 200 && link.inFlight() > 0; t++) link.deliver(t, () => {});
     expect(link.inFlight()).toBe(0);
-    const pn = link.perNode;
+    const pn = link.nodeCounters();
     // Node 1 hears node 2's frames; node 3 hears node 2's; node 2 hears node 3's unicast; node 4 hears it too.
     expect(pn.rxFrames[1]).toBe(frames2);
     expect(pn.rxBytes[1]).toBe(pn.txBytes[2]);
@@ -38,7 +41,8 @@ describe('per-node radio counters (for the energy model)', () => {
   it('in a running swarm the per-node sums are the link totals, and every transmission is heard by each radio neighbour', () => {
     const sim = createSim({ nodes: 60, seed: 3 });
     sim.step(300);
-    const { perNode, counters } = sim.world.link;
+    const perNode = sim.world.link.nodeCounters();
+    const { counters } = sim.world.link;
     const sum = (a: Float64Array) => a.reduce((s, v) => s + v, 0);
     expect(sum(perNode.txFrames)).toBe(counters.framesSent);
     expect(sum(perNode.txBytes)).toBe(counters.bytesSent);

@@ -187,7 +187,7 @@ export function energyReport(
   const seconds = (sim.tick * sim.config.tickMs) / 1000;
   const note = listenSeconds ? 'receivers on only in their scheduled listen windows' : ALWAYS_LISTENING_NOTE;
   try {
-    return { ...swarmEnergy(radio, { seconds, counts: sim.world.link.perNode, nodes, listenSeconds }), note };
+    return { ...swarmEnergy(radio, { seconds, counts: sim.world.link.nodeCounters(), nodes, listenSeconds }), note };
   } catch (err) {
     if (err instanceof ActivityOverflowError) return { radio: radio.name, infeasible: `the traffic does not fit this radio: ${err.message}` };
     throw err;
