@@ -5,6 +5,7 @@ import { SnapshotInterpolator } from '../render/interpolator';
 import { SparklineBuffer } from '../render/sparkline';
 import { VisualClock } from '../render/visualClock';
 import { hudLines } from '../render/hudText';
+import { radioProfile } from '../core/energy/profiles';
 import type { Snapshot } from '../sim/snapshot';
 import type { SpeedFactor } from '../sim/workerApi';
 import { actionForKey, type Action } from './keyMap';
@@ -31,6 +32,8 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
   const director = new CinematicDirector();
   const help = new HelpOverlay();
   let paused = options.paused;
+  // The live view has no per-frame counters (its HUD radio line shows --); the simulation's are in every snapshot.
+  const hudRadio = radioProfile(options.radio);
   let pendingScreenshot = false;
   let busy: Promise<unknown> = Promise.resolve();
 
@@ -210,7 +213,7 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     view.update(interpolator, now, dtS, timeS);
     if (latest !== null && view.hud.visible) {
       const fps = hook.freezeFps ? Number.NaN : hook.render.fps;
-      const lines = hudLines(latest.hud, { simTimeS: latest.simTimeS, speed: latest.speed, paused: latest.paused, fps });
+      const lines = hudLines(latest.hud, { simTimeS: latest.simTimeS, speed: latest.speed, paused: latest.paused, fps }, hudRadio);
       view.hud.update(lines, sparkline.series());
     }
     updateMsSum += performance.now() - t0;

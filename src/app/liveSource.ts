@@ -216,6 +216,7 @@ export class LiveSwarmModel {
         healsSelf: 0,
         attackersBanned,
         ticksPerSecond: 0,
+        air: { seconds: 0, txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 },
       },
       stateHash: 'live',
     };

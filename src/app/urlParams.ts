@@ -2,6 +2,10 @@
 // becomes a readable problem and falls back to its default — the page shows the problems, never a blank screen.
 import { DEFAULT_CONFIG, MAX_NODES, resolveConfig, ConfigError, type SimConfig } from '../sim/config';
 import type { SpeedFactor } from '../sim/workerApi';
+import { RADIO_NAMES } from '../core/energy/profiles';
+
+/** The radio the HUD reports bytes and mW per node per day on (docs/ENERGY.md); `?radio=NAME` picks another. */
+export const DEFAULT_PAGE_RADIO = 'lora-sf7';
 
 export interface PageOptions {
   /** Overrides for the simulation (only the fields given in the URL, each already valid). */
@@ -12,6 +16,8 @@ export interface PageOptions {
   cinematic: boolean;
   /** Auto-rotate the camera at start (tests turn it off to get a fixed camera). */
   autoRotate: boolean;
+  /** The HUD's radio profile name (one of RADIO_NAMES). */
+  radio: string;
   /** One line per invalid parameter, e.g. "nodes: 'abc' is not an integer in [1, 1000000]; using 150". */
   problems: string[];
 }
@@ -104,6 +110,12 @@ export function parsePageOptions(search: string): PageOptions {
   const paused = flag('paused', false);
   const cinematic = flag('cinematic', false);
   const autoRotate = flag('rotate', true);
+  let radio = DEFAULT_PAGE_RADIO;
+  const radioText = params.get('radio');
+  if (radioText !== null) {
+    if (RADIO_NAMES.includes(radioText.trim())) radio = radioText.trim();
+    else problems.push(`radio: '${radioText}' is not one of ${RADIO_NAMES.join(', ')}; using ${DEFAULT_PAGE_RADIO}`);
+  }
 
   // Belt and braces: whatever passed the checks above must also pass the sim's own validation.
   try {
@@ -111,7 +123,7 @@ export function parsePageOptions(search: string): PageOptions {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const problem of err.problems) problems.push(problem);
-    return { config: {}, speed, paused, cinematic, autoRotate, problems };
+    return { config: {}, speed, paused, cinematic, autoRotate, radio, problems };
   }
-  return { config, speed, paused, cinematic, autoRotate, problems };
+  return { config, speed, paused, cinematic, autoRotate, radio, problems };
 }

@@ -23,6 +23,7 @@ export type { Bfp16 } from './fixed/bfp16';
 export * as crypto from './crypto/index';
 export * as consensus from './consensus/index';
 export * as rules from './rules/index';
+export * as energy from './energy/index';
 export {
   AggregatorPreconditionError,
   AttackInputError,

@@ -24,6 +24,7 @@ import { CALM } from '../core/neuron/regimeDetector';
 import { createRng, type Rng } from '../core/rng/rng';
 import { getAggregator, type AggregatorSpec } from '../core/consensus/registry';
 import { getAttack, type AttackFn } from '../core/consensus/attacks';
+import { FRAGMENT_HEADER_BYTES, fragmentCount } from '../core/net/fragment';
 import {
   adoptSummary,
   attackerRoundAt,
@@ -128,6 +129,8 @@ export interface NodeCoreDeps {
   now?: () => number;
   /** MQTT protocol version in use, for byte accounting. */
   protocolVersion?: () => 4 | 5;
+  /** --radio: the largest frame payload of the radio the node reports its energy for (stats.air*). */
+  radioMtu?: number;
   log?: (line: string) => void;
 }
 
@@ -295,6 +298,11 @@ export class NodeCore {
     this.stats.msgsSent++;
     this.stats.payloadBytesSent += bytes.length;
     this.stats.bytesSent += mqttPublishBytes(topic, bytes.length, this.deps.protocolVersion?.() ?? 4);
+    if (this.deps.radioMtu) {
+      const frames = fragmentCount(bytes.length, this.deps.radioMtu);
+      this.stats.airFramesSent += frames;
+      this.stats.airBytesSent += bytes.length + frames * FRAGMENT_HEADER_BYTES;
+    }
   }
 
   /** One device tick on the shared grid: the rulebook in the simulator's pipeline order. */
@@ -550,6 +558,11 @@ export class NodeCore {
     // Only neighbours are heard: a stranger's message costs a map look-up and nothing else.
     const slot = this.slotOf.get(msg.from);
     if (slot === undefined) return void this.stats.strangers++;
+    if (this.deps.radioMtu) {
+      const frames = fragmentCount(bytes.length, this.deps.radioMtu);
+      this.stats.airFramesReceived += frames;
+      this.stats.airBytesReceived += bytes.length + frames * FRAGMENT_HEADER_BYTES;
+    }
     if (!this.limiter.allow(slot)) return void this.stats.dropped++;
     this.stats.msgsReceived++;
     this.stats.bytesReceived += bytes.length;

@@ -22,7 +22,9 @@ import type { NodeIdentity } from '../net/keyFiles';
 import { topicFor } from '../net/topics';
 import type { MessageHandler, PublishOptions, Transport } from '../net/transport';
 import { encodeStatus } from '../net/wire';
-import { deviceTick, type NodeConfig } from './config';
+import type { RadioProfile } from '../core/energy/profiles';
+import { DEVICE_TICK_MS, deviceTick, type NodeConfig } from './config';
+import { nodeEnergyStatus } from './energy';
 import { NodeCore } from './nodeCore';
 import { OutageLog } from './outageLog';
 import { createSensor } from './sensor';
@@ -43,6 +45,8 @@ export interface NodeDaemonOptions {
   /** MQTT reconnect period, ms (default 500). */
   reconnectPeriodMs?: number;
   log?: (line: string) => void;
+  /** --radio: /status adds the node's bytes and radio energy per day on this radio (src/node/energy.ts). */
+  radio?: RadioProfile;
   /** After startup: the broker refused the node's login (revoked, or a wrong key). The node cannot recover. */
   onFatal?: (message: string) => void;
 }
@@ -224,6 +228,9 @@ export async function startNodeDaemon(options: NodeDaemonOptions): Promise<NodeD
       auth: auth ? { delivered: auth.delivered, dropped: auth.dropped, drops: { ...auth.drops }, guardRecords: auth.guard.size } : null,
       receive: { queued: paced.queued, maxQueued: paced.maxQueued, overload: paced.overload },
       outage: { down: outage.down, downForS: outage.downForMs / 1000, outages: outage.outages, logLines: outage.lines },
+      ...(options.radio
+        ? { energy: nodeEnergyStatus(options.radio, core!.stats, ((Date.now() - core!.startedMs) / config.tickMs) * (DEVICE_TICK_MS / 1000)) }
+        : {}),
     };
   }
   const server: Server = createServer((req, res) => {
@@ -319,6 +326,7 @@ export async function startNodeDaemon(options: NodeDaemonOptions): Promise<NodeD
     sensor: createSensor(options.sensor, config.id, config.seed),
     storage,
     protocolVersion: () => transport!.protocolVersion,
+    radioMtu: options.radio?.phy.maxPayloadBytes,
     log,
   });
   try {

@@ -19,6 +19,13 @@ export function createNodeStats() {
     payloadBytesSent: 0,
     msgsReceived: 0,
     bytesReceived: 0,
+    /** --radio (src/node/energy.ts): the frames and frame bytes this node's messages would take on that radio
+     *  (each message fragmented at the radio's largest payload, 8-byte fragment header per frame), sent and heard
+     *  from its neighbours (rate-limited ones included: the radio received them). 0 without --radio. */
+    airFramesSent: 0,
+    airBytesSent: 0,
+    airFramesReceived: 0,
+    airBytesReceived: 0,
     /** Messages refused as malformed: unknown topic, undecodable, or header/topic mismatch. */
     rejected: 0,
     /** Messages dropped by the per-peer rate limit or a full inbox. */

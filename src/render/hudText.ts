@@ -1,4 +1,7 @@
 // The HUD's words and numbers (a tree-style metrics panel), as plain text. Pure.
+import { EnergyInputError } from '../core/energy/airtime';
+import { energyOf, SECONDS_PER_DAY } from '../core/energy/energy';
+import type { RadioProfile } from '../core/energy/profiles';
 import type { HudStats } from '../sim/snapshot';
 
 export interface HudClock {
@@ -22,6 +25,44 @@ export function formatRate(bytesPerSecond: number): string {
   return `${v < 100 && u > 0 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
+/** "543 kB" style: bytes with an SI prefix, one decimal below 100. */
+export function formatBytes(bytes: number): string {
+  return formatRate(bytes).replace('/s', '');
+}
+
+/**
+ * Bytes and mean radio power per node per day since tick 0 on a radio profile, every receiver counted always on
+ * (no listen schedule yet). The swarm's totals make one activity over nodes × seconds: with the receivers always on
+ * the energy is linear in the counts, so its mean power is the mean node's. Null before any sim time or without
+ * counts (the live view); a radio that cannot carry the frames (a payload too large for it) says so.
+ */
+export function radioFigures(hud: HudStats, radio: RadioProfile): { bytesPerDay: number; mw: number } | { error: string } | null {
+  const a = hud.air;
+  if (!(a.seconds > 0) || hud.nodes <= 0 || a.txFrames === 0) return null;
+  const bytesPerDay = (a.txBytes / hud.nodes) * (SECONDS_PER_DAY / a.seconds);
+  try {
+    const e = energyOf(radio, {
+      seconds: a.seconds * hud.nodes,
+      txFrames: a.txFrames,
+      txBytes: a.txBytes,
+      rxFrames: a.rxFrames,
+      rxBytes: a.rxBytes,
+      listenSeconds: 'always',
+    });
+    return { bytesPerDay, mw: e.meanMw };
+  } catch (err) {
+    if (err instanceof EnergyInputError) return { error: err.message };
+    throw err;
+  }
+}
+
+function radioLine(hud: HudStats, radio: RadioProfile): string {
+  const f = radioFigures(hud, radio);
+  if (f === null) return `├─ Radio ${radio.name}: --`;
+  if ('error' in f) return `├─ Radio ${radio.name}: cannot carry this traffic`;
+  return `├─ Radio ${radio.name}: ${formatBytes(f.bytesPerDay)}/day · ${f.mw.toFixed(1)} mW per node (always listening)`;
+}
+
 /** "1:02:03" / "2:03.4" style sim clock. */
 export function formatSimTime(seconds: number): string {
   const s = Math.max(0, seconds);
@@ -39,14 +80,15 @@ export function formatSpeed(speed: number, paused: boolean): string {
 
 const pct = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : 0);
 
-/** The HUD panel, one metric per line. */
-export function hudLines(hud: HudStats, clock: HudClock): string[] {
+/** The HUD panel, one metric per line; with a radio profile, the bytes and mW per node per day on it. */
+export function hudLines(hud: HudStats, clock: HudClock, radio?: RadioProfile): string[] {
   return [
     'QRES · NEURAL SWARM',
     `├─ Nodes: ${hud.nodes} (Evolved: ${hud.evolved} · ${pct(hud.evolved, hud.nodes).toFixed(1)}%)`,
     `├─ Entropy: ${hud.entropyPct.toFixed(1)}% (Storm ${hud.storm} · PreStorm ${hud.preStorm})`,
     `├─ Synapses: ${hud.synapsesActive} active`,
     `├─ Packets: ${hud.packetsInFlight} in flight · ${formatRate(hud.bytesPerSecond)} on air`,
+    ...(radio ? [radioLine(hud, radio)] : []),
     `├─ Heals: ${hud.healsGossip} by gossip · ${hud.healsSelf} self`,
     ...(hud.attackersBanned > 0 ? [`├─ Attackers banned: ${hud.attackersBanned}`] : []),
     `├─ Sim: ${formatSimTime(clock.simTimeS)} · ${formatSpeed(clock.speed, clock.paused)}`,

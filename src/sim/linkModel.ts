@@ -27,6 +27,10 @@ export interface LinkCounters {
   expired: number;
   /** Frames that failed their checksum or header check at a receiver. */
   corrupt: number;
+  /** Frame receptions by every radio neighbour of the sender (addressed or overheard, lost or not), and their
+   *  bytes: the sums of nodeCounters().rxFrames / rxBytes (for the energy model). */
+  framesHeard: number;
+  bytesHeard: number;
 }
 
 /** The loss draw of one frame reception (Q16: lost when below the loss rate): a hash of (link seed, sender, send
@@ -37,10 +41,22 @@ export function frameLossDraw(lossSeed: number, from: number, tick: number, type
   return mix32(mix32(mix32(mix32(lossSeed ^ from) ^ tick) ^ (type | (index << 8))) ^ receiver) >>> 16;
 }
 
+/** Per-node radio activity, indexed by entity id: the frames and bytes each node put on air, and those it heard (every
+ *  frame a radio neighbour sent, addressed to it or overheard, lost to noise or not, late or not: a listening receiver
+ *  demodulates them all). For the energy model (src/core/energy/); reported, never hashed. */
+export interface NodeRadioCounters {
+  txFrames: Float64Array;
+  txBytes: Float64Array;
+  rxFrames: Float64Array;
+  rxBytes: Float64Array;
+}
+
 export type MessageSink = (receiverEid: number, senderEid: number, message: Uint8Array) => void;
 
 export interface LinkModel {
   readonly counters: LinkCounters;
+  /** Per-node radio activity so far (fresh arrays, O(radio links): for reports, not for the tick). */
+  nodeCounters(): NodeRadioCounters;
   /** Queues a message from `fromEid` (to an eid or BROADCAST). Returns false if any frame was dropped. */
   send(txFreeAtUs: Float64Array, fromEid: number, to: number, messageId: number, message: Uint8Array, tick: number): boolean;
   /** Delivers every frame due by the end of `tick`, calling `sink` for each completed message. */
@@ -117,7 +133,14 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   const reassembler = new Reassembler({ maxPartial: Math.max(256, n) });
   let partialSweep = new Set<string>();
   let nextSweepTick = ttlTicks;
-  const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0 };
+  const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0, framesHeard: 0, bytesHeard: 0 };
+  // Per node: frames and bytes put on air (at send), and those that finished their airtime (at delivery, whatever
+  // became of them). Every radio neighbour of a sender hears each finished frame, so receptions are derived from
+  // these on demand: one increment a frame in the delivery loop, not one a receiver.
+  const txFrames = new Float64Array(n + 1);
+  const txBytes = new Float64Array(n + 1);
+  const doneFrames = new Float64Array(n + 1);
+  const doneBytes = new Float64Array(n + 1);
 
   const airtimeUs = (bytes: number): number => Math.ceil((bytes * 8 * 1e6) / config.bitrateBps);
   const maxQueueUs = TX_QUEUE_FRAMES * airtimeUs(config.mtu);
@@ -127,6 +150,20 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   return {
     counters,
     lossSeed,
+    nodeCounters() {
+      const rxFrames = new Float64Array(n + 1);
+      const rxBytes = new Float64Array(n + 1);
+      for (let i = 0; i < n; i++) {
+        const f = doneFrames[i + 1]!;
+        const b = doneBytes[i + 1]!;
+        if (f === 0) continue;
+        for (let k = hood.offsets[i]!; k < hood.offsets[i + 1]!; k++) {
+          rxFrames[hood.neighbours[k]! + 1]! += f;
+          rxBytes[hood.neighbours[k]! + 1]! += b;
+        }
+      }
+      return { txFrames: txFrames.slice(), txBytes: txBytes.slice(), rxFrames, rxBytes };
+    },
     get stateBytes() {
       return capacity * (4 + 4 + 4 + 4 + 4 + 4 + 4 + 4);
     },
@@ -156,6 +193,8 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         active[activeCount++] = slot;
         counters.framesSent++;
         counters.bytesSent += frame.length;
+        txFrames[fromEid]!++;
+        txBytes[fromEid]! += frame.length;
       }
       return ok;
     },
@@ -170,11 +209,17 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         const frame = frames[slot]!;
         frames[slot] = null;
         free[freeTop++] = slot;
+        const from = sender[slot]!;
+        // The frame has had its airtime: every radio neighbour heard it, whatever happens to it below.
+        const degree = hood.offsets[from]! - hood.offsets[from - 1]!;
+        doneFrames[from]!++;
+        doneBytes[from]! += frame.length;
+        counters.framesHeard += degree;
+        counters.bytesHeard += degree * frame.length;
         if (dueTick[slot]! - sentTick[slot]! > ttlTicks) {
           counters.expired++;
           continue;
         }
-        const from = sender[slot]!;
         const to = target[slot]!;
         // Every receiver hears the same bytes (loss is per receiver, corruption is not modelled per receiver),
         // so the frame is checked once; a single-frame message is handed to all receivers as one view.

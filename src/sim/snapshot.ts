@@ -32,6 +32,18 @@ export interface HudStats {
   attackersBanned: number;
   /** Ticks per wall-clock second actually achieved by the runner. */
   ticksPerSecond: number;
+  /** What the swarm's radios did since tick 0, summed over nodes (the link model's counters): frames and bytes put on
+   *  air and heard. The HUD turns them into bytes and mW per node per day on a radio profile (src/core/energy/).
+   *  Zero where unknown (the live view). */
+  air: AirTotals;
+}
+
+export interface AirTotals {
+  seconds: number;
+  txFrames: number;
+  txBytes: number;
+  rxFrames: number;
+  rxBytes: number;
 }
 
 export interface Snapshot {

@@ -82,6 +82,13 @@ export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snap
       healsSelf: counters.healsSelf,
       attackersBanned: 0,
       ticksPerSecond: 0,
+      air: {
+        seconds: (tick * config.tickMs) / 1000,
+        txFrames: world.link.counters.framesSent,
+        txBytes: world.link.counters.bytesSent,
+        rxFrames: world.link.counters.framesHeard,
+        rxBytes: world.link.counters.bytesHeard,
+      },
     },
     stateHash,
   };

@@ -5,7 +5,7 @@ import { resolveConfig } from '../../src/sim/config';
 
 describe('parsePageOptions', () => {
   it('no parameters: defaults, running at 1×, auto-rotating, no problems', () => {
-    expect(parsePageOptions('')).toEqual({ config: {}, speed: 1, paused: false, cinematic: false, autoRotate: true, problems: [] });
+    expect(parsePageOptions('')).toEqual({ config: {}, speed: 1, paused: false, cinematic: false, autoRotate: true, radio: 'lora-sf7', problems: [] });
   });
 
   it('reads every documented parameter', () => {
@@ -16,6 +16,13 @@ describe('parsePageOptions', () => {
     expect(o.cinematic).toBe(true);
     expect(o.autoRotate).toBe(false);
     expect(o.problems).toEqual([]);
+  });
+
+  it('radio picks the HUD radio profile; a bad name is a problem and falls back to lora-sf7', () => {
+    expect(parsePageOptions('radio=ble').radio).toBe('ble');
+    const bad = parsePageOptions('radio=lora');
+    expect(bad.radio).toBe('lora-sf7');
+    expect(bad.problems).toEqual(["radio: 'lora' is not one of lora-sf7, lora-sf12, ieee802154, ble, wifi-twt; using lora-sf7"]);
   });
 
   it('speed accepts 1, 10, max (and 10x / MAX)', () => {

@@ -78,7 +78,61 @@ describe('qres sim', () => {
     expect(io.out.join('')).toMatch(/heals .* by gossip/);
   });
 
+  it('--radio reports energy per node per day and battery life, from the frames the nodes sent and heard', async () => {
+    const io = capture();
+    expect(await main(['sim', '--nodes', '40', '--seconds', '20', '--radio', 'lora-sf7', '--json'])).toBe(0);
+    const r = JSON.parse(io.out.join(''));
+    const e = r.energy;
+    expect(e.radio).toBe('lora-sf7');
+    expect(e.listening).toBe('always');
+    expect(e.note).toMatch(/no listen schedule yet/);
+    expect(e.nodes).toBe(40);
+    const d = e.perNodePerDay;
+    expect(d.txJ).toBeGreaterThan(0);
+    expect(d.rxJ).toBeGreaterThan(0);
+    expect(d.txJ + d.rxJ + d.listenJ + d.sleepJ + d.mcuJ).toBeCloseTo(d.totalJ, 1);
+    expect(d.txS + d.rxS + d.listenS + d.sleepS).toBeCloseTo(86_400, -1);
+    expect(d.meanMw).toBeCloseTo((d.totalJ / 86_400) * 1000, 2);
+    // Always listening on an SX1276 (10.8 mA at 3.3 V) empties 2 × AA in days.
+    expect(e.battery.name).toBe('2 × AA alkaline');
+    expect(e.battery.meanNodeYears * 365.25).toBeLessThan(10);
+    expect(e.battery.worstNodeYears).toBeLessThanOrEqual(e.battery.meanNodeYears);
+    // The energy report decides nothing: the state hash is the one without --radio.
+    const plain = capture();
+    await main(['sim', '--nodes', '40', '--seconds', '20', '--json']);
+    expect(JSON.parse(plain.out.join('')).stateHash).toBe(r.stateHash);
+    expect(JSON.parse(plain.out.join(''))).not.toHaveProperty('energy');
+  });
+
+  it('energyReport takes per-node listen seconds (a listen schedule): receptions outside them are an infeasible schedule', async () => {
+    const { createSim } = await import('../../src/sim/runner');
+    const { energyReport } = await import('../../src/cli/commands/sim');
+    const { radioProfile } = await import('../../src/core/energy/profiles');
+    const sim = createSim({ nodes: 30, seed: 7 });
+    sim.step(100);
+    const always = energyReport(radioProfile('ble'), sim);
+    const on = new Float64Array(31).fill(5); // each receiver on for 5 s of the 10 s run
+    const scheduled = energyReport(radioProfile('ble'), sim, on) as { listening: string; note: string; perNodePerDay: { listenJ: number } };
+    expect(scheduled.listening).toBe('scheduled');
+    expect(scheduled.note).toMatch(/scheduled listen windows/);
+    expect(scheduled.perNodePerDay.listenJ).toBeLessThan((always as { perNodePerDay: { listenJ: number } }).perNodePerDay.listenJ);
+    const tooShort = energyReport(radioProfile('lora-sf12'), sim, new Float64Array(31).fill(0.001));
+    expect(tooShort).toMatchObject({ radio: 'lora-sf12', infeasible: expect.stringMatching(/does not fit/) });
+  });
+
+  it('--radio in the human summary: the split, mW, the battery and the listening assumption', async () => {
+    const io = capture();
+    expect(await main(['sim', '--nodes', '30', '--seconds', '5', '--radio', 'ble'])).toBe(0);
+    const out = io.out.join('');
+    expect(out).toMatch(/per node\/day +TX [\d.]+ J, RX [\d.]+ J, listen [\d.]+ J, sleep [\d.]+ J, MCU [\d.]+ J = [\d.]+ J \([\d.]+ mW mean/);
+    expect(out).toMatch(/battery +2 × AA alkaline \(18000 J usable\)/);
+    expect(out).toMatch(/every receiver is counted on whenever it is not transmitting/);
+  });
+
   it.each([
+    [['sim', '--radio', 'lora-sf9'], /--radio: unknown radio "lora-sf9"; valid: lora-sf7, lora-sf12, ieee802154, ble, wifi-twt/],
+    [['sim', '--radio', ''], /--radio needs a name/],
+    [['sim', '--radio', 'ieee802154', '--mtu', '1400'], /--radio ieee802154 carries at most 116 B a frame; the link MTU is 1400/],
     [['sim', '--nodes', 'abc'], /--nodes expects a number/],
     [['sim', '--bogus'], /Unknown option '--bogus'/],
     [['sim', '--loss', '2'], /loss: 2 is not a number in \[0, 0.99\]/],

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatRate, formatSimTime, formatSpeed, hudLines } from '../../src/render/hudText';
+import { formatBytes, formatRate, formatSimTime, formatSpeed, hudLines, radioFigures } from '../../src/render/hudText';
+import { radioProfile } from '../../src/core/energy/profiles';
+import { swarmEnergy } from '../../src/core/energy/swarm';
+import { createSim } from '../../src/sim/runner';
 import { hudStats } from './syntheticSnapshot';
 
 describe('HUD text', () => {
@@ -51,6 +54,30 @@ describe('HUD text', () => {
     const lines = hudLines(hudStats({ attackersBanned: 3 }), { simTimeS: 0, speed: 1, paused: true, fps: Number.NaN });
     expect(lines).toContain('├─ Attackers banned: 3');
     expect(lines[lines.length - 1]).toBe('└─ FPS: --');
+  });
+
+  it("shows bytes and mW per node per day on the page's radio: the mean node of the qres sim --radio report", () => {
+    const sim = createSim({ nodes: 40, seed: 5 });
+    sim.step(200);
+    const hud = sim.snapshot(undefined, false).hud;
+    const radio = radioProfile('lora-sf7');
+    const f = radioFigures(hud, radio) as { bytesPerDay: number; mw: number };
+    const nodes = Array.from({ length: 40 }, (_, i) => i + 1);
+    const report = swarmEnergy(radio, { seconds: 20, counts: sim.world.link.nodeCounters(), nodes });
+    // Equal to the per-node mean but for the equal-frame-size spread, done over the swarm's frames instead of each node's.
+    expect(Math.abs(f.mw / report.perNodePerDay.meanMw - 1)).toBeLessThan(0.002);
+    expect(f.bytesPerDay).toBeCloseTo(sim.metrics().bytesPerNodePerDay, -1);
+    const line = hudLines(hud, { simTimeS: 20, speed: 1, paused: true, fps: 1 }, radio).find((l) => l.includes('Radio'))!;
+    expect(line).toBe(`├─ Radio lora-sf7: ${formatBytes(f.bytesPerDay)}/day · ${f.mw.toFixed(1)} mW per node (always listening)`);
+    expect(line).toMatch(/kB\/day · 3\d\.\d mW per node/);
+  });
+
+  it('the radio line: -- before any traffic (and in the live view), a clear note when the radio cannot carry a frame', () => {
+    const clock = { simTimeS: 0, speed: 1, paused: true, fps: 1 };
+    expect(hudLines(hudStats(), clock, radioProfile('ble'))).toContain('├─ Radio ble: --');
+    expect(hudLines(hudStats(), clock)).not.toContainEqual(expect.stringContaining('Radio'));
+    const big = hudStats({ air: { seconds: 10, txFrames: 1, txBytes: 1400, rxFrames: 0, rxBytes: 0 } });
+    expect(hudLines(big, clock, radioProfile('lora-sf7'))).toContain('├─ Radio lora-sf7: cannot carry this traffic');
   });
 
   it('does not divide by zero with no nodes', () => {

@@ -16,6 +16,7 @@ export function hudStats(over: Partial<HudStats> = {}): HudStats {
     healsSelf: 0,
     attackersBanned: 0,
     ticksPerSecond: 10,
+    air: { seconds: 0, txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 },
     ...over,
   };
 }

@@ -4,6 +4,8 @@ import { parseIdList, resolveNodeConfig, NodeConfigError, type NodeConfig } from
 import { NodeStartupError, startNodeDaemon, type NodeDaemon } from '../../node/runtime';
 import { activeMembers } from '../../core/identity/roster';
 import { KeyFileError, loadNodeIdentity, type NodeIdentity } from '../../net/keyFiles';
+import { RADIO_NAMES } from '../../core/energy/profiles';
+import { radioOf } from '../radioFlag';
 
 const USAGE = `usage: npm run qres -- node --swarm NAME --id N [flags]
 
@@ -38,6 +40,9 @@ refuses the login) exits with code 1 and one line, before the node joins the swa
   --no-poison         an attacker does not answer cure requests with poisoned genes (consensus-only)
   --secure            cure replies carry a gene commitment and transition proof(s), verified before install,
                       as qres sim --secure (every node of the swarm must use it; an attacker forges its proofs)
+  --radio NAME        /status adds the node's bytes and radio energy per day (TX / RX / listen / sleep, mW) and
+                      battery life on 2 × AA, as if its messages went over that radio: ${RADIO_NAMES.join(', ')}
+                      (docs/ENERGY.md)
   --seed N            seed of the node's random streams (default 7)
   --init-jitter X     std of a fresh node's consensus prior around its own gene (default 0.1)`;
 
@@ -62,6 +67,7 @@ export const NODE_OPTIONS = {
   secure: { type: 'boolean' },
   seed: { type: 'string' },
   'init-jitter': { type: 'string' },
+  radio: { type: 'string' },
 } as const;
 
 /** `defaults`: what a key directory implies (the roster's swarm and active members) when the flags are absent. */
@@ -118,6 +124,7 @@ export const nodeCommand: Command = {
       }
     }
     const config = nodeConfigFrom(values, identity ? { swarm: identity.roster.swarm, peers: activeMembers(identity.roster).map((e) => e.id) } : {});
+    const radio = radioOf(values);
     const httpPort = numberFlag(values, 'http-port') ?? 0;
     if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) throw new UsageError(`--http-port ${httpPort} is not a port`);
     const storageDir = values['no-storage'] ? null : typeof values.storage === 'string' ? values.storage : `swarms_memory/${config.swarm}`;
@@ -132,6 +139,7 @@ export const nodeCommand: Command = {
         storageDir,
         httpPort,
         identity,
+        radio,
         log,
         onFatal: (message) => fatal?.(message),
       });

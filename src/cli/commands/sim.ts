@@ -8,6 +8,10 @@ import { createFileStorage } from '../../storage/fileStorage';
 import { consensusDrift } from '../../sim/drift';
 import { joinReport } from '../../sim/join';
 import { secureReport } from '../../sim/secure';
+import { RADIO_NAMES, type RadioProfile } from '../../core/energy/profiles';
+import { radioOf } from '../radioFlag';
+import { ActivityOverflowError } from '../../core/energy/energy';
+import { swarmEnergy, type SwarmEnergyReport } from '../../core/energy/swarm';
 
 const secureLine = (p: ReturnType<typeof secureReport>): string =>
   `  proofs         ${p.verified} verified, ${p.rejected} bodies rejected, ${p.refused} refused (anchored); ` +
@@ -41,6 +45,9 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
   --join-at S        when they join, sim seconds (default 60)
   --secure           cure replies carry a gene commitment and transition proof(s), verified before install
                      (the report adds proofs: verified, rejected, bytesPerGene, verifyMsP50)
+  --radio NAME       also report each node's radio energy per day (TX / RX / listen / sleep, mW) and its battery
+                     life on 2 × AA, from the frames it sent and heard, on a named radio: ${RADIO_NAMES.join(', ')}
+                     (docs/ENERGY.md; until listen schedules land, every receiver is counted on all the time)
   --storage DIR      persist evolved genes under DIR and spawn stored ones Evolved (default: none)
   --json             print one JSON object`;
 
@@ -86,6 +93,7 @@ export const SIM_OPTIONS = {
   join: { type: 'string' },
   'join-at': { type: 'string' },
   secure: { type: 'boolean' },
+  radio: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -97,7 +105,11 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
   if (storageDir !== undefined && (typeof storageDir !== 'string' || storageDir === '')) {
     throw new UsageError('--storage needs a directory');
   }
+  const radio = radioOf(values);
   const sim = createSim(simOverrides(values), { storage: storageDir ? createFileStorage({ dir: storageDir }) : undefined });
+  if (radio && sim.config.mtu > radio.phy.maxPayloadBytes) {
+    throw new UsageError(`--radio ${radio.name} carries at most ${radio.phy.maxPayloadBytes} B a frame; the link MTU is ${sim.config.mtu} (set --mtu)`);
+  }
   const init = await sim.load();
   if (sim.config.attack !== 'none' && sim.config.byzantine === 0) {
     process.stderr.write(`qres sim: note: --attack ${sim.config.attack} without --byzantine F runs no attackers (F = 0); try --byzantine 0.3\n`);
@@ -153,9 +165,50 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     lastAttackerBanRound: c.lastAttackerBanRound,
     ...(sim.config.join > 0 ? { joins: joinReport(sim.world) } : {}),
     ...(sim.config.secure ? { proofs: secureReport(sim.world) } : {}),
+    ...(radio ? { energy: energyReport(radio, sim) } : {}),
     wallMs: Math.round(wallMs),
     ticksPerSecond: Math.round((m.ticks / wallMs) * 1000),
   };
+}
+
+export const ALWAYS_LISTENING_NOTE =
+  'no listen schedule yet: every receiver is counted on whenever it is not transmitting (the energy a silent node saves by sleeping its radio is not in these figures)';
+
+/** Energy per node per day on the profile, over the nodes present from the start (joiners are left out: they were
+ *  absent part of the run). Airtime is recomputed on the profile's PHY from the frames each node sent and heard; the
+ *  simulated link's own timing (--bitrate) is not changed. `listenSeconds` (indexed by entity id): the seconds each
+ *  node's receiver was on under its listen schedule; without it every receiver is counted always on. */
+export function energyReport(
+  radio: RadioProfile,
+  sim: ReturnType<typeof createSim>,
+  listenSeconds?: ArrayLike<number>,
+): (SwarmEnergyReport & { note: string }) | { radio: string; infeasible: string } {
+  const nodes = Array.from({ length: sim.config.nodes }, (_, i) => i + 1);
+  const seconds = (sim.tick * sim.config.tickMs) / 1000;
+  const note = listenSeconds ? 'receivers on only in their scheduled listen windows' : ALWAYS_LISTENING_NOTE;
+  try {
+    return { ...swarmEnergy(radio, { seconds, counts: sim.world.link.nodeCounters(), nodes, listenSeconds }), note };
+  } catch (err) {
+    if (err instanceof ActivityOverflowError) return { radio: radio.name, infeasible: `the traffic does not fit this radio: ${err.message}` };
+    throw err;
+  }
+}
+
+/** A battery life: years from one year on, else days (from the unrounded days field, not the rounded years). */
+const duration = (years: number, days: number): string => (years >= 1 ? `${years.toFixed(2)} years` : `${days.toFixed(1)} days`);
+
+function energyLines(e: SwarmEnergyReport & { note: string }): string[] {
+  const d = e.perNodePerDay;
+  const j = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(4));
+  const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 ? 3 : 1)} %`;
+  return [
+    `  energy         ${e.radio}: ${e.title}, ${e.supplyV} V; ${e.nodes} nodes`,
+    `                 ${e.note}`,
+    `  per node/day   TX ${j(d.txJ)} J, RX ${j(d.rxJ)} J, listen ${j(d.listenJ)} J, sleep ${j(d.sleepJ)} J, MCU ${j(d.mcuJ)} J = ${j(d.totalJ)} J (${d.meanMw.toFixed(3)} mW mean; dearest node ${e.maxNode.meanMw.toFixed(3)} mW)`,
+    `  airtime        TX ${d.txS.toFixed(1)} s/day (duty ${pct(e.txDutyCycle.mean)}, max ${pct(e.txDutyCycle.max)}); channel load heard ${pct(e.channelLoad.mean)} of the receiver's time (max ${pct(e.channelLoad.max)})` +
+      (e.channelLoad.saturatedNodes > 0 ? `; ${e.channelLoad.saturatedNodes} nodes hear more than the channel carries on this radio` : ''),
+    `  battery        ${e.battery.name} (${e.battery.usableJ.toFixed(0)} J usable): ${duration(e.battery.meanNodeYears, e.battery.meanNodeDays)} for the mean node, ${duration(e.battery.worstNodeYears, e.battery.worstNodeDays)} for the dearest; 5 years allow ${e.battery.budgetJPerDayFor5Years.toFixed(2)} J a day`,
+  ];
 }
 
 function warningLine(w: EarlyWarningReport): string {
@@ -185,6 +238,11 @@ function human(r: Record<string, unknown>): string {
       `; banned ${(r.bans as { attackers: number }).attackers} attackers, ${(r.bans as { honest: number }).honest} honest` +
       (Number(r.lastAttackerBanRound) > 0 ? ` (last attacker ban in round ${r.lastAttackerBanRound})` : ''),
     ...(r.proofs ? [secureLine(r.proofs as ReturnType<typeof secureReport>)] : []),
+    ...(r.energy
+      ? 'infeasible' in (r.energy as object)
+        ? [`  energy         ${(r.energy as { radio: string }).radio}: ${(r.energy as { infeasible: string }).infeasible}`]
+        : energyLines(r.energy as SwarmEnergyReport & { note: string })
+      : []),
     `  state hash     ${r.stateHash}`,
     `  wall time      ${r.wallMs} ms (${r.ticksPerSecond} ticks/s)`,
   ].join('\n');

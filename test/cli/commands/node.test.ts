@@ -12,6 +12,7 @@ import { DEFAULT_MU } from '../../../src/core/neuron/kernel';
 import { createFileStorage } from '../../../src/storage/fileStorage';
 import { KeyFileError, loadBrokerAuth } from '../../../src/net/keyFiles';
 import { nodeConfigFrom } from '../../../src/cli/commands/node';
+import { radioOf } from '../../../src/cli/radioFlag';
 import { UsageError } from '../../../src/cli/command';
 import { fetchStatus, NODE_READY, spawnQres } from '../../../src/node/launcher';
 import { freePort } from '../../helpers/wait';
@@ -23,11 +24,14 @@ describe('qres node', () => {
     expect(() => nodeConfigFrom({})).toThrow(UsageError);
     expect(() => nodeConfigFrom({ id: '1', attack: 'nope' })).toThrow(UsageError);
     expect(() => nodeConfigFrom({ id: '1', swarm: 'a/b' })).toThrow(UsageError);
+    expect(radioOf({ radio: 'ble' })?.name).toBe('ble');
+    expect(radioOf({})).toBeUndefined();
+    expect(() => radioOf({ radio: 'lora' })).toThrow(/--radio: unknown radio "lora"; valid: lora-sf7, lora-sf12, ieee802154, ble, wifi-twt/);
   });
 
   it('runs without a broker (retrying), serves /status and /health, and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qres-node-'));
-    const proc = spawnQres(['node', '--id', '5', '--broker', 'mqtt://127.0.0.1:1', '--tick-ms', '20', '--storage', dir], NODE_READY);
+    const proc = spawnQres(['node', '--id', '5', '--broker', 'mqtt://127.0.0.1:1', '--tick-ms', '20', '--storage', dir, '--radio', 'lora-sf7'], NODE_READY);
     try {
       const url = await proc.ready;
       const health = await (await fetch(`${url}/health`)).json();
@@ -35,6 +39,14 @@ describe('qres node', () => {
       const status = await fetchStatus(url);
       expect(status).toMatchObject({ id: 5, swarm: 'demo', role: 'honest', connected: false, neighbours: 31, banned: [] });
       expect(['calm', 'prestorm', 'storm']).toContain(status!.regime);
+      // --radio: bytes and energy per device day on that radio (no neighbour heard: TX only, the receiver always on).
+      const energy = status!.energy as { radio: string; listening: string; deviceSeconds: number; perDay: { totalJ: number; listenJ: number; meanMw: number } };
+      expect(energy).toMatchObject({ radio: 'lora-sf7', listening: 'always' });
+      expect(energy.deviceSeconds).toBeGreaterThan(0);
+      expect(energy.perDay.listenJ).toBeGreaterThan(2000); // 35.6 mW of receiver for most of a day
+      expect(energy.perDay.meanMw).toBeCloseTo((energy.perDay.totalJ / 86_400) * 1000, 3);
+      expect(status).toHaveProperty('bytesSent');
+      expect(status).toHaveProperty('bytesReceived');
       expect((await fetch(`${url}/nope`)).status).toBe(404);
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toBe(0);

@@ -1,0 +1,5 @@
+// The radio energy model: airtime by PHY, named radio profiles, energy by radio state, battery life.
+export * from './airtime';
+export * from './profiles';
+export * from './energy';
+export * from './swarm';
