@@ -58,9 +58,10 @@ export function radioFigures(hud: HudStats, radio: RadioProfile): { bytesPerDay:
 
 function radioLine(hud: HudStats, radio: RadioProfile): string {
   const f = radioFigures(hud, radio);
-  if (f === null) return `├─ Radio ${radio.name}: --`;
-  if ('error' in f) return `├─ Radio ${radio.name}: cannot carry this traffic`;
-  return `├─ Radio ${radio.name}: ${formatBytes(f.bytesPerDay)}/day · ${f.mw.toFixed(1)} mW per node (always listening)`;
+  // Short enough for the panel (the Packets line's width); the always-listening assumption is in docs/ENERGY.md.
+  if (f === null) return `├─ ${radio.name}/node: --`;
+  if ('error' in f) return `├─ ${radio.name}/node: cannot carry it`;
+  return `├─ ${radio.name}/node: ${formatBytes(f.bytesPerDay)}/day · ${f.mw.toFixed(1)} mW`;
 }
 
 /** "1:02:03" / "2:03.4" style sim clock. */

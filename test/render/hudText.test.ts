@@ -67,17 +67,19 @@ describe('HUD text', () => {
     // Equal to the per-node mean but for the equal-frame-size spread, done over the swarm's frames instead of each node's.
     expect(Math.abs(f.mw / report.perNodePerDay.meanMw - 1)).toBeLessThan(0.002);
     expect(f.bytesPerDay).toBeCloseTo(sim.metrics().bytesPerNodePerDay, -1);
-    const line = hudLines(hud, { simTimeS: 20, speed: 1, paused: true, fps: 1 }, radio).find((l) => l.includes('Radio'))!;
-    expect(line).toBe(`├─ Radio lora-sf7: ${formatBytes(f.bytesPerDay)}/day · ${f.mw.toFixed(1)} mW per node (always listening)`);
-    expect(line).toMatch(/kB\/day · 3\d\.\d mW per node/);
+    const line = hudLines(hud, { simTimeS: 20, speed: 1, paused: true, fps: 1 }, radio).find((l) => l.includes('lora-sf7'))!;
+    expect(line).toBe(`├─ lora-sf7/node: ${formatBytes(f.bytesPerDay)}/day · ${f.mw.toFixed(1)} mW`);
+    expect(line).toMatch(/kB\/day · 3\d\.\d mW$/);
+    // No longer than the Packets line, so the panel does not clip it.
+    expect(line.length).toBeLessThanOrEqual('├─ Packets: 12 in flight · 12.3 kB/s on air'.length);
   });
 
   it('the radio line: -- before any traffic (and in the live view), a clear note when the radio cannot carry a frame', () => {
     const clock = { simTimeS: 0, speed: 1, paused: true, fps: 1 };
-    expect(hudLines(hudStats(), clock, radioProfile('ble'))).toContain('├─ Radio ble: --');
-    expect(hudLines(hudStats(), clock)).not.toContainEqual(expect.stringContaining('Radio'));
+    expect(hudLines(hudStats(), clock, radioProfile('ble'))).toContain('├─ ble/node: --');
+    expect(hudLines(hudStats(), clock)).not.toContainEqual(expect.stringContaining('/node'));
     const big = hudStats({ air: { seconds: 10, txFrames: 1, txBytes: 1400, rxFrames: 0, rxBytes: 0 } });
-    expect(hudLines(big, clock, radioProfile('lora-sf7'))).toContain('├─ Radio lora-sf7: cannot carry this traffic');
+    expect(hudLines(big, clock, radioProfile('lora-sf7'))).toContain('├─ lora-sf7/node: cannot carry it');
   });
 
   it('does not divide by zero with no nodes', () => {
