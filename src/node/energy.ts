@@ -9,8 +9,16 @@ import type { NodeStats } from './stats';
 
 export const NODE_LISTENING_NOTE = 'no listen schedule yet: the receiver is counted on whenever it is not transmitting';
 
-export function nodeEnergyStatus(profile: RadioProfile, stats: NodeStats, deviceSeconds: number): Record<string, unknown> {
-  const head = { radio: profile.name, title: profile.title, mtu: profile.phy.maxPayloadBytes, listening: 'always', note: NODE_LISTENING_NOTE };
+/** `listenSeconds`: the device seconds the node's receiver was on under a listen schedule since it started;
+ *  without it the receiver is counted always on. */
+export function nodeEnergyStatus(profile: RadioProfile, stats: NodeStats, deviceSeconds: number, listenSeconds?: number): Record<string, unknown> {
+  const head = {
+    radio: profile.name,
+    title: profile.title,
+    mtu: profile.phy.maxPayloadBytes,
+    listening: listenSeconds === undefined ? 'always' : 'scheduled',
+    note: listenSeconds === undefined ? NODE_LISTENING_NOTE : 'the receiver on only in its scheduled listen windows',
+  };
   if (!(deviceSeconds > 0)) return { ...head, deviceSeconds: 0 };
   const k = SECONDS_PER_DAY / deviceSeconds;
   const bytes = {
@@ -26,7 +34,7 @@ export function nodeEnergyStatus(profile: RadioProfile, stats: NodeStats, device
         txBytes: stats.airBytesSent,
         rxFrames: stats.airFramesReceived,
         rxBytes: stats.airBytesReceived,
-        listenSeconds: 'always',
+        listenSeconds: listenSeconds ?? 'always',
       }),
     );
     const life = batteryLife(day.totalJ);

@@ -68,6 +68,18 @@ describe('a node with --radio', () => {
     expect(s.saturated).toBe(false);
   });
 
+  it('with a listen schedule the receiver sleeps outside its windows; receptions that do not fit them are infeasible', () => {
+    const stats = createNodeStats();
+    Object.assign(stats, { airFramesSent: 12, airBytesSent: 480, airFramesReceived: 90, airBytesReceived: 3600 });
+    const sf7 = radioProfile('lora-sf7');
+    const always = nodeEnergyStatus(sf7, stats, 600) as { perDay: { totalJ: number } };
+    const scheduled = nodeEnergyStatus(sf7, stats, 600, 12) as { listening: string; perDay: { totalJ: number; sleepS: number } };
+    expect(scheduled.listening).toBe('scheduled');
+    expect(scheduled.perDay.sleepS).toBeGreaterThan(80_000);
+    expect(scheduled.perDay.totalJ).toBeLessThan(always.perDay.totalJ / 20);
+    expect(nodeEnergyStatus(sf7, stats, 600, 0.5)).toMatchObject({ infeasible: expect.stringMatching(/does not fit/) });
+  });
+
   it('before any device time, and with traffic the radio cannot carry, it says so instead of a wrong figure', () => {
     const stats = createNodeStats();
     expect(nodeEnergyStatus(radioProfile('ble'), stats, 0)).toMatchObject({ radio: 'ble', deviceSeconds: 0 });
