@@ -54,6 +54,33 @@ const SHADOW_DEFAULT = variants.findIndex((v) => v.params === P);
  *  entropy of the default shadow's false alarms. */
 const signal = { onsets: 0, unexposedBefore: 0, edgeLate: 0, outsideZone: 0, falsePeaks: [] as number[] };
 const HIST = 32;
+/** Prefetch side by side: the product run (prefetch on) and the same seed with --no-prefetch. */
+interface HealRun {
+  latencies: number[];
+  stormS: number;
+  honest: number;
+  bytes: number;
+  prefetchRequests: number;
+  held: number;
+  heldInstalled: number;
+  requests: number;
+}
+const newRun = (): HealRun => ({ latencies: [], stormS: 0, honest: 0, bytes: 0, prefetchRequests: 0, held: 0, heldInstalled: 0, requests: 0 });
+const withPrefetch = newRun();
+const withoutPrefetch = newRun();
+function addRun(into: HealRun, sim: ReturnType<typeof createSim>): void {
+  const c = sim.world.counters;
+  into.latencies.push(...c.healLatencyS);
+  into.stormS += (c.nStorm * sim.config.tickMs) / 1000;
+  let honest = 0;
+  for (let eid = 1; eid <= sim.world.n; eid++) if (sim.world.components.Role.kind[eid] === ROLE_HONEST) honest++;
+  into.honest += honest;
+  into.bytes += sim.world.link.counters.bytesSent;
+  into.prefetchRequests += c.prefetchRequests;
+  into.held += c.curesHeld;
+  into.heldInstalled += c.heldInstalled;
+  into.requests += c.requestsSent;
+}
 const product = createWarningTracker(0, 100);
 const totals = variants.map(() => createWarningTracker(0, 100));
 const perSeedWarned: number[][] = variants.map(() => []);
@@ -115,6 +142,10 @@ for (const seed of SEEDS) {
     }
   }
   merge(product, sim.world.counters.earlyWarning!);
+  addRun(withPrefetch, sim);
+  const off = createSim({ nodes: NODES, seed, prefetch: false });
+  off.step(ticks);
+  addRun(withoutPrefetch, off);
   trackers.forEach((t, v) => {
     merge(totals[v]!, t);
     perSeedWarned[v]!.push(warningReport(t).warnedPct);
@@ -159,6 +190,35 @@ const conclusion = [
   `What limits it, in figures (product run, all seeds): of ${signal.onsets} onsets, ${signal.unexposedBefore} (${pct(signal.unexposedBefore, signal.onsets)} %) had no exposure at all ${LEAD_MIN} ticks before the onset: ${signal.edgeLate} because the zone's edge reached the node within those ${LEAD_MIN} ticks, ${signal.outsideZone} because the node stormed outside the zone (its own gene, Evolved for an earlier storm, no longer fits the calm field). The HF gate keeps the forecast rule quiet on the second kind by design. The default shadow's ${peaks.length} false alarms (${(peaks.length / nodeHours).toFixed(2)} per node-hour) are near misses: the peak entropy during the alarm has median ${peakAt(50)} (p10 ${peakAt(10)}, p90 ${peakAt(90)}) against a Storm entry at ${q16.toFloat(P.stormEnter).toFixed(2)} held for ${P.confirm} ticks; ${nearMisses} of them peaked at ≥ 0.27. A warning 4 ticks ahead has to fire while the entropy of a node about to storm is still below 0.3, and these nodes reached the same entropy and then turned back.`,
 ].join('\n\n');
 
+const pctl = (xs: number[], p: number) => {
+  const sorted = xs.slice().sort((x, y) => x - y);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
+};
+const healRow = (label: string, r: HealRun) => [
+  label,
+  String(r.latencies.length),
+  `${pctl(r.latencies, 50).toFixed(1)} s`,
+  `${pctl(r.latencies, 95).toFixed(1)} s`,
+  `${(r.stormS / r.honest).toFixed(1)} s`,
+  String(r.requests),
+  String(r.prefetchRequests),
+  `${r.held} / ${r.heldInstalled}`,
+  r.bytes.toLocaleString('en-US'),
+];
+const p50Change = (100 * (pctl(withPrefetch.latencies, 50) - pctl(withoutPrefetch.latencies, 50))) / pctl(withoutPrefetch.latencies, 50);
+const bytesChange = (100 * (withPrefetch.bytes - withoutPrefetch.bytes)) / withoutPrefetch.bytes;
+const prefetchText = `### Prefetch: a PreStorm node asks for its cure before the storm
+
+The same seeds, the product (prefetch on) beside \`--no-prefetch\`, both run in this bench. Heal latency: Storm onset
+to heal, every heal of every seed; storm time: honest node-seconds in Storm per honest node; bytes: all bytes on air.
+Held / installed: cures that passed the check on the node's window in PreStorm and were held, and those installed
+from the hold once the storm came.
+
+${table(['run', 'heals', 'heal p50', 'heal p95', 'storm time per node', 'requests', 'of which early', 'held / installed', 'bytes'], [healRow('prefetch (default)', withPrefetch), healRow('--no-prefetch', withoutPrefetch)])}
+
+Heal latency p50 ${p50Change >= 0 ? '+' : ''}${p50Change.toFixed(1)} %, bytes ${bytesChange >= 0 ? '+' : ''}${bytesChange.toFixed(1)} % (target: p50 at least 30 % lower for at most 10 % more bytes: ${p50Change <= -30 && bytesChange <= 10 ? 'met' : 'not met'}). Of ${withPrefetch.prefetchRequests} early requests, ${withPrefetch.held} brought a cure that passed on the window (${pct(withPrefetch.held, withPrefetch.prefetchRequests)} %): before the storm, few neighbours hold a gene that cures it yet (a node turns Evolved on its own storm's exit, or after 2 s calm at low exposure with a calm gene).
+`;
+
 const text = `## Early warning: PreStorm threshold trade-off (\`npm run bench:warning\`)
 
 Default storm scenario, ${NODES} nodes, ${SECONDS} s, seeds ${SEEDS.join(', ')}, honest nodes; totals over the seeds (deterministic).
@@ -180,7 +240,8 @@ Targets (≥ 90 % warned ≥ 4 ticks, ≤ 1 false alarm per node-hour, flaps ≤
 ${verdict}
 
 ${conclusion}
-`;
+
+${prefetchText}`;
 process.stdout.write(`${text}\n`);
 process.stderr.write(`bench:warning: ${Math.round(performance.now() - started)} ms\n`);
 if (write) {

@@ -55,6 +55,10 @@ export const REQUEST_AFTER_S = 2;
 /** First retry interval; doubles per unanswered request up to 2^MAX_BACKOFF times. */
 export const REQUEST_RETRY_S = 1;
 export const MAX_BACKOFF = 3;
+/** Prefetch: a node in PreStorm asks for a cure at most this often (s), and holds a cure that passed its check
+ *  for this long (s) waiting for the storm; at Storm entry the held cure is checked again and installed at once. */
+export const PREFETCH_RETRY_S = 2;
+export const HOLD_S = 4;
 /** A joiner asks for the summary gene this often until one arrives. */
 export const JOIN_RETRY_S = 1;
 /** A received gene is installed only if its error on the receiver's recent window is below this share of
