@@ -14,8 +14,8 @@
 import { createSim } from '../src/sim/runner';
 import { ROLE_HONEST } from '../components/body';
 import * as q16 from '../src/core/fixed/q16';
-import { type RegimeParams, regimeInitAt, regimeStepAt, regimeWordsFor, secondDiffEnergy, STORM } from '../src/core/neuron/regimeDetector';
-import { RECENT, SIM_REGIME_PARAMS } from '../src/core/rules/model';
+import { PRESTORM, type RegimeParams, regimeInitAt, regimeStepAt, regimeWordsFor, secondDiffEnergy, STORM } from '../src/core/neuron/regimeDetector';
+import { EXPOSED_LEVEL, PREFETCH_RETRY_S, RECENT, SIM_REGIME_PARAMS } from '../src/core/rules/model';
 import { createWarningTracker, type EarlyWarningReport, LEAD_MIN, trackRegime, type WarningTracker, warningReport } from '../systems/earlyWarning';
 import { table, writeSection } from '../src/cli/report';
 
@@ -64,8 +64,20 @@ interface HealRun {
   held: number;
   heldInstalled: number;
   requests: number;
+  /** Early requests made while an Evolved neighbour that is not in Storm was inside the zone (exposed). */
+  askedNearCure: number;
 }
-const newRun = (): HealRun => ({ latencies: [], stormS: 0, honest: 0, bytes: 0, prefetchRequests: 0, held: 0, heldInstalled: 0, requests: 0 });
+const newRun = (): HealRun => ({
+  latencies: [],
+  stormS: 0,
+  honest: 0,
+  bytes: 0,
+  prefetchRequests: 0,
+  held: 0,
+  heldInstalled: 0,
+  requests: 0,
+  askedNearCure: 0,
+});
 const withPrefetch = newRun();
 const withoutPrefetch = newRun();
 function addRun(into: HealRun, sim: ReturnType<typeof createSim>): void {
@@ -104,6 +116,9 @@ for (const seed of SEEDS) {
   const alarmAge = new Int32Array(n + 1).fill(-1);
   const alarmPeak = new Int32Array(n + 1);
   const flapTicks = Math.round(2000 / sim.config.tickMs);
+  const retryTicks = Math.ceil((PREFETCH_RETRY_S * 1000) / sim.config.tickMs);
+  const { offsets, neighbours } = sim.world.hood;
+  const { Radio, Evolution } = sim.world.components;
   for (let k = 0; k < ticks; k++) {
     sim.step(1);
     const errors = sim.world.scratch.error;
@@ -138,6 +153,16 @@ for (const seed of SEEDS) {
         }
       }
       sinceStorm[eid] = regime === STORM ? 0 : sinceStorm[eid]! + 1;
+      // An early request this tick (prefetchRequestDue just set the retry time): was a cure within reach?
+      if (regime === PRESTORM && Radio.nextRequestTick[eid] === k + retryTicks) {
+        for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
+          const j = neighbours[s]! + 1;
+          if (Evolution.evolved[j] && Regime.regime[j] !== STORM && Noise.level[j]! > EXPOSED_LEVEL) {
+            withPrefetch.askedNearCure++;
+            break;
+          }
+        }
+      }
       prevRegime[eid] = regime;
     }
   }
@@ -203,6 +228,7 @@ const healRow = (label: string, r: HealRun) => [
   String(r.requests),
   String(r.prefetchRequests),
   `${r.held} / ${r.heldInstalled}`,
+  String(r.latencies.filter((x) => x < 2).length),
   r.bytes.toLocaleString('en-US'),
 ];
 const p50Change = (100 * (pctl(withPrefetch.latencies, 50) - pctl(withoutPrefetch.latencies, 50))) / pctl(withoutPrefetch.latencies, 50);
@@ -214,9 +240,9 @@ to heal, every heal of every seed; storm time: honest node-seconds in Storm per 
 Held / installed: cures that passed the check on the node's window in PreStorm and were held, and those installed
 from the hold once the storm came.
 
-${table(['run', 'heals', 'heal p50', 'heal p95', 'storm time per node', 'requests', 'of which early', 'held / installed', 'bytes'], [healRow('prefetch (default)', withPrefetch), healRow('--no-prefetch', withoutPrefetch)])}
+${table(['run', 'heals', 'heal p50', 'heal p95', 'storm time per node', 'requests', 'of which early', 'held / installed', 'heals < 2 s', 'bytes'], [healRow('prefetch (default)', withPrefetch), healRow('--no-prefetch', withoutPrefetch)])}
 
-Heal latency p50 ${p50Change >= 0 ? '+' : ''}${p50Change.toFixed(1)} %, bytes ${bytesChange >= 0 ? '+' : ''}${bytesChange.toFixed(1)} % (target: p50 at least 30 % lower for at most 10 % more bytes: ${p50Change <= -30 && bytesChange <= 10 ? 'met' : 'not met'}). Of ${withPrefetch.prefetchRequests} early requests, ${withPrefetch.held} brought a cure that passed on the window (${pct(withPrefetch.held, withPrefetch.prefetchRequests)} %): before the storm, few neighbours hold a gene that cures it yet (a node turns Evolved on its own storm's exit, or after 2 s calm at low exposure with a calm gene).
+Heal latency p50 ${p50Change >= 0 ? '+' : ''}${p50Change.toFixed(1)} %, bytes ${bytesChange >= 0 ? '+' : ''}${bytesChange.toFixed(1)} % (target: p50 at least 30 % lower for at most 10 % more bytes: ${p50Change <= -30 && bytesChange <= 10 ? 'met' : 'not met'}). A held cure does what it is for: heals within 2 s of the onset number ${withPrefetch.latencies.filter((x) => x < 2).length} with prefetch and ${withoutPrefetch.latencies.filter((x) => x < 2).length} without. But of ${withPrefetch.prefetchRequests} early requests only ${withPrefetch.held} brought a cure that passed on the window (${pct(withPrefetch.held, withPrefetch.prefetchRequests)} %), although ${withPrefetch.askedNearCure} (${pct(withPrefetch.askedNearCure, withPrefetch.prefetchRequests)} %) were made with an Evolved neighbour inside the zone and not in Storm. Why their genes fail on the asker's window is not measured here; a candidate: a node also turns Evolved after 2 s calm at low exposure, with a gene that fits its own weakly stormy window rather than the storm about to reach the asker. Holding the best reply whether or not it passed (then retried through the first seconds of the storm), and asking at once on a warned Storm entry instead of after 2 s, were tried and did not help (figures in the git log: the commit "bench:warning: why prefetch does not pay"). So the early warning can only pay off once the swarm offers cures before the storm: the target needs more than an earlier request.
 `;
 
 const text = `## Early warning: PreStorm threshold trade-off (\`npm run bench:warning\`)

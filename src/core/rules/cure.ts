@@ -172,8 +172,8 @@ export function dropHeld(held: HeldCureColumns, i: number): void {
  * judgeCures on its recent window; the best that passes is held for the storm (replacing a held one only if it
  * does at least as well on this window). Nothing is installed and nobody is rewarded yet; a cure far worse than
  * the node's own gene costs its sender TRUST_FAILED, as in judgeCures. (Holding the best cure whether or not it
- * passes was tried: seed 1, 300 s, 148 held instead of 31, and 32 installed instead of 31: a cure that fails
- * before the storm fails in it too.) Returns whether a cure from this batch is now held.
+ * passes was tried: a cure that fails before the storm almost always fails in it too.) Returns whether a cure from
+ * this batch is now held.
  */
 export function holdCures(
   neuron: NeuronColumns,
