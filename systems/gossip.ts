@@ -1,6 +1,7 @@
 // Gossip: the radio traffic nodes start this tick.
 // - Cure requests: a node in Storm for more than REQUEST_AFTER_S broadcasts a request, then waits, doubling
-//   its wait after each unanswered request (never every tick).
+//   its wait after each unanswered request (never every tick). A node in PreStorm asks early (prefetch, at most
+//   every PREFETCH_RETRY_S, unless it holds a cure; off with --no-prefetch and under --secure).
 // - Cure replies: an Evolved neighbour not itself in Storm that heard a request answers *to the requester* with its gene.
 //   Attackers answer too, with a poisoned gene; the requester's own check is what stops them.
 // - Consensus: once per round every node broadcasts its model (attackers: their crafted vector), spread over
@@ -9,7 +10,7 @@
 // protocol of src/sim/secure.ts (the systems' one declared exception to importing src/sim internals).
 import { encodeGene } from '../src/core/gene/gene';
 import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
-import { canCure, cureRequestDue, poisonWeights } from '../src/core/rules/cure';
+import { canCure, cureRequestDue, poisonWeights, prefetchRequestDue } from '../src/core/rules/cure';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { BROADCAST, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/core/net/message';
@@ -62,13 +63,19 @@ export const gossipSystem = defineSystem({
         }
       }
       requests.length = 0;
+      const prefetch = config.prefetch && !world.secure; // --secure: not measured with prefetch, so off
       if (world.secure) pumpSecureOutbox(world, (from, to, part) => send(world, from, to, MSG_CURE_REPLY, part));
 
       for (let eid = 1; eid <= n; eid++) {
         if (Role.kind[eid] !== ROLE_HONEST || Membership.state[eid] !== MEMBER_PRESENT) continue;
-        if (!cureRequestDue(Regime, Evolution, Radio, eid, eid, tick, config.tickMs, world.seeds.gossip)) continue;
-        send(world, eid, BROADCAST, MSG_CURE_REQUEST);
-        counters.requestsSent++;
+        if (cureRequestDue(Regime, Evolution, Radio, eid, eid, tick, config.tickMs, world.seeds.gossip)) {
+          send(world, eid, BROADCAST, MSG_CURE_REQUEST);
+          counters.requestsSent++;
+        } else if (prefetch && prefetchRequestDue(Regime, Radio, Radio, eid, tick, config.tickMs)) {
+          send(world, eid, BROADCAST, MSG_CURE_REQUEST); // the same request, early: the answer is held for the storm
+          counters.requestsSent++;
+          counters.prefetchRequests++;
+        }
       }
     } else {
       world.requests.length = 0;

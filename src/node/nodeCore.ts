@@ -33,6 +33,7 @@ import {
   cortexStep,
   createNodeState,
   cureRequestDue,
+  cureStep,
   evolutionStep,
   evolutionTiming,
   EXPOSED_LEVEL,
@@ -42,11 +43,11 @@ import {
   honestRoundAt,
   ignored,
   isBanned,
-  judgeCures,
   MODEL_DIM,
   needsCure,
   NODE,
   poisonWeights,
+  prefetchRequestDue,
   restoreAt,
   ROUND_ACCEPTED,
   roundEndsAt,
@@ -55,6 +56,7 @@ import {
   senseAt,
   setHeard,
   TRUST_INITIAL,
+  wantsPrefetch,
   type CureOffer,
   type EvolutionTiming,
   type NodeState,
@@ -165,6 +167,8 @@ export class NodeCore {
   lastHealTick = -1;
   restored = false;
   exposed = false;
+  /** Prefetch on (config.prefetch, never with --secure: as the simulator). */
+  private readonly prefetch: boolean;
   private readonly seeds: RuleSeeds;
   private readonly timing: EvolutionTiming;
   private readonly aggregator: AggregatorSpec;
@@ -202,6 +206,7 @@ export class NodeCore {
     this.now = deps.now ?? (() => Date.now());
     this.startedMs = this.now();
     this.seeds = ruleSeeds(config.seed);
+    this.prefetch = config.prefetch && !config.secure;
     this.timing = evolutionTiming(DEVICE_TICK_MS);
     this.aggregator = getAggregator(config.aggregator);
     this.attack = config.attack === 'none' ? null : getAttack(config.attack);
@@ -338,6 +343,10 @@ export class NodeCore {
     if (!this.attacker && cureRequestDue(s.regime, s.evolution, s.requests, NODE, id, tick, DEVICE_TICK_MS, this.seeds.gossip)) {
       this.send(this.topic('request', id), encodeRequest(id, this.requestSeq++ & 0xffff));
       this.stats.requestsSent++;
+    } else if (!this.attacker && this.prefetch && prefetchRequestDue(s.regime, s.requests, s.held, NODE, tick, DEVICE_TICK_MS)) {
+      this.send(this.topic('request', id), encodeRequest(id, this.requestSeq++ & 0xffff)); // early: held for the storm
+      this.stats.requestsSent++;
+      this.stats.prefetchRequests++;
     }
     if (consensusSendsAt(id, tick, this.roundTicks)) {
       const round = Math.floor(tick / this.roundTicks);
@@ -358,7 +367,8 @@ export class NodeCore {
         this.heardRows[MODEL_DIM * slot + LAGS] = g.bias;
         setHeard(this.heard, slot);
       } else if (msg.type === MSG_REPLY) {
-        if (!needsCure(s.regime, s.evolution, NODE) || ignored(this.trust, slot)) continue;
+        const listens = needsCure(s.regime, s.evolution, NODE) || (this.prefetch && wantsPrefetch(s.regime, NODE));
+        if (!listens || ignored(this.trust, slot)) continue;
         offers.push({ slot, weights: msg.gene.weights, bias: msg.gene.bias });
       } else if (msg.type === MSG_SECURE_REPLY) {
         if (!needsCure(s.regime, s.evolution, NODE) || ignored(this.trust, slot)) continue;
@@ -369,9 +379,12 @@ export class NodeCore {
         offers.push({ slot, weights: msg.secure.gene.weights, bias: msg.secure.gene.bias, anchored: verdict.anchored });
       }
     }
-    if (offers.length > 0) {
-      const verdict = judgeCures(s.neuron, s.regime, s.evolution, this.trust, NODE, offers);
-      if (verdict.installed >= 0) this.stats.curesInstalled++;
+    {
+      // The rulebook's cure step: judge (with a held cure, at Storm entry) or, in PreStorm, hold.
+      const verdict = cureStep(s.neuron, s.regime, s.evolution, s.held, this.trust, NODE, tick, DEVICE_TICK_MS, offers);
+      if (verdict.installed >= 0 || verdict.heldInstalled) this.stats.curesInstalled++;
+      if (verdict.heldInstalled) this.stats.heldInstalled++;
+      if (verdict.held) this.stats.curesHeld++;
       this.stats.curesNotBetter += verdict.rejected;
     }
 

@@ -37,6 +37,10 @@ export function createNodeStats() {
     /** Internal errors caught while handling a message (should stay 0). */
     handlerErrors: 0,
     requestsSent: 0,
+    /** Of requestsSent, early ones (PreStorm, prefetch); cures held for a storm, and installed at its start. */
+    prefetchRequests: 0,
+    curesHeld: 0,
+    heldInstalled: 0,
     repliesSent: 0,
     curesInstalled: 0,
     curesNotBetter: 0,

@@ -21,6 +21,8 @@ export interface SimConfig {
   dutyCycle: number;
   /** Gossip of cures on/off (for the value-of-gossip experiment). */
   gossip: boolean;
+  /** A node in PreStorm asks for a cure early and holds it for the storm (off: --no-prefetch, to measure it). */
+  prefetch: boolean;
   /** Run the force layout (off for headless benchmarks). */
   layout: boolean;
   /** Radio range in world units between home positions. */
@@ -57,6 +59,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   loss: 0.02,
   dutyCycle: 1,
   gossip: true,
+  prefetch: true,
   layout: true,
   radioRange: 3.5,
   consensusRoundS: 10,

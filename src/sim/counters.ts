@@ -22,6 +22,10 @@ export function createSimMetrics() {
     nStorm: 0,
     requestsSent: 0,
     repliesSent: 0,
+    /** Prefetch: early requests sent (PreStorm), cures held for a storm, held cures installed at Storm entry. */
+    prefetchRequests: 0,
+    curesHeld: 0,
+    heldInstalled: 0,
     genesInstalled: 0,
     genesRejected: 0,
     mutationsKept: 0,

@@ -96,6 +96,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
         },
         bans: { ...c.bans },
         stored: c.stored,
+        prefetch: { requests: c.prefetchRequests, held: c.curesHeld, installed: c.heldInstalled },
         earlyWarning: warningReport(c.earlyWarning ?? createWarningTracker(0, config.tickMs)),
       };
     },

@@ -20,6 +20,9 @@ export interface SimMetrics {
   /** Attackers banned by every honest node that hears them, honest nodes banned by any, attackers no honest node hears. */
   bans: { attackers: number; honest: number; unheard: number };
   stored: number;
+  /** Prefetch (a PreStorm node asks early and holds the cure for its storm): early requests, cures held, held
+   *  cures installed at Storm entry. */
+  prefetch?: { requests: number; held: number; installed: number };
   /** How well PreStorm warns of Storm onsets (systems/earlyWarning.ts), over honest nodes (the headless runner reports it; the live page does not). */
   earlyWarning?: EarlyWarningReport;
 }

@@ -5,7 +5,7 @@
 // a rule); the bus loses exactly the frames the simulator's link model loses (frameLossDraw).
 import { describe, expect, it } from 'vitest';
 import { LAGS } from '../../src/core/neuron/kernel';
-import { MODEL_DIM, RECENT } from '../../src/core/rules/model';
+import { MODEL_DIM, RECENT, REGIME_RECORD } from '../../src/core/rules/model';
 import { NODE } from '../../src/core/rules/state';
 import { createSim, type Sim } from '../../src/sim/runner';
 import { frameLossDraw } from '../../src/sim/linkModel';
@@ -40,7 +40,7 @@ interface Case {
   secure?: boolean;
   mtu?: number;
   /** A rule changed on the daemon's side only (for the test that this test can fail). */
-  daemon?: { ownDataFilter?: boolean; aggregator?: string; secure?: boolean };
+  daemon?: { ownDataFilter?: boolean; aggregator?: string; secure?: boolean; prefetch?: boolean };
 }
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
@@ -121,6 +121,12 @@ function diff(sim: Sim, core: NodeCore, eid: number, honest: boolean): string | 
   if (Neuron.bias[eid] !== s.neuron.bias[NODE]) return 'bias';
   if (Neuron.entropy[eid] !== s.neuron.entropy[NODE]) return 'entropy';
   if (Regime.regime[eid] !== s.regime.regime[NODE]) return 'regime';
+  // The regime detector's whole record (the early warning's EMAs among it), and the cure held for a storm.
+  for (let k = 0; k < REGIME_RECORD; k++)
+    if (Regime.detector[REGIME_RECORD * eid + k] !== s.regime.detector[REGIME_RECORD * NODE + k]) return `detector word ${k}`;
+  const { Radio } = sim.world.components;
+  if (honest && Radio.nextRequestTick[eid] !== s.requests.nextRequestTick[NODE]) return 'cure request schedule';
+  if (Radio.heldSlot[eid] !== s.held.heldSlot[NODE] || (Radio.heldSlot[eid] !== 0 && Radio.heldTick[eid] !== s.held.heldTick[NODE])) return 'held cure';
   if (honest && Evolution.evolved[eid] !== s.evolution.evolved[NODE]) return 'evolved';
   if (honest && Evolution.installed[eid] !== s.evolution.installed[NODE]) return 'installed';
   for (let k = 0; k < MODEL_DIM; k++) if (Consensus.model[MODEL_DIM * eid + k] !== s.model[MODEL_DIM * NODE + k]) return `consensus model ${k}`;
@@ -146,7 +152,7 @@ function diff(sim: Sim, core: NodeCore, eid: number, honest: boolean): string | 
 
 async function runBoth(
   c: Case,
-): Promise<{ ticks: number; installs: number; heals: number; rounds: number; lost: number; bans: number; sim: Sim; cores: NodeCore[] }> {
+): Promise<{ ticks: number; installs: number; heals: number; rounds: number; lost: number; bans: number; held: number; sim: Sim; cores: NodeCore[] }> {
   const { sim, cores, lossFrames, setTick } = await buildPair(c);
   const ticks = Math.round(c.seconds * 10);
   const honest = cores.map((_, i) => sim.world.components.Role.kind[i + 1] === ROLE_HONEST);
@@ -171,6 +177,7 @@ async function runBoth(
     rounds: sim.world.counters.rounds,
     lost: lossFrames(),
     bans: cores.reduce((n, core, i) => n + (honest[i] ? core.bannedPeers().length : 0), 0),
+    held: sim.world.counters.prefetchRequests,
     sim,
     cores,
   };
@@ -179,10 +186,11 @@ async function runBoth(
 describe('one rulebook, two runtimes', () => {
   it('a clean swarm: every node equal to its daemon after every tick (storms, cures, heals, rounds)', async () => {
     const r = await runBoth({ nodes: 40, seed: 3, seconds: 150 });
-    // The run exercised the rules it claims to compare.
+    // The run exercised the rules it claims to compare, the early warning's prefetch among them.
     expect(r.rounds).toBeGreaterThanOrEqual(14);
     expect(r.heals).toBeGreaterThan(5);
     expect(r.installs).toBeGreaterThan(0);
+    expect(r.held).toBeGreaterThan(0); // early (prefetch) requests
   }, 120_000);
 
   it('with 30 % attackers (sign-flip, poisoned cures): equal, and attackers get banned on both sides alike', async () => {
@@ -207,6 +215,10 @@ describe('one rulebook, two runtimes', () => {
     const r = await runBoth({ nodes: 30, seed: 2, seconds: 100, loss: 0.3, byzantine: 0.3, attack: 'alie', aggregator: 'reputation-trimmed-mean' });
     expect(r.lost).toBeGreaterThan(100);
     expect(r.rounds).toBeGreaterThanOrEqual(9);
+  }, 120_000);
+
+  it('fails when the daemon does not prefetch (the early warning used on one side only)', async () => {
+    await expect(runBoth({ nodes: 40, seed: 3, seconds: 150, daemon: { prefetch: false } })).rejects.toThrow(/differs in cure request schedule/);
   }, 120_000);
 
   it('fails when one runtime changes a rule: the daemon without the own-data filter, or with another aggregator', async () => {

@@ -86,4 +86,7 @@ describe('createSim', () => {
 // the consensus models move differently, heals are unchanged (was 0a8efaee34b0a40c94490bd31843d833).
 // Changed again when the clip's hard eigen-cut (a 10-sweep Jacobi) became the smooth projector θ²(G² + θ²I)⁻¹ (one
 // Cholesky solve, ~5× cheaper): the consensus models move slightly differently (was 07942ab10dffc014380b00891663f6f7).
-const GOLDEN_SEED7_3000 = 'a5a7cce58130fbc84d0fbf9e7597a5e4';
+// Changed again with the early warning (issue 18): the regime detector's record has two more words (the forecast
+// rule's EMAs), PreStorm fires ahead of most storms (a PreStorm node is not Calm for consensus and evolution),
+// and a PreStorm node prefetches a cure (the Radio component holds it) (was a5a7cce58130fbc84d0fbf9e7597a5e4).
+const GOLDEN_SEED7_3000 = 'a7e2f20cd98cb3e3d91fccccf91403b9';

@@ -5,14 +5,29 @@
 // storm); its sender earns reputation. A cure that predicts far worse (BAD_CURE_FACTOR) is a failed check and
 // costs its sender reputation. Of several cures heard in one tick the best one is installed, so the verdict does
 // not depend on the order the radio delivered them in.
+//
+// Prefetch (the early warning used): a node in PreStorm asks for a cure before the storm (prefetchRequestDue);
+// a cure that arrives then is checked on its recent window by the same test and the best one is held
+// (holdCures); when the node enters Storm, the held cure is judged again on the window of that tick with the
+// cures just received (heldOffer + judgeCures), so it installs at once instead of 2 s later by asking.
 import * as q16 from '../fixed/q16';
 import { LAGS } from '../neuron/kernel';
-import { STORM } from '../neuron/regimeDetector';
-import { BAD_CURE_FACTOR, CURE_MAX_MSE, INSTALL_MARGIN_DEN, INSTALL_MARGIN_NUM, MAX_BACKOFF, REQUEST_AFTER_S, REQUEST_RETRY_S } from './model';
+import { PRESTORM, STORM } from '../neuron/regimeDetector';
+import {
+  BAD_CURE_FACTOR,
+  CURE_MAX_MSE,
+  HOLD_S,
+  INSTALL_MARGIN_DEN,
+  INSTALL_MARGIN_NUM,
+  MAX_BACKOFF,
+  PREFETCH_RETRY_S,
+  REQUEST_AFTER_S,
+  REQUEST_RETRY_S,
+} from './model';
 import { drawBelow, draw } from './random';
 import { adjustTrust, isBanned, TRUST_FAILED, TRUST_REWARD } from './trust';
 import { windowMse } from './mind';
-import type { EvolutionColumns, NeuronColumns, RegimeColumns, RequestColumns } from './state';
+import type { EvolutionColumns, HeldCureColumns, NeuronColumns, RegimeColumns, RequestColumns } from './state';
 
 /** Whether honest node `node` (slot i) broadcasts a cure request this tick: in Storm for more than REQUEST_AFTER_S
  *  and not yet cured, then again after 1, 2, 4, 8 s (+ up to half a second of jitter) while unanswered. */
@@ -89,7 +104,23 @@ export function judgeCures(
   const verdict: CureVerdict = { installed: -1, rejected: 0 };
   if (offers.length === 0 || !needsCure(regimes, evo, i)) return verdict;
   const wo = LAGS * i;
-  const mine = windowMse(neuron.recent, i, neuron.weights, wo, neuron.bias[i]!);
+  const best = bestCure(neuron, trust, i, offers);
+  if (best >= 0) {
+    const offer = offers[best]!;
+    neuron.weights.set(offer.weights.subarray(0, LAGS), wo);
+    neuron.bias[i] = offer.bias;
+    evo.installed[i] = 1;
+    if (!offer.anchored) adjustTrust(trust, offer.slot, TRUST_REWARD);
+  }
+  verdict.installed = best;
+  verdict.rejected = offers.length - (best >= 0 ? 1 : 0);
+  return verdict;
+}
+
+/** The check of judgeCures on slot i's recent window: the index of the best offer that passes (lowest error, then
+ *  lowest slot), or −1; each offer far worse than the node's own gene costs its sender TRUST_FAILED. */
+function bestCure(neuron: NeuronColumns, trust: Uint8Array, i: number, offers: readonly CureOffer[]): number {
+  const mine = windowMse(neuron.recent, i, neuron.weights, LAGS * i, neuron.bias[i]!);
   let best = -1;
   let bestMse = 0;
   for (let k = 0; k < offers.length; k++) {
@@ -102,16 +133,121 @@ export function judgeCures(
     }
     if (!passes && theirs > BAD_CURE_FACTOR * mine) adjustTrust(trust, offer.slot, -TRUST_FAILED);
   }
-  if (best >= 0) {
-    const offer = offers[best]!;
-    neuron.weights.set(offer.weights.subarray(0, LAGS), wo);
-    neuron.bias[i] = offer.bias;
-    evo.installed[i] = 1;
-    if (!offer.anchored) adjustTrust(trust, offer.slot, TRUST_REWARD);
+  return best;
+}
+
+/** Whether slot i asks for a cure early this tick (prefetch): it is in PreStorm, holds no cure, and has not asked
+ *  within PREFETCH_RETRY_S. Shares nextRequestTick with cureRequestDue: a Storm's first request comes
+ *  REQUEST_AFTER_S after the storm began, always after a prefetch's retry time. */
+export function prefetchRequestDue(regimes: RegimeColumns, req: RequestColumns, held: HeldCureColumns, i: number, tick: number, tickMs: number): boolean {
+  if (regimes.regime[i] !== PRESTORM || tick < req.nextRequestTick[i]!) return false;
+  if (heldOffer(held, i, tick, tickMs) !== null) return false;
+  req.nextRequestTick[i] = tick + Math.ceil((PREFETCH_RETRY_S * 1000) / tickMs);
+  return true;
+}
+
+/** Whether a cure received now is one to check and hold: slot i is in PreStorm (it asked early). */
+export function wantsPrefetch(regimes: RegimeColumns, i: number): boolean {
+  return regimes.regime[i] === PRESTORM;
+}
+
+/** The cure slot i holds, if one is held and not older than HOLD_S (an older one is dropped), else null. */
+export function heldOffer(held: HeldCureColumns, i: number, tick: number, tickMs: number): CureOffer | null {
+  const slot = held.heldSlot[i]!;
+  if (slot === 0) return null;
+  if (tick - held.heldTick[i]! > Math.ceil((HOLD_S * 1000) / tickMs)) {
+    held.heldSlot[i] = 0;
+    return null;
   }
-  verdict.installed = best;
-  verdict.rejected = offers.length - (best >= 0 ? 1 : 0);
-  return verdict;
+  return { slot: slot - 1, weights: held.heldWeights.subarray(LAGS * i, LAGS * i + LAGS), bias: held.heldBias[i]! };
+}
+
+/** Drops slot i's held cure (it was judged at Storm entry, installed or not). */
+export function dropHeld(held: HeldCureColumns, i: number): void {
+  held.heldSlot[i] = 0;
+}
+
+/**
+ * Checks the cures slot i received this tick while in PreStorm (from neighbours not banned) with the test of
+ * judgeCures on its recent window; the best that passes is held for the storm (replacing a held one only if it
+ * does at least as well on this window). Nothing is installed and nobody is rewarded yet; a cure far worse than
+ * the node's own gene costs its sender TRUST_FAILED, as in judgeCures. (Holding the best cure whether or not it
+ * passes was tried: a cure that fails before the storm almost always fails in it too.) Returns whether a cure from
+ * this batch is now held.
+ */
+export function holdCures(
+  neuron: NeuronColumns,
+  held: HeldCureColumns,
+  trust: Uint8Array,
+  i: number,
+  tick: number,
+  tickMs: number,
+  offers: readonly CureOffer[],
+): boolean {
+  if (offers.length === 0) return false;
+  const best = bestCure(neuron, trust, i, offers);
+  if (best < 0) return false;
+  const offer = offers[best]!;
+  const current = heldOffer(held, i, tick, tickMs);
+  if (current !== null && windowMse(neuron.recent, i, current.weights, 0, current.bias) < windowMse(neuron.recent, i, offer.weights, 0, offer.bias))
+    return false;
+  held.heldWeights.set(offer.weights.subarray(0, LAGS), LAGS * i);
+  held.heldBias[i] = offer.bias;
+  held.heldSlot[i] = offer.slot + 1;
+  held.heldTick[i] = tick;
+  return true;
+}
+
+/** What cureStep did with slot i's cures this tick. */
+export interface CureStepResult extends CureVerdict {
+  /** The installed cure was the held one (prefetched). */
+  heldInstalled: boolean;
+  /** A cure from this batch is now held for the storm. */
+  held: boolean;
+}
+
+/**
+ * The cures slot i received this tick (from neighbours not banned, taken only while it needsCure or, with
+ * prefetch, wantsPrefetch), in both runtimes. A node that needs a cure judges them (judgeCures); if none is
+ * installed and it holds a cure, the held one is tested on this tick's window by the same test and installed if
+ * it passes (its sender rewarded), else kept for the next tick until HOLD_S runs out (a held cure that fails is no
+ * failed check: it was asked for before the storm). A node in PreStorm holds the best of what it received.
+ */
+export function cureStep(
+  neuron: NeuronColumns,
+  regimes: RegimeColumns,
+  evo: EvolutionColumns,
+  held: HeldCureColumns,
+  trust: Uint8Array,
+  i: number,
+  tick: number,
+  tickMs: number,
+  offers: readonly CureOffer[],
+): CureStepResult {
+  const result: CureStepResult = { installed: -1, rejected: 0, heldInstalled: false, held: false };
+  if (needsCure(regimes, evo, i)) {
+    if (offers.length > 0) {
+      const verdict = judgeCures(neuron, regimes, evo, trust, i, offers);
+      result.installed = verdict.installed;
+      result.rejected = verdict.rejected;
+      if (verdict.installed >= 0) return result;
+    }
+    const h = heldOffer(held, i, tick, tickMs);
+    if (h === null || isBanned(trust, h.slot)) return result;
+    const mine = windowMse(neuron.recent, i, neuron.weights, LAGS * i, neuron.bias[i]!);
+    const theirs = windowMse(neuron.recent, i, h.weights, 0, h.bias);
+    if (theirs <= CURE_MAX_MSE && theirs * INSTALL_MARGIN_DEN < mine * INSTALL_MARGIN_NUM) {
+      neuron.weights.set(h.weights, LAGS * i);
+      neuron.bias[i] = h.bias;
+      evo.installed[i] = 1;
+      adjustTrust(trust, h.slot, TRUST_REWARD);
+      dropHeld(held, i);
+      result.heldInstalled = true;
+    }
+  } else if (offers.length > 0) {
+    result.held = holdCures(neuron, held, trust, i, tick, tickMs, offers);
+  }
+  return result;
 }
 
 /** A cure that could not even be decoded: its sender sent garbage (a failed check). */

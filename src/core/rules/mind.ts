@@ -12,7 +12,7 @@ import {
   WEIGHT_LIMIT,
   windowMseRecentFirstAt,
 } from '../neuron/kernel';
-import { CALM, regimeStepAt, STORM } from '../neuron/regimeDetector';
+import { CALM, regimeStepAt, secondDiffEnergy, STORM } from '../neuron/regimeDetector';
 import {
   CALM_DEADZONE,
   CALM_EVERY,
@@ -66,7 +66,8 @@ if (RECENT !== 16) throw new Error('senseAt is unrolled for RECENT = 16');
 
 /**
  * Cortex: predicts slot i's newest sample from the ones before it; updates surprise (refractory spikes), the
- * entropy EMA and the regime (the previous one is kept in `prev`). Returns the prediction error, which
+ * entropy EMA and the regime (the previous one is kept in `prev`; the early warning also reads the signal's
+ * high-frequency energy, from the newest three samples). Returns the prediction error, which
  * evolutionStep adapts on later in the same tick.
  */
 export function cortexStep(neuron: NeuronColumns, regime: RegimeColumns, i: number): number {
@@ -78,7 +79,9 @@ export function cortexStep(neuron: NeuronColumns, regime: RegimeColumns, i: numb
   if (neuron.refractory[i]! > 0) neuron.refractory[i]!--;
   else if (absError > SPIKE_THRESHOLD) neuron.refractory[i] = REFRACTORY_TICKS;
   regime.prev[i] = regime.regime[i]!;
-  regime.regime[i] = regimeStepAt(regime.detector, REGIME_RECORD * i, absError, entropy, SIM_REGIME_PARAMS) & 3;
+  const r = neuron.recent;
+  const hf = secondDiffEnergy(r[ro]!, r[ro + 1]!, r[ro + 2]!);
+  regime.regime[i] = regimeStepAt(regime.detector, REGIME_RECORD * i, absError, entropy, SIM_REGIME_PARAMS, hf) & 3;
   return error;
 }
 

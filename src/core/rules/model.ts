@@ -55,6 +55,10 @@ export const REQUEST_AFTER_S = 2;
 /** First retry interval; doubles per unanswered request up to 2^MAX_BACKOFF times. */
 export const REQUEST_RETRY_S = 1;
 export const MAX_BACKOFF = 3;
+/** Prefetch: a node in PreStorm asks for a cure at most this often (s), and holds a cure that passed its check
+ *  for this long (s) waiting for the storm; at Storm entry the held cure is checked again and installed at once. */
+export const PREFETCH_RETRY_S = 2;
+export const HOLD_S = 4;
 /** A joiner asks for the summary gene this often until one arrives. */
 export const JOIN_RETRY_S = 1;
 /** A received gene is installed only if its error on the receiver's recent window is below this share of
@@ -123,14 +127,22 @@ export const BAD_CURE_FACTOR = 16;
 export const ACTIVITY_DECAY_PER_S = q16.fromFloat(1.5);
 
 /** The regime detector as tuned for this field: the calm predictor's entropy stays below ~0.1 outside the zone
- *  and reaches 0.3–0.6 inside it. The sim decides regimes from entropy and its slope only; the |error| drift
- *  test (window > 0) would cost a ring of errors per node and nothing in the sim consumes it. */
+ *  and reaches 0.3–0.6 inside it. The sim decides regimes from entropy, |error| and the signal's high-frequency
+ *  energy; the |error| drift test (window > 0) would cost a ring of errors per node and nothing in the sim
+ *  consumes it. PreStorm is the forecast rule (src/core/neuron/regimeDetector.ts): the entropy forecast 16 ticks
+ *  ahead above PRESTORM_FORECAST while the signal's squared second difference averages above 0.01 (an RMS of 0.1:
+ *  the zone's fast interference at an exposure of ~0.1; calm sensor noise gives ~0.03), entered and left on one
+ *  observation. The threshold is swept by `npm run bench:warning` (docs/BENCHMARKS.md, section "warning"). */
+export const PRESTORM_FORECAST = q16.fromFloat(0.31);
 export const SIM_REGIME_PARAMS: RegimeParams = Object.freeze({
   window: 0,
   confirm: 3,
   stormEnter: q16.fromFloat(0.3),
   stormExit: q16.fromFloat(0.18),
   slopeThreshold: q16.fromFloat(0.02),
+  forecastThreshold: PRESTORM_FORECAST,
+  hfFloor: q16.fromFloat(0.01),
+  preConfirm: 1,
 });
 /** Int32 words of one node's regime-detector record. */
 export const REGIME_RECORD = regimeWordsFor(SIM_REGIME_PARAMS.window);

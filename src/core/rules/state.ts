@@ -40,6 +40,15 @@ export interface RequestColumns {
   backoff: Uint8Array;
 }
 
+/** A cure received while in PreStorm and held for the storm (prefetch): LAGS weights and the bias, the sender's
+ *  reputation slot + 1 (0: nothing held) and the tick it was held at. */
+export interface HeldCureColumns {
+  heldWeights: Int32Array;
+  heldBias: Int32Array;
+  heldSlot: Int32Array;
+  heldTick: Int32Array;
+}
+
 /** A node's starting state at slot i: a persistence predictor (next = last) for both its gene and its consensus
  *  model, a fresh regime detector. */
 export function initNodeAt(neuron: NeuronColumns, regime: RegimeColumns, model: Int32Array, i: number): void {
@@ -61,6 +70,7 @@ export interface NodeState {
   regime: RegimeColumns;
   evolution: EvolutionColumns;
   requests: RequestColumns;
+  held: HeldCureColumns;
   /** The node's consensus model at MODEL_DIM·1. */
   model: Int32Array;
 }
@@ -80,6 +90,7 @@ export function createNodeState(): NodeState {
     regime: { detector: new Int32Array(regimeWordsFor(SIM_REGIME_PARAMS.window) * cap), regime: new Uint8Array(cap), prev: new Uint8Array(cap) },
     evolution: { evolved: new Uint8Array(cap), goodTicks: new Uint8Array(cap), stormStart: new Int32Array(cap), installed: new Uint8Array(cap) },
     requests: { nextRequestTick: new Int32Array(cap), backoff: new Uint8Array(cap) },
+    held: { heldWeights: new Int32Array(LAGS * cap), heldBias: new Int32Array(cap), heldSlot: new Int32Array(cap), heldTick: new Int32Array(cap) },
     model: new Int32Array(MODEL_DIM * cap),
   };
   initNodeAt(state.neuron, state.regime, state.model, NODE);

@@ -13,8 +13,12 @@ import {
   STORM,
   regimeInitAt,
   regimeStepAt,
+  FORECAST_DECAY,
+  FORECAST_TICKS,
+  secondDiffEnergy,
   type Regime,
 } from '../../../src/core/neuron/regimeDetector';
+import { entropyStep } from '../../../src/core/neuron/kernel';
 import { REGIME_CALM, REGIME_PRESTORM, REGIME_STORM } from '../../../src/sim/snapshot';
 
 const f = (x: number): number => q16.fromFloat(x);
@@ -178,5 +182,63 @@ describe('flat records', () => {
     expect(() => new RegimeDetector({ window: 33 })).toThrow(RegimeParamsError);
     expect(() => new RegimeDetector({ confirm: 0 })).toThrow(RegimeParamsError);
     expect(() => new RegimeDetector({ stormEnter: f(0.3), stormExit: f(0.5) })).toThrow(RegimeParamsError);
+    expect(() => new RegimeDetector({ preConfirm: 0 })).toThrow(RegimeParamsError);
+    expect(() => new RegimeDetector({ forecastThreshold: -1 })).toThrow(RegimeParamsError);
+    expect(() => new RegimeDetector({ hfFloor: 0.5 })).toThrow(RegimeParamsError);
+  });
+});
+
+describe('the forecast rule (the early warning the simulator uses)', () => {
+  const params = {
+    window: 0,
+    confirm: 3,
+    stormEnter: f(0.3),
+    stormExit: f(0.18),
+    slopeThreshold: f(0.02),
+    forecastThreshold: f(0.31),
+    hfFloor: f(0.01),
+    preConfirm: 1,
+  };
+  /** Feeds |error| steps through the entropy EMA (as cortexStep does) with a fixed HF energy; the regimes. */
+  function feed(d: RegimeDetector, errors: number[], hf: number): Regime[] {
+    let entropy = 0;
+    return errors.map((e) => {
+      entropy = entropyStep(entropy, f(e), q16.ONE);
+      return d.observe(f(e), entropy, f(hf));
+    });
+  }
+
+  it('decays entropy over FORECAST_TICKS as 0.9^16, in Q16', () => {
+    expect(FORECAST_TICKS).toBe(16);
+    expect(Math.abs(FORECAST_DECAY - 0.9 ** 16 * 65536)).toBeLessThan(16);
+  });
+
+  it('the squared second difference: 0 on a straight line, 16 on ±1 alternation, clamped far inside Q16', () => {
+    expect(secondDiffEnergy(f(3), f(2), f(1))).toBe(0);
+    expect(secondDiffEnergy(f(1), f(-1), f(1))).toBe(f(16));
+    expect(secondDiffEnergy(q16.MAX, q16.MIN, q16.MAX)).toBe(f(64 * 64));
+  });
+
+  it('an error step warns while entropy is still below stormEnter: PreStorm ≥ 4 ticks before Storm', () => {
+    const regimes = feed(new RegimeDetector(params), [...repeat(0.05, 40), ...repeat(0.6, 40)], 0.2);
+    const pre = regimes.indexOf(PRESTORM);
+    const storm = regimes.indexOf(STORM);
+    expect(pre).toBeGreaterThanOrEqual(40);
+    expect(storm - pre).toBeGreaterThanOrEqual(4);
+  });
+
+  it('no HF energy in the signal, no warning: the same step goes straight to Storm', () => {
+    const regimes = feed(new RegimeDetector(params), [...repeat(0.05, 40), ...repeat(0.6, 40)], 0.005);
+    expect(regimes).not.toContain(PRESTORM);
+    expect(regimes).toContain(STORM);
+  });
+
+  it('an error that settles below what storms does not warn, and a warning ends on one calm observation', () => {
+    expect(feed(new RegimeDetector(params), repeat(0.2, 200), 0.2)).not.toContain(PRESTORM);
+    const d = new RegimeDetector(params);
+    const regimes = feed(d, [...repeat(0.05, 40), 0.6, 0.6, 0.6, ...repeat(0.0, 30)], 0.2);
+    expect(regimes).toContain(PRESTORM);
+    expect(regimes.at(-1)).toBe(CALM);
+    expect(regimes).not.toContain(STORM);
   });
 });
