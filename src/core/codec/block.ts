@@ -1,0 +1,178 @@
+// One block of the block format: `frames` frames of `channels` int32 samples, coded without reference to any
+// other block (so each decodes alone). Layout, all in one binary range-coded stream (binaryCoder.ts):
+//   [stereo mode: 2 raw bits, 2 channels only: 0 independent, 1 left/side, 2 side/right, 3 mid/side]
+//   per coded channel: [log2 sub-frame length − 6: 4 raw bits]
+//     per sub-frame: [kind: 1 raw bit: 0 = fixed order 2, 1 = LPC]
+//                    LPC: [order − 1: 5 bits][precision − 1: 4 bits][shift: 5 bits][coefficients: precision bits each]
+//                    [residuals: the adaptive residual coder, its state carried across the channel's sub-frames]
+// Side is L − R, mid is (L + R) >> 1 (L = mid + ((side + (side & 1)) >> 1)... the FLAC identities); stereo modes
+// are used only when every sample of the block fits 30 bits, so side cannot overflow.
+import { BitDecoder, BitEncoder, ResidualModel, decodeResidualRun, encodeResidualRun } from './binaryCoder';
+import { MAX_ORDER, MAX_PRECISION, MAX_SHIFT, analyse, restore, residualsOf, type Lpc } from './lpc';
+import { CodecDecodeError } from './rangeCoder';
+
+export interface BlockCodecOptions {
+  /** Prediction order up to 32 and several sub-frame lengths per channel, the smallest kept (slower, smaller). */
+  best?: boolean;
+}
+
+/** Largest LPC order the default mode tries (the decoder accepts any order up to MAX_ORDER). */
+export const DEFAULT_MAX_ORDER = 24;
+
+const DEFAULT_SUBFRAME_LOG2 = 12;
+const BEST_SUBFRAME_LOG2 = [10, 11, 12, 13];
+const PRECISION = 15;
+const MIN_SUBFRAME_LOG2 = 6;
+
+/** Reusable scratch buffers for blocks of up to `capacity` frames. */
+export class BlockEncoder {
+  private readonly residuals: Int32Array;
+  private readonly mid: Int32Array;
+  private readonly side: Int32Array;
+  private readonly maxOrder: number;
+  constructor(
+    readonly capacity: number,
+    private readonly opts: BlockCodecOptions = {},
+  ) {
+    this.residuals = new Int32Array(capacity);
+    this.mid = new Int32Array(capacity);
+    this.side = new Int32Array(capacity);
+    this.maxOrder = opts.best ? MAX_ORDER : DEFAULT_MAX_ORDER;
+  }
+
+  /** Codes channels[c][0, frames) for every channel. */
+  encode(channels: readonly Int32Array[], frames: number): Uint8Array {
+    if (frames > this.capacity) throw new RangeError(`block of ${frames} frames > capacity ${this.capacity}`);
+    const enc = new BitEncoder(frames * channels.length + 64);
+    let coded: readonly Int32Array[] = channels;
+    if (channels.length === 2) {
+      const mode = this.stereoMode(channels[0]!, channels[1]!, frames);
+      enc.encodeDirect(mode, 2);
+      if (mode === 1) coded = [channels[0]!, this.side];
+      else if (mode === 2) coded = [this.side, channels[1]!];
+      else if (mode === 3) coded = [this.mid, this.side];
+    }
+    for (const x of coded) this.encodeChannel(enc, x, frames);
+    return enc.finish();
+  }
+
+  private stereoMode(l: Int32Array, r: Int32Array, n: number): number {
+    const limit = 1 << 29;
+    for (let i = 0; i < n; i++) {
+      const a = l[i]!;
+      const b = r[i]!;
+      if (a >= limit || a < -limit || b >= limit || b < -limit) return 0;
+    }
+    const mid = this.mid;
+    const side = this.side;
+    for (let i = 0; i < n; i++) {
+      mid[i] = (l[i]! + r[i]!) >> 1;
+      side[i] = l[i]! - r[i]!;
+    }
+    // FLAC's estimate: the sum of |second differences| of each candidate channel.
+    const cost = (x: Int32Array) => {
+      let s = 0;
+      for (let i = 2; i < n; i++) s += Math.abs(x[i]! - 2 * x[i - 1]! + x[i - 2]!);
+      return s;
+    };
+    const cl = cost(l);
+    const cr = cost(r);
+    const cm = cost(mid);
+    const cs = cost(side);
+    const options = [cl + cr, cl + cs, cs + cr, cm + cs];
+    let best = 0;
+    for (let m = 1; m < 4; m++) if (options[m]! < options[best]!) best = m;
+    return best;
+  }
+
+  private encodeChannel(enc: BitEncoder, x: Int32Array, frames: number): void {
+    if (!this.opts.best || frames <= 1 << BEST_SUBFRAME_LOG2[0]!) {
+      this.encodeWith(enc, x, frames, DEFAULT_SUBFRAME_LOG2);
+      return;
+    }
+    // Trial-code each sub-frame length into a scratch coder, then code the winner for real.
+    let bestLog2 = DEFAULT_SUBFRAME_LOG2;
+    let bestSize = Infinity;
+    for (const log2 of BEST_SUBFRAME_LOG2) {
+      const trial = new BitEncoder(frames * 2 + 64);
+      this.encodeWith(trial, x, frames, log2);
+      const size = trial.finish().length;
+      if (size < bestSize) {
+        bestSize = size;
+        bestLog2 = log2;
+      }
+    }
+    this.encodeWith(enc, x, frames, bestLog2);
+  }
+
+  private encodeWith(enc: BitEncoder, x: Int32Array, frames: number, log2: number): void {
+    enc.encodeDirect(log2 - MIN_SUBFRAME_LOG2, 4);
+    const sub = 2 ** log2;
+    const model = new ResidualModel();
+    const r = this.residuals;
+    for (let from = 0; from < frames; from += sub) {
+      const to = Math.min(frames, from + sub);
+      const lpc = analyse(x, from, to, this.maxOrder, PRECISION);
+      if (lpc === undefined) enc.encodeDirect(0, 1);
+      else {
+        enc.encodeDirect(1, 1);
+        enc.encodeDirect(lpc.order - 1, 5);
+        enc.encodeDirect(PRECISION - 1, 4);
+        enc.encodeDirect(lpc.shift, 5);
+        const bias = 2 ** (PRECISION - 1);
+        for (let j = 0; j < lpc.order; j++) enc.encodeDirect(lpc.coefs[j]! + bias, PRECISION);
+      }
+      residualsOf(x, 0, from, to, lpc, r);
+      encodeResidualRun(enc, model, r, from, to);
+    }
+  }
+}
+
+/** Decodes a block's payload into out[c][0, frames); malformed input throws CodecDecodeError, nothing else. */
+export function decodeBlock(payload: Uint8Array, channels: number, frames: number, out: Int32Array[]): void {
+  const dec = new BitDecoder(payload);
+  let mode = 0;
+  if (channels === 2) mode = dec.decodeDirect(2);
+  const residuals = new Int32Array(frames);
+  for (let c = 0; c < channels; c++) {
+    const x = out[c]!;
+    const log2 = dec.decodeDirect(4) + MIN_SUBFRAME_LOG2;
+    if (log2 > 20) throw new CodecDecodeError('param', `sub-frame length 2^${log2} out of range`);
+    const sub = 2 ** log2;
+    const model = new ResidualModel();
+    for (let from = 0; from < frames; from += sub) {
+      const to = Math.min(frames, from + sub);
+      let lpc: Lpc | undefined;
+      if (dec.decodeDirect(1) === 1) {
+        const order = dec.decodeDirect(5) + 1;
+        const precision = dec.decodeDirect(4) + 1;
+        const shift = dec.decodeDirect(5);
+        if (precision > MAX_PRECISION || shift > MAX_SHIFT || order > MAX_ORDER)
+          throw new CodecDecodeError('param', `LPC order ${order} / precision ${precision} / shift ${shift} out of range`);
+        const coefs = new Int32Array(order);
+        const bias = 2 ** (precision - 1);
+        for (let j = 0; j < order; j++) coefs[j] = dec.decodeDirect(precision) - bias;
+        lpc = { order, shift, coefs };
+      }
+      decodeResidualRun(dec, model, residuals, from, to);
+      restore(residuals, 0, from, to, lpc, x);
+    }
+  }
+  if (mode !== 0) {
+    const a = out[0]!;
+    const b = out[1]!;
+    for (let i = 0; i < frames; i++) {
+      if (mode === 1)
+        b[i] = (a[i]! - b[i]!) | 0; // left, side → right = left − side
+      else if (mode === 2)
+        a[i] = (a[i]! + b[i]!) | 0; // side, right → left = side + right
+      else {
+        const side = b[i]!;
+        const mid = a[i]! * 2 + (side & 1);
+        a[i] = ((mid + side) / 2) | 0;
+        b[i] = ((mid - side) / 2) | 0;
+      }
+    }
+  }
+  if (dec.overrun() > 4) throw new CodecDecodeError('truncated', 'block payload ends early');
+}
