@@ -10,6 +10,7 @@
 import { BitDecoder, BitEncoder, ResidualModel, decodeResidualRun, encodeResidualRun } from './binaryCoder';
 import { MAX_ORDER, MAX_PRECISION, MAX_SHIFT, analyse, restore, residualsOf, type Lpc } from './lpc';
 import { CodecDecodeError } from './rangeCoder';
+import { compress as compressLegacy, decompress as decompressLegacy } from './compress';
 
 export interface BlockCodecOptions {
   /** Prediction order up to 32 and several sub-frame lengths per channel, the smallest kept (slower, smaller). */
@@ -17,12 +18,20 @@ export interface BlockCodecOptions {
 }
 
 /** Largest LPC order the default mode tries (the decoder accepts any order up to MAX_ORDER). */
-export const DEFAULT_MAX_ORDER = 24;
+export const DEFAULT_MAX_ORDER = 32;
 
 const DEFAULT_SUBFRAME_LOG2 = 12;
 const BEST_SUBFRAME_LOG2 = [10, 11, 12, 13];
 const PRECISION = 15;
 const MIN_SUBFRAME_LOG2 = 6;
+/** The 4-bit sub-frame field's value that means "this channel is a stream of the previous codec". */
+const LEGACY_CODE = 15;
+/** Default mode tries the previous codec on channels of at most this many frames (short series). */
+const LEGACY_MAX_FRAMES = 4096;
+/** …and only where the new coder needs fewer than this many bytes per frame (smooth series, not audio). */
+const LEGACY_WORTH_BYTES = 0.5;
+/** One LPC per block must beat one per half by this factor in the estimate (the estimate favours long frames). */
+const WHOLE_BLOCK_MARGIN = 0.99;
 
 /** Reusable scratch buffers for blocks of up to `capacity` frames. */
 export class BlockEncoder {
@@ -86,33 +95,70 @@ export class BlockEncoder {
   }
 
   private encodeChannel(enc: BitEncoder, x: Int32Array, frames: number): void {
-    if (!this.opts.best || frames <= 1 << BEST_SUBFRAME_LOG2[0]!) {
-      this.encodeWith(enc, x, frames, DEFAULT_SUBFRAME_LOG2);
-      return;
-    }
-    // Trial-code each sub-frame length into a scratch coder, then code the winner for real.
-    let bestLog2 = DEFAULT_SUBFRAME_LOG2;
-    let bestSize = Infinity;
-    for (const log2 of BEST_SUBFRAME_LOG2) {
-      const trial = new BitEncoder(frames * 2 + 64);
-      this.encodeWith(trial, x, frames, log2);
-      const size = trial.finish().length;
-      if (size < bestSize) {
-        bestSize = size;
-        bestLog2 = log2;
+    const legacyToo = this.opts.best === true || frames <= LEGACY_MAX_FRAMES;
+    let choice: { log2: number; lpcs?: (Lpc | undefined)[] };
+    let size = Infinity;
+    if (!this.opts.best || frames <= 1 << BEST_SUBFRAME_LOG2[0]!) choice = this.chooseSubframes(x, frames);
+    else {
+      // Trial-code each sub-frame length into a scratch coder, then code the winner for real.
+      choice = { log2: DEFAULT_SUBFRAME_LOG2 };
+      for (const log2 of BEST_SUBFRAME_LOG2) {
+        const trial = new BitEncoder(frames * 2 + 64);
+        this.encodeWith(trial, x, frames, log2);
+        const s = trial.finish().length;
+        if (s < size) {
+          size = s;
+          choice = { log2 };
+        }
       }
     }
-    this.encodeWith(enc, x, frames, bestLog2);
+    if (legacyToo) {
+      // Short or slow-mode channels also try the previous codec (NLMS predictors, histogram model), which wins on
+      // short series and values on a lattice; its stream is embedded whole.
+      if (size === Infinity) {
+        const trial = new BitEncoder(frames * 2 + 64);
+        this.encodeWith(trial, x, frames, choice.log2, choice.lpcs);
+        size = trial.finish().length;
+      }
+      if (frames <= LEGACY_MAX_FRAMES || size < frames * LEGACY_WORTH_BYTES) {
+        const legacy = compressLegacy(x.subarray(0, frames));
+        if (legacy.length + 4 < size) {
+          enc.encodeDirect(LEGACY_CODE, 4);
+          enc.encodeWide(legacy.length, 32);
+          for (const b of legacy) enc.encodeDirect(b, 8);
+          return;
+        }
+      }
+    }
+    this.encodeWith(enc, x, frames, choice.log2, choice.lpcs);
   }
 
-  private encodeWith(enc: BitEncoder, x: Int32Array, frames: number, log2: number): void {
+  /** Default mode: one LPC for the whole block, or one per half, whichever the analysis estimates smaller. */
+  private chooseSubframes(x: Int32Array, frames: number): { log2: number; lpcs?: (Lpc | undefined)[] } {
+    if (frames <= 1 << DEFAULT_SUBFRAME_LOG2) return { log2: DEFAULT_SUBFRAME_LOG2 };
+    const sub = 1 << DEFAULT_SUBFRAME_LOG2;
+    const halves: (Lpc | undefined)[] = [];
+    let halvesBits = 0;
+    for (let from = 0; from < frames; from += sub) {
+      const lpc = analyse(x, from, Math.min(frames, from + sub), this.maxOrder, PRECISION);
+      halves.push(lpc);
+      halvesBits += lpc?.bits ?? 0;
+    }
+    let log2 = DEFAULT_SUBFRAME_LOG2;
+    while (1 << log2 < frames) log2++;
+    const whole = analyse(x, 0, frames, this.maxOrder, PRECISION);
+    if (whole?.bits !== undefined && whole.bits < halvesBits * WHOLE_BLOCK_MARGIN) return { log2, lpcs: [whole] };
+    return { log2: DEFAULT_SUBFRAME_LOG2, lpcs: halves };
+  }
+
+  private encodeWith(enc: BitEncoder, x: Int32Array, frames: number, log2: number, lpcs?: (Lpc | undefined)[]): void {
     enc.encodeDirect(log2 - MIN_SUBFRAME_LOG2, 4);
     const sub = 2 ** log2;
     const model = new ResidualModel();
     const r = this.residuals;
-    for (let from = 0; from < frames; from += sub) {
+    for (let from = 0, k = 0; from < frames; from += sub, k++) {
       const to = Math.min(frames, from + sub);
-      const lpc = analyse(x, from, to, this.maxOrder, PRECISION);
+      const lpc = lpcs !== undefined ? lpcs[k] : analyse(x, from, to, this.maxOrder, PRECISION);
       if (lpc === undefined) enc.encodeDirect(0, 1);
       else {
         enc.encodeDirect(1, 1);
@@ -136,7 +182,18 @@ export function decodeBlock(payload: Uint8Array, channels: number, frames: numbe
   const residuals = new Int32Array(frames);
   for (let c = 0; c < channels; c++) {
     const x = out[c]!;
-    const log2 = dec.decodeDirect(4) + MIN_SUBFRAME_LOG2;
+    const code = dec.decodeDirect(4);
+    if (code === LEGACY_CODE) {
+      const length = dec.decodeWide(32);
+      if (length > 8 * frames + 64) throw new CodecDecodeError('length', `embedded stream of ${length} bytes for ${frames} frames`);
+      const bytes = new Uint8Array(length);
+      for (let i = 0; i < length; i++) bytes[i] = dec.decodeDirect(8);
+      const samples = decompressLegacy(bytes, { maxLength: frames });
+      if (samples.length !== frames) throw new CodecDecodeError('length', `embedded stream holds ${samples.length} samples, the block ${frames}`);
+      x.set(samples);
+      continue;
+    }
+    const log2 = code + MIN_SUBFRAME_LOG2;
     if (log2 > 20) throw new CodecDecodeError('param', `sub-frame length 2^${log2} out of range`);
     const sub = 2 ** log2;
     const model = new ResidualModel();

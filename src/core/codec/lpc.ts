@@ -16,6 +16,8 @@ export interface Lpc {
   shift: number;
   /** Quantised coefficients, c[0] multiplies x[t−1]. */
   coefs: Int32Array;
+  /** The analysis's estimate of the coded bits (residuals and coefficients), for choosing sub-frame lengths. */
+  bits?: number;
 }
 
 const windows = new Map<number, Float64Array>();
@@ -94,7 +96,7 @@ export function analyse(x: Int32Array, from: number, to: number, maxOrder: numbe
       best = m;
     }
   }
-  return quantise(lpcs[best - 1]!, precision);
+  return { ...quantise(lpcs[best - 1]!, precision), bits: bestBits };
 }
 
 /** Quantises float coefficients to `precision`-bit signed integers with error feedback. */
