@@ -122,38 +122,49 @@ export function quantise(coefs: Float64Array, precision: number): Lpc {
  * History before `start` (the block's first sample) is never read.
  */
 export function residualsOf(x: Int32Array, start: number, from: number, to: number, lpc: Lpc | undefined, r: Int32Array): void {
-  const head = lpc === undefined ? to : Math.min(to, Math.max(from, start + lpc.order));
+  // Fixed predictors until the padded taps have history inside the run.
+  const c = lpc === undefined ? undefined : padded(lpc);
+  const head = c === undefined ? to : Math.min(to, Math.max(from, start + c.length));
   for (let t = from; t < head; t++) {
     const i = t - start;
     const p = i === 0 ? 0 : i === 1 ? x[t - 1]! : 2 * x[t - 1]! - x[t - 2]!;
     r[t] = (x[t]! - p) | 0;
   }
-  if (lpc === undefined) return;
-  const order = lpc.order;
-  const c = lpc.coefs;
+  if (lpc === undefined || c === undefined) return;
+  const order = c.length;
   const div = 2 ** lpc.shift;
   for (let t = head; t < to; t++) {
     let s = 0;
-    for (let j = 0; j < order; j++) s += c[j]! * x[t - 1 - j]!;
+    // Four taps per step: the coefficients are zero-padded to a multiple of 4, and the head loop above keeps
+    // every tap, padded ones included, inside the run.
+    for (let j = 0, i = t - 1; j < order; j += 4, i -= 4) s += c[j]! * x[i]! + c[j + 1]! * x[i - 1]! + c[j + 2]! * x[i - 2]! + c[j + 3]! * x[i - 3]!;
     r[t] = (x[t]! - Math.floor(s / div)) | 0;
   }
 }
 
 /** Inverse of residualsOf: x[from, to) from r[from, to) and x[start, from). */
 export function restore(r: Int32Array, start: number, from: number, to: number, lpc: Lpc | undefined, x: Int32Array): void {
-  const head = lpc === undefined ? to : Math.min(to, Math.max(from, start + lpc.order));
+  // Fixed predictors until the padded taps have history inside the run.
+  const c = lpc === undefined ? undefined : padded(lpc);
+  const head = c === undefined ? to : Math.min(to, Math.max(from, start + c.length));
   for (let t = from; t < head; t++) {
     const i = t - start;
     const p = i === 0 ? 0 : i === 1 ? x[t - 1]! : 2 * x[t - 1]! - x[t - 2]!;
     x[t] = (p + r[t]!) | 0;
   }
-  if (lpc === undefined) return;
-  const order = lpc.order;
-  const c = lpc.coefs;
+  if (lpc === undefined || c === undefined) return;
+  const order = c.length;
   const div = 2 ** lpc.shift;
   for (let t = head; t < to; t++) {
     let s = 0;
-    for (let j = 0; j < order; j++) s += c[j]! * x[t - 1 - j]!;
+    for (let j = 0, i = t - 1; j < order; j += 4, i -= 4) s += c[j]! * x[i]! + c[j + 1]! * x[i - 1]! + c[j + 2]! * x[i - 2]! + c[j + 3]! * x[i - 3]!;
     x[t] = (Math.floor(s / div) + r[t]!) | 0;
   }
+}
+
+/** The coefficients zero-padded to a multiple of 4 taps, as doubles (no int-to-double conversion per tap). */
+function padded(lpc: Lpc): Float64Array {
+  const c = new Float64Array((lpc.order + 3) & ~3);
+  c.set(lpc.coefs);
+  return c;
 }
