@@ -8,7 +8,7 @@
 // Side is L − R, mid is (L + R) >> 1 (L = mid + ((side + (side & 1)) >> 1)... the FLAC identities); stereo modes
 // are used only when every sample of the block fits 30 bits, so side cannot overflow.
 import { BitDecoder, BitEncoder, ResidualModel, decodeResidualRun, encodeResidualRun } from './binaryCoder';
-import { MAX_ORDER, MAX_PRECISION, MAX_SHIFT, analyse, restore, residualsOf, type Lpc } from './lpc';
+import { MAX_ORDER, MAX_PRECISION, MAX_SHIFT, analyse, autocorrelation, fromAutocorrelation, restore, residualsOf, type Lpc } from './lpc';
 import { CodecDecodeError } from './rangeCoder';
 import { compress as compressLegacy, decompress as decompressLegacy } from './compress';
 
@@ -133,21 +133,33 @@ export class BlockEncoder {
     this.encodeWith(enc, x, frames, choice.log2, choice.lpcs);
   }
 
-  /** Default mode: one LPC for the whole block, or one per half, whichever the analysis estimates smaller. */
+  /**
+   * Default mode: one LPC for the whole block, or one per half, whichever the analysis estimates smaller. The
+   * estimate for the whole block comes from the sum of the halves' autocorrelations (each half windowed on its
+   * own), so the choice costs no second pass; the whole block is analysed for real only when it wins.
+   */
   private chooseSubframes(x: Int32Array, frames: number): { log2: number; lpcs?: (Lpc | undefined)[] } {
     if (frames <= 1 << DEFAULT_SUBFRAME_LOG2) return { log2: DEFAULT_SUBFRAME_LOG2 };
     const sub = 1 << DEFAULT_SUBFRAME_LOG2;
     const halves: (Lpc | undefined)[] = [];
     let halvesBits = 0;
+    let sum: Float64Array | undefined;
     for (let from = 0; from < frames; from += sub) {
-      const lpc = analyse(x, from, Math.min(frames, from + sub), this.maxOrder, PRECISION);
+      const to = Math.min(frames, from + sub);
+      const ac = autocorrelation(x, from, to, this.maxOrder);
+      const lpc = ac === undefined ? undefined : fromAutocorrelation(ac, to - from, PRECISION);
       halves.push(lpc);
       halvesBits += lpc?.bits ?? 0;
+      if (ac !== undefined) {
+        if (sum === undefined) sum = ac.slice();
+        else for (let i = 0; i < Math.min(sum.length, ac.length); i++) sum[i]! += ac[i]!;
+      }
     }
     let log2 = DEFAULT_SUBFRAME_LOG2;
     while (1 << log2 < frames) log2++;
-    const whole = analyse(x, 0, frames, this.maxOrder, PRECISION);
-    if (whole?.bits !== undefined && whole.bits < halvesBits * WHOLE_BLOCK_MARGIN) return { log2, lpcs: [whole] };
+    const estimate = sum === undefined ? undefined : fromAutocorrelation(sum, frames, PRECISION);
+    if (estimate?.bits !== undefined && estimate.bits < halvesBits * WHOLE_BLOCK_MARGIN)
+      return { log2, lpcs: [analyse(x, 0, frames, this.maxOrder, PRECISION)] };
     return { log2: DEFAULT_SUBFRAME_LOG2, lpcs: halves };
   }
 

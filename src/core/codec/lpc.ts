@@ -45,9 +45,20 @@ const scratch = { buf: new Float64Array(0) };
  * the coefficients). Returns undefined when prediction does not pay (constant or too short a run).
  */
 export function analyse(x: Int32Array, from: number, to: number, maxOrder: number, precision: number): Lpc | undefined {
+  const ac = autocorrelation(x, from, to, maxOrder);
+  return ac === undefined ? undefined : fromAutocorrelation(ac, to - from, precision);
+}
+
+/** The order a run of n samples can afford (0: none). */
+function orderFor(n: number, maxOrder: number): number {
+  return n <= maxOrder * 2 || n < 16 ? Math.min(maxOrder, Math.max(0, (n >> 1) - 1)) : maxOrder;
+}
+
+/** The Tukey-windowed, mean-removed autocorrelation of x[from, to) at lags 0..order (undefined: no order fits). */
+export function autocorrelation(x: Int32Array, from: number, to: number, maxOrder: number): Float64Array | undefined {
   const n = to - from;
-  if (n <= maxOrder * 2 || n < 16) maxOrder = Math.min(maxOrder, Math.max(0, (n >> 1) - 1));
-  if (maxOrder < 1) return undefined;
+  const order = orderFor(n, maxOrder);
+  if (order < 1) return undefined;
   if (scratch.buf.length < n) scratch.buf = new Float64Array(n);
   const y = scratch.buf;
   const w = tukey(n);
@@ -55,13 +66,39 @@ export function analyse(x: Int32Array, from: number, to: number, maxOrder: numbe
   for (let i = 0; i < n; i++) mean += x[from + i]!;
   mean /= n;
   for (let i = 0; i < n; i++) y[i] = (x[from + i]! - mean) * w[i]!;
-  const ac = new Float64Array(maxOrder + 1);
-  for (let lag = 0; lag <= maxOrder; lag++) {
-    let s = 0;
-    for (let i = lag; i < n; i++) s += y[i]! * y[i - lag]!;
-    ac[lag] = s;
+  const ac = new Float64Array(order + 1);
+  // Four lags per pass over the samples.
+  for (let lag = 0; lag <= order; lag += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = lag + 3; i < n; i++) {
+      const v = y[i]!;
+      s0 += v * y[i - lag]!;
+      s1 += v * y[i - lag - 1]!;
+      s2 += v * y[i - lag - 2]!;
+      s3 += v * y[i - lag - 3]!;
+    }
+    // The first terms the loop above skipped.
+    for (let i = lag; i < Math.min(n, lag + 3); i++) {
+      s0 += y[i]! * y[i - lag]!;
+      if (i - lag - 1 >= 0) s1 += y[i]! * y[i - lag - 1]!;
+      if (i - lag - 2 >= 0) s2 += y[i]! * y[i - lag - 2]!;
+    }
+    ac[lag] = s0;
+    if (lag + 1 <= order) ac[lag + 1] = s1;
+    if (lag + 2 <= order) ac[lag + 2] = s2;
+    if (lag + 3 <= order) ac[lag + 3] = s3;
   }
-  if (ac[0]! <= 0) return undefined;
+  return ac;
+}
+
+/** The best LPC from an autocorrelation (its length − 1 is the largest order tried) of a run of n samples. */
+export function fromAutocorrelation(acIn: Float64Array, n: number, precision: number): Lpc | undefined {
+  const maxOrder = acIn.length - 1;
+  if (acIn[0]! <= 0) return undefined;
+  const ac = acIn.slice();
   ac[0]! *= 1 + 1e-9;
   // Levinson–Durbin, keeping every order's coefficients and error.
   const lpcs: Float64Array[] = [];
