@@ -26,8 +26,10 @@ const PRECISION = 15;
 const MIN_SUBFRAME_LOG2 = 6;
 /** The 4-bit sub-frame field's value that means "this channel is a stream of the previous codec". */
 const LEGACY_CODE = 15;
-/** Default mode tries the previous codec on channels of at most this many frames (short series). */
-const LEGACY_MAX_FRAMES = 4096;
+/** The previous codec is tried on a series of at most this many frames (one short block)… */
+export const LEGACY_WHOLE = 4096;
+/** …and on the last, partial block of a longer series when it has at most this many. */
+export const LEGACY_TAIL = 1024;
 /** …and only where the new coder needs fewer than this many bytes per frame (smooth series, not audio). */
 const LEGACY_WORTH_BYTES = 0.5;
 /** One LPC per block must beat one per half by this factor in the estimate (the estimate favours long frames). */
@@ -49,8 +51,12 @@ export class BlockEncoder {
     this.maxOrder = opts.best ? MAX_ORDER : DEFAULT_MAX_ORDER;
   }
 
-  /** Codes channels[c][0, frames) for every channel. */
-  encode(channels: readonly Int32Array[], frames: number): Uint8Array {
+  /**
+   * Codes channels[c][0, frames) for every channel. `legacyUpTo`: the default mode also tries the previous codec
+   * when the block has at most this many frames (the writer passes LEGACY_WHOLE for a series that is one short
+   * block, LEGACY_TAIL for the last partial block of a longer one, where learning from scratch costs most).
+   */
+  encode(channels: readonly Int32Array[], frames: number, legacyUpTo = 0): Uint8Array {
     if (frames > this.capacity) throw new RangeError(`block of ${frames} frames > capacity ${this.capacity}`);
     const enc = new BitEncoder(frames * channels.length + 64);
     let coded: readonly Int32Array[] = channels;
@@ -61,7 +67,7 @@ export class BlockEncoder {
       else if (mode === 2) coded = [this.side, channels[1]!];
       else if (mode === 3) coded = [this.mid, this.side];
     }
-    for (const x of coded) this.encodeChannel(enc, x, frames);
+    for (const x of coded) this.encodeChannel(enc, x, frames, frames <= legacyUpTo);
     return enc.finish();
   }
 
@@ -94,8 +100,9 @@ export class BlockEncoder {
     return best;
   }
 
-  private encodeChannel(enc: BitEncoder, x: Int32Array, frames: number): void {
-    const legacyToo = this.opts.best === true || frames <= LEGACY_MAX_FRAMES;
+  private encodeChannel(enc: BitEncoder, x: Int32Array, frames: number, legacy: boolean): void {
+    const best = this.opts.best === true;
+    const legacyToo = legacy || best;
     let choice: { log2: number; lpcs?: (Lpc | undefined)[] };
     let size = Infinity;
     if (!this.opts.best || frames <= 1 << BEST_SUBFRAME_LOG2[0]!) choice = this.chooseSubframes(x, frames);
@@ -120,7 +127,7 @@ export class BlockEncoder {
         this.encodeWith(trial, x, frames, choice.log2, choice.lpcs);
         size = trial.finish().length;
       }
-      if (frames <= LEGACY_MAX_FRAMES || size < frames * LEGACY_WORTH_BYTES) {
+      if (legacy || (best && frames <= LEGACY_WHOLE) || size < frames * LEGACY_WORTH_BYTES) {
         const legacy = compressLegacy(x.subarray(0, frames));
         if (legacy.length + 4 < size) {
           enc.encodeDirect(LEGACY_CODE, 4);

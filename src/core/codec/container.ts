@@ -12,7 +12,7 @@
 // last data block is full, so a reader seeks by skipping whole blocks on their headers alone.
 import { readU32, writeU32 } from './bytes';
 import { crc32 } from './crc';
-import { BlockEncoder, decodeBlock, type BlockCodecOptions } from './block';
+import { BlockEncoder, LEGACY_TAIL, LEGACY_WHOLE, decodeBlock, type BlockCodecOptions } from './block';
 import { CodecDecodeError, type CodecDecodeReason } from './rangeCoder';
 
 export const FILE_MAGIC = [0x51, 0x52, 0x43, 0x32]; // "QRC2"
@@ -196,7 +196,9 @@ export class SeriesWriter {
 
   private flushPending(side: Uint8Array): void {
     if (this.lastWasShort) throw new Error('only the last block may be shorter than blockFrames');
-    const coded = this.encoder.encode(this.pending, this.fill);
+    // A short series, or the short last block of a longer one: the block coder also tries the previous codec.
+    const short = this.fill < this.header.blockFrames;
+    const coded = this.encoder.encode(this.pending, this.fill, !short ? 0 : this.index === 0 ? LEGACY_WHOLE : LEGACY_TAIL);
     this.sink(blockBytes(this.index, this.fill, coded, side));
     this.lastWasShort = this.fill < this.header.blockFrames;
     this.index++;
