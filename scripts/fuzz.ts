@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
 import { FragmentDecodeError, Reassembler, fragment } from '../src/core/net/fragment';
 import { CodecDecodeError, compress, decompress, decodeResiduals, encodeResiduals } from '../src/core/codec/index';
 import { MAX_SYMBOLS_PER_BYTE } from '../src/core/codec/laplace';
+import { BlockEncoder, decodeBlock } from '../src/core/codec/block';
+import { decodeSeries, encodeSeries } from '../src/core/codec/container';
+import { rebuildCsvBlock } from '../src/core/codec/csvText';
 import { Bfp16DecodeError, decodeBfp16, encodeBfp16, fromFloats } from '../src/core/fixed/bfp16';
 import { SummaryDecodeError, decodeSummaryGene, encodeSummaryGene } from '../src/core/gene/summary';
 import { GeneDecodeError, decodeGene, encodeGene } from '../src/core/gene/gene';
@@ -57,6 +60,14 @@ function expectTyped(err: unknown, type: new (...args: never[]) => Error): void 
 
 const reassembler = new Reassembler({ maxPartial: 8 });
 const sine = Int32Array.from({ length: 64 }, (_, i) => Math.round(500 * Math.sin(i / 5)));
+const speechLike = Int32Array.from({ length: 300 }, (_, i) => Math.round(8000 * Math.sin(i / 7) + 900 * Math.sin(i * 1.3)) + ((i * 7919) % 61) - 30);
+const blockEncoder = new BlockEncoder(300);
+const blockPayloads = [
+  blockEncoder.encode([speechLike], 300).slice(),
+  blockEncoder.encode([sine], 64).slice(),
+  blockEncoder.encode([speechLike, speechLike.map((v) => v - 7)], 300).slice(),
+];
+const blockOut = [new Int32Array(300), new Int32Array(300)];
 const summary = { round: 7, weights: Int32Array.of(1, 2, 3, 4, 5, 6, 7, 8), bias: -9, spread: 9 };
 
 const TARGETS: Target[] = [
@@ -93,6 +104,44 @@ const TARGETS: Target[] = [
     check: (bytes) => {
       try {
         decompress(bytes);
+      } catch (e) {
+        expectTyped(e, CodecDecodeError);
+      }
+    },
+  },
+  {
+    name: 'block payload (decodeBlock)',
+    // Behind the CRCs: what a forged file with valid checksums can hand the block decoder.
+    input: inputs(blockPayloads, 400),
+    check: (bytes) => {
+      const channels = 1 + (bytes.length & 1);
+      try {
+        decodeBlock(bytes, channels, 300, blockOut);
+      } catch (e) {
+        expectTyped(e, CodecDecodeError);
+      }
+    },
+  },
+  {
+    name: 'block file (decodeSeries, with and without --salvage)',
+    input: inputs([encodeSeries(speechLike, { blockFrames: 100 }), encodeSeries(sine, { blockFrames: 16, best: true })], 200),
+    check: (bytes) => {
+      for (const salvage of [false, true]) {
+        try {
+          if (decodeSeries(bytes, { salvage }).length > 300) throw new Error('more samples than any valid file here holds');
+        } catch (e) {
+          expectTyped(e, CodecDecodeError);
+        }
+      }
+    },
+  },
+  {
+    name: 'CSV block text (rebuildCsvBlock)',
+    input: inputs([new TextEncoder().encode('\x01\x01a,b\n\x00x,\n\x02\x00y,\n')], 60),
+    check: (bytes) => {
+      const values = [Int32Array.of(5, 12, 7), Int32Array.of(1, 2, 3)];
+      try {
+        rebuildCsvBlock(String.fromCharCode(...bytes), [1], values, 2, () => {});
       } catch (e) {
         expectTyped(e, CodecDecodeError);
       }

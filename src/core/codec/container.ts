@@ -1,0 +1,406 @@
+// The block file format (.qrc, version 2): a header, then independently decodable blocks, then an end block.
+// Every byte is under a CRC-32, so damage anywhere is found, named (block and byte offset) and confined to its
+// block. docs/CODEC.md is the full specification.
+//
+//   header  'Q' 'R' 'C' '2' | version u8 = 2 | kind u8 | channels u8 | flags u8 | blockFrames u32
+//           | metaLength u32 | meta | crc32 of everything before it
+//   block   'Q' 'B' | index u32 | frames u32 | codedLength u32 | sideLength u32 | crc32 of these 18 bytes
+//           | coded (block.ts) | side bytes | crc32 of coded + side
+//   end     a block with frames = 0 whose side is: total frames (u32 low, u32 high) | trailer bytes
+//
+// All integers little-endian. Block k holds frames [k·blockFrames, k·blockFrames + frames); every block but the
+// last data block is full, so a reader seeks by skipping whole blocks on their headers alone.
+import { readU32, writeU32 } from './bytes';
+import { crc32 } from './crc';
+import { BlockEncoder, LEGACY_TAIL, LEGACY_WHOLE, decodeBlock, type BlockCodecOptions } from './block';
+import { CodecDecodeError, type CodecDecodeReason } from './rangeCoder';
+
+export const FILE_MAGIC = [0x51, 0x52, 0x43, 0x32]; // "QRC2"
+export const FORMAT_VERSION = 2;
+const FIXED_HEADER = 16;
+export const BLOCK_HEADER_BYTES = 22;
+const SYNC_0 = 0x51;
+const SYNC_1 = 0x42; // "QB"
+export const MAX_META = 1 << 20;
+export const MAX_BLOCK_FRAMES = 1 << 20;
+export const MAX_CHANNELS = 255;
+/** Largest coded or side part of one block: generous (a block of raw int32 is 4 MiB per channel at most). */
+const MAX_PART = 1 << 30;
+export const DEFAULT_BLOCK_FRAMES = 8192;
+
+/** What the samples are: the reader of the file needs it to write them back. */
+export const KIND_INT16 = 0;
+export const KIND_INT32 = 1;
+export const KIND_CSV = 2;
+export const KIND_WAV = 3;
+export const KIND_NAMES = ['int16', 'int32', 'csv', 'wav'] as const;
+
+export interface FileHeader {
+  kind: number;
+  channels: number;
+  blockFrames: number;
+  /** Kind-specific bytes (the WAV header, the CSV layout). */
+  meta: Uint8Array;
+  best?: boolean;
+}
+
+/** A damaged or malformed file: names the block (−1 for the file header) and the byte offset of the damage. */
+export class CodecFileError extends CodecDecodeError {
+  constructor(
+    reason: CodecDecodeReason,
+    readonly block: number,
+    readonly offset: number,
+    detail: string,
+  ) {
+    super(reason, `${block < 0 ? 'file header' : `block ${block}`} at byte ${offset}: ${detail}`);
+  }
+}
+
+export function encodeHeader(h: FileHeader): Uint8Array {
+  if (h.channels < 1 || h.channels > MAX_CHANNELS) throw new RangeError(`channels ${h.channels} outside 1..${MAX_CHANNELS}`);
+  if (h.blockFrames < 1 || h.blockFrames > MAX_BLOCK_FRAMES) throw new RangeError(`block of ${h.blockFrames} frames outside 1..${MAX_BLOCK_FRAMES}`);
+  if (h.meta.length > MAX_META) throw new RangeError(`meta of ${h.meta.length} bytes > ${MAX_META}`);
+  const out = new Uint8Array(FIXED_HEADER + h.meta.length + 4);
+  out.set(FILE_MAGIC, 0);
+  out[4] = FORMAT_VERSION;
+  out[5] = h.kind;
+  out[6] = h.channels;
+  out[7] = h.best ? 1 : 0;
+  writeU32(out, 8, h.blockFrames);
+  writeU32(out, 12, h.meta.length);
+  out.set(h.meta, FIXED_HEADER);
+  writeU32(out, FIXED_HEADER + h.meta.length, crc32(out, 0, FIXED_HEADER + h.meta.length));
+  return out;
+}
+
+/** Where to read a file's bytes from: memory, or a file read in pieces (the CLI), so memory stays bounded. */
+export interface ByteSource {
+  /** Up to `length` bytes at `offset`; fewer only at the end of the data. */
+  read(offset: number, length: number): Uint8Array;
+}
+
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  return { read: (offset, length) => bytes.subarray(Math.min(offset, bytes.length), Math.min(offset + length, bytes.length)) };
+}
+
+/** Reads and checks the file header; returns it and its length in bytes. */
+export function readHeader(src: ByteSource): { header: FileHeader; length: number } {
+  const fixed = src.read(0, FIXED_HEADER);
+  if (fixed.length < 4 || FILE_MAGIC.some((m, i) => fixed[i] !== m))
+    throw new CodecFileError('header', -1, 0, 'not a file written by qres compress (bad magic)');
+  if (fixed.length < FIXED_HEADER) throw new CodecFileError('truncated', -1, fixed.length, 'the file ends inside its header');
+  const metaLength = readU32(fixed, 12);
+  if (metaLength > MAX_META) throw new CodecFileError('header', -1, 12, `header declares ${metaLength} bytes of metadata (damaged header)`);
+  const all = src.read(0, FIXED_HEADER + metaLength + 4);
+  if (all.length < FIXED_HEADER + metaLength + 4) throw new CodecFileError('truncated', -1, all.length, 'the file ends inside its header');
+  if (crc32(all, 0, FIXED_HEADER + metaLength) !== readU32(all, FIXED_HEADER + metaLength))
+    throw new CodecFileError('checksum', -1, 0, 'header checksum mismatch (the header is damaged)');
+  if (all[4] !== FORMAT_VERSION) throw new CodecFileError('version', -1, 4, `unknown format version ${all[4]}`);
+  const header: FileHeader = {
+    kind: all[5]!,
+    channels: all[6]!,
+    best: (all[7]! & 1) === 1,
+    blockFrames: readU32(all, 8),
+    meta: all.slice(FIXED_HEADER, FIXED_HEADER + metaLength),
+  };
+  if (header.kind >= KIND_NAMES.length) throw new CodecFileError('header', -1, 5, `unknown kind ${header.kind}`);
+  if (header.channels < 1) throw new CodecFileError('header', -1, 6, 'zero channels');
+  if (header.blockFrames < 1 || header.blockFrames > MAX_BLOCK_FRAMES)
+    throw new CodecFileError('header', -1, 8, `block size ${header.blockFrames} out of range`);
+  return { header, length: FIXED_HEADER + metaLength + 4 };
+}
+
+function blockBytes(index: number, frames: number, coded: Uint8Array, side: Uint8Array): Uint8Array {
+  const out = new Uint8Array(BLOCK_HEADER_BYTES + coded.length + side.length + 4);
+  out[0] = SYNC_0;
+  out[1] = SYNC_1;
+  writeU32(out, 2, index);
+  writeU32(out, 6, frames);
+  writeU32(out, 10, coded.length);
+  writeU32(out, 14, side.length);
+  writeU32(out, 18, crc32(out, 0, 18));
+  out.set(coded, BLOCK_HEADER_BYTES);
+  out.set(side, BLOCK_HEADER_BYTES + coded.length);
+  writeU32(out, out.length - 4, crc32(out, BLOCK_HEADER_BYTES, out.length - 4));
+  return out;
+}
+
+/**
+ * Writes a file as it goes: the header at once, each block as soon as it is full, the end block on finish().
+ * A device feeds it one sample (or frame) at a time with push(); bulk callers hand over whole blocks.
+ */
+export class SeriesWriter {
+  private readonly encoder: BlockEncoder;
+  private readonly pending: Int32Array[];
+  private fill = 0;
+  private index = 0;
+  private total = 0;
+  private finished = false;
+  constructor(
+    readonly header: FileHeader,
+    private readonly sink: (bytes: Uint8Array) => void,
+    opts: BlockCodecOptions = {},
+  ) {
+    this.encoder = new BlockEncoder(header.blockFrames, opts);
+    this.pending = Array.from({ length: header.channels }, () => new Int32Array(header.blockFrames));
+    sink(encodeHeader({ ...header, best: opts.best ?? header.best }));
+  }
+
+  /** One frame: one value per channel (a single number for one channel). */
+  push(frame: number | ArrayLike<number>): void {
+    if (typeof frame === 'number') {
+      if (this.header.channels !== 1) throw new RangeError('push(number) needs a one-channel file');
+      this.pending[0]![this.fill] = frame;
+    } else for (let c = 0; c < this.header.channels; c++) this.pending[c]![this.fill] = frame[c]!;
+    if (++this.fill === this.header.blockFrames) this.flushPending(new Uint8Array(0));
+  }
+
+  /** Appends frames [0, frames) of each channel, cut into blocks. */
+  pushChannels(channels: readonly Int32Array[], frames: number): void {
+    for (let at = 0; at < frames; ) {
+      const n = Math.min(frames - at, this.header.blockFrames - this.fill);
+      for (let c = 0; c < this.header.channels; c++) this.pending[c]!.set(channels[c]!.subarray(at, at + n), this.fill);
+      this.fill += n;
+      at += n;
+      if (this.fill === this.header.blockFrames) this.flushPending(new Uint8Array(0));
+    }
+  }
+
+  /**
+   * Writes one block now, with side bytes of its own (the CSV text around the numbers). Pending pushed frames
+   * must be empty; every block but the last must be full.
+   */
+  writeBlock(channels: readonly Int32Array[], frames: number, side: Uint8Array): void {
+    if (this.fill !== 0) throw new Error('writeBlock with frames pending');
+    if (frames > this.header.blockFrames || frames < 1) throw new RangeError(`block of ${frames} frames`);
+    for (let c = 0; c < this.header.channels; c++) this.pending[c]!.set(channels[c]!.subarray(0, frames));
+    this.fill = frames;
+    this.flushPending(side);
+  }
+
+  /** Writes what is pending and the end block (total frames and the trailer). */
+  finish(trailer: Uint8Array = new Uint8Array(0)): void {
+    if (this.finished) return;
+    if (this.fill > 0) this.flushPending(new Uint8Array(0));
+    const side = new Uint8Array(8 + trailer.length);
+    writeU32(side, 0, this.total % 2 ** 32);
+    writeU32(side, 4, Math.floor(this.total / 2 ** 32));
+    side.set(trailer, 8);
+    this.sink(blockBytes(this.index, 0, new Uint8Array(0), side));
+    this.finished = true;
+  }
+
+  get framesWritten(): number {
+    return this.total + this.fill;
+  }
+
+  private flushPending(side: Uint8Array): void {
+    if (this.lastWasShort) throw new Error('only the last block may be shorter than blockFrames');
+    // A short series, or the short last block of a longer one: the block coder also tries the previous codec.
+    const short = this.fill < this.header.blockFrames;
+    const coded = this.encoder.encode(this.pending, this.fill, !short ? 0 : this.index === 0 ? LEGACY_WHOLE : LEGACY_TAIL);
+    this.sink(blockBytes(this.index, this.fill, coded, side));
+    this.lastWasShort = this.fill < this.header.blockFrames;
+    this.index++;
+    this.total += this.fill;
+    this.fill = 0;
+  }
+  private lastWasShort = false;
+}
+
+export interface DecodedBlock {
+  index: number;
+  /** The first frame's number in the whole file. */
+  firstFrame: number;
+  frames: number;
+  /** channels[c][0, frames). */
+  channels: Int32Array[];
+  side: Uint8Array;
+}
+
+export interface Damage {
+  /** The block that was lost (or the first of a run of lost blocks). */
+  block: number;
+  /** How many consecutive blocks were lost (at least 1; the end block counts when missing). */
+  blocks: number;
+  offset: number;
+  error: CodecFileError;
+}
+
+export interface ReadOptions {
+  /** Decode only frames [from, from + count): blocks outside are skipped on their headers. */
+  from?: number;
+  count?: number;
+  /** On damage, report it and go on with the next intact block instead of throwing. */
+  salvage?: boolean;
+  onDamage?: (d: Damage) => void;
+}
+
+export interface EndInfo {
+  totalFrames: number;
+  trailer: Uint8Array;
+}
+
+/** Reads the blocks of a file in order; memory is one block. */
+export class SeriesReader {
+  readonly header: FileHeader;
+  private readonly start: number;
+  /** Set once the end block has been read. */
+  end: EndInfo | undefined;
+  constructor(private readonly src: ByteSource) {
+    const { header, length } = readHeader(src);
+    this.header = header;
+    this.start = length;
+  }
+
+  *blocks(opts: ReadOptions = {}): Generator<DecodedBlock> {
+    const { channels, blockFrames } = this.header;
+    const from = opts.from ?? 0;
+    const until = opts.count === undefined ? Infinity : from + opts.count;
+    const out = Array.from({ length: channels }, () => new Int32Array(blockFrames));
+    let offset = this.start;
+    let expected = 0;
+    for (;;) {
+      let head: { index: number; frames: number; coded: number; side: number };
+      try {
+        head = this.readBlockHeader(offset, expected);
+      } catch (err) {
+        if (!(err instanceof CodecFileError) || !opts.salvage) throw err;
+        const next = this.resync(offset + 1, expected);
+        const lost = next === undefined ? 1 : Math.max(1, next.index - expected);
+        opts.onDamage?.({ block: expected, blocks: lost, offset, error: err });
+        if (next === undefined) return;
+        offset = next.offset;
+        expected = next.index;
+        continue;
+      }
+      const first = head.index * blockFrames;
+      if (head.frames === 0) {
+        const payload = this.readPayload(offset, head);
+        if (payload instanceof CodecFileError || payload.side.length < 8) {
+          const e = payload instanceof CodecFileError ? payload : new CodecFileError('header', head.index, offset, 'end block too short');
+          if (!opts.salvage) throw e;
+          opts.onDamage?.({ block: head.index, blocks: 1, offset, error: e });
+          return;
+        }
+        const total = readU32(payload.side, 0) + readU32(payload.side, 4) * 2 ** 32;
+        this.end = { totalFrames: total, trailer: payload.side.subarray(8) };
+        return;
+      }
+      const needed = first + head.frames > from && first < until;
+      const length = BLOCK_HEADER_BYTES + head.coded + head.side + 4;
+      if (needed) {
+        const payload = this.readPayload(offset, head);
+        if (payload instanceof CodecFileError) {
+          if (!opts.salvage) throw payload;
+          opts.onDamage?.({ block: head.index, blocks: 1, offset, error: payload });
+          if (payload.reason === 'truncated') return;
+        } else {
+          try {
+            decodeBlock(payload.coded, channels, head.frames, out);
+            yield { index: head.index, firstFrame: first, frames: head.frames, channels: out, side: payload.side };
+          } catch (err) {
+            if (!(err instanceof CodecDecodeError)) throw err;
+            const e = new CodecFileError(err.reason, head.index, offset + BLOCK_HEADER_BYTES, err.message);
+            if (!opts.salvage) throw e;
+            opts.onDamage?.({ block: head.index, blocks: 1, offset, error: e });
+          }
+        }
+      } else if (first >= until) return;
+      offset += length;
+      expected = head.index + 1;
+    }
+  }
+
+  private readBlockHeader(offset: number, expected: number): { index: number; frames: number; coded: number; side: number } {
+    const h = this.src.read(offset, BLOCK_HEADER_BYTES);
+    if (h.length === 0) throw new CodecFileError('truncated', expected, offset, 'the file ends before its end block (truncated)');
+    if (h.length < BLOCK_HEADER_BYTES) throw new CodecFileError('truncated', expected, offset, 'the file ends inside a block header (truncated)');
+    if (h[0] !== SYNC_0 || h[1] !== SYNC_1) throw new CodecFileError('header', expected, offset, 'no block starts here (damaged)');
+    if (crc32(h, 0, 18) !== readU32(h, 18)) throw new CodecFileError('checksum', expected, offset, 'block header checksum mismatch');
+    const index = readU32(h, 2);
+    const frames = readU32(h, 6);
+    const coded = readU32(h, 10);
+    const side = readU32(h, 14);
+    if (index !== expected) throw new CodecFileError('header', expected, offset, `found block ${index} where block ${expected} should be`);
+    if (frames > this.header.blockFrames || coded > MAX_PART || side > MAX_PART) throw new CodecFileError('header', index, offset, 'block header out of range');
+    if (frames === 0 && coded !== 0) throw new CodecFileError('header', index, offset, 'end block with coded samples');
+    return { index, frames, coded, side };
+  }
+
+  private readPayload(offset: number, head: { index: number; coded: number; side: number }): { coded: Uint8Array; side: Uint8Array } | CodecFileError {
+    const length = head.coded + head.side + 4;
+    const body = this.src.read(offset + BLOCK_HEADER_BYTES, length);
+    if (body.length < length)
+      return new CodecFileError('truncated', head.index, offset + BLOCK_HEADER_BYTES + body.length, 'the file ends inside this block (truncated)');
+    if (crc32(body, 0, length - 4) !== readU32(body, length - 4))
+      return new CodecFileError('checksum', head.index, offset + BLOCK_HEADER_BYTES, 'block checksum mismatch (the block is damaged)');
+    return { coded: body.subarray(0, head.coded), side: body.subarray(head.coded, head.coded + head.side) };
+  }
+
+  /** The next offset ≥ from where an intact block header with index ≥ minIndex starts. */
+  private resync(from: number, minIndex: number): { offset: number; index: number } | undefined {
+    const CHUNK = 1 << 16;
+    for (let base = from; ; base += CHUNK) {
+      const chunk = this.src.read(base, CHUNK + BLOCK_HEADER_BYTES);
+      if (chunk.length < BLOCK_HEADER_BYTES) return undefined;
+      const last = Math.min(CHUNK, chunk.length - BLOCK_HEADER_BYTES + 1);
+      for (let i = 0; i < last; i++) {
+        if (chunk[i] !== SYNC_0 || chunk[i + 1] !== SYNC_1) continue;
+        if (crc32(chunk, i, i + 18) !== readU32(chunk, i + 18)) continue;
+        const index = readU32(chunk, i + 2);
+        if (index >= minIndex && readU32(chunk, i + 6) <= this.header.blockFrames) return { offset: base + i, index };
+      }
+    }
+  }
+}
+
+export interface SeriesOptions extends BlockCodecOptions {
+  blockFrames?: number;
+}
+
+/** One-channel in-memory convenience: samples → file bytes (kind int32 unless told). */
+export function encodeSeries(samples: Int32Array, opts: SeriesOptions & { kind?: number } = {}): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const w = new SeriesWriter(
+    { kind: opts.kind ?? KIND_INT32, channels: 1, blockFrames: opts.blockFrames ?? DEFAULT_BLOCK_FRAMES, meta: new Uint8Array(0) },
+    (b) => parts.push(b),
+    opts,
+  );
+  w.pushChannels([samples], samples.length);
+  w.finish();
+  return concat(parts);
+}
+
+/** Inverse of encodeSeries (or any one-channel file): every block checked, damage throws CodecFileError. */
+export function decodeSeries(bytes: Uint8Array, opts: ReadOptions = {}): Int32Array {
+  const reader = new SeriesReader(bytesSource(bytes));
+  if (reader.header.channels !== 1) throw new CodecFileError('header', -1, 6, `${reader.header.channels} channels, expected 1`);
+  const parts: Int32Array[] = [];
+  const from = opts.from ?? 0;
+  const until = opts.count === undefined ? Infinity : from + opts.count;
+  for (const b of reader.blocks(opts)) {
+    const lo = Math.max(0, from - b.firstFrame);
+    const hi = Math.min(b.frames, until - b.firstFrame);
+    parts.push(b.channels[0]!.slice(lo, hi));
+  }
+  if (reader.end === undefined && opts.count === undefined && !opts.salvage)
+    throw new CodecFileError('truncated', -1, bytes.length, 'no end block (truncated)');
+  const out = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

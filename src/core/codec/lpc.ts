@@ -1,0 +1,207 @@
+// Linear prediction for the block format (the FLAC scheme): a windowed autocorrelation, Levinson–Durbin for
+// every order up to the maximum, the order picked by an estimate of its coded size, and the coefficients
+// quantised to integers with a shift so that encoder and decoder predict with the same integer arithmetic:
+//   p[t] = floor(Σ c[j]·x[t−1−j] / 2^shift),  r[t] = (x[t] − p[t]) | 0,  x[t] = (p[t] + r[t]) | 0.
+// The sums stay below 2^52 (|x| < 2^31, |c| < 2^15, order ≤ 32), so doubles hold them exactly. The float
+// analysis only chooses the coefficients; it never decides a decoded value.
+//
+// The first `order` samples of a run are predicted by the fixed polynomials (0, x[t−1], 2x[t−1] − x[t−2]).
+
+export const MAX_ORDER = 32;
+export const MAX_PRECISION = 15;
+export const MAX_SHIFT = 20;
+
+export interface Lpc {
+  order: number;
+  shift: number;
+  /** Quantised coefficients, c[0] multiplies x[t−1]. */
+  coefs: Int32Array;
+  /** The analysis's estimate of the coded bits (residuals and coefficients), for choosing sub-frame lengths. */
+  bits?: number;
+}
+
+const windows = new Map<number, Float64Array>();
+
+/** Tukey(0.5) window of length n (cached). */
+function tukey(n: number): Float64Array {
+  let w = windows.get(n);
+  if (w !== undefined) return w;
+  w = new Float64Array(n).fill(1);
+  const taper = Math.floor(n / 4);
+  for (let i = 0; i < taper; i++) {
+    const v = 0.5 * (1 - Math.cos((Math.PI * i) / taper));
+    w[i] = v;
+    w[n - 1 - i] = v;
+  }
+  if (windows.size > 16) windows.clear();
+  windows.set(n, w);
+  return w;
+}
+
+const scratch = { buf: new Float64Array(0) };
+
+/**
+ * The best LPC for x[from, to) up to maxOrder, by estimated bits (residual entropy from the Levinson error plus
+ * the coefficients). Returns undefined when prediction does not pay (constant or too short a run).
+ */
+export function analyse(x: Int32Array, from: number, to: number, maxOrder: number, precision: number): Lpc | undefined {
+  const ac = autocorrelation(x, from, to, maxOrder);
+  return ac === undefined ? undefined : fromAutocorrelation(ac, to - from, precision);
+}
+
+/** The order a run of n samples can afford (0: none). */
+function orderFor(n: number, maxOrder: number): number {
+  return n <= maxOrder * 2 || n < 16 ? Math.min(maxOrder, Math.max(0, (n >> 1) - 1)) : maxOrder;
+}
+
+/** The Tukey-windowed, mean-removed autocorrelation of x[from, to) at lags 0..order (undefined: no order fits). */
+export function autocorrelation(x: Int32Array, from: number, to: number, maxOrder: number): Float64Array | undefined {
+  const n = to - from;
+  const order = orderFor(n, maxOrder);
+  if (order < 1) return undefined;
+  if (scratch.buf.length < n) scratch.buf = new Float64Array(n);
+  const y = scratch.buf;
+  const w = tukey(n);
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[from + i]!;
+  mean /= n;
+  for (let i = 0; i < n; i++) y[i] = (x[from + i]! - mean) * w[i]!;
+  const ac = new Float64Array(order + 1);
+  // Four lags per pass over the samples.
+  for (let lag = 0; lag <= order; lag += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = lag + 3; i < n; i++) {
+      const v = y[i]!;
+      s0 += v * y[i - lag]!;
+      s1 += v * y[i - lag - 1]!;
+      s2 += v * y[i - lag - 2]!;
+      s3 += v * y[i - lag - 3]!;
+    }
+    // The first terms the loop above skipped.
+    for (let i = lag; i < Math.min(n, lag + 3); i++) {
+      s0 += y[i]! * y[i - lag]!;
+      if (i - lag - 1 >= 0) s1 += y[i]! * y[i - lag - 1]!;
+      if (i - lag - 2 >= 0) s2 += y[i]! * y[i - lag - 2]!;
+    }
+    ac[lag] = s0;
+    if (lag + 1 <= order) ac[lag + 1] = s1;
+    if (lag + 2 <= order) ac[lag + 2] = s2;
+    if (lag + 3 <= order) ac[lag + 3] = s3;
+  }
+  return ac;
+}
+
+/** The best LPC from an autocorrelation (its length − 1 is the largest order tried) of a run of n samples. */
+export function fromAutocorrelation(acIn: Float64Array, n: number, precision: number): Lpc | undefined {
+  const maxOrder = acIn.length - 1;
+  if (acIn[0]! <= 0) return undefined;
+  const ac = acIn.slice();
+  ac[0]! *= 1 + 1e-9;
+  // Levinson–Durbin, keeping every order's coefficients and error.
+  const lpcs: Float64Array[] = [];
+  const errs = new Float64Array(maxOrder + 1);
+  let a = new Float64Array(0);
+  let err = ac[0]!;
+  errs[0] = err;
+  for (let m = 1; m <= maxOrder; m++) {
+    let acc = ac[m]!;
+    for (let j = 0; j < m - 1; j++) acc -= a[j]! * ac[m - 1 - j]!;
+    const k = acc / err;
+    const next = new Float64Array(m);
+    for (let j = 0; j < m - 1; j++) next[j] = a[j]! - k * a[m - 2 - j]!;
+    next[m - 1] = k;
+    a = next;
+    err *= 1 - k * k;
+    if (!(err > 0)) {
+      err = 1e-9 * ac[0]!;
+    }
+    errs[m] = err;
+    lpcs.push(a);
+  }
+  // Pick the order: (n − m)/2 · log2(err/n) + m·precision bits.
+  let best = 1;
+  let bestBits = Infinity;
+  const base = Math.max(errs[0]! / n, 1e-12);
+  for (let m = 1; m <= maxOrder; m++) {
+    const e = Math.max(errs[m]! / n, base * 1e-12);
+    const bits = 0.5 * (n - m) * Math.log2(Math.max(e, 0.25)) + m * (precision + 1);
+    if (bits < bestBits) {
+      bestBits = bits;
+      best = m;
+    }
+  }
+  return { ...quantise(lpcs[best - 1]!, precision), bits: bestBits };
+}
+
+/** Quantises float coefficients to `precision`-bit signed integers with error feedback. */
+export function quantise(coefs: Float64Array, precision: number): Lpc {
+  let maxAbs = 0;
+  for (const c of coefs) maxAbs = Math.max(maxAbs, Math.abs(c));
+  const limit = 2 ** (precision - 1) - 1;
+  let shift = MAX_SHIFT;
+  while (shift > 0 && maxAbs * 2 ** shift > limit) shift--;
+  const q = new Int32Array(coefs.length);
+  let carry = 0;
+  for (let i = 0; i < coefs.length; i++) {
+    const v = coefs[i]! * 2 ** shift + carry;
+    const r = Math.max(-limit - 1, Math.min(limit, Math.round(v)));
+    q[i] = r;
+    carry = v - r;
+  }
+  return { order: coefs.length, shift, coefs: q };
+}
+
+/**
+ * Residuals of x[from, to) under lpc (or the order-2 fixed predictor when lpc is undefined), into r[from, to).
+ * History before `start` (the block's first sample) is never read.
+ */
+export function residualsOf(x: Int32Array, start: number, from: number, to: number, lpc: Lpc | undefined, r: Int32Array): void {
+  // Fixed predictors until the padded taps have history inside the run.
+  const c = lpc === undefined ? undefined : padded(lpc);
+  const head = c === undefined ? to : Math.min(to, Math.max(from, start + c.length));
+  for (let t = from; t < head; t++) {
+    const i = t - start;
+    const p = i === 0 ? 0 : i === 1 ? x[t - 1]! : 2 * x[t - 1]! - x[t - 2]!;
+    r[t] = (x[t]! - p) | 0;
+  }
+  if (lpc === undefined || c === undefined) return;
+  const order = c.length;
+  const div = 2 ** lpc.shift;
+  for (let t = head; t < to; t++) {
+    let s = 0;
+    // Four taps per step: the coefficients are zero-padded to a multiple of 4, and the head loop above keeps
+    // every tap, padded ones included, inside the run.
+    for (let j = 0, i = t - 1; j < order; j += 4, i -= 4) s += c[j]! * x[i]! + c[j + 1]! * x[i - 1]! + c[j + 2]! * x[i - 2]! + c[j + 3]! * x[i - 3]!;
+    r[t] = (x[t]! - Math.floor(s / div)) | 0;
+  }
+}
+
+/** Inverse of residualsOf: x[from, to) from r[from, to) and x[start, from). */
+export function restore(r: Int32Array, start: number, from: number, to: number, lpc: Lpc | undefined, x: Int32Array): void {
+  // Fixed predictors until the padded taps have history inside the run.
+  const c = lpc === undefined ? undefined : padded(lpc);
+  const head = c === undefined ? to : Math.min(to, Math.max(from, start + c.length));
+  for (let t = from; t < head; t++) {
+    const i = t - start;
+    const p = i === 0 ? 0 : i === 1 ? x[t - 1]! : 2 * x[t - 1]! - x[t - 2]!;
+    x[t] = (p + r[t]!) | 0;
+  }
+  if (lpc === undefined || c === undefined) return;
+  const order = c.length;
+  const div = 2 ** lpc.shift;
+  for (let t = head; t < to; t++) {
+    let s = 0;
+    for (let j = 0, i = t - 1; j < order; j += 4, i -= 4) s += c[j]! * x[i]! + c[j + 1]! * x[i - 1]! + c[j + 2]! * x[i - 2]! + c[j + 3]! * x[i - 3]!;
+    x[t] = (Math.floor(s / div) + r[t]!) | 0;
+  }
+}
+
+/** The coefficients zero-padded to a multiple of 4 taps, as doubles (no int-to-double conversion per tap). */
+function padded(lpc: Lpc): Float64Array {
+  const c = new Float64Array((lpc.order + 3) & ~3);
+  c.set(lpc.coefs);
+  return c;
+}

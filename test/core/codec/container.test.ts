@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  BLOCK_HEADER_BYTES,
+  CodecFileError,
+  KIND_INT16,
+  SeriesReader,
+  SeriesWriter,
+  bytesSource,
+  concat,
+  decodeSeries,
+  encodeSeries,
+  type Damage,
+} from '../../../src/core/codec/container';
+import { CodecDecodeError } from '../../../src/core/codec/rangeCoder';
+
+/** A deterministic noisy sine: speech-like enough for the predictor to matter. */
+function signal(n: number, seed = 1): Int32Array {
+  let x = seed;
+  const noise = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 26) - 32;
+  return Int32Array.from({ length: n }, (_, t) => Math.round(9000 * Math.sin(t / 9.7) + 3000 * Math.sin(t / 2.3)) + noise());
+}
+
+/** Offsets of each block (header start) in a file, found by walking the headers. */
+function blockOffsets(file: Uint8Array): number[] {
+  const metaLength = file[12]! | (file[13]! << 8) | (file[14]! << 16) | (file[15]! << 24);
+  const offsets: number[] = [];
+  let at = 16 + metaLength + 4;
+  while (at < file.length) {
+    offsets.push(at);
+    const u32 = (o: number) => (file[at + o]! | (file[at + o + 1]! << 8) | (file[at + o + 2]! << 16) | (file[at + o + 3]! << 24)) >>> 0;
+    at += BLOCK_HEADER_BYTES + u32(10) + u32(14) + 4;
+  }
+  return offsets;
+}
+
+describe('block file format', () => {
+  it('round-trips int16 and int32 sequences of any length (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 700 }),
+          fc.array(fc.integer(), { maxLength: 300 }),
+          fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 700 }),
+        ),
+        fc.integer({ min: 1, max: 300 }),
+        fc.boolean(),
+        (xs, blockFrames, best) => {
+          const s = Int32Array.from(xs);
+          expect(decodeSeries(encodeSeries(s, { blockFrames, best }))).toEqual(s);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('round-trips extreme values and long runs', () => {
+    const s = Int32Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? 0x7fffffff : i % 3 === 1 ? -0x80000000 : i));
+    expect(decodeSeries(encodeSeries(s, { blockFrames: 1000 }))).toEqual(s);
+    const silent = new Int32Array(100_000);
+    const bytes = encodeSeries(silent);
+    expect(bytes.length).toBeLessThan(1000);
+    expect(decodeSeries(bytes)).toEqual(silent);
+  });
+
+  it('feeds sample by sample the same bytes as in bulk (the device path)', () => {
+    const s = signal(10_000);
+    const parts: Uint8Array[] = [];
+    const w = new SeriesWriter({ kind: KIND_INT16, channels: 1, blockFrames: 4096, meta: new Uint8Array(0) }, (b) => parts.push(b.slice()));
+    for (const v of s) w.push(v);
+    w.finish();
+    expect(concat(parts)).toEqual(encodeSeries(s, { blockFrames: 4096, kind: KIND_INT16 }));
+  });
+
+  it('codes several channels with stereo decorrelation exactly', () => {
+    const l = signal(9000, 3);
+    const r = Int32Array.from(l, (v, i) => v + (i % 17) - 8);
+    const parts: Uint8Array[] = [];
+    const w = new SeriesWriter({ kind: KIND_INT16, channels: 2, blockFrames: 2048, meta: new Uint8Array(0) }, (b) => parts.push(b));
+    w.pushChannels([l, r], l.length);
+    w.finish();
+    const file = concat(parts);
+    // Mid/side pays here: the side channel is 5 bits of noise; far less than two independent channels.
+    expect(file.length).toBeLessThan(encodeSeries(l).length + 9000);
+    const reader = new SeriesReader(bytesSource(file));
+    const back = [new Int32Array(9000), new Int32Array(9000)];
+    for (const b of reader.blocks()) for (let c = 0; c < 2; c++) back[c]!.set(b.channels[c]!.subarray(0, b.frames), b.firstFrame);
+    expect(back[0]).toEqual(l);
+    expect(back[1]).toEqual(r);
+    expect(reader.end?.totalFrames).toBe(9000);
+  });
+
+  it('every single-bit flip of the header and of a block header is a typed error, never wrong samples', () => {
+    const s = signal(3000);
+    const file = encodeSeries(s, { blockFrames: 1000 });
+    const offsets = blockOffsets(file);
+    const positions = [...Array(offsets[0]!).keys(), ...Array.from({ length: BLOCK_HEADER_BYTES }, (_, i) => offsets[1]! + i)];
+    for (const pos of positions) {
+      for (let bit = 0; bit < 8; bit++) {
+        const bad = file.slice();
+        bad[pos]! ^= 1 << bit;
+        let err: unknown;
+        try {
+          decodeSeries(bad);
+        } catch (e) {
+          err = e;
+        }
+        expect(err, `flip of bit ${bit} at byte ${pos}`).toBeInstanceOf(CodecFileError);
+      }
+    }
+  });
+
+  it('a flip anywhere is caught, and the error names the block and a byte offset inside it', () => {
+    const s = signal(5000);
+    const file = encodeSeries(s, { blockFrames: 1000 });
+    const offsets = [...blockOffsets(file), file.length];
+    for (let pos = offsets[0]!; pos < file.length; pos += 7) {
+      const bad = file.slice();
+      bad[pos]! ^= 0x10;
+      const block = offsets.findIndex((o, i) => pos >= o && pos < offsets[i + 1]!);
+      let err: unknown;
+      try {
+        decodeSeries(bad);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CodecFileError);
+      const e = err as CodecFileError;
+      expect(e.block).toBe(block);
+      expect(e.offset).toBeGreaterThanOrEqual(offsets[block]!);
+      expect(e.offset).toBeLessThan(offsets[block + 1]!);
+      expect(e.message).toMatch(new RegExp(`^block ${block} at byte ${e.offset}: `));
+    }
+  });
+
+  it('truncation at any length is a typed error naming where the file ends', () => {
+    const file = encodeSeries(signal(2500), { blockFrames: 1000 });
+    for (let len = 0; len < file.length; len++) {
+      expect(() => decodeSeries(file.subarray(0, len))).toThrow(CodecDecodeError);
+    }
+    expect(() => decodeSeries(file.subarray(0, file.length - 30))).toThrow(/truncated/);
+  });
+
+  it('--salvage: a damaged block is reported, every other block restored', () => {
+    const s = signal(6000);
+    const file = encodeSeries(s, { blockFrames: 1000 });
+    const offsets = blockOffsets(file);
+    for (const target of [0, 2, 5]) {
+      for (const where of [2, BLOCK_HEADER_BYTES + 40]) {
+        const bad = file.slice();
+        bad[offsets[target]! + where]! ^= 0x01;
+        expect(() => decodeSeries(bad)).toThrow(CodecFileError);
+        const damage: Damage[] = [];
+        const reader = new SeriesReader(bytesSource(bad));
+        const got = new Map<number, Int32Array>();
+        for (const b of reader.blocks({ salvage: true, onDamage: (d) => damage.push(d) })) got.set(b.index, b.channels[0]!.slice(0, b.frames));
+        expect(damage.map((d) => [d.block, d.blocks])).toEqual([[target, 1]]);
+        expect(damage[0]!.offset).toBe(offsets[target]);
+        expect([...got.keys()]).toEqual([0, 1, 2, 3, 4, 5].filter((k) => k !== target));
+        for (const [k, v] of got) expect(v).toEqual(s.subarray(k * 1000, k * 1000 + 1000));
+        expect(reader.end?.totalFrames).toBe(6000);
+      }
+    }
+  });
+
+  it('--salvage on a truncated file restores the whole blocks before the cut', () => {
+    const s = signal(6000);
+    const file = encodeSeries(s, { blockFrames: 1000 });
+    const offsets = blockOffsets(file);
+    const cut = file.subarray(0, offsets[4]! + 30);
+    const damage: Damage[] = [];
+    const restored = decodeSeries(cut, { salvage: true, onDamage: (d) => damage.push(d) });
+    expect(restored).toEqual(s.subarray(0, 4000));
+    expect(damage).toHaveLength(1);
+    expect(damage[0]!.error.reason).toBe('truncated');
+  });
+
+  it('--from/--count decodes only the blocks it needs, and skips damage elsewhere', () => {
+    const s = signal(10_000);
+    const file = encodeSeries(s, { blockFrames: 1000 });
+    expect(decodeSeries(file, { from: 2500, count: 1700 })).toEqual(s.subarray(2500, 4200));
+    expect(decodeSeries(file, { from: 9990, count: 100 })).toEqual(s.subarray(9990));
+    expect(decodeSeries(file, { from: 0, count: 0 })).toEqual(new Int32Array(0));
+    // A damaged payload in block 7 does not stop a read of frames 2500..4200 (its header is intact and skipped).
+    const offsets = blockOffsets(file);
+    const bad = file.slice();
+    bad[offsets[7]! + BLOCK_HEADER_BYTES + 5]! ^= 0xff;
+    expect(decodeSeries(bad, { from: 2500, count: 1700 })).toEqual(s.subarray(2500, 4200));
+    expect(() => decodeSeries(bad)).toThrow(/block 7 at byte/);
+    // Only the needed payloads are read.
+    const reads: [number, number][] = [];
+    const src = bytesSource(file);
+    const reader = new SeriesReader({
+      read: (o, l) => {
+        reads.push([o, l]);
+        return src.read(o, l);
+      },
+    });
+    const got = [...reader.blocks({ from: 2500, count: 1700 })].map((b) => b.index);
+    expect(got).toEqual([2, 3, 4]);
+    const payloadReads = reads.filter(([, l]) => l !== BLOCK_HEADER_BYTES).length - 2; // minus the header's two reads
+    expect(payloadReads).toBe(3);
+  });
+
+  it('rejects what is not a block file with a clear error', () => {
+    expect(() => decodeSeries(new TextEncoder().encode('hello, world'))).toThrow(/bad magic/);
+    expect(() => decodeSeries(new Uint8Array(0))).toThrow(CodecFileError);
+  });
+});
