@@ -56,10 +56,11 @@ let valueMsm: FixedBaseMsm | undefined;
 let vectorMsm: FixedBaseMsm | undefined;
 
 /** Width of the range generators' tables: 2^(w−2) odd multiples per generator, ≈ 253/(w + 1) additions per
- *  253-bit scalar. `npm run bench:crypto` times w = 7..10 on the 514 range generators (docs/BENCHMARKS.md): each
- *  step up about doubles heap and build time, and past w = 9 the MSM gets no faster in our measurements (the
- *  tables fall out of cache). w = 9 is taken: 514 × 128 points, built once per process on first use. */
-export const FIXED_TABLE_WIDTH = 9;
+ *  253-bit scalar. `npm run bench:crypto` times w = 8..11 on the 514 range generators (docs/BENCHMARKS.md): each
+ *  step up doubles heap and build time for ≈ 8–10 % fewer additions (measured: w = 9 → 10 → 11 took 126 → 116 →
+ *  114 ms CPU for the 514-term MSM, built in 0.5 / 1.0 / 2.2 s, ≈ 30 / 35 / 66 MB more heap each). w = 10 is taken:
+ *  514 × 256 points, built once per process on first use. */
+export const FIXED_TABLE_WIDTH = 10;
 
 /**
  * The fixed points [g_0..g_255, h_0..h_255, B, H] with precomputed tables (built once per process): verifiers
