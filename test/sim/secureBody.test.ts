@@ -46,7 +46,10 @@ beforeAll(() => {
   fresh = commitGene(next, source);
   const rhoA = openingScalar(SENDER, 5, geneBytes, fresh.commitment, fresh.opening.blinds);
   anchor = encodeSecureBody({ kind: KIND_ANCHOR, position: 5, geneBytes, commitment: fresh.commitment, rho: rhoA, prev: null, links: [], proofs: [] });
-}, 20_000);
+  // One proof, plus the 514 range generators hashed to the curve and their tables built (first use in the
+  // process): a few seconds on a quiet machine, over 20 s at load 15-20 (with the code before and after the MSM
+  // rework alike). A budget for a loaded machine, not a performance claim.
+}, 120_000);
 
 /** The verdict a receiver reaches: decode, opening, then every step. */
 function verdict(bytes: Uint8Array, sender = SENDER): string {
@@ -90,7 +93,7 @@ describe('secure cure body v1', () => {
     expect(verdict(bytes)).toBe('ok');
     expect(verdict(encodeSecureBody({ ...body, proofs: [s2.proof, s1.proof] }))).toBe('proof');
     expect(verdict(encodeSecureBody({ ...body, links: [commitGene(g1, source).commitment] }))).toBe('proof');
-  }, 20_000);
+  }, 120_000); // two proofs: 35 s at load 26 (20 s before); a budget for a loaded machine, not a performance claim
 
   it('has the documented sizes', () => {
     expect(valid.length).toBe(1447);
@@ -183,5 +186,7 @@ describe('secure cure body v1', () => {
       }),
       { numRuns: 200 },
     );
-  }, 30_000);
+    // Most flips still decode and cost a whole verification: 0.1-0.2 s each on a quiet 2-core machine, 42 s for
+    // the 200 at load 15 (over the 30 s this had); the budget is for a loaded machine, not a performance claim.
+  }, 120_000);
 });
