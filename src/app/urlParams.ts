@@ -6,6 +6,7 @@ import { RADIO_NAMES } from '../core/energy/profiles';
 
 /** The radio the HUD reports bytes and mW per node per day on (docs/ENERGY.md); `?radio=NAME` picks another. */
 export const DEFAULT_PAGE_RADIO = 'lora-sf7';
+import { LAB_SETTINGS, PRESETS } from './labSettings';
 
 export interface PageOptions {
   /** Overrides for the simulation (only the fields given in the URL, each already valid). */
@@ -82,6 +83,41 @@ export function parsePageOptions(search: string): PageOptions {
     if (fraction === null || fraction < 0 || fraction > 0.99) {
       problems.push(`loss: '${lossText}' is not a loss rate in [0, 0.99] (or 0–99 %); using ${DEFAULT_CONFIG.loss}`);
     } else config.loss = fraction;
+  }
+
+  // The other lab settings, spelled as `qres sim` spells its flags (labSettings.ts); each is checked on its own by
+  // the sim's validation, so one bad value names itself and the rest still apply.
+  for (const setting of LAB_SETTINGS) {
+    if (setting.key === 'nodes' || setting.key === 'seed' || setting.key === 'loss') continue;
+    const text = params.get(setting.param);
+    if (text === null) continue;
+    const fallback = DEFAULT_CONFIG[setting.key];
+    let value: number | string | boolean | null;
+    if (typeof fallback === 'boolean') value = FLAGS.get(text.trim().toLowerCase()) ?? null;
+    else if (typeof fallback === 'number') {
+      const number = parseNumber(text);
+      // Percentages as people type them ("byzantine=30"), like loss.
+      value = number !== null && setting.percent && number > 1 && number <= 99 ? number / 100 : number;
+    } else value = text.trim();
+    let problem = value === null ? `'${text}' is not ${typeof fallback === 'boolean' ? '1 or 0' : 'a number'}` : null;
+    if (value !== null) {
+      try {
+        resolveConfig({ [setting.key]: value });
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        problem = err.problems.map((p) => p.replace(/^[^:]*: /, '')).join('; ');
+      }
+    }
+    if (problem !== null || value === null) problems.push(`${setting.param}: ${problem}; using ${String(fallback)}`);
+    else (config as Record<string, unknown>)[setting.key] = value;
+  }
+
+  // A preset by name (`preset=alie`) fills in the settings the URL does not give itself.
+  const presetText = params.get('preset');
+  if (presetText !== null) {
+    const preset = PRESETS.find((p) => p.id === presetText.trim().toLowerCase());
+    if (preset === undefined) problems.push(`preset: '${presetText}' is not one of ${PRESETS.map((p) => p.id).join(', ')}`);
+    else for (const [k, v] of Object.entries(preset.config)) if (!Object.hasOwn(config, k)) (config as Record<string, unknown>)[k] = v;
   }
 
   let speed: SpeedFactor = 1;

@@ -30,6 +30,11 @@ export interface HudStats {
   healsGossip: number;
   healsSelf: number;
   attackersBanned: number;
+  /** Honest nodes banned by any honest neighbour (the worker fills it in; the builder leaves it out). */
+  honestBanned?: number;
+  /** ‖honest mean − clean consensus‖ / ‖clean consensus‖ (src/sim/drift.ts), when the worker runs the clean
+   *  twin of an attacked run; undefined otherwise. */
+  consensusDrift?: number;
   /** Ticks per wall-clock second actually achieved by the runner. */
   ticksPerSecond: number;
   /** What the swarm's radios did since tick 0, summed over nodes (the link model's counters): frames and bytes put on

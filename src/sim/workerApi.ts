@@ -3,6 +3,25 @@
 import type { SimConfig } from './config';
 import type { Snapshot } from './snapshot';
 import type { EarlyWarningReport } from '../../systems/earlyWarning';
+import type { NodeInspection, TimelineEvent } from './workerLab';
+
+export type { NodeInspection, TimelineEvent };
+
+/** Where the run is, for the lab's timeline. */
+export interface LabStatus {
+  tick: number;
+  /** A seek is replaying: from `seekFrom` towards `seekTarget`, now at `tick`. */
+  seeking: boolean;
+  seekTarget: number;
+  seekFrom: number;
+  /** The furthest tick this run has reached (events are known up to it). */
+  furthest: number;
+  events: TimelineEvent[];
+  /** Consensus drift of an attacked run against its clean twin, at the last round end; undefined without attack. */
+  drift: number | undefined;
+  /** The run's resolved config. */
+  config: SimConfig;
+}
 
 export interface SimMetrics {
   ticks: number;
@@ -43,6 +62,16 @@ export type SpeedFactor = 1 | 10 | 0;
 export interface SimWorkerApi {
   /** Builds the world for a config (defaults filled in), loading stored genes before tick 0. */
   init(config: Partial<SimConfig>): Promise<InitResult>;
+  /** A fresh run of `config` from its seed (no stored genes restored: a shared link gives the same run as
+   *  `qres sim` with the same flags). Stops ticking; call start() to run. */
+  restart(config: Partial<SimConfig>): Promise<InitResult>;
+  /** Goes to tick `tick` of this run: backwards by replaying from the seed, forwards by running on, both at max
+   *  speed in slices (snapshots keep coming; status() shows progress). Resolves with the tick reached; a restart
+   *  or another seek rejects it. */
+  seek(tick: number): Promise<number>;
+  status(): LabStatus;
+  /** Selects node `id` (0-based; null: none) and returns what the inspector shows of it. */
+  inspect(id: number | null): NodeInspection | null;
   /** Starts the real-time clock (ticks at speed × real time). */
   start(): void;
   /** Stops ticking; snapshots still work. */
