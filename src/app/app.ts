@@ -6,7 +6,7 @@ import { SparklineBuffer } from '../render/sparkline';
 import { VisualClock } from '../render/visualClock';
 import { hudLines } from '../render/hudText';
 import { radioProfile } from '../core/energy/profiles';
-import type { Snapshot } from '../sim/snapshot';
+import { STATE_BANNED, STATE_DETECTED, type Snapshot } from '../sim/snapshot';
 import type { SpeedFactor } from '../sim/workerApi';
 import { actionForKey, type Action } from './keyMap';
 import { createSimWorker, SnapshotPump } from './simClient';
@@ -18,6 +18,26 @@ import type { QresTestHook } from './testHook';
 import type { PageOptions } from './urlParams';
 import { createLiveApi } from './liveApi';
 import type { LiveParams } from './liveSource';
+import { LabPanel } from '../render/labPanel';
+import { Timeline } from '../render/timeline';
+import { Inspector } from '../render/inspector';
+import { CutSlider } from '../render/cutSlider';
+import { PointerEventTypes } from '@babylonjs/core/Events/pointerEvents';
+import { labQuery, normalise, PRESETS, presetOf, type LabConfig } from './labSettings';
+import type { LabStatus, NodeInspection } from '../sim/workerApi';
+import { DEFAULT_CONFIG } from '../sim/config';
+
+/** How often the page asks the worker for the timeline's status and the inspected node (ms of wall time). */
+const STATUS_EVERY_MS = 250;
+const INSPECT_EVERY_MS = 400;
+/** Keys a focused GUI control takes for itself (the app's shortcuts do not see them then). */
+const GUI_KEYS = new Set(['Space', 'Enter', 'NumpadEnter', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'Tab']);
+
+function countBits(state: Uint8Array, n: number, bit: number): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (state[i]! & bit) count++;
+  return count;
+}
 
 const SPEED_OF: Partial<Record<Action, SpeedFactor>> = { speed1: 1, speed10: 10, speedMax: 0 };
 
@@ -27,6 +47,32 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
   const api = live ? createLiveApi(live) : createSimWorker().api;
   const interpolator = new SnapshotInterpolator();
   const sparkline = new SparklineBuffer(60, 60);
+  const charts = { drift: new SparklineBuffer(60, 60), bytes: new SparklineBuffer(60, 60), evolved: new SparklineBuffer(60, 60) };
+  const clearCharts = () => {
+    sparkline.clear();
+    for (const c of Object.values(charts)) c.clear();
+  };
+  const lab = live === null;
+  let labConfig: LabConfig = normalise(options.config);
+  let status: LabStatus | null = null;
+  let inspection: NodeInspection | null = null;
+  let selected = -1;
+  let restarts = 0;
+  let lastStatusMs = 0;
+  let lastInspectMs = 0;
+  let statusInFlight = false;
+  let inspectInFlight = false;
+  const panel = new LabPanel(view.hud.ui, (config) => {
+    busy = busy.then(() => applyConfig(config)).catch((err: unknown) => fail('lab settings', err));
+  });
+  const timeline = new Timeline(view.hud.ui, (tick) => seekTo(tick));
+  const inspector = new Inspector(view.hud.ui, () => select(-1));
+  const cutSlider = new CutSlider(view.hud.ui, (share) => {
+    view.cutOffset = share;
+  });
+  panel.visible = lab;
+  timeline.visible = lab;
+  panel.show(labConfig);
   const clock = new VisualClock();
   const recorder = new CanvasRecorder(canvas);
   const director = new CinematicDirector();
@@ -79,6 +125,49 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     stateHash: () => api.stateHash(),
     storedCount: () => api.storedCount(),
     act: (action) => perform(action),
+    lab: {
+      get config() {
+        return { ...labConfig };
+      },
+      get preset() {
+        return presetOf({ ...labConfig, nodes: undefined, seed: undefined })?.id ?? null;
+      },
+      get panelOpen() {
+        return panel.isOpen;
+      },
+      get status() {
+        return status;
+      },
+      get inspection() {
+        return inspection;
+      },
+      get selected() {
+        return selected;
+      },
+      get restarts() {
+        return restarts;
+      },
+      get cutOffset() {
+        return view.cutOffset;
+      },
+      get focused() {
+        return view.hud.ui.focusedControl?.name ?? null;
+      },
+      apply: (config) => {
+        const done = busy.then(() => applyConfig(config));
+        busy = done.catch((err: unknown) => fail('lab settings', err));
+        return done;
+      },
+      applyPreset: (id) => {
+        const preset = PRESETS.find((p) => p.id === id);
+        if (!preset) return Promise.reject(new Error(`no preset '${id}'`));
+        return hook.lab.apply({ ...preset.config, nodes: labConfig.nodes, seed: labConfig.seed });
+      },
+      seek: (tick) => seekTo(tick),
+      select: (id) => select(id),
+      pick: (x, y) => view.pick(x, y),
+      screenOf: (id) => view.screenOf(id),
+    },
   };
   window.__qres = hook;
 
@@ -115,6 +204,36 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     await stopRecording();
   };
 
+  async function applyConfig(next: LabConfig): Promise<void> {
+    labConfig = normalise(next);
+    const query = labQuery(labConfig, window.location.search);
+    window.history.replaceState(null, '', `${window.location.pathname}${query}`);
+    panel.show(labConfig);
+    hook.lastReset = await api.restart({ ...labConfig });
+    clearCharts();
+    status = null;
+    if (selected >= (labConfig.nodes ?? DEFAULT_CONFIG.nodes)) select(-1);
+    if (!paused) await api.start();
+    restarts++;
+  }
+
+  function seekTo(tick: number): Promise<number> {
+    const seek = api.seek(Math.max(0, Math.round(tick)));
+    // A later seek or a restart supersedes this one: that is not an error.
+    seek.catch(() => undefined);
+    lastStatusMs = 0;
+    return seek;
+  }
+
+  function select(id: number): void {
+    selected = id;
+    view.selected = id;
+    inspection = null;
+    inspector.show(null);
+    lastInspectMs = 0;
+    if (id < 0) void api.inspect(null).catch(() => undefined);
+  }
+
   async function perform(action: Action): Promise<void> {
     const speed = SPEED_OF[action];
     if (speed !== undefined) {
@@ -138,7 +257,7 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
         return;
       case 'reset':
         hook.lastReset = await api.reset();
-        sparkline.clear();
+        clearCharts();
         return;
       case 'screenshot':
         pendingScreenshot = true;
@@ -155,10 +274,24 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
         if (director.active) await stopCinematic();
         else startCinematic();
         return;
+      case 'togglePanel':
+        if (lab) panel.toggle();
+        return;
+      case 'closeInspector':
+        select(-1);
+        return;
+      case 'cutNearer':
+      case 'cutFarther':
+        view.cutaway = true;
+        view.cutOffset = Math.max(-0.9, Math.min(0.9, view.cutOffset + (action === 'cutNearer' ? 0.1 : -0.1)));
+        cutSlider.value = view.cutOffset;
+        return;
     }
   }
 
   window.addEventListener('keydown', (event) => {
+    // A focused panel control takes Space, Enter, the arrows and Tab for itself.
+    if (view.hud.ui.focusedControl !== null && GUI_KEYS.has(event.code)) return;
     const action = actionForKey(event);
     if (action === null) return;
     event.preventDefault();
@@ -170,6 +303,9 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     pump.recycle(interpolator.push(snapshot, performance.now()));
     hook.tick = snapshot.tick;
     sparkline.push(snapshot.simTimeS, snapshot.hud.entropyPct);
+    charts.drift.push(snapshot.simTimeS, 100 * (snapshot.hud.consensusDrift ?? 0));
+    charts.bytes.push(snapshot.simTimeS, snapshot.hud.bytesPerSecond);
+    charts.evolved.push(snapshot.simTimeS, snapshot.nodeCount > 0 ? (100 * snapshot.hud.evolved) / snapshot.nodeCount : 0);
     hook.snapshot = {
       tick: snapshot.tick,
       simTimeS: snapshot.simTimeS,
@@ -180,6 +316,10 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
       speed: snapshot.speed,
       edges: snapshot.edges.length / 2,
       stateHash: snapshot.stateHash,
+      detected: countBits(snapshot.state, snapshot.nodeCount, STATE_DETECTED),
+      banned: countBits(snapshot.state, snapshot.nodeCount, STATE_BANNED),
+      attackersBanned: snapshot.hud.attackersBanned,
+      consensusDrift: snapshot.hud.consensusDrift ?? null,
     };
   });
 
@@ -192,6 +332,46 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     throw err;
   }
   if (options.cinematic) startCinematic();
+
+  // Click (tap) on a node: inspect it. Drags orbit the camera and are not taps; clicks on the GUI never get here.
+  view.scene.onPointerObservable.add((info) => {
+    if (info.type !== PointerEventTypes.POINTERTAP || !lab) return;
+    const id = view.pick(view.scene.pointerX, view.scene.pointerY);
+    if (id >= 0) select(id);
+  });
+
+  const poll = (now: number) => {
+    if (!lab) return;
+    if (!statusInFlight && now - lastStatusMs >= STATUS_EVERY_MS) {
+      statusInFlight = true;
+      lastStatusMs = now;
+      api.status().then(
+        (s) => {
+          statusInFlight = false;
+          status = s;
+        },
+        () => {
+          statusInFlight = false;
+        },
+      );
+    }
+    if (selected >= 0 && !inspectInFlight && now - lastInspectMs >= INSPECT_EVERY_MS) {
+      inspectInFlight = true;
+      lastInspectMs = now;
+      const asked = selected;
+      api.inspect(asked).then(
+        (x) => {
+          inspectInFlight = false;
+          if (asked !== selected) return;
+          inspection = x;
+          inspector.show(x);
+        },
+        () => {
+          inspectInFlight = false;
+        },
+      );
+    }
+  };
 
   let lastMs = performance.now();
   let fpsWindowStart = lastMs;
@@ -208,13 +388,29 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     view.scriptedPose = shot?.pose ?? null;
     if (shot?.finished) void stopCinematic().catch((err: unknown) => fail('cinematic', err));
 
+    poll(now);
     const t0 = performance.now();
     const timeS = clock.update(dtS, latest?.paused ?? true, latest?.simTimeS ?? 0);
     view.update(interpolator, now, dtS, timeS);
-    if (latest !== null && view.hud.visible) {
+    const guiVisible = view.hud.visible;
+    if (latest !== null && guiVisible) {
       const fps = hook.freezeFps ? Number.NaN : hook.render.fps;
       const lines = hudLines(latest.hud, { simTimeS: latest.simTimeS, speed: latest.speed, paused: latest.paused, fps }, hudRadio);
-      view.hud.update(lines, sparkline.series());
+      view.hud.update(lines, sparkline.series(), { drift: charts.drift.series(), bytes: charts.bytes.series(), evolved: charts.evolved.series() });
+    }
+    panel.visible = lab && guiVisible;
+    timeline.visible = lab && guiVisible;
+    cutSlider.visible = view.cutaway && guiVisible;
+    if (lab && guiVisible && status !== null && latest !== null) {
+      timeline.update({
+        tick: latest.tick,
+        furthest: Math.max(status.furthest, latest.tick),
+        tickMs: status.config.tickMs,
+        events: status.events,
+        seeking: status.seeking,
+        seekFrom: status.seekFrom,
+        seekTarget: status.seekTarget,
+      });
     }
     updateMsSum += performance.now() - t0;
     view.scene.render();

@@ -10,7 +10,11 @@ export type Action =
   | 'screenshot'
   | 'toggleRecording'
   | 'toggleHelp'
-  | 'toggleCinematic';
+  | 'toggleCinematic'
+  | 'togglePanel'
+  | 'closeInspector'
+  | 'cutNearer'
+  | 'cutFarther';
 
 export interface KeyBinding {
   /** `KeyboardEvent.code`, so layouts and Shift do not matter. */
@@ -23,7 +27,11 @@ export interface KeyBinding {
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   { code: 'Space', label: 'Space', action: 'toggleAutoRotate', help: 'auto-rotate on/off' },
   { code: 'KeyR', label: 'R', action: 'reset', help: 'reset: clear saved genes and state' },
-  { code: 'KeyC', label: 'C', action: 'toggleCutaway', help: 'cutaway (hide the outer shell)' },
+  { code: 'KeyC', label: 'C', action: 'toggleCutaway', help: 'cutaway: cut the near half of the brain away' },
+  { code: 'BracketLeft', label: '[', action: 'cutNearer', help: 'move the cut towards you (or drag its slider)' },
+  { code: 'BracketRight', label: ']', action: 'cutFarther', help: 'move the cut away from you' },
+  { code: 'KeyL', label: 'L', action: 'togglePanel', help: 'lab panel: scenarios and settings (Tab, Enter, ←/→)' },
+  { code: 'Escape', label: 'Esc', action: 'closeInspector', help: 'close the node inspector' },
   { code: 'KeyP', label: 'P', action: 'togglePause', help: 'pause / resume the simulation' },
   { code: 'Digit1', label: '1', action: 'speed1', help: 'speed 1× (real time)' },
   { code: 'Digit2', label: '2', action: 'speed10', help: 'speed 10×' },
@@ -53,7 +61,9 @@ export function actionForKey(event: KeyPress): Action | null {
 
 /** Mouse controls, listed in the help overlay after the keys. */
 export const MOUSE_HELP: readonly [string, string][] = [
-  ['left-drag', 'orbit'],
+  ['left-drag', 'orbit (one finger on a touch screen)'],
   ['right-drag', 'pan'],
-  ['wheel', 'zoom'],
+  ['wheel', 'zoom (pinch on a touch screen)'],
+  ['click a node', 'inspect it'],
+  ['timeline', 'click or drag to replay to any moment'],
 ];

@@ -5,7 +5,20 @@ import { AGGREGATOR_NAMES } from '../core/consensus/registry';
 import { ATTACK_NAMES } from '../core/consensus/attacks';
 import { DEFAULT_CONFIG, type SimConfig } from '../sim/config';
 
-export type LabKey = 'nodes' | 'seed' | 'loss' | 'mtu' | 'bitrateBps' | 'byzantine' | 'attack' | 'aggregator' | 'gossip' | 'secure' | 'ownDataFilter' | 'join' | 'joinAtS';
+export type LabKey =
+  | 'nodes'
+  | 'seed'
+  | 'loss'
+  | 'mtu'
+  | 'bitrateBps'
+  | 'byzantine'
+  | 'attack'
+  | 'aggregator'
+  | 'gossip'
+  | 'secure'
+  | 'ownDataFilter'
+  | 'join'
+  | 'joinAtS';
 
 export type LabValue = number | string | boolean;
 
@@ -84,7 +97,7 @@ export const PRESETS: readonly Preset[] = [
 ];
 
 /** The config value of a setting (the default when the config leaves it out). */
-export function valueOf(config: LabConfig, key: LabKey): LabValue {
+export function settingValue(config: LabConfig, key: LabKey): LabValue {
   return (config[key] ?? DEFAULT_CONFIG[key]) as LabValue;
 }
 

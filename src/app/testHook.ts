@@ -1,6 +1,7 @@
 // `window.__qres`: a small, read-mostly window into the running page for the Playwright tests and the render
 // benchmark. Tests wait on `frames` and `tick` (never on wall time) and read downloads from here.
-import type { InitResult, SimMetrics } from '../sim/workerApi';
+import type { InitResult, LabStatus, NodeInspection, SimMetrics } from '../sim/workerApi';
+import type { LabConfig } from './labSettings';
 import type { CameraPose } from '../render/cameraPath';
 import type { DownloadRecord } from './downloads';
 import type { PageOptions } from './urlParams';
@@ -17,6 +18,11 @@ export interface SnapshotInfo {
   speed: number;
   edges: number;
   stateHash: string;
+  /** Nodes shown suspected (red) and banned (grey): honest neighbours' view, from the worker. */
+  detected: number;
+  banned: number;
+  attackersBanned: number;
+  consensusDrift: number | null;
 }
 
 export interface RenderStats {
@@ -58,6 +64,32 @@ export interface QresTestHook {
   storedCount(): Promise<number>;
   /** Performs a key action as if its key was pressed. */
   act(action: Action): Promise<void>;
+  /** The lab (issue 16): panel, presets, timeline, inspector. */
+  lab: LabHook;
+}
+
+export interface LabHook {
+  /** The running run's lab settings (only those that differ from the default). */
+  readonly config: LabConfig;
+  readonly preset: string | null;
+  readonly panelOpen: boolean;
+  /** The worker's last status (timeline, events, drift), polled every 250 ms. */
+  readonly status: LabStatus | null;
+  readonly inspection: NodeInspection | null;
+  readonly selected: number;
+  /** Config changes applied so far (each restarts the run from the seed). */
+  readonly restarts: number;
+  readonly cutOffset: number;
+  /** Name of the focused GUI control, or null. */
+  readonly focused: string | null;
+  apply(config: LabConfig): Promise<void>;
+  applyPreset(id: string): Promise<void>;
+  seek(tick: number): Promise<number>;
+  select(id: number): void;
+  /** The node under canvas pixel (x, y), or −1. */
+  pick(x: number, y: number): number;
+  /** Canvas pixel of node `id`, or null. */
+  screenOf(id: number): { x: number; y: number } | null;
 }
 
 declare global {

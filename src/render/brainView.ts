@@ -5,22 +5,55 @@ import { Scene } from '@babylonjs/core/scene';
 import { ArcRotateCamera } from '@babylonjs/core/Cameras/arcRotateCamera';
 import { PointLight } from '@babylonjs/core/Lights/pointLight';
 import { HemisphericLight } from '@babylonjs/core/Lights/hemisphericLight';
-import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { Plane } from '@babylonjs/core/Maths/math.plane';
+import '@babylonjs/core/Culling/ray'; // scene.createPickingRay
 import { Color3, Color4 } from '@babylonjs/core/Maths/math.color';
 import { DefaultRenderingPipeline } from '@babylonjs/core/PostProcesses/RenderPipeline/Pipelines/defaultRenderingPipeline';
 import { ImageProcessingConfiguration } from '@babylonjs/core/Materials/imageProcessingConfiguration';
 import { SceneInstrumentation } from '@babylonjs/core/Instrumentation/sceneInstrumentation';
 import { PointerEventTypes } from '@babylonjs/core/Events/pointerEvents';
-import { NodeInstances } from './nodes';
+import { NODE_MESH_RADIUS, NodeInstances } from './nodes';
+import { LOOK_SCALE } from './colors';
 import { SynapseLines } from './synapses';
 import { NoiseZoneSphere } from './noiseZone';
 import { Hud } from './hud';
 import { AUTO_ROTATE_RAD_PER_S, defaultPose, radiusLimits, type CameraPose } from './cameraPath';
 import type { SnapshotInterpolator } from './interpolator';
 
-/** Cutaway hides nodes farther than this share of the brain radius from the centre (5 of 8): the
- * outer layer goes, the nodes inside it show. */
-export const CUTAWAY_SHARE = 5 / 8;
+/** The node under a ray: the nearest node whose sphere (drawn radius × `slack`) the ray passes through, in front
+ *  of the origin and not in the cut-away half (dot(u, p) > cut for the cut's unit normal u), or −1. Pure. */
+export function pickNode(
+  origin: readonly [number, number, number],
+  dir: readonly [number, number, number],
+  positions: Float32Array,
+  count: number,
+  radius: number,
+  cut: { u: readonly [number, number, number]; offset: number } | null,
+): number {
+  const [ox, oy, oz] = origin;
+  const [dx, dy, dz] = dir;
+  const r2 = radius * radius;
+  let best = -1;
+  let bestT = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    const px = positions[3 * i]!;
+    const py = positions[3 * i + 1]!;
+    const pz = positions[3 * i + 2]!;
+    if (cut !== null && cut.u[0] * px + cut.u[1] * py + cut.u[2] * pz > cut.offset) continue;
+    const wx = px - ox;
+    const wy = py - oy;
+    const wz = pz - oz;
+    const t = wx * dx + wy * dy + wz * dz;
+    if (t <= 0 || t >= bestT) continue;
+    const d2 = wx * wx + wy * wy + wz * wz - t * t;
+    if (d2 <= r2) {
+      best = i;
+      bestT = t;
+    }
+  }
+  return best;
+}
 
 export class BrainView {
   readonly engine: Engine;
@@ -33,12 +66,18 @@ export class BrainView {
   readonly noiseZone: NoiseZoneSphere;
   readonly hud: Hud;
   autoRotate: boolean;
+  /** Cutaway: a clipping plane through the brain's centre, facing the camera, cuts the near half away. */
   cutaway = false;
+  /** Where the cut sits along the view axis, as a share of the brain radius (−1 … 1; 0 through the centre).
+   *  Positive moves it towards the camera (less cut away). */
+  cutOffset = 0;
+  /** The inspected node (0-based), or −1: drawn brighter, its links highlighted. */
+  selected = -1;
   /** When set, the camera follows this pose (cinematic) and zoom limits are lifted. */
   scriptedPose: CameraPose | null = null;
   private brainRadius = 8;
   private positions = new Float32Array(0);
-  private hidden = new Uint8Array(0);
+  private count = 0;
   private readonly zone = new Float32Array(4);
 
   constructor(canvas: HTMLCanvasElement, options: { autoRotate: boolean }) {
@@ -136,23 +175,64 @@ export class BrainView {
     if (snap === null) return 0;
     this.setBrainRadius(snap.brainRadius);
     const n = snap.nodeCount;
-    if (this.positions.length < n * 3) {
-      this.positions = new Float32Array(n * 3);
-      this.hidden = new Uint8Array(n);
-    }
+    if (this.positions.length < n * 3) this.positions = new Float32Array(n * 3);
+    this.count = n;
     interpolator.positionsAt(nowMs, this.positions);
-    const hidden = this.cutaway ? this.hidden : null;
-    if (hidden !== null) {
-      const limit2 = (this.brainRadius * CUTAWAY_SHARE) ** 2;
-      const p = this.positions;
-      for (let i = 0; i < n; i++) hidden[i] = p[3 * i] ** 2 + p[3 * i + 1] ** 2 + p[3 * i + 2] ** 2 > limit2 ? 1 : 0;
-    }
-    this.nodes.update(this.positions, snap.state, n, timeS, hidden);
+    this.updateCut();
+    const selected = this.selected < n ? this.selected : -1;
+    this.nodes.update(this.positions, snap.state, n, timeS, null, selected);
     this.synapses.setEdges(snap.edges, snap.edgesVersion);
-    this.synapses.update(this.positions, snap.state, snap.edgeActivity, hidden);
+    this.synapses.update(this.positions, snap.state, snap.edgeActivity, null, selected);
     interpolator.noiseZoneAt(nowMs, this.zone);
     this.noiseZone.update(this.zone, true);
     return n;
+  }
+
+  /** The cut's unit normal (from the centre towards the camera) and its offset in world units, or null. */
+  cut(): { u: [number, number, number]; offset: number } | null {
+    if (!this.cutaway) return null;
+    const c = this.camera.position;
+    const len = Math.hypot(c.x, c.y, c.z) || 1;
+    return { u: [c.x / len, c.y / len, c.z / len], offset: this.cutOffset * this.brainRadius };
+  }
+
+  /** The clipping plane: Babylon discards fragments where dot(n, p) + d > 0, so n = u, d = −offset cuts the half
+   *  between the plane and the camera. On the GPU: no per-node work, whatever N. */
+  private updateCut(): void {
+    const cut = this.cut();
+    if (cut === null) {
+      this.scene.clipPlane = null;
+      return;
+    }
+    const plane = this.scene.clipPlane ?? new Plane(0, 0, 1, 0);
+    plane.normal.set(cut.u[0], cut.u[1], cut.u[2]);
+    plane.d = -cut.offset;
+    this.scene.clipPlane = plane;
+  }
+
+  /** The node under canvas pixel (x, y), or −1 (nodes in the cut-away half cannot be picked). */
+  pick(x: number, y: number): number {
+    const ray = this.scene.createPickingRay(x, y, Matrix.Identity(), this.camera);
+    const radius = NODE_MESH_RADIUS * LOOK_SCALE.evolved * 1.6;
+    return pickNode(
+      [ray.origin.x, ray.origin.y, ray.origin.z],
+      [ray.direction.x, ray.direction.y, ray.direction.z],
+      this.positions,
+      this.count,
+      radius,
+      this.cut(),
+    );
+  }
+
+  /** Canvas pixel of node i's centre (for tests and touch), or null. */
+  screenOf(i: number): { x: number; y: number } | null {
+    if (i < 0 || i >= this.count) return null;
+    const p = new Vector3(this.positions[3 * i], this.positions[3 * i + 1], this.positions[3 * i + 2]);
+    const engine = this.engine;
+    const viewport = this.camera.viewport.toGlobal(engine.getRenderWidth(), engine.getRenderHeight());
+    const s = Vector3.Project(p, Matrix.Identity(), this.scene.getTransformMatrix(), viewport);
+    const scale = engine.getHardwareScalingLevel();
+    return { x: s.x * scale, y: s.y * scale };
   }
 
   private updateCamera(dtS: number): void {

@@ -17,6 +17,8 @@ const LINE_PX = 17;
 /** A polyline drawn straight onto the GUI canvas (one control, not one per segment). */
 class SparklineControl extends Control {
   private series: readonly number[] = [];
+  stroke = 'rgba(255, 120, 60, 0.95)';
+  minTop = 10;
 
   setSeries(series: readonly number[]): void {
     this.series = series;
@@ -32,9 +34,9 @@ class SparklineControl extends Control {
     context.save();
     context.fillStyle = 'rgba(0, 255, 128, 0.08)';
     context.fillRect(left, top, width, height);
-    const points = sparklinePoints(this.series, width - 4, height - 4);
+    const points = sparklinePoints(this.series, width - 4, height - 4, this.minTop);
     if (points.length > 1) {
-      context.strokeStyle = 'rgba(255, 120, 60, 0.95)';
+      context.strokeStyle = this.stroke;
       context.lineWidth = 1.5;
       context.beginPath();
       points.forEach(([x, y], i) => (i === 0 ? context.moveTo(left + 2 + x, top + 2 + y) : context.lineTo(left + 2 + x, top + 2 + y)));
@@ -44,6 +46,19 @@ class SparklineControl extends Control {
   }
 }
 
+/** The small live charts under the entropy sparkline (issue 16): consensus drift %, bytes/s, Evolved %. */
+export interface HudCharts {
+  drift: readonly number[];
+  bytes: readonly number[];
+  evolved: readonly number[];
+}
+
+const CHARTS: readonly { key: keyof HudCharts; label: string; stroke: string; minTop: number }[] = [
+  { key: 'drift', label: 'drift %', stroke: 'rgba(255, 70, 70, 0.95)', minTop: 1 },
+  { key: 'bytes', label: 'bytes/s', stroke: 'rgba(60, 220, 255, 0.95)', minTop: 100 },
+  { key: 'evolved', label: 'evolved %', stroke: 'rgba(210, 90, 255, 0.95)', minTop: 10 },
+];
+
 export class Hud {
   readonly ui: AdvancedDynamicTexture;
   private readonly panel: Rectangle;
@@ -51,6 +66,8 @@ export class Hud {
   private readonly sparkline: SparklineControl;
   private shownText = '';
   private shownSeriesKey = '';
+  private readonly charts = new Map<keyof HudCharts, SparklineControl>();
+  private readonly chartKeys = new Map<keyof HudCharts, string>();
 
   constructor(scene: Scene) {
     this.ui = AdvancedDynamicTexture.CreateFullscreenUI('hud', true, scene);
@@ -101,6 +118,34 @@ export class Hud {
     this.sparkline.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
     this.sparkline.left = '10px';
     stack.addControl(this.sparkline);
+
+    const row = new StackPanel('hudCharts');
+    row.isVertical = false;
+    row.height = '46px';
+    row.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+    row.left = '10px';
+    row.paddingTop = '4px';
+    for (const c of CHARTS) {
+      const column = new StackPanel(`hudChart-${c.key}`);
+      column.width = '120px';
+      const title = new TextBlock(`hudChartLabel-${c.key}`, c.label);
+      title.fontFamily = FONT;
+      title.fontSize = 10;
+      title.color = 'rgba(0, 255, 128, 0.6)';
+      title.height = '14px';
+      title.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+      column.addControl(title);
+      const chart = new SparklineControl(`hudChart-${c.key}-line`);
+      chart.width = '114px';
+      chart.height = '24px';
+      chart.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+      chart.stroke = c.stroke;
+      chart.minTop = c.minTop;
+      column.addControl(chart);
+      row.addControl(column);
+      this.charts.set(c.key, chart);
+    }
+    stack.addControl(row);
   }
 
   get visible(): boolean {
@@ -111,7 +156,16 @@ export class Hud {
     this.panel.isVisible = value;
   }
 
-  update(lines: readonly string[], series: readonly number[]): void {
+  update(lines: readonly string[], series: readonly number[], charts?: HudCharts): void {
+    if (charts !== undefined) {
+      for (const c of CHARTS) {
+        const data = charts[c.key];
+        const key = `${data.length}:${data[data.length - 1] ?? ''}:${data[0] ?? ''}`;
+        if (key === this.chartKeys.get(c.key)) continue;
+        this.chartKeys.set(c.key, key);
+        this.charts.get(c.key)!.setSeries(data);
+      }
+    }
     const text = lines.join('\n');
     if (text !== this.shownText) {
       this.shownText = text;

@@ -91,7 +91,8 @@ export function hudLines(hud: HudStats, clock: HudClock, radio?: RadioProfile): 
     `├─ Packets: ${hud.packetsInFlight} in flight · ${formatRate(hud.bytesPerSecond)} on air`,
     ...(radio ? [radioLine(hud, radio)] : []),
     `├─ Heals: ${hud.healsGossip} by gossip · ${hud.healsSelf} self`,
-    ...(hud.attackersBanned > 0 ? [`├─ Attackers banned: ${hud.attackersBanned}`] : []),
+    ...(hud.attackersBanned > 0 || hud.consensusDrift !== undefined ? [`├─ Bans: ${hud.attackersBanned} attackers · ${hud.honestBanned ?? 0} honest`] : []),
+    ...(hud.consensusDrift !== undefined ? [`├─ Consensus drift: ${(100 * hud.consensusDrift).toFixed(2)}% vs the clean run`] : []),
     `├─ Sim: ${formatSimTime(clock.simTimeS)} · ${formatSpeed(clock.speed, clock.paused)}`,
     `└─ FPS: ${Number.isFinite(clock.fps) ? clock.fps.toFixed(1) : '--'}`,
   ];

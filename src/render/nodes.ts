@@ -47,7 +47,7 @@ export class NodeInstances {
    * Writes every node's matrix and colour. `hidden` (cutaway) nodes get scale 0: they stay in the buffer so the
    * instance count, and the draw call, never change.
    */
-  update(positions: Float32Array, state: Uint8Array, count: number, timeS: number, hidden: Uint8Array | null): void {
+  update(positions: Float32Array, state: Uint8Array, count: number, timeS: number, hidden: Uint8Array | null, selected = -1): void {
     this.ensureCapacity(count);
     const m = this.matrices;
     const c = this.colors;
@@ -61,6 +61,16 @@ export class NodeInstances {
       m[o + 12] = positions[i * 3];
       m[o + 13] = positions[i * 3 + 1];
       m[o + 14] = positions[i * 3 + 2];
+    }
+    if (selected >= 0 && selected < count && m[selected * 16] !== 0) {
+      // The inspected node: bigger and white-hot, so it stands out in the bloom.
+      const o = selected * 16;
+      m[o] *= 1.6;
+      m[o + 5] *= 1.6;
+      m[o + 10] *= 1.6;
+      c[selected * 4] += 1.5;
+      c[selected * 4 + 1] += 1.5;
+      c[selected * 4 + 2] += 1.5;
     }
     this.mesh.thinInstanceCount = count;
     this.mesh.thinInstanceBufferUpdated('matrix');

@@ -47,7 +47,7 @@ export class SynapseLines {
   }
 
   /** Rewrites both ends of every link and its colour (pair kind + traffic). Hidden endpoints hide the link. */
-  update(nodePositions: Float32Array, state: Uint8Array, activity: Float32Array, hidden: Uint8Array | null): void {
+  update(nodePositions: Float32Array, state: Uint8Array, activity: Float32Array, hidden: Uint8Array | null, selected = -1): void {
     const e = this.edges;
     const count = e.length / 2;
     if (count === 0) return;
@@ -66,6 +66,13 @@ export class SynapseLines {
       const oc = k * 8;
       edgeColor(state[a], state[b], activity[k] ?? 0, c, oc);
       if (hidden !== null && (hidden[a] !== 0 || hidden[b] !== 0)) c[oc + 3] = 0;
+      else if (a === selected || b === selected) {
+        // The inspected node's radio links: bright and opaque.
+        c[oc] = 1.6;
+        c[oc + 1] = 1.6;
+        c[oc + 2] = 1.2;
+        c[oc + 3] = 1;
+      }
       c[oc + 4] = c[oc];
       c[oc + 5] = c[oc + 1];
       c[oc + 6] = c[oc + 2];

@@ -8,7 +8,7 @@
 // (src/sim/workerLab.ts) adds what the view shows beyond the snapshot. None of it changes a tick.
 import * as Comlink from 'comlink';
 import { createSim, type Sim } from './runner';
-import type { SimConfig } from './config';
+import { DEFAULT_CONFIG, type SimConfig } from './config';
 import type { Snapshot } from './snapshot';
 import type { InitResult, LabStatus, SimWorkerApi, SpeedFactor } from './workerApi';
 import type { GeneStorage, LoadResult } from '../storage/geneStorage';
@@ -54,12 +54,40 @@ function flushSoon(s: Sim): void {
   flushing = flushing.then(() => s.flush()).catch((err: unknown) => console.error('[qres] saving genes failed:', err));
 }
 
-/** A store that hands out the genes the run started with, and saves to the real store. */
+/** Settings under which stored genes are restored and saved: the plain storm swarm of any size, seed and loss (the
+ *  page before the lab). Any other setting runs from the seed alone and leaves the store alone, so its link gives
+ *  the same run as `qres sim` with the same flags, in any browser. */
+const PLAIN: readonly (keyof SimConfig)[] = [
+  'mtu',
+  'bitrateBps',
+  'dutyCycle',
+  'tickMs',
+  'gossip',
+  'aggregator',
+  'attack',
+  'byzantine',
+  'secure',
+  'poisonCures',
+  'ownDataFilter',
+  'join',
+  'joinAtS',
+];
+
+function isPlain(config: Partial<SimConfig>): boolean {
+  return PLAIN.every((k) => config[k] === undefined || config[k] === DEFAULT_CONFIG[k]);
+}
+
+/** Whether the current run restores and saves genes. */
+let persistent = true;
+
+/** A store that hands out the genes the run started with, and saves to the real store if the run is persistent. */
 function replayStorage(real: GeneStorage): GeneStorage {
   return {
     kind: real.kind,
     load: async () => ({ records: new Map(loaded.records), corrupt: [...loaded.corrupt] }),
-    saveBatch: (entries) => real.saveBatch(entries),
+    saveBatch: async (entries) => {
+      if (persistent) await real.saveBatch(entries);
+    },
     clear: () => real.clear(),
     count: () => real.count(),
   };
@@ -84,7 +112,8 @@ async function build(config: Partial<SimConfig>, restore: boolean): Promise<Init
   }
   storage ??= openStorage();
   const real = storage;
-  loaded = restore ? await real.load() : { records: new Map(), corrupt: [] };
+  persistent = restore && isPlain(config);
+  loaded = persistent ? await real.load() : { records: new Map(), corrupt: [] };
   const source = replayStorage(real);
   const next = createSim(config, { storage: source });
   const init = await next.load();

@@ -15,6 +15,10 @@ describe('key map', () => {
       KeyV: 'toggleRecording',
       KeyH: 'toggleHelp',
       KeyK: 'toggleCinematic',
+      KeyL: 'togglePanel',
+      Escape: 'closeInspector',
+      BracketLeft: 'cutNearer',
+      BracketRight: 'cutFarther',
     };
     for (const [code, action] of Object.entries(expected)) expect(actionForKey({ code })).toBe(action);
   });

@@ -10,10 +10,9 @@ import { resolveConfig } from '../../src/sim/config';
 const byKey = (key: string) => LAB_SETTINGS.find((s) => s.key === key)!;
 
 /** Any config the panel can reach: one choice per setting. */
-const labConfig = fc.record(
-  Object.fromEntries(LAB_SETTINGS.map((s) => [s.key, fc.constantFrom(...s.choices)])),
-  { requiredKeys: [] },
-) as fc.Arbitrary<LabConfig>;
+const labConfig = fc.record(Object.fromEntries(LAB_SETTINGS.map((s) => [s.key, fc.constantFrom(...s.choices)])), {
+  requiredKeys: [],
+}) as fc.Arbitrary<LabConfig>;
 
 describe('lab settings', () => {
   it('a link written for a config parses back to the same config, keeping the other parameters', () => {

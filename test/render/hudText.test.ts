@@ -47,12 +47,13 @@ describe('HUD text', () => {
     expect(lines).toContain('Heals: 9 by gossip · 2 self');
     expect(lines).toContain('Sim: 0:12.5 · 10×');
     expect(lines).toContain('FPS: 2.0');
-    expect(lines).not.toContain('Attackers');
+    expect(lines).not.toContain('Bans');
+    expect(lines).not.toContain('drift');
   });
 
   it('lists banned attackers only when there are some, and hides a frozen FPS', () => {
     const lines = hudLines(hudStats({ attackersBanned: 3 }), { simTimeS: 0, speed: 1, paused: true, fps: Number.NaN });
-    expect(lines).toContain('├─ Attackers banned: 3');
+    expect(lines).toContain('├─ Bans: 3 attackers · 0 honest');
     expect(lines[lines.length - 1]).toBe('└─ FPS: --');
   });
 
@@ -80,6 +81,12 @@ describe('HUD text', () => {
     expect(hudLines(hudStats(), clock)).not.toContainEqual(expect.stringContaining('/node'));
     const big = hudStats({ air: { seconds: 10, txFrames: 1, txBytes: 1400, rxFrames: 0, rxBytes: 0 } });
     expect(hudLines(big, clock, radioProfile('lora-sf7'))).toContain('├─ lora-sf7/node: cannot carry it');
+  });
+
+  it('an attacked run shows its bans and its consensus drift against the clean run, even before the first ban', () => {
+    const lines = hudLines(hudStats({ attackersBanned: 0, honestBanned: 1, consensusDrift: 0.0437 }), { simTimeS: 0, speed: 1, paused: true, fps: 1 });
+    expect(lines).toContain('├─ Bans: 0 attackers · 1 honest');
+    expect(lines).toContain('├─ Consensus drift: 4.37% vs the clean run');
   });
 
   it('does not divide by zero with no nodes', () => {
