@@ -1,6 +1,8 @@
 // npm run bench:render — opens the built Living Brain in headless Chromium (SwiftShader, the e2e flags) for
-// 150, 1,000 and 10,000 nodes and reports draw calls, JS frame time and the frame rate; writes the table into
-// docs/BENCHMARKS.md (section "render") and saves docs/images/brain.png from a running 150-node brain.
+// 150, 1,000 and 10,000 nodes and reports draw calls, JS frame time and the frame rate, each N twice in the same
+// run: the brain and HUD alone (`lab=0`) and with the lab's panel open and a node inspected (its links lit, its
+// inspection polled); writes the table into docs/BENCHMARKS.md (section "render") and saves docs/images/brain.png:
+// an attack preset (ALIE insiders 30 %) with the panel open and banned nodes showing.
 // Usage: tsx scripts/bench-render.ts [--nodes 150,1000,10000] [--seconds 8] [--no-image] [--no-write]
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -40,6 +42,7 @@ async function startPreview(): Promise<ChildProcess> {
 
 interface Row {
   nodes: number;
+  lab: boolean;
   edges: number;
   drawCalls: number;
   updateMs: number;
@@ -48,11 +51,20 @@ interface Row {
   readyS: number;
 }
 
-async function measure(page: Page, nodes: number): Promise<Row> {
+async function measure(page: Page, nodes: number, lab: boolean): Promise<Row> {
   const t0 = Date.now();
-  await page.goto(`${BASE}/?nodes=${nodes}&seed=7`);
+  await page.goto(`${BASE}/?nodes=${nodes}&seed=7&lab=${lab ? 1 : 0}`);
   await page.waitForFunction(() => window.__qres?.ready === true, null, { timeout: 300_000 });
   const readyS = (Date.now() - t0) / 1000;
+  if (lab) {
+    // The panel open and the middle node inspected: the lab's whole per-frame cost.
+    await page.evaluate(async () => {
+      const q = window.__qres!;
+      if (!q.lab.panelOpen) await q.act('togglePanel');
+      q.lab.select(Math.floor(q.snapshot!.nodeCount / 2));
+    });
+    await page.waitForFunction(() => window.__qres!.lab.inspection !== null, null, { timeout: 300_000 });
+  }
   // Warm up: let the first second's stats (shader compiles, first uploads) roll out of the window.
   const f0 = await page.evaluate(() => window.__qres!.frames);
   await page.waitForFunction((f) => window.__qres!.frames >= f + 3, f0, { timeout: 300_000 });
@@ -70,6 +82,7 @@ async function measure(page: Page, nodes: number): Promise<Row> {
   const edges = await page.evaluate(() => window.__qres!.snapshot?.edges ?? 0);
   return {
     nodes,
+    lab,
     edges,
     drawCalls: Math.max(...samples.map((s) => s.drawCalls)),
     updateMs: mean((s) => s.updateMs),
@@ -79,14 +92,16 @@ async function measure(page: Page, nodes: number): Promise<Row> {
   };
 }
 
-/** docs/images/brain.png: a 150-node brain run at 10× until cures have spread, then paused and captured. */
+/** docs/images/brain.png: the ALIE preset (150 nodes) run at max speed until attackers are banned and cures have
+ *  spread, then paused and captured with the lab panel open. */
 async function brainImage(page: Page): Promise<void> {
-  await page.goto(`${BASE}/?nodes=150&seed=7&speed=10`);
+  await page.goto(`${BASE}/?nodes=150&seed=7&preset=alie&speed=max`);
   await page.waitForFunction(() => window.__qres?.ready === true, null, { timeout: 300_000 });
+  await page.evaluate(() => window.__qres!.act('togglePanel'));
   await page.waitForFunction(
     () => {
       const s = window.__qres!.snapshot;
-      return !!s && s.evolved >= 12 && s.storm >= 6;
+      return !!s && s.evolved >= 12 && s.banned >= 10 && s.storm >= 6;
     },
     null,
     { timeout: 600_000, polling: 500 },
@@ -108,12 +123,20 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: VIEWPORT });
     const rows: Row[] = [];
     for (const n of NODE_COUNTS) {
-      const row = await measure(page, n);
-      rows.push(row);
-      console.log(
-        `N=${n}: edges ${row.edges}, draw calls ${row.drawCalls}, JS update ${row.updateMs.toFixed(2)} ms + scene.render ${row.renderMs.toFixed(2)} ms, ${row.fps.toFixed(2)} fps (ready ${row.readyS.toFixed(1)} s)`,
-      );
+      for (const lab of [false, true]) {
+        const row = await measure(page, n, lab);
+        rows.push(row);
+        console.log(
+          `N=${n}${lab ? ' lab' : ''}: edges ${row.edges}, draw calls ${row.drawCalls}, JS update ${row.updateMs.toFixed(2)} ms + scene.render ${row.renderMs.toFixed(2)} ms, ${row.fps.toFixed(2)} fps (ready ${row.readyS.toFixed(1)} s)`,
+        );
+      }
     }
+    const added = NODE_COUNTS.map((n) => {
+      const off = rows.find((r) => r.nodes === n && !r.lab)!;
+      const on = rows.find((r) => r.nodes === n && r.lab)!;
+      return { n, ms: on.updateMs + on.renderMs - (off.updateMs + off.renderMs) };
+    });
+    for (const a of added) console.log(`N=${a.n}: the lab adds ${a.ms.toFixed(2)} ms of JS per frame`);
     if (!process.argv.includes('--no-write')) {
       const md = [
         '## Render (`npm run bench:render`)',
@@ -125,9 +148,10 @@ async function main(): Promise<void> {
           "user's GPU.** Draw calls and the page's JS time per frame are the meaningful figures.",
         '',
         table(
-          ['nodes', 'links', 'draw calls', 'JS update (ms/frame)', 'scene.render JS (ms/frame)', 'JS frame time (ms)', 'fps (software)', 'ready (s)'],
+          ['nodes', 'lab', 'links', 'draw calls', 'JS update (ms/frame)', 'scene.render JS (ms/frame)', 'JS frame time (ms)', 'fps (software)', 'ready (s)'],
           rows.map((r) => [
             r.nodes.toLocaleString('en-US'),
+            r.lab ? 'panel + inspector' : 'off',
             r.edges.toLocaleString('en-US'),
             r.drawCalls,
             r.updateMs.toFixed(2),
@@ -140,7 +164,10 @@ async function main(): Promise<void> {
         '',
         '"JS update" is our own per-frame work before `scene.render()` (interpolation, instance matrices and colours, ' +
           'line buffers, HUD); "scene.render JS" is Babylon\'s SceneInstrumentation frameTimeCounter. ' +
-          'Targets: draw calls at 10,000 = at 150; JS frame time at 10,000 ≤ 8 ms.',
+          'Targets: draw calls at 10,000 = at 150; JS frame time at 10,000 ≤ 8 ms. "lab off" is `?lab=0` (brain and HUD ' +
+          'alone); "panel + inspector" has the lab panel open and the middle node inspected (its links lit, its ' +
+          'inspection and the timeline polled from the worker), measured in the same run. What the lab adds to the JS ' +
+          `frame time (target ≤ 1 ms at 10,000): ${added.map((a) => `${a.n.toLocaleString('en-US')}: ${a.ms.toFixed(2)} ms`).join(', ')}.`,
       ].join('\n');
       writeSection('render', md);
       console.log('wrote section "render" of docs/BENCHMARKS.md');

@@ -52,7 +52,7 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     sparkline.clear();
     for (const c of Object.values(charts)) c.clear();
   };
-  const lab = live === null;
+  const lab = live === null && options.lab;
   let labConfig: LabConfig = normalise(options.config);
   let status: LabStatus | null = null;
   let inspection: NodeInspection | null = null;
@@ -291,7 +291,7 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
 
   window.addEventListener('keydown', (event) => {
     // A focused panel control takes Space, Enter, the arrows and Tab for itself.
-    if (view.hud.ui.focusedControl !== null && GUI_KEYS.has(event.code)) return;
+    if (view.hud.ui.focusedControl && GUI_KEYS.has(event.code)) return;
     const action = actionForKey(event);
     if (action === null) return;
     event.preventDefault();
@@ -388,8 +388,8 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     view.scriptedPose = shot?.pose ?? null;
     if (shot?.finished) void stopCinematic().catch((err: unknown) => fail('cinematic', err));
 
-    poll(now);
     const t0 = performance.now();
+    poll(now);
     const timeS = clock.update(dtS, latest?.paused ?? true, latest?.simTimeS ?? 0);
     view.update(interpolator, now, dtS, timeS);
     const guiVisible = view.hud.visible;

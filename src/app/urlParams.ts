@@ -19,6 +19,9 @@ export interface PageOptions {
   autoRotate: boolean;
   /** The HUD's radio profile name (one of RADIO_NAMES). */
   radio: string;
+  /** Show the lab (panel, timeline, inspector); `lab=0` shows the brain and the HUD alone (the render benchmark's
+   *  baseline). */
+  lab: boolean;
   /** One line per invalid parameter, e.g. "nodes: 'abc' is not an integer in [1, 1000000]; using 150". */
   problems: string[];
 }
@@ -152,6 +155,7 @@ export function parsePageOptions(search: string): PageOptions {
     if (RADIO_NAMES.includes(radioText.trim())) radio = radioText.trim();
     else problems.push(`radio: '${radioText}' is not one of ${RADIO_NAMES.join(', ')}; using ${DEFAULT_PAGE_RADIO}`);
   }
+  const lab = flag('lab', true);
 
   // Belt and braces: whatever passed the checks above must also pass the sim's own validation.
   try {
@@ -159,7 +163,7 @@ export function parsePageOptions(search: string): PageOptions {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const problem of err.problems) problems.push(problem);
-    return { config: {}, speed, paused, cinematic, autoRotate, radio, problems };
+    return { config: {}, speed, paused, cinematic, autoRotate, radio, lab, problems };
   }
-  return { config, speed, paused, cinematic, autoRotate, radio, problems };
+  return { config, speed, paused, cinematic, autoRotate, radio, lab, problems };
 }
