@@ -58,3 +58,31 @@ test('a storm moment matches the baseline', async () => {
   expect(info?.storm).toBe(sim.snapshot().hud.storm);
   await expect(page).toHaveScreenshot('brain-storm.png');
 });
+
+test('the lab panel open (Storm front) matches the baseline', async () => {
+  await page.evaluate(() => window.__qres!.act('togglePanel'));
+  await page.evaluate(() => window.__qres!.lab.seek(40));
+  await stepAndDraw(page, 0);
+  expect(await page.evaluate(() => window.__qres!.lab.panelOpen)).toBe(true);
+  await expect(page).toHaveScreenshot('lab-panel.png');
+  await page.evaluate(() => window.__qres!.act('togglePanel'));
+});
+
+test('the node inspector open matches the baseline', async () => {
+  // Select in the worker first (the page's own poll would pick a frame-dependent tick), then run 40 s of history.
+  await page.evaluate(() => window.__qres!.lab.seek(100));
+  await page.evaluate(() => window.__qres!.api.inspect(42));
+  await page.evaluate(() => window.__qres!.lab.select(42));
+  await stepAndDraw(page, 400);
+  await page.waitForFunction(() => window.__qres!.lab.inspection?.tick === 500, null, { timeout: 120_000 });
+  await expect(page).toHaveScreenshot('lab-inspector.png');
+  await page.evaluate(() => window.__qres!.lab.select(-1));
+});
+
+test('an attack preset (Sign-flip mob) with suspected and banned nodes matches the baseline', async () => {
+  await page.evaluate(() => window.__qres!.lab.applyPreset('signflip'));
+  await stepAndDraw(page, 600);
+  const info = await hook(page, 'snapshot');
+  expect(info?.banned).toBeGreaterThan(10);
+  await expect(page).toHaveScreenshot('lab-attack.png');
+});
