@@ -220,7 +220,7 @@ const api: SimWorkerApi = {
       seekTarget: job?.target ?? s.tick,
       seekFrom: job?.from ?? s.tick,
       furthest: observer?.furthest ?? s.tick,
-      events: observer ? observer.events.slice() : [],
+      events: observer ? observer.events.slice().sort((a, b) => a.tick - b.tick) : [],
       drift,
       config: s.config,
     };
