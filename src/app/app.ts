@@ -23,6 +23,7 @@ import { Timeline } from '../render/timeline';
 import { Inspector } from '../render/inspector';
 import { CutSlider } from '../render/cutSlider';
 import { PointerEventTypes } from '@babylonjs/core/Events/pointerEvents';
+import { AdvancedDynamicTexture } from '@babylonjs/gui/2D/advancedDynamicTexture';
 import { labQuery, normalise, PRESETS, presetOf, type LabConfig } from './labSettings';
 import type { LabStatus, NodeInspection } from '../sim/workerApi';
 import { DEFAULT_CONFIG } from '../sim/config';
@@ -62,11 +63,15 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
   let lastInspectMs = 0;
   let statusInFlight = false;
   let inspectInFlight = false;
-  const panel = new LabPanel(view.hud.ui, (config) => {
+  // The panel and the inspector on their own GUI texture: it is redrawn (and uploaded) only when they change, not
+  // with the HUD's text on every tick. The HUD's texture (HUD, timeline, cut slider) leaves Tab to this one.
+  const labUi = AdvancedDynamicTexture.CreateFullscreenUI('lab', true, view.scene);
+  view.hud.ui.disableTabNavigation = true;
+  const panel = new LabPanel(labUi, (config) => {
     busy = busy.then(() => applyConfig(config)).catch((err: unknown) => fail('lab settings', err));
   });
   const timeline = new Timeline(view.hud.ui, (tick) => seekTo(tick));
-  const inspector = new Inspector(view.hud.ui, () => select(-1));
+  const inspector = new Inspector(labUi, () => select(-1));
   const cutSlider = new CutSlider(view.hud.ui, (share) => {
     view.cutOffset = share;
   });
@@ -151,7 +156,7 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
         return view.cutOffset;
       },
       get focused() {
-        return view.hud.ui.focusedControl?.name ?? null;
+        return labUi.focusedControl?.name ?? null;
       },
       apply: (config) => {
         const done = busy.then(() => applyConfig(config));
@@ -280,6 +285,14 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
       case 'closeInspector':
         select(-1);
         return;
+      case 'seekBack':
+      case 'seekForward': {
+        if (!lab || status === null) return;
+        const tenSeconds = Math.round(10_000 / status.config.tickMs);
+        const from = status.seeking ? status.seekTarget : (interpolator.latest?.tick ?? status.tick);
+        void seekTo(Math.max(0, from + (action === 'seekBack' ? -tenSeconds : tenSeconds)));
+        return;
+      }
       case 'cutNearer':
       case 'cutFarther':
         view.cutaway = true;
@@ -291,7 +304,7 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
 
   window.addEventListener('keydown', (event) => {
     // A focused panel control takes Space, Enter, the arrows and Tab for itself.
-    if (view.hud.ui.focusedControl && GUI_KEYS.has(event.code)) return;
+    if (labUi.focusedControl && GUI_KEYS.has(event.code)) return;
     const action = actionForKey(event);
     if (action === null) return;
     event.preventDefault();

@@ -14,7 +14,9 @@ export type Action =
   | 'togglePanel'
   | 'closeInspector'
   | 'cutNearer'
-  | 'cutFarther';
+  | 'cutFarther'
+  | 'seekBack'
+  | 'seekForward';
 
 export interface KeyBinding {
   /** `KeyboardEvent.code`, so layouts and Shift do not matter. */
@@ -32,6 +34,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { code: 'BracketRight', label: ']', action: 'cutFarther', help: 'move the cut away from you' },
   { code: 'KeyL', label: 'L', action: 'togglePanel', help: 'lab panel: scenarios and settings (Tab, Enter, ←/→)' },
   { code: 'Escape', label: 'Esc', action: 'closeInspector', help: 'close the node inspector' },
+  { code: 'Comma', label: ',', action: 'seekBack', help: 'timeline: 10 s back (replays from the seed)' },
+  { code: 'Period', label: '.', action: 'seekForward', help: 'timeline: 10 s forward' },
   { code: 'KeyP', label: 'P', action: 'togglePause', help: 'pause / resume the simulation' },
   { code: 'Digit1', label: '1', action: 'speed1', help: 'speed 1× (real time)' },
   { code: 'Digit2', label: '2', action: 'speed10', help: 'speed 10×' },

@@ -1,6 +1,6 @@
 // The lab's timeline (@babylonjs/gui): a scrubber over sim time along the bottom edge. The part of the run already
 // simulated is lit, events are marked (storm peaks orange, bans red/grey, joins cyan), the playhead is the
-// current tick. Click or drag to seek; with the bar focused (Tab), ←/→ seek 10 s back/forward, Home to the start.
+// current tick. Click or drag to seek; the keys , and . seek 10 s back and forward (src/app/keyMap.ts).
 // A seek replays from the seed at max speed: the bar shows the replay's progress.
 import type { AdvancedDynamicTexture } from '@babylonjs/gui/2D/advancedDynamicTexture';
 import { Control } from '@babylonjs/gui/2D/controls/control';
@@ -50,10 +50,6 @@ class TimelineBar extends Control {
   state: TimelineState | null = null;
   horizon = 1;
 
-  get focused(): boolean {
-    return this._isFocused;
-  }
-
   protected override _getTypeName(): string {
     return 'TimelineBar';
   }
@@ -78,11 +74,6 @@ class TimelineBar extends Control {
       }
       context.fillStyle = '#ffffff';
       context.fillRect(x(s.tick) - 1.5, top - 3, 3, height + 6);
-    }
-    if (this._isFocused) {
-      context.strokeStyle = '#ffffff';
-      context.lineWidth = 1;
-      context.strokeRect(left + 0.5, top + 0.5, width - 1, height - 1);
     }
     context.restore();
   }
@@ -124,7 +115,6 @@ export class Timeline {
     this.bar.height = '14px';
     this.bar.top = '-4px';
     this.bar.verticalAlignment = Control.VERTICAL_ALIGNMENT_BOTTOM;
-    this.bar.tabIndex = 40;
     this.bar.isPointerBlocker = true;
     this.bar.hoverCursor = 'pointer';
     this.root.addControl(this.bar);
@@ -143,15 +133,6 @@ export class Timeline {
     this.bar.onPointerUpObservable.add(() => {
       this.dragging = false;
     });
-    this.bar.onKeyboardEventProcessedObservable.add((e) => {
-      const s = this.state;
-      if (s === null) return;
-      const tenSeconds = Math.round(10_000 / s.tickMs);
-      const at = s.seeking ? s.seekTarget : s.tick;
-      if (e.key === 'ArrowRight') this.onSeek(at + tenSeconds);
-      else if (e.key === 'ArrowLeft') this.onSeek(Math.max(0, at - tenSeconds));
-      else if (e.key === 'Home') this.onSeek(0);
-    });
   }
 
   set visible(value: boolean) {
@@ -161,7 +142,7 @@ export class Timeline {
   update(state: TimelineState): void {
     this.state = state;
     const horizon = timelineHorizon(state.furthest, state.tickMs);
-    const key = `${state.tick}:${state.furthest}:${state.events.length}:${state.seeking}:${state.seekTarget}:${this.bar.focused}`;
+    const key = `${state.tick}:${state.furthest}:${state.events.length}:${state.seeking}:${state.seekTarget}`;
     if (key === this.shownKey) return;
     this.shownKey = key;
     this.bar.state = state;

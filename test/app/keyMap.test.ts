@@ -19,6 +19,8 @@ describe('key map', () => {
       Escape: 'closeInspector',
       BracketLeft: 'cutNearer',
       BracketRight: 'cutFarther',
+      Comma: 'seekBack',
+      Period: 'seekForward',
     };
     for (const [code, action] of Object.entries(expected)) expect(actionForKey({ code })).toBe(action);
   });
