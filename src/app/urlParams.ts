@@ -3,10 +3,10 @@
 import { DEFAULT_CONFIG, MAX_NODES, resolveConfig, ConfigError, type SimConfig } from '../sim/config';
 import type { SpeedFactor } from '../sim/workerApi';
 import { RADIO_NAMES } from '../core/energy/profiles';
+import { LAB_SETTINGS, PRESETS } from './labSettings';
 
 /** The radio the HUD reports bytes and mW per node per day on (docs/ENERGY.md); `?radio=NAME` picks another. */
 export const DEFAULT_PAGE_RADIO = 'lora-sf7';
-import { LAB_SETTINGS, PRESETS } from './labSettings';
 
 export interface PageOptions {
   /** Overrides for the simulation (only the fields given in the URL, each already valid). */
