@@ -83,7 +83,6 @@ export class Timeline {
   readonly root: Rectangle;
   readonly bar: TimelineBar;
   private readonly label: TextBlock;
-  private state: TimelineState | null = null;
   private shownKey = '';
   private dragging = false;
 
@@ -140,7 +139,6 @@ export class Timeline {
   }
 
   update(state: TimelineState): void {
-    this.state = state;
     const horizon = timelineHorizon(state.furthest, state.tickMs);
     const key = `${state.tick}:${state.furthest}:${state.events.length}:${state.seeking}:${state.seekTarget}`;
     if (key === this.shownKey) return;

@@ -5,7 +5,16 @@ import { resolveConfig } from '../../src/sim/config';
 
 describe('parsePageOptions', () => {
   it('no parameters: defaults, running at 1×, auto-rotating, no problems', () => {
-    expect(parsePageOptions('')).toEqual({ config: {}, speed: 1, paused: false, cinematic: false, autoRotate: true, radio: 'lora-sf7', lab: true, problems: [] });
+    expect(parsePageOptions('')).toEqual({
+      config: {},
+      speed: 1,
+      paused: false,
+      cinematic: false,
+      autoRotate: true,
+      radio: 'lora-sf7',
+      lab: true,
+      problems: [],
+    });
   });
 
   it('reads every documented parameter', () => {
