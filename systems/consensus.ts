@@ -1,11 +1,12 @@
 // Consensus: at the end of every round each honest node applies the rule honestRoundAt to the models it heard
-// from its radio neighbours this round (src/core/rules/consensus.ts: own-data check, own-data filter, robust
+// from its radio neighbours this round (silent mode: the models it holds, heard this round or earlier) (src/core/rules/consensus.ts: own-data check, own-data filter, robust
 // aggregate, reputation, lazy averaging, innovation); each attacker applies attackerRoundAt to the honest models
 // it heard. Every update of a round is computed from the same old models (double-buffered): node order does not
 // matter. Joiners have installed a received summary gene just before (systems/join.ts).
 import { CALM } from '../src/core/neuron/regimeDetector';
 import { getAggregator, getAttack, type AggregatorSpec, type AttackFn } from '../src/core/consensus/index';
-import { attackerRoundAt, heardAt, honestRoundAt, roundEndsAt, tallyBans, type RoundView } from '../src/core/rules/consensus';
+import { attackerRoundAt, heldUsable, honestRoundAt, roundEndsAt, tallyBans, type RoundView } from '../src/core/rules/consensus';
+import { roundOf } from '../src/core/rules/silence';
 import { rngAt } from '../src/core/rules/random';
 import { isBanned } from '../src/core/rules/trust';
 import { ROLE_HONEST } from '../components/body';
@@ -18,7 +19,22 @@ let honestSeen = new Int32Array(0);
 function viewOf(world: SimWorld): RoundView {
   const { Consensus } = world.components;
   const { neighbours } = world.hood;
-  return { start: 0, end: 0, trust: Consensus.trust, heard: Consensus.heard, source: Consensus.model, rowOf: (s) => MODEL_DIM * (neighbours[s]! + 1) };
+  if (world.config.chatty) {
+    // A model counts only in the round it is heard, and it is the sender's own column (the bytes were checked).
+    return { start: 0, end: 0, trust: Consensus.trust, heard: Consensus.heard, source: Consensus.model, rowOf: (s) => MODEL_DIM * (neighbours[s]! + 1) };
+  }
+  // Silent: each receiver's held copy of each neighbour's last broadcast, with the round it was heard in.
+  const round = roundOf(world.tick, world.roundTicks);
+  return {
+    start: 0,
+    end: 0,
+    trust: Consensus.trust,
+    heard: Consensus.heard,
+    source: Consensus.held,
+    rowOf: (s) => MODEL_DIM * s,
+    heldRound: Consensus.heldRound,
+    round,
+  };
 }
 
 function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): void {
@@ -36,7 +52,8 @@ function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): v
 function attackerRound(world: SimWorld, attack: AttackFn, round: number, next: Int32Array): void {
   const { Consensus, Role } = world.components;
   const { offsets, neighbours } = world.hood;
-  const { model, heard } = Consensus;
+  const { model } = Consensus;
+  const view = viewOf(world);
   for (let eid = 1; eid <= world.n; eid++) {
     if (Role.kind[eid] === ROLE_HONEST) continue;
     const degree = offsets[eid]! - offsets[eid - 1]!;
@@ -45,8 +62,9 @@ function attackerRound(world: SimWorld, attack: AttackFn, round: number, next: I
     let nHonest = 0;
     for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
       const j = neighbours[s]! + 1;
-      if (Role.kind[j] !== ROLE_HONEST || !heardAt(heard, s)) continue;
-      honestSeen.set(model.subarray(MODEL_DIM * j, MODEL_DIM * j + MODEL_DIM), nHonest * MODEL_DIM);
+      if (Role.kind[j] !== ROLE_HONEST || !heldUsable(view, s)) continue;
+      const jo = view.rowOf(s);
+      honestSeen.set(view.source.subarray(jo, jo + MODEL_DIM), nHonest * MODEL_DIM);
       nHonest++;
     }
     attackerRoundAt(attack, model, eid, honestSeen, nHonest, degree, rngAt(world.seeds.attack, eid, round), next, world.components.Neuron);

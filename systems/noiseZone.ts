@@ -1,5 +1,6 @@
 // The noise zone orbits through the brain; each node's exposure is a smooth falloff of its home distance
-// to the zone's centre: level = 1 − d²/r² inside the zone, 0 outside.
+// to the zone's centre: level = 1 − d²/r² inside the zone, 0 outside. The calm scenario (--scenario calm) has no
+// zone: every level stays 0.
 import * as q16 from '../src/core/fixed/q16';
 import { defineSystem } from '../src/sim/system';
 import { ZONE_OMEGA_DEN, ZONE_OMEGA_NUM, ZONE_ORBIT, ZONE_RADIUS } from '../src/core/rules/model';
@@ -25,6 +26,12 @@ export const noiseZoneSystem = defineSystem({
     const cz = zone.z >> 8;
     const r8 = zone.r >> 8;
     const r2 = r8 * r8;
+    if (config.scenario === 'calm') {
+      // The calm scenario: no noise zone at all (the pure consensus problem).
+      zone.r = 0;
+      Noise.level.fill(0);
+      return;
+    }
     for (let eid = 1; eid <= n; eid++) {
       const dx = (Home.x[eid]! >> 8) - cx;
       const dy = (Home.y[eid]! >> 8) - cy;

@@ -1,5 +1,6 @@
-// Packet physics: frames whose airtime has ended reach the sender's radio neighbours (each may lose them),
-// are reassembled, decoded and handed to the systems that act on them. Malformed messages are counted and
+// Packet physics: frames whose airtime has ended reach the sender's radio neighbours (each may lose them, and in
+// silent mode a receiver whose radio sleeps at that tick does not hear them: src/core/rules/silence.ts), are
+// reassembled, decoded and handed to the systems that act on them. Malformed messages are counted and
 // dropped; they never stop the swarm.
 import { decodeGene, GeneDecodeError, type Gene } from '../src/core/gene/gene';
 import { LAGS } from '../src/core/neuron/kernel';
@@ -18,6 +19,8 @@ import {
 } from '../src/core/net/message';
 import { MEMBER_ABSENT, MEMBER_JOINING } from '../components/membership';
 import { defineSystem, type SimWorld } from '../src/sim/system';
+import { heardRequest, listensAt, roundOf, takeHeld } from '../src/core/rules/silence';
+import { isBanned } from '../src/core/rules/trust';
 
 // A broadcast reaches every neighbour as one shared view of the same bytes: decode it once, not per receiver.
 let lastConsensus: { bytes: Uint8Array; gene: Gene } | null = null;
@@ -35,10 +38,14 @@ function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uin
     const body = bytes.subarray(MESSAGE_HEADER_BYTES);
     if (header.type === MSG_CURE_REQUEST) {
       world.requests.push(receiver, sender);
+      // A request from a neighbour this node has banned does not wake it (the daemon drops it on arrival).
+      const slot = world.radio.slotOf(receiver, sender);
+      if (slot >= 0 && !isBanned(Consensus.trust, slot)) heardRequest(world.components.Energy, receiver, world.tick, world.config.tickMs);
     } else if (header.type === MSG_CURE_REPLY) {
       world.replies.push({ to: receiver, from: sender, gene: body });
     } else if (header.type === MSG_SUMMARY_REQUEST) {
       world.summaryRequests.push(receiver, sender, body.length > 0 ? body[0]! : 0); // (attempt number)
+      world.components.Speech.asked[receiver] = 1; // a newcomer: speak at the next beacon
     } else if (header.type === MSG_SUMMARY) {
       if (header.to === receiver) world.summaries.push({ to: receiver, from: sender, body });
     } else if (header.type === MSG_CONSENSUS) {
@@ -50,7 +57,13 @@ function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uin
       if (gene.bias !== Consensus.model[mo + LAGS]) return;
       const { offsets, neighbours } = world.hood;
       for (let s = offsets[receiver - 1]!; s < offsets[receiver]!; s++) {
-        if (neighbours[s] === sender - 1) Consensus.heard[s >> 3]! |= 1 << (s & 7);
+        if (neighbours[s] !== sender - 1) continue;
+        Consensus.heard[s >> 3]! |= 1 << (s & 7);
+        if (world.config.chatty || isBanned(Consensus.trust, s)) continue; // a banned neighbour is not listened to
+        // Silent mode: the receiver keeps this model until the sender speaks again (silence.ts takeHeld).
+        const round = roundOf(world.tick, world.roundTicks);
+        if (takeHeld(Consensus.held, MODEL_DIM * s, Consensus.heldRound, s, gene.weights, gene.bias, round))
+          world.components.Energy.newsRound[receiver] = round;
       }
     }
   } catch (err) {
@@ -62,7 +75,7 @@ function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uin
 export const packetPhysicsSystem = defineSystem({
   name: 'packetPhysics',
   reads: ['Membership'],
-  writes: ['Radio', 'Consensus'],
+  writes: ['Radio', 'Consensus', 'Speech', 'Energy'],
   channels: { reads: [], writes: ['link', 'requests', 'replies', 'summaryRequests', 'summaries', 'counters'] },
   run(world) {
     const { Radio } = world.components;
@@ -72,6 +85,9 @@ export const packetPhysicsSystem = defineSystem({
       const a = Radio.activity[eid]!;
       if (a > 0) Radio.activity[eid] = a > decay ? a - decay : 0;
     }
-    world.link.deliver(world.tick, (receiver, sender, bytes) => onMessage(world, receiver, sender, bytes));
+    const { Energy } = world.components;
+    const { roundTicks } = world;
+    const listens = world.config.chatty ? undefined : (receiver: number, tick: number) => listensAt(Energy.mode[receiver]!, tick, roundTicks);
+    world.link.deliver(world.tick, (receiver, sender, bytes) => onMessage(world, receiver, sender, bytes), listens);
   },
 });

@@ -6,6 +6,7 @@
 import { isAttackName, ATTACK_NAMES } from '../core/consensus/attacks';
 import { AGGREGATOR_NAMES, isAggregatorName } from '../core/consensus/registry';
 import { DEFAULT_TICK_MS, roundTicksOf } from '../core/rules/model';
+import { ATTACKER_SPEECH, isAttackerSpeech } from '../core/rules/silence';
 import { checkNodeId, checkSwarmName } from '../net/topics';
 
 /** Device time per sample, ms (the sim's default tick). */
@@ -55,6 +56,13 @@ export interface NodeConfig {
   /** Per-peer rate limit: bucket size and refill per wall-clock second. */
   rateBurst: number;
   ratePerS: number;
+  /** The old fixed-round consensus (every round, every node speaks and listens); off: the silent swarm
+   *  (src/core/rules/silence.ts), the default. Every node of a swarm must agree on it. */
+  chatty: boolean;
+  /** Silent mode, an attacker: what it does about silence (silence.ts ATTACKER_SPEECH). */
+  attackerSpeech: string;
+  /** The sine sensor's scenario: 'storm' (the orbiting interference zone) or 'calm' (none). */
+  scenario: string;
 }
 
 export const DEFAULT_NODE_CONFIG: Readonly<Omit<NodeConfig, 'swarm' | 'id'>> = Object.freeze({
@@ -75,6 +83,9 @@ export const DEFAULT_NODE_CONFIG: Readonly<Omit<NodeConfig, 'swarm' | 'id'>> = O
   poisonCures: true,
   prefetch: true,
   secure: false,
+  chatty: false,
+  attackerSpeech: 'rules',
+  scenario: 'storm',
 });
 
 /** A node option is out of range; `problems` lists each. */
@@ -122,6 +133,9 @@ export function resolveNodeConfig(partial: Partial<NodeConfig> & { swarm: string
     `peers must be at most ${MAX_PEERS} node ids in [0, 65535]`,
   );
   check(typeof c.secure === 'boolean', `secure must be a boolean`);
+  check(typeof c.chatty === 'boolean', `chatty must be a boolean`);
+  check(isAttackerSpeech(c.attackerSpeech), `attacker speech '${c.attackerSpeech}' is not one of ${ATTACKER_SPEECH.join(', ')}`);
+  check(c.scenario === 'storm' || c.scenario === 'calm', `scenario '${c.scenario}' is not storm or calm`);
   check(Array.isArray(c.coalition) && c.coalition.every((p) => int(p, 0, 0xffff)), 'coalition must be node ids in [0, 65535]');
   if (problems.length > 0) throw new NodeConfigError(problems);
   return c;

@@ -7,17 +7,19 @@ import type { RadioProfile } from '../core/energy/profiles';
 import { dayFigures } from '../core/energy/swarm';
 import type { NodeStats } from './stats';
 
-export const NODE_LISTENING_NOTE = 'no listen schedule yet: the receiver is counted on whenever it is not transmitting';
+export const NODE_LISTENING_NOTE = 'chatty (no listen schedule): the receiver is counted on whenever it is not transmitting';
+export const NODE_SCHEDULED_NOTE = 'silent swarm: the receiver is counted on only in its scheduled listen windows (src/core/rules/silence.ts)';
 
-/** `listenSeconds`: the device seconds the node's receiver was on under a listen schedule since it started;
- *  without it the receiver is counted always on. */
+/** `listenSeconds`: device seconds the node's radio listened under its listen schedule (silent mode); absent, it is
+ *  counted always on (chatty). */
 export function nodeEnergyStatus(profile: RadioProfile, stats: NodeStats, deviceSeconds: number, listenSeconds?: number): Record<string, unknown> {
+  const scheduled = listenSeconds !== undefined;
   const head = {
     radio: profile.name,
     title: profile.title,
     mtu: profile.phy.maxPayloadBytes,
-    listening: listenSeconds === undefined ? 'always' : 'scheduled',
-    note: listenSeconds === undefined ? NODE_LISTENING_NOTE : 'the receiver on only in its scheduled listen windows',
+    listening: scheduled ? 'scheduled' : 'always',
+    note: scheduled ? NODE_SCHEDULED_NOTE : NODE_LISTENING_NOTE,
   };
   if (!(deviceSeconds > 0)) return { ...head, deviceSeconds: 0 };
   const k = SECONDS_PER_DAY / deviceSeconds;
@@ -34,7 +36,7 @@ export function nodeEnergyStatus(profile: RadioProfile, stats: NodeStats, device
         txBytes: stats.airBytesSent,
         rxFrames: stats.airFramesReceived,
         rxBytes: stats.airBytesReceived,
-        listenSeconds: listenSeconds ?? 'always',
+        listenSeconds: scheduled ? Math.min(listenSeconds, deviceSeconds) : 'always',
       }),
     );
     const life = batteryLife(day.totalJ);

@@ -64,6 +64,25 @@ import {
   type RuleSeeds,
 } from '../core/rules/index';
 import {
+  attackerSpeaks,
+  beaconSlotAt,
+  energyModeAt,
+  heardRequest,
+  heldUsable,
+  honestSpeaks,
+  initSpeechAt,
+  listensAt,
+  MODE_ACTIVE,
+  NEVER,
+  newsThreshold,
+  type HeldView,
+  pingTick,
+  takeHeld,
+  type AttackerSpeech,
+  type ListenColumns,
+  type SpeechColumns,
+} from '../core/rules/index';
+import {
   acceptSecureBody,
   checkSecureBody,
   createSecureChain,
@@ -177,9 +196,21 @@ export class NodeCore {
   private readonly now: () => number;
   private readonly roundTicks: number;
   private readonly slotOf = new Map<number, number>();
-  /** This round's heard vectors, one row per slot, and the heard bits. */
+  /** Each neighbour's last heard vector, one row per slot (chatty mode: this round's), and the heard bits of this
+   *  round; silent mode: the round each row was heard in. */
   private readonly heardRows: Int32Array;
   private readonly heard: Uint8Array;
+  private readonly heldRound: Int32Array;
+  private readonly heldView: HeldView;
+  /** Silent mode (src/core/rules/silence.ts): what this node last broadcast and when, and its energy mode with
+   *  what sets it (slot NODE). */
+  readonly speech: SpeechColumns = { sent: new Int32Array(MODEL_DIM * 2), sentRound: new Int32Array(2), owes: new Uint8Array(2), asked: new Uint8Array(2) };
+  readonly listen: ListenColumns = { mode: new Uint8Array(2), activeUntil: new Int32Array(2), newsRound: new Int32Array(2) };
+  /** Ticks this node's radio listened (silent mode: its listen schedule; chatty: every tick), and messages that
+   *  arrived while it slept (ignored). */
+  listenTicks = 0;
+  ticksRun = 0;
+  asleep = 0;
   private readonly next = new Int32Array(MODEL_DIM * 2);
   private readonly view: RoundView;
   private inbox: Inbound[] = [];
@@ -217,9 +248,13 @@ export class NodeCore {
     this.trust = new Uint8Array(deg).fill(TRUST_INITIAL);
     this.heard = new Uint8Array((deg + 7) >> 3);
     this.heardRows = new Int32Array(Math.max(1, deg) * MODEL_DIM);
+    this.heldRound = new Int32Array(deg).fill(NEVER);
+    this.heldView = { start: 0, end: deg, source: this.heardRows, rowOf: (s) => MODEL_DIM * s, heldRound: this.heldRound, trust: this.trust };
+    initSpeechAt(this.speech, this.listen, NODE);
     this.lastOutcome = new Uint8Array(deg);
     this.peerInfo = this.peers.map((id) => ({ id, lastSeenMs: 0, online: false, flags: 0, heard: [], banned: [] }));
     this.view = { start: 0, end: deg, trust: this.trust, heard: this.heard, source: this.heardRows, rowOf: (s) => MODEL_DIM * s };
+    if (!config.chatty) this.view.heldRound = this.heldRound;
     this.limiter = new PeerRateLimiter(config.rateBurst, config.ratePerS, this.now);
     this.roundTicks = roundTicks(config);
     this.rng = createRng(config.seed ^ Math.imul(config.id + 1, 0x9e3779b1));
@@ -337,35 +372,50 @@ export class NodeCore {
     }
 
     // gossip: answer the requests heard last tick, ask for a cure, broadcast the consensus vector
+    const round = Math.floor(tick / this.roundTicks);
+    const chatty = this.config.chatty;
+    const mode = chatty || this.attacker ? MODE_ACTIVE : energyModeAt(s.regime.regime[NODE]!, this.evolved, this.exposed, this.listen, NODE, tick, round);
+    this.listen.mode[NODE] = mode;
+    const listening = chatty || listensAt(mode, tick, this.roundTicks);
+    if (listening) this.listenTicks++;
+    this.ticksRun++;
     this.secureSent = 0;
     for (const from of this.pendingRequests) this.answerRequest(from, tick);
     this.pendingRequests = [];
-    if (!this.attacker && cureRequestDue(s.regime, s.evolution, s.requests, NODE, id, tick, DEVICE_TICK_MS, this.seeds.gossip)) {
+    // Silent mode: cure requests (prefetch included) go on ping ticks only, where Alert radios listen.
+    const requestSlot = !this.attacker && (chatty || pingTick(tick));
+    if (requestSlot && cureRequestDue(s.regime, s.evolution, s.requests, NODE, id, tick, DEVICE_TICK_MS, this.seeds.gossip)) {
       this.send(this.topic('request', id), encodeRequest(id, this.requestSeq++ & 0xffff));
       this.stats.requestsSent++;
-    } else if (!this.attacker && this.prefetch && prefetchRequestDue(s.regime, s.requests, s.held, NODE, tick, DEVICE_TICK_MS)) {
+    } else if (requestSlot && this.prefetch && prefetchRequestDue(s.regime, s.requests, s.held, NODE, tick, DEVICE_TICK_MS)) {
       this.send(this.topic('request', id), encodeRequest(id, this.requestSeq++ & 0xffff)); // early: held for the storm
       this.stats.requestsSent++;
       this.stats.prefetchRequests++;
     }
-    if (consensusSendsAt(id, tick, this.roundTicks)) {
-      const round = Math.floor(tick / this.roundTicks);
+    if (chatty ? consensusSendsAt(id, tick, this.roundTicks) : beaconSlotAt(id, tick, this.roundTicks) && this.speaks(round)) {
       this.send(this.topic('consensus', id), encodeConsensus(id, round >>> 0, geneOfModel(this.model)));
       this.stats.consensusSent++;
     }
 
-    // the messages that arrived before this tick, then cure install
+    // the messages that arrived before this tick (those the radio was awake for), then cure install
     const offers: CureOffer[] = [];
-    const round = Math.floor(tick / this.roundTicks);
     for (const { slot, msg } of batch) {
-      if (msg.type === MSG_REQUEST) this.pendingRequests.push(msg.from);
-      else if (msg.type === MSG_CONSENSUS) {
+      if (!listening) {
+        this.asleep++;
+        continue;
+      }
+      if (msg.type === MSG_REQUEST) {
+        this.pendingRequests.push(msg.from);
+        heardRequest(this.listen, NODE, tick, DEVICE_TICK_MS);
+      } else if (msg.type === MSG_CONSENSUS) {
         // A vector of another round (late, or early) is ignored, as the simulator ignores a stale one.
         if (msg.round >>> 0 !== round >>> 0) continue;
         const g = msg.gene;
-        this.heardRows.set(g.weights, MODEL_DIM * slot);
-        this.heardRows[MODEL_DIM * slot + LAGS] = g.bias;
         setHeard(this.heard, slot);
+        if (chatty) {
+          this.heardRows.set(g.weights, MODEL_DIM * slot);
+          this.heardRows[MODEL_DIM * slot + LAGS] = g.bias;
+        } else if (takeHeld(this.heardRows, MODEL_DIM * slot, this.heldRound, slot, g.weights, g.bias, round)) this.listen.newsRound[NODE] = round;
       } else if (msg.type === MSG_REPLY) {
         const listens = needsCure(s.regime, s.evolution, NODE) || (this.prefetch && wantsPrefetch(s.regime, NODE));
         if (!listens || ignored(this.trust, slot)) continue;
@@ -396,6 +446,14 @@ export class NodeCore {
     if (tick % every === id % every || (changed && tick - this.lastAnnounceTick >= 10)) this.announce();
     if (tick % this.config.persistEveryTicks === 0 && this.evolved && this.regime === CALM && !this.attacker) void this.save();
     return healed;
+  }
+
+  /** Silent mode, at this node's beacon slot: whether it speaks (news, heartbeat, owed, asked; an attacker by its
+   *  speech policy). */
+  private speaks(round: number): boolean {
+    const s = this.state;
+    if (!this.attacker) return honestSpeaks(this.speech, this.listen, s.model, NODE, round, newsThreshold(s.model, MODEL_DIM * NODE, this.heldView));
+    return attackerSpeaks(this.config.attackerSpeech as AttackerSpeech, this.speech, this.listen, s.model, s.neuron.recent, NODE, round);
   }
 
   private answerRequest(from: number, tick: number): void {
@@ -465,12 +523,13 @@ export class NodeCore {
     const s = this.state;
     const next = this.next;
     next.set(s.model);
+    this.view.round = round;
     if (this.attack) {
       // The attacker crafts next round's vector from what it heard this round outside its coalition.
       const honest = new Int32Array(this.peers.length * MODEL_DIM);
       let nHonest = 0;
       for (let slot = 0; slot < this.peers.length; slot++) {
-        if (this.coalition.has(this.peers[slot]!) || !(this.heard[slot >> 3]! & (1 << (slot & 7)))) continue;
+        if (this.coalition.has(this.peers[slot]!) || !heldUsable(this.view, slot)) continue;
         honest.set(this.heardRows.subarray(MODEL_DIM * slot, MODEL_DIM * slot + MODEL_DIM), MODEL_DIM * nHonest++);
       }
       attackerRoundAt(this.attack, s.model, NODE, honest, nHonest, this.peers.length, rngAt(this.seeds.attack, this.config.id, round), next, s.neuron);
@@ -581,7 +640,11 @@ export class NodeCore {
     this.stats.bytesReceived += bytes.length;
     const peer = this.peerInfo[slot]!;
     peer.lastSeenMs = this.now();
-    if (msg.type === MSG_STATUS) return void (peer.online = msg.online);
+    if (msg.type === MSG_STATUS) {
+      // A neighbour (back) on the network: speak at the next beacon (silent mode), as for a joiner.
+      if (msg.online && !peer.online) this.speech.asked[NODE] = 1;
+      return void (peer.online = msg.online);
+    }
     peer.online = true;
     if (msg.type === MSG_ANNOUNCE) return void Object.assign(peer, { flags: msg.flags, heard: msg.heard, banned: msg.banned });
     if (isBanned(this.trust, slot)) return void this.stats.ignoredBanned++;

@@ -229,7 +229,14 @@ export async function startNodeDaemon(options: NodeDaemonOptions): Promise<NodeD
       receive: { queued: paced.queued, maxQueued: paced.maxQueued, overload: paced.overload },
       outage: { down: outage.down, downForS: outage.downForMs / 1000, outages: outage.outages, logLines: outage.lines },
       ...(options.radio
-        ? { energy: nodeEnergyStatus(options.radio, core!.stats, ((Date.now() - core!.startedMs) / config.tickMs) * (DEVICE_TICK_MS / 1000)) }
+        ? {
+            energy: nodeEnergyStatus(
+              options.radio,
+              core!.stats,
+              ((Date.now() - core!.startedMs) / config.tickMs) * (DEVICE_TICK_MS / 1000),
+              config.chatty ? undefined : (core!.listenTicks * DEVICE_TICK_MS) / 1000,
+            ),
+          }
         : {}),
     };
   }
@@ -323,7 +330,7 @@ export async function startNodeDaemon(options: NodeDaemonOptions): Promise<NodeD
   // 3. Join: load the gene, subscribe, announce online.
   core = new NodeCore(config, {
     transport: wire,
-    sensor: createSensor(options.sensor, config.id, config.seed),
+    sensor: createSensor(options.sensor, config.id, config.seed, config.scenario),
     storage,
     protocolVersion: () => transport!.protocolVersion,
     radioMtu: options.radio?.phy.maxPayloadBytes,

@@ -59,7 +59,8 @@ export function homeOf(id: number, seed: number): { x: number; y: number; z: num
   return { x: ZONE_ORBIT * q16.sin(phase), y, z: ZONE_ORBIT * q16.cos(phase), phase };
 }
 
-export function createSineSensor(id: number, seed: number): Sensor {
+/** `calm`: the calm scenario (qres node --scenario calm, as qres sim --scenario calm): no interference zone. */
+export function createSineSensor(id: number, seed: number, calm = false): Sensor {
   const home = homeOf(id, seed);
   const cp = q16.cos(home.phase);
   const sp = q16.sin(home.phase);
@@ -74,7 +75,7 @@ export function createSineSensor(id: number, seed: number): Sensor {
       const dy = home.y >> 8;
       const dz = (home.z >> 8) - ((ZONE_ORBIT * q16.cos(zoneAngle)) >> 8);
       const d2 = dx * dx + dy * dy + dz * dz;
-      const exposure = d2 >= r8 * r8 ? 0 : q16.ONE - Math.floor((d2 * q16.ONE) / (r8 * r8));
+      const exposure = calm || d2 >= r8 * r8 ? 0 : q16.ONE - Math.floor((d2 * q16.ONE) / (r8 * r8));
       const a1 = angleAt(FIELD_OMEGA_1, deviceMs);
       const a2 = angleAt(FIELD_OMEGA_2, deviceMs);
       // Calm field A1 sin(ω1t + φ) + A2 sin(ω2t + φ) = S·cos φ + C·sin φ, as in systems/sensor.ts.
@@ -125,7 +126,7 @@ export function createCsvSensor(path: string): Sensor {
   };
 }
 
-/** `sine` or a CSV file path. */
-export function createSensor(spec: string, id: number, seed: number): Sensor {
-  return spec === 'sine' ? createSineSensor(id, seed) : createCsvSensor(spec);
+/** `sine` or a CSV file path; `scenario` 'calm' takes the storm zone out of the sine field (a file has none). */
+export function createSensor(spec: string, id: number, seed: number, scenario = 'storm'): Sensor {
+  return spec === 'sine' ? createSineSensor(id, seed, scenario === 'calm') : createCsvSensor(spec);
 }

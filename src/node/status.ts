@@ -3,6 +3,7 @@
 import * as q16 from '../core/fixed/q16';
 import { LAGS } from '../core/neuron/kernel';
 import { DEVICE_TICK_MS } from './config';
+import { MODE_NAMES } from '../core/rules/silence';
 import type { NodeCore } from './nodeCore';
 
 export interface PeerInfo {
@@ -58,6 +59,12 @@ export function buildStatus(node: NodeCore, connected: boolean, roundTicks: numb
     gene: [...Array.from(gene.weights), gene.bias],
     lastRound: node.lastRound < 0 ? null : { round: node.lastRound, accepted: node.acceptedPeers() },
     lags: LAGS,
+    // The silent swarm (src/core/rules/silence.ts): consensus mode, energy mode, and how long the radio listened.
+    consensusMode: node.config.chatty ? 'chatty' : 'silent',
+    energyMode: node.config.chatty ? 'active' : (MODE_NAMES[node.listen.mode[1]!] ?? String(node.listen.mode[1])),
+    listenS: (node.listenTicks * DEVICE_TICK_MS) / 1000,
+    listenShare: node.ticksRun === 0 ? 0 : Math.round((node.listenTicks / node.ticksRun) * 1e6) / 1e6,
+    asleep: node.asleep,
     ...node.stats,
     ...extra,
   };

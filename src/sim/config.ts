@@ -1,5 +1,6 @@
 import { AGGREGATOR_NAMES, isAggregatorName } from '../core/consensus/registry';
 import { ATTACK_NAMES, isAttackName } from '../core/consensus/attacks';
+import { ATTACKER_SPEECH, isAttackerSpeech } from '../core/rules/silence';
 
 // Configuration of one simulated swarm. Every rate is per second of sim time (docs/ARCHITECTURE.md, "The model").
 // `resolveConfig` validates a partial config and names every bad field in one typed error.
@@ -48,7 +49,19 @@ export interface SimConfig {
   /** Nodes that join mid-flight (placed like the others, radio-silent until joinAtS), and when they join. */
   join: number;
   joinAtS: number;
+  /** The old fixed-round consensus: every node broadcasts its model every round and listens all the time. Off
+   *  (the default): the silent swarm (src/core/rules/silence.ts). */
+  chatty: boolean;
+  /** 'storm': the orbiting noise zone (default); 'calm': no noise zone, the pure consensus problem. */
+  scenario: string;
+  /** Silent mode: what attackers do about silence ('rules', 'always', 'once', 'opportunist'; silence.ts). */
+  attackerSpeech: string;
+  /** Std of a seeded jitter on every node's starting consensus model (0: all start at the persistence predictor);
+   *  the daemon's --init-jitter, so convergence has something to do (bench:silence uses 0.1). */
+  priorJitter: number;
 }
+
+export const SCENARIOS = ['storm', 'calm'] as const;
 
 export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   nodes: 150,
@@ -72,6 +85,10 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   ownDataFilter: true,
   join: 0,
   joinAtS: 60,
+  chatty: false,
+  scenario: 'storm',
+  attackerSpeech: 'rules',
+  priorJitter: 0,
 });
 
 export const MAX_NODES = 1_000_000;
@@ -100,6 +117,7 @@ const NUMBER_RULES: Partial<Record<keyof SimConfig, NumberRule>> = {
   byzantine: { min: 0, max: 0.9 },
   join: { int: true, min: 0, max: MAX_NODES },
   joinAtS: { min: 0, max: 10 * 86_400 },
+  priorJitter: { min: 0, max: 1 },
 };
 
 /** Defaults + overrides, validated. Throws ConfigError listing every bad field. */
@@ -129,6 +147,10 @@ export function resolveConfig(overrides: Partial<SimConfig> = {}): SimConfig {
   }
   if (!isAggregatorName(config.aggregator)) {
     problems.push(`aggregator: unknown '${config.aggregator}' (valid: ${AGGREGATOR_NAMES.join(', ')})`);
+  }
+  if (!(SCENARIOS as readonly string[]).includes(config.scenario)) problems.push(`scenario: unknown '${config.scenario}' (valid: ${SCENARIOS.join(', ')})`);
+  if (!isAttackerSpeech(config.attackerSpeech)) {
+    problems.push(`attackerSpeech: unknown '${config.attackerSpeech}' (valid: ${ATTACKER_SPEECH.join(', ')})`);
   }
   if (!isAttackName(config.attack)) problems.push(`attack: unknown '${config.attack}' (valid: ${ATTACK_NAMES.join(', ')})`);
   if (problems.length > 0) throw new ConfigError(problems);

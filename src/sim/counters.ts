@@ -54,6 +54,9 @@ export function createSimMetrics() {
     proofBodyBytes: 0,
     proofFrames: 0,
     proofVerifyMs: [] as number[],
+    /** Silent mode: ticks each node's radio listened (its listen schedule; silence.ts), by entity id; created on
+     *  the first tick. Chatty runs listen every tick and leave it null. */
+    listenTicks: null as Float64Array | null,
     /** The early-warning tracker (systems/earlyWarning.ts): 9 bytes per node, created on its first tick. */
     earlyWarning: null as WarningTracker | null,
   };

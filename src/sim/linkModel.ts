@@ -31,7 +31,13 @@ export interface LinkCounters {
    *  bytes: the sums of nodeCounters().rxFrames / rxBytes (for the energy model). */
   framesHeard: number;
   bytesHeard: number;
+  /** Frame receptions by an intended receiver missed because its radio was asleep (its listen schedule,
+   *  silence.ts); a sleeping radio is not counted in framesHeard / bytesHeard either. */
+  asleep: number;
 }
+
+/** Whether `receiver`'s radio listens at `tick` (absent: always). */
+export type Listener = (receiver: number, tick: number) => boolean;
 
 /** The loss draw of one frame reception (Q16: lost when below the loss rate): a hash of (link seed, sender, send
  *  tick, message type, fragment index, receiver). A sender sends at most one message of a type to a receiver per
@@ -59,8 +65,9 @@ export interface LinkModel {
   nodeCounters(): NodeRadioCounters;
   /** Queues a message from `fromEid` (to an eid or BROADCAST). Returns false if any frame was dropped. */
   send(txFreeAtUs: Float64Array, fromEid: number, to: number, messageId: number, message: Uint8Array, tick: number): boolean;
-  /** Delivers every frame due by the end of `tick`, calling `sink` for each completed message. */
-  deliver(tick: number, sink: MessageSink): void;
+  /** Delivers every frame due by the end of `tick`, calling `sink` for each completed message; a receiver whose
+   *  radio sleeps at `tick` (`listens` false) does not hear the frame. */
+  deliver(tick: number, sink: MessageSink, listens?: Listener): void;
   inFlight(): number;
   /** Bytes of the pool's fixed arrays (for the memory figure). */
   readonly stateBytes: number;
@@ -133,7 +140,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   const reassembler = new Reassembler({ maxPartial: Math.max(256, n) });
   let partialSweep = new Set<string>();
   let nextSweepTick = ttlTicks;
-  const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0, framesHeard: 0, bytesHeard: 0 };
+  const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0, framesHeard: 0, bytesHeard: 0, asleep: 0 };
   // Per node: frames and bytes put on air (at send), and those that finished their airtime (at delivery, whatever
   // became of them). Every radio neighbour of a sender hears each finished frame, so receptions are derived from
   // these on demand: one increment a frame in the delivery loop, not one a receiver.
@@ -141,6 +148,9 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   const txBytes = new Float64Array(n + 1);
   const doneFrames = new Float64Array(n + 1);
   const doneBytes = new Float64Array(n + 1);
+  // Per node: frames (and bytes) of its neighbours that finished their airtime while its radio slept.
+  const sleptFrames = new Float64Array(n + 1);
+  const sleptBytes = new Float64Array(n + 1);
 
   const airtimeUs = (bytes: number): number => Math.ceil((bytes * 8 * 1e6) / config.bitrateBps);
   const maxQueueUs = TX_QUEUE_FRAMES * airtimeUs(config.mtu);
@@ -161,6 +171,10 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
           rxFrames[hood.neighbours[k]! + 1]! += f;
           rxBytes[hood.neighbours[k]! + 1]! += b;
         }
+      }
+      for (let eid = 1; eid <= n; eid++) {
+        rxFrames[eid]! -= sleptFrames[eid]!;
+        rxBytes[eid]! -= sleptBytes[eid]!;
       }
       return { txFrames: txFrames.slice(), txBytes: txBytes.slice(), rxFrames, rxBytes };
     },
@@ -198,7 +212,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
       }
       return ok;
     },
-    deliver(tick, sink) {
+    deliver(tick, sink, listens) {
       let kept = 0;
       for (let a = 0; a < activeCount; a++) {
         const slot = active[a]!;
@@ -234,6 +248,15 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         const i = from - 1;
         for (let s = hood.offsets[i]!; s < hood.offsets[i + 1]!; s++) {
           const receiver = hood.neighbours[s]! + 1;
+          if (listens !== undefined && !listens(receiver, tick)) {
+            // Its radio sleeps (its listen schedule): it neither hears nor pays for the frame.
+            sleptFrames[receiver]!++;
+            sleptBytes[receiver]! += frame.length;
+            counters.framesHeard--;
+            counters.bytesHeard -= frame.length;
+            if (to === BROADCAST || to === receiver) counters.asleep++;
+            continue;
+          }
           if (to !== BROADCAST && to !== receiver) continue; // overheard, not addressed: ignored at no cost
           if (frameLossDraw(lossSeed, from, sentTick[slot]!, kind[slot]! & 0xff, kind[slot]! >>> 8, receiver) < lossQ16) {
             counters.lost++;

@@ -9,6 +9,7 @@ import { runTick } from './pipeline';
 import { createSimWorld, type SimWorld } from './world';
 import { buildSnapshot } from './snapshotBuilder';
 import { stateHash } from './stateHash';
+import { radioReport } from './silence';
 import { createWarningTracker, warningReport } from '../../systems/earlyWarning';
 import type { Snapshot } from './snapshot';
 import type { InitResult, SimMetrics } from './workerApi';
@@ -97,6 +98,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
         bans: { ...c.bans },
         stored: c.stored,
         prefetch: { requests: c.prefetchRequests, held: c.curesHeld, installed: c.heldInstalled },
+        radio: radioReport(world),
         earlyWarning: warningReport(c.earlyWarning ?? createWarningTracker(0, config.tickMs)),
       };
     },

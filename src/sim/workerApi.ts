@@ -42,6 +42,9 @@ export interface SimMetrics {
   /** Prefetch (a PreStorm node asks early and holds the cure for its storm): early requests, cures held, held
    *  cures installed at Storm entry. */
   prefetch?: { requests: number; held: number; installed: number };
+  /** The silent swarm's radios (src/core/rules/silence.ts): the mean node's share of time listening, how many
+   *  honest nodes are in each energy mode now, and frame receptions slept through. Chatty runs listen all the time. */
+  radio?: { listenShare: number; modes: { active: number; alert: number; deep: number }; asleep: number };
   /** How well PreStorm warns of Storm onsets (systems/earlyWarning.ts), over honest nodes (the headless runner reports it; the live page does not). */
   earlyWarning?: EarlyWarningReport;
 }

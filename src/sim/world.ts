@@ -14,7 +14,10 @@ import { brainRadius, type SimConfig } from './config';
 import { TRUST_INITIAL } from '../core/rules/trust';
 import { initNodeAt } from '../core/rules/state';
 import { ruleSeeds, type RuleSeeds } from '../core/rules/random';
-import { REGIME_RECORD, roundTicksOf } from '../core/rules/model';
+import { MODEL_DIM, REGIME_RECORD, roundTicksOf } from '../core/rules/model';
+import { initSpeechAt } from '../core/rules/silence';
+import { GENE_LIMIT } from '../core/rules/consensus';
+import { createEnergy, createSpeech } from '../../components/energy';
 import { fibonacciSphere, radioNeighbourhoods, type Neighbourhoods } from './placement';
 import { createLinkModel, type LinkModel } from './linkModel';
 import { createSimMetrics, type SimCounters } from './counters';
@@ -23,7 +26,7 @@ import { defaultLayoutParams } from './layout/params';
 import { createSecureState, type SecureState } from './secure';
 import { createRadioChannel, type RadioChannel } from './radio';
 
-export function createComponents(capacity: number, slots: number, layout: boolean, joiners: number) {
+export function createComponents(capacity: number, slots: number, layout: boolean, joiners: number, silent = true) {
   return {
     Home: createHome(capacity),
     Drawn: createDrawn(layout ? capacity : 0),
@@ -34,8 +37,10 @@ export function createComponents(capacity: number, slots: number, layout: boolea
     Regime: createRegime(capacity, REGIME_RECORD),
     Evolution: createEvolution(capacity),
     Radio: createRadio(capacity),
-    Consensus: createConsensus(capacity, slots, TRUST_INITIAL),
+    Consensus: createConsensus(capacity, slots, TRUST_INITIAL, silent),
     Membership: createMembership(capacity, joiners),
+    Speech: createSpeech(capacity),
+    Energy: createEnergy(capacity),
   };
 }
 export type Components = ReturnType<typeof createComponents>;
@@ -151,7 +156,7 @@ export function createSimWorld(config: SimConfig) {
   const radius = brainRadius(n);
   const home = fibonacciSphere(n, q16.fromFloat(radius), root.stream('placement'));
   const hood = radioNeighbourhoods(home, n, q16.fromFloat(config.radioRange));
-  const components = createComponents(n + 1, hood.neighbours.length, config.layout, config.join);
+  const components = createComponents(n + 1, hood.neighbours.length, config.layout, config.join, !config.chatty);
   const link = createLinkModel(config, hood, root.stream('radio'));
   const ctx: Omit<SimContext, 'radio'> = {
     config,
@@ -186,7 +191,9 @@ export function createSimWorld(config: SimConfig) {
   });
   const world = createWorld({ ...ctx, radio, components });
 
-  const { Home, Drawn, Role, Sensor, Neuron, Regime, Consensus } = components;
+  const { Home, Drawn, Role, Sensor, Neuron, Regime, Consensus, Speech, Energy } = components;
+  const jitterQ16 = Math.round(config.priorJitter * q16.ONE);
+  const prior = root.stream('prior');
   const roles = root.stream('roles');
   // Attackers are drawn among the nodes present from the start (joiners are honest newcomers).
   const attackers = Math.round(config.byzantine * config.nodes);
@@ -212,6 +219,13 @@ export function createSimWorld(config: SimConfig) {
     Sensor.sinPhase[eid] = q16.sin(phase);
     // A fresh neuron is a persistence predictor (next = last), the honest starting point before any learning.
     initNodeAt(Neuron, Regime, Consensus.model, eid);
+    initSpeechAt(Speech, Energy, eid);
+    if (jitterQ16 > 0) {
+      for (let k = 0; k < MODEL_DIM; k++) {
+        const mo = MODEL_DIM * eid + k;
+        Consensus.model[mo] = q16.clamp(Consensus.model[mo]! + q16.mul(prior.gaussianQ16(), jitterQ16), -GENE_LIMIT[k]!, GENE_LIMIT[k]!);
+      }
+    }
   }
   return world;
 }

@@ -39,8 +39,11 @@ interface Case {
   /** --secure on both sides, and the sim's MTU (a large one makes a secure body one frame, as over MQTT). */
   secure?: boolean;
   mtu?: number;
+  /** The old fixed-round consensus on both sides (default: the silent swarm), and silent attackers' speech policy. */
+  chatty?: boolean;
+  attackerSpeech?: string;
   /** A rule changed on the daemon's side only (for the test that this test can fail). */
-  daemon?: { ownDataFilter?: boolean; aggregator?: string; secure?: boolean; prefetch?: boolean };
+  daemon?: { ownDataFilter?: boolean; aggregator?: string; secure?: boolean; prefetch?: boolean; chatty?: boolean };
 }
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
@@ -58,6 +61,8 @@ async function buildPair(c: Case): Promise<{ sim: Sim; cores: NodeCore[]; lossFr
     aggregator: c.aggregator ?? 'trimmed-mean',
     secure: c.secure ?? false,
     mtu: c.mtu,
+    chatty: c.chatty ?? false,
+    attackerSpeech: c.attackerSpeech ?? 'rules',
   });
   const w = sim.world;
   const { offsets, neighbours } = w.hood;
@@ -96,6 +101,8 @@ async function buildPair(c: Case): Promise<{ sim: Sim; cores: NodeCore[]; lossFr
       rateBurst: 1e9,
       ratePerS: 1e9,
       secure: c.secure ?? false,
+      chatty: c.chatty ?? false,
+      attackerSpeech: c.attackerSpeech ?? 'rules',
       ...c.daemon,
     });
     const sensor: Sensor = {
@@ -133,6 +140,16 @@ function diff(sim: Sim, core: NodeCore, eid: number, honest: boolean): string | 
   for (let slot = offsets[eid - 1]!; slot < offsets[eid]!; slot++) {
     if (Consensus.trust[slot] !== core.trust[slot - offsets[eid - 1]!]) return `reputation of neighbour #${slot - offsets[eid - 1]!}`;
   }
+  // Silent mode: what the node last sent and when, its energy mode, and what sets it.
+  const { Speech, Energy } = sim.world.components;
+  if (Speech.sentRound[eid] !== core.speech.sentRound[NODE]) return 'round of its last broadcast';
+  for (let k = 0; k < MODEL_DIM; k++) if (Speech.sent[MODEL_DIM * eid + k] !== core.speech.sent[MODEL_DIM * NODE + k]) return `last broadcast ${k}`;
+  if (Speech.owes[eid] !== core.speech.owes[NODE]) return 'owes a wake-round copy';
+  if (!sim.config.chatty) {
+    if (Energy.mode[eid] !== core.listen.mode[NODE]) return 'energy mode';
+    if (Energy.activeUntil[eid] !== core.listen.activeUntil[NODE]) return 'Active until';
+    if (Energy.newsRound[eid] !== core.listen.newsRound[NODE]) return 'round of its last news';
+  }
   const secure = sim.world.secure;
   if (secure) {
     // --secure: the node's commitment chain, and its record of every neighbour's chain.
@@ -150,9 +167,19 @@ function diff(sim: Sim, core: NodeCore, eid: number, honest: boolean): string | 
   return null;
 }
 
-async function runBoth(
-  c: Case,
-): Promise<{ ticks: number; installs: number; heals: number; rounds: number; lost: number; bans: number; held: number; sim: Sim; cores: NodeCore[] }> {
+async function runBoth(c: Case): Promise<{
+  ticks: number;
+  installs: number;
+  heals: number;
+  rounds: number;
+  lost: number;
+  bans: number;
+  held: number;
+  consensusSent: number;
+  asleep: number;
+  sim: Sim;
+  cores: NodeCore[];
+}> {
   const { sim, cores, lossFrames, setTick } = await buildPair(c);
   const ticks = Math.round(c.seconds * 10);
   const honest = cores.map((_, i) => sim.world.components.Role.kind[i + 1] === ROLE_HONEST);
@@ -178,6 +205,8 @@ async function runBoth(
     lost: lossFrames(),
     bans: cores.reduce((n, core, i) => n + (honest[i] ? core.bannedPeers().length : 0), 0),
     held: sim.world.counters.prefetchRequests,
+    consensusSent: cores.reduce((n, core) => n + core.stats.consensusSent, 0),
+    asleep: cores.reduce((n, core) => n + core.asleep, 0),
     sim,
     cores,
   };
@@ -192,6 +221,30 @@ describe('one rulebook, two runtimes', () => {
     expect(r.installs).toBeGreaterThan(0);
     expect(r.held).toBeGreaterThan(0); // early (prefetch) requests
   }, 120_000);
+
+  it('chatty mode (--chatty, the fixed-round broadcast) on both sides: equal; every node speaks every round', async () => {
+    const r = await runBoth({ nodes: 40, seed: 3, seconds: 150, chatty: true });
+    expect(r.consensusSent).toBe(40 * r.rounds);
+    expect(r.asleep).toBe(0);
+    expect(r.heals).toBeGreaterThan(5);
+    // Silence on one side only fails this test.
+    await expect(runBoth({ nodes: 40, seed: 3, seconds: 150, chatty: true, daemon: { chatty: false } })).rejects.toThrow(/differs in/);
+  }, 240_000);
+
+  it('silent mode with 30 % loss and 30 % attackers (ALIE, reputation-weighted): equal; fewer broadcasts, radios asleep', async () => {
+    const r = await runBoth({ nodes: 40, seed: 2, seconds: 150, loss: 0.3, byzantine: 0.3, attack: 'alie', aggregator: 'reputation-trimmed-mean' });
+    expect(r.lost).toBeGreaterThan(100);
+    expect(r.rounds).toBeGreaterThanOrEqual(14);
+    expect(r.consensusSent).toBeLessThan(40 * r.rounds);
+    expect(r.asleep).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('silent mode, attackers that speak once and then stay silent, or only when it helps them: equal', async () => {
+    const once = await runBoth({ nodes: 40, seed: 5, seconds: 150, byzantine: 0.3, attack: 'sign-flip', attackerSpeech: 'once' });
+    expect(once.rounds).toBeGreaterThanOrEqual(14);
+    const opportunist = await runBoth({ nodes: 40, seed: 5, seconds: 150, byzantine: 0.3, attack: 'adaptive', attackerSpeech: 'opportunist', loss: 0.1 });
+    expect(opportunist.lost).toBeGreaterThan(0);
+  }, 240_000);
 
   it('with 30 % attackers (sign-flip, poisoned cures): equal, and attackers get banned on both sides alike', async () => {
     const r = await runBoth({ nodes: 40, seed: 5, seconds: 150, byzantine: 0.3, attack: 'sign-flip' });

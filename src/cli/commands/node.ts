@@ -44,6 +44,11 @@ refuses the login) exits with code 1 and one line, before the node joins the swa
   --radio NAME        /status adds the node's bytes and radio energy per day (TX / RX / listen / sleep, mW) and
                       battery life on 2 × AA, as if its messages went over that radio: ${RADIO_NAMES.join(', ')}
                       (docs/ENERGY.md)
+  --chatty            the old fixed-round consensus: broadcast the model every round and listen all the time
+                      (default: the silent swarm, which speaks only with news and sleeps its radio between
+                      scheduled listen windows; every node of a swarm must agree)
+  --scenario NAME     storm (the sine field's passing storm zone, default) or calm (no zone)
+  --attacker-speech P an attacker in a silent swarm: rules (default), always, once, opportunist
   --seed N            seed of the node's random streams (default 7)
   --init-jitter X     std of a fresh node's consensus prior around its own gene (default 0.1)`;
 
@@ -67,6 +72,9 @@ export const NODE_OPTIONS = {
   'no-poison': { type: 'boolean' },
   'no-prefetch': { type: 'boolean' },
   secure: { type: 'boolean' },
+  chatty: { type: 'boolean' },
+  scenario: { type: 'string' },
+  'attacker-speech': { type: 'string' },
   seed: { type: 'string' },
   'init-jitter': { type: 'string' },
   radio: { type: 'string' },
@@ -94,6 +102,9 @@ export function nodeConfigFrom(values: Values, defaults: { swarm?: string; peers
       poisonCures: values['no-poison'] ? false : undefined,
       prefetch: values['no-prefetch'] ? false : undefined,
       secure: values.secure ? true : undefined,
+      chatty: values.chatty ? true : undefined,
+      scenario: typeof values.scenario === 'string' ? values.scenario : undefined,
+      attackerSpeech: typeof values['attacker-speech'] === 'string' ? values['attacker-speech'] : undefined,
     });
   } catch (err) {
     if (err instanceof NodeConfigError) throw new UsageError(err.problems.join('; '));

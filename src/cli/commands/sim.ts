@@ -12,6 +12,8 @@ import { RADIO_NAMES, type RadioProfile } from '../../core/energy/profiles';
 import { radioOf } from '../radioFlag';
 import { ActivityOverflowError } from '../../core/energy/energy';
 import { swarmEnergy, type SwarmEnergyReport } from '../../core/energy/swarm';
+import type { SimMetrics } from '../../sim/workerApi';
+import { listenSeconds } from '../../sim/silence';
 
 const secureLine = (p: ReturnType<typeof secureReport>): string =>
   `  proofs         ${p.verified} verified, ${p.rejected} bodies rejected, ${p.refused} refused (anchored); ` +
@@ -49,7 +51,13 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
                      (the report adds proofs: verified, rejected, bytesPerGene, verifyMsP50)
   --radio NAME       also report each node's radio energy per day (TX / RX / listen / sleep, mW) and its battery
                      life on 2 × AA, from the frames it sent and heard, on a named radio: ${RADIO_NAMES.join(', ')}
-                     (docs/ENERGY.md; until listen schedules land, every receiver is counted on all the time)
+                     (docs/ENERGY.md; each receiver is counted on during its listen windows: chatty runs all the time)
+  --chatty           the old fixed-round consensus: every node broadcasts its model every round and listens all
+                     the time (default: the silent swarm — a node speaks only with news, a heartbeat or when
+                     asked, and sleeps its radio between scheduled listen windows set by its energy mode)
+  --scenario NAME    storm (the orbiting noise zone, default) or calm (no noise zone: pure consensus)
+  --attacker-speech P  silent swarm: what attackers do about silence: rules (default), always, once, opportunist
+  --prior-jitter X   std of a seeded jitter on every node's starting consensus model (default 0)
   --storage DIR      persist evolved genes under DIR and spawn stored ones Evolved (default: none)
   --json             print one JSON object`;
 
@@ -73,6 +81,10 @@ export function simOverrides(values: Values): Partial<SimConfig> {
     join: numberFlag(values, 'join'),
     joinAtS: numberFlag(values, 'join-at'),
     secure: values.secure ? true : undefined,
+    chatty: values.chatty ? true : undefined,
+    scenario: typeof values.scenario === 'string' ? values.scenario : undefined,
+    attackerSpeech: typeof values['attacker-speech'] === 'string' ? values['attacker-speech'] : undefined,
+    priorJitter: numberFlag(values, 'prior-jitter'),
   };
 }
 
@@ -98,6 +110,10 @@ export const SIM_OPTIONS = {
   'join-at': { type: 'string' },
   secure: { type: 'boolean' },
   radio: { type: 'string' },
+  chatty: { type: 'boolean' },
+  scenario: { type: 'string' },
+  'attacker-speech': { type: 'string' },
+  'prior-jitter': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -157,6 +173,9 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     packets: { sent: m.packets.sent, delivered: m.packets.delivered, lost: m.packets.lost, dropped: m.packets.dropped },
     bytesSent: m.bytesSent,
     bytesPerNodePerDay: m.bytesPerNodePerDay,
+    consensus: sim.config.chatty ? 'chatty' : 'silent',
+    scenario: sim.config.scenario,
+    radio: m.radio,
     rmse: m.rmse,
     earlyWarning: m.earlyWarning,
     stored: m.stored,
@@ -169,14 +188,13 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     lastAttackerBanRound: c.lastAttackerBanRound,
     ...(sim.config.join > 0 ? { joins: joinReport(sim.world) } : {}),
     ...(sim.config.secure ? { proofs: secureReport(sim.world) } : {}),
-    ...(radio ? { energy: energyReport(radio, sim) } : {}),
+    ...(radio ? { energy: energyReport(radio, sim, sim.config.chatty ? undefined : listenSeconds(sim.world)) } : {}),
     wallMs: Math.round(wallMs),
     ticksPerSecond: Math.round((m.ticks / wallMs) * 1000),
   };
 }
 
-export const ALWAYS_LISTENING_NOTE =
-  'no listen schedule yet: every receiver is counted on whenever it is not transmitting (the energy a silent node saves by sleeping its radio is not in these figures)';
+export const ALWAYS_LISTENING_NOTE = 'chatty (no listen schedule): every receiver is counted on whenever it is not transmitting';
 
 /** Energy per node per day on the profile, over the nodes present from the start (joiners are left out: they were
  *  absent part of the run). Airtime is recomputed on the profile's PHY from the frames each node sent and heard; the
@@ -189,7 +207,7 @@ export function energyReport(
 ): (SwarmEnergyReport & { note: string }) | { radio: string; infeasible: string } {
   const nodes = Array.from({ length: sim.config.nodes }, (_, i) => i + 1);
   const seconds = (sim.tick * sim.config.tickMs) / 1000;
-  const note = listenSeconds ? 'receivers on only in their scheduled listen windows' : ALWAYS_LISTENING_NOTE;
+  const note = listenSeconds ? 'silent swarm: receivers on only in their scheduled listen windows (src/core/rules/silence.ts)' : ALWAYS_LISTENING_NOTE;
   try {
     return { ...swarmEnergy(radio, { seconds, counts: sim.world.link.nodeCounters(), nodes, listenSeconds }), note };
   } catch (err) {
@@ -223,6 +241,15 @@ function warningLine(w: EarlyWarningReport): string {
   );
 }
 
+function listenLine(radio: SimMetrics['radio']): string {
+  if (radio === undefined) return '  listening      (not reported)';
+  const m = radio.modes;
+  return (
+    `  listening      ${(radio.listenShare * 100).toFixed(2)} % of the time (mean node); now ${m.active} active, ${m.alert} alert, ${m.deep} deep; ` +
+    `${radio.asleep} frame receptions slept through`
+  );
+}
+
 function human(r: Record<string, unknown>): string {
   const h = r.heals as { gossip: number; self: number };
   const lat = r.healLatencyS as { p50: number; p95: number };
@@ -236,7 +263,8 @@ function human(r: Record<string, unknown>): string {
     `  prediction     RMSE calm ${rmse.calm}, storm ${rmse.storm} (signal units)`,
     warningLine(r.earlyWarning as EarlyWarningReport),
     `  radio          ${p.sent} frames sent, ${p.delivered} received, ${p.lost} lost, ${p.dropped} dropped/expired`,
-    `  bytes on air   ${r.bytesSent} (${r.bytesPerNodePerDay} per node per day)`,
+    `  bytes on air   ${r.bytesSent} (${r.bytesPerNodePerDay} per node per day); ${r.consensus} consensus, scenario ${r.scenario}`,
+    listenLine(r.radio as SimMetrics['radio']),
     `  consensus      ${r.aggregator}, ${r.consensusRounds} rounds; attack ${r.attack} at ${(Number(r.byzantine) * 100).toFixed(0)} %` +
       (r.consensusDrift === undefined ? '' : `: drift ${(Number(r.consensusDrift) * 100).toFixed(2)} %`) +
       `; banned ${(r.bans as { attackers: number }).attackers} attackers, ${(r.bans as { honest: number }).honest} honest` +

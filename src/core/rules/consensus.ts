@@ -41,6 +41,7 @@ import {
 } from './model';
 import { adjustTrust, isBanned, serveBans, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from './trust';
 import { persistenceMse, windowMse } from './mind';
+import { HELD_MAX_AGE, NEVER } from './silence';
 import type { NeuronColumns } from './state';
 
 /** Drift needs a neighbourhood's median to mean something: at least this many rows. */
@@ -54,6 +55,8 @@ export const ROUND_BANNED = 1;
 export const ROUND_FAILED = 2;
 export const ROUND_LEFT_OUT = 3;
 export const ROUND_ACCEPTED = 4;
+/** Silent mode: a model heard in an earlier round (held), aggregated without a reputation change. */
+export const ROUND_HELD = 5;
 
 /** A node's neighbours for one round: reputation bytes and heard bits indexed by slot s in [start, end), and
  *  where slot s's model of this round is: `source` at `rowOf(s)`. */
@@ -65,12 +68,26 @@ export interface RoundView {
   heard: Uint8Array;
   source: Int32Array;
   rowOf(s: number): number;
+  /** Silent mode (src/core/rules/silence.ts): the round each slot's held model was heard in, and this round. A
+   *  held model not heard this round is aggregated while at most HELD_MAX_AGE rounds old, re-checked every round,
+   *  and never moves reputation. Absent (chatty mode): only this round's models count. */
+  heldRound?: Int32Array;
+  round?: number;
+}
+
+/** Whether slot s's model counts this round: heard this round (fresh), or held and young enough. */
+export function heldUsable(view: RoundView, s: number): boolean {
+  if (heardAt(view.heard, s)) return true;
+  if (view.heldRound === undefined || view.round === undefined) return false;
+  const at = view.heldRound[s]!;
+  return at !== NEVER && view.round - at <= HELD_MAX_AGE;
 }
 
 // Scratch rows for one neighbourhood (grown on demand, reused every round).
 let rows = new Int32Array(0);
 let rowSlot = new Int32Array(0);
 let rowMse = new Float64Array(0);
+let rowFresh = new Uint8Array(0);
 let weights = new Int32Array(0);
 let clippedRows = new Int32Array(0);
 const aggregate = new Int32Array(MODEL_DIM);
@@ -80,6 +97,7 @@ function ensureScratch(rowsNeeded: number): void {
   rows = new Int32Array(rowsNeeded * MODEL_DIM);
   rowSlot = new Int32Array(rowsNeeded);
   rowMse = new Float64Array(rowsNeeded);
+  rowFresh = new Uint8Array(rowsNeeded);
   weights = new Int32Array(rowsNeeded);
   clippedRows = new Int32Array(rowsNeeded * MODEL_DIM);
 }
@@ -123,7 +141,7 @@ export function honestRoundAt(
   weights[0] = q16.ONE;
   let m = 1;
   for (let s = view.start; s < view.end; s++) {
-    if (!heardAt(heard, s)) {
+    if (!heldUsable(view, s)) {
       if (outcome) outcome[s - view.start] = ROUND_NOT_HEARD;
       continue;
     }
@@ -131,11 +149,13 @@ export function honestRoundAt(
       if (outcome) outcome[s - view.start] = ROUND_BANNED;
       continue;
     }
+    // Reputation moves only on a model heard this round: a held copy is evidence already judged once.
+    const fresh = heardAt(heard, s);
     const jo = view.rowOf(s);
     const mse = windowMse(neuron.recent, i, source, jo, source[jo + LAGS]!);
     if (mse > limit) {
-      adjustTrust(trust, s, -TRUST_FAILED);
-      if (outcome) outcome[s - view.start] = ROUND_FAILED;
+      if (fresh) adjustTrust(trust, s, -TRUST_FAILED);
+      if (outcome) outcome[s - view.start] = fresh ? ROUND_FAILED : ROUND_LEFT_OUT;
       continue;
     }
     // Not harmful enough to fail, but predicts this node's data more than EXCLUDE_FACTOR times worse than its
@@ -145,10 +165,11 @@ export function honestRoundAt(
       if (outcome) outcome[s - view.start] = ROUND_LEFT_OUT;
       continue;
     }
-    if (outcome) outcome[s - view.start] = ROUND_ACCEPTED;
+    if (outcome) outcome[s - view.start] = fresh ? ROUND_ACCEPTED : ROUND_HELD;
     rows.set(source.subarray(jo, jo + MODEL_DIM), m * MODEL_DIM);
     rowSlot[m] = s;
     rowMse[m] = mse;
+    rowFresh[m] = fresh ? 1 : 0;
     weights[m] = trustWeightQ16(trust, s);
     m++;
   }
@@ -170,6 +191,7 @@ export function honestRoundAt(
       // different models. Drift costs reputation only when the row also predicts this node's own data worse
       // than its yardstick (by DRIFT_CHECK) — evidence the node checked itself.
       for (let k = 1; k < m; k++) {
+        if (rowFresh[k] === 0) continue;
         const bad = drifted[k] && rowMse[k]! * DRIFT_CHECK_DEN > yardstick * DRIFT_CHECK_NUM;
         adjustTrust(trust, rowSlot[k]!, bad ? -TRUST_DRIFT : TRUST_REWARD);
       }

@@ -9,3 +9,4 @@ export * from './mind';
 export * from './cure';
 export * from './consensus';
 export * from './join';
+export * from './silence';
