@@ -1,0 +1,231 @@
+// npm run bench:silence — the silent swarm (issue 14; src/core/rules/silence.ts) beside the chatty fixed-round
+// consensus (--chatty), same seeds (1–5), into docs/BENCHMARKS.md (section "silence").
+//
+// - calm, 100 nodes (--scenario calm, every starting model jittered by 0.1 as the daemon's --init-jitter, so that
+//   consensus has something to do), one hour of sim time (--calm-hours): bytes per node per day, the share of time a radio
+//   listens, and the rounds until every honest node is within 1 % of the honest mean (‖m − mean‖ / ‖mean‖ ≤ 0.01).
+//   A day is extrapolated: the run's bytes plus the rest of the day at the rate of the run's second half (a calm
+//   swarm stays calm), so the start-up chatter is counted once, as it happens once.
+// - storm, 150 nodes (the default scenario), 600 s: bytes per node per day (as qres sim reports them), split into
+//   cure traffic and consensus, heal latency p50/p95 over every heal of the five seeds; and, over 300 s (the
+//   ablation's horizon), the drift of the honest consensus under each attack of the catalogue at 30 % (against the
+//   same seed with those nodes silent, as qres sim reports consensusDrift), with honest nodes banned.
+// Deterministic: the same figures on every machine (the wall time is the only machine-dependent number).
+import { createSim, type Sim } from '../src/sim/runner';
+import { consensusDrift } from '../src/sim/drift';
+import { ROLE_HONEST } from '../components/body';
+import { MODEL_DIM } from '../src/core/rules/model';
+import { ATTACK_NAMES } from '../src/core/consensus/attacks';
+import { machineLine, table, writeSection } from '../src/cli/report';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const SEEDS = (flag('--seeds') ?? '1,2,3,4,5').split(',').map(Number);
+const CALM_HOURS = Number(flag('--calm-hours') ?? 1);
+const STORM_S = Number(flag('--storm-seconds') ?? 600);
+/** The attack catalogue's horizon: 300 s, as the ablation's (docs/ABLATION.md). */
+const ATTACK_S = Number(flag('--attack-seconds') ?? 300);
+const ATTACKS = (flag('--attacks') ?? ATTACK_NAMES.filter((a) => a !== 'none').join(',')).split(',');
+const write = !args.includes('--no-write');
+const MODES = [
+  { label: 'chatty', chatty: true },
+  { label: 'silent', chatty: false },
+] as const;
+const DAY_S = 86_400;
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** The largest ‖m − mean‖ / ‖mean‖ over honest nodes. */
+function worstSpread(sim: Sim): number {
+  const { model } = sim.world.components.Consensus;
+  const role = sim.world.components.Role.kind;
+  const mean = new Float64Array(MODEL_DIM);
+  let count = 0;
+  for (let eid = 1; eid <= sim.world.n; eid++) {
+    if (role[eid] !== ROLE_HONEST) continue;
+    count++;
+    for (let k = 0; k < MODEL_DIM; k++) mean[k]! += model[MODEL_DIM * eid + k]! / 65536;
+  }
+  for (let k = 0; k < MODEL_DIM; k++) mean[k]! /= count;
+  const norm = Math.hypot(...mean);
+  let worst = 0;
+  for (let eid = 1; eid <= sim.world.n; eid++) {
+    if (role[eid] !== ROLE_HONEST) continue;
+    let d = 0;
+    for (let k = 0; k < MODEL_DIM; k++) d += (model[MODEL_DIM * eid + k]! / 65536 - mean[k]!) ** 2;
+    worst = Math.max(worst, Math.sqrt(d) / norm);
+  }
+  return worst;
+}
+
+interface CalmRow {
+  bytesPerDay: number;
+  rounds: number;
+  lateSpread: number;
+  listenShare: number;
+  deep: number;
+}
+
+function calm(seed: number, chatty: boolean): CalmRow {
+  const sim = createSim({ nodes: 100, seed, scenario: 'calm', priorJitter: 0.1, chatty, layout: false });
+  const w = sim.world;
+  const rounds = Math.round((CALM_HOURS * 3600 * 1000) / (w.config.consensusRoundS * 1000));
+  let first = -1;
+  let lateSpread = 0;
+  let halfBytes = 0;
+  for (let r = 1; r <= rounds; r++) {
+    sim.step(w.roundTicks);
+    const spread = worstSpread(sim);
+    if (first < 0 && spread <= 0.01) first = r;
+    if (r === Math.floor(rounds / 2)) halfBytes = w.link.counters.bytesSent;
+    if (r > rounds / 2) lateSpread = Math.max(lateSpread, spread);
+  }
+  const runS = (w.tick * w.config.tickMs) / 1000;
+  const total = w.link.counters.bytesSent;
+  const lateRate = (total - halfBytes) / (runS - (Math.floor(rounds / 2) * w.roundTicks * w.config.tickMs) / 1000);
+  const m = sim.metrics();
+  return {
+    bytesPerDay: Math.round((total + lateRate * Math.max(0, DAY_S - runS)) / w.n),
+    rounds: first,
+    lateSpread,
+    listenShare: m.radio?.listenShare ?? 1,
+    deep: m.radio?.modes.deep ?? 0,
+  };
+}
+
+interface StormRow {
+  bytesPerDay: number;
+  cureBytesPerDay: number;
+  latencies: number[];
+  heals: number;
+  listenShare: number;
+}
+
+function storm(seed: number, chatty: boolean): StormRow {
+  const sim = createSim({ nodes: 150, seed, chatty, layout: false });
+  sim.step(Math.round(STORM_S * 10));
+  const m = sim.metrics();
+  const c = sim.world.counters;
+  // At MTU 51 a cure request is one 17-byte frame and a reply one 49-byte frame.
+  const cure = c.requestsSent * 17 + c.repliesSent * 49;
+  return {
+    bytesPerDay: m.bytesPerNodePerDay,
+    cureBytesPerDay: Math.round((cure / sim.world.n) * (DAY_S / STORM_S)),
+    latencies: [...c.healLatencyS],
+    heals: m.heals.gossip + m.heals.self,
+    listenShare: m.radio?.listenShare ?? 1,
+  };
+}
+
+function attackRun(seed: number, chatty: boolean, attack: string, clean: Sim): { drift: number; honestBans: number } {
+  const sim = createSim({ nodes: 150, seed, chatty, attack, byzantine: 0.3, layout: false });
+  sim.step(Math.round(ATTACK_S * 10));
+  return { drift: consensusDrift(sim, clean), honestBans: sim.metrics().bans.honest };
+}
+
+const pct = (sorted: number[], p: number): number => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const started = performance.now();
+
+const calmRows = MODES.map((mode) =>
+  SEEDS.map((seed) => {
+    const row = calm(seed, mode.chatty);
+    log(`calm ${mode.label} seed ${seed}: ${JSON.stringify(row)}`);
+    return row;
+  }),
+);
+const stormRows = MODES.map((mode) =>
+  SEEDS.map((seed) => {
+    const row = storm(seed, mode.chatty);
+    log(`storm ${mode.label} seed ${seed}: ${row.bytesPerDay} B/day, ${row.heals} heals`);
+    return row;
+  }),
+);
+const attackRows = MODES.map((mode) => {
+  const perAttack = new Map<string, { drift: number[]; honestBans: number }>(ATTACKS.map((a) => [a, { drift: [], honestBans: 0 }]));
+  for (const seed of SEEDS) {
+    const clean = createSim({ nodes: 150, seed, chatty: mode.chatty, attack: 'none', byzantine: 0.3, layout: false });
+    clean.step(Math.round(ATTACK_S * 10));
+    for (const attack of ATTACKS) {
+      const r = attackRun(seed, mode.chatty, attack, clean);
+      const entry = perAttack.get(attack)!;
+      entry.drift.push(r.drift);
+      entry.honestBans += r.honestBans;
+      log(`attack ${mode.label} seed ${seed} ${attack}: drift ${(r.drift * 100).toFixed(2)} %, ${r.honestBans} honest banned`);
+    }
+  }
+  return perAttack;
+});
+const wallS = (performance.now() - started) / 1000;
+
+const kb = (b: number): string => `${(b / 1000).toFixed(1)} KB`;
+const fmtRounds = (rows: CalmRow[]): string => rows.map((r) => (r.rounds < 0 ? 'never' : String(r.rounds))).join(' / ');
+const calmTable = table(
+  ['consensus', 'bytes / node / day (mean of seeds; min–max)', 'rounds to 1 % (seeds 1–5)', 'worst spread, 2nd half', 'listening', 'deep at the end'],
+  MODES.map((mode, i) => {
+    const rows = calmRows[i]!;
+    const bytes = rows.map((r) => r.bytesPerDay);
+    return [
+      mode.label,
+      `${kb(mean(bytes))} (${kb(Math.min(...bytes))}–${kb(Math.max(...bytes))})`,
+      fmtRounds(rows),
+      `${(Math.max(...rows.map((r) => r.lateSpread)) * 100).toFixed(2)} %`,
+      `${(mean(rows.map((r) => r.listenShare)) * 100).toFixed(2)} %`,
+      `${mean(rows.map((r) => r.deep)).toFixed(0)} of 100`,
+    ];
+  }),
+);
+const stormTable = table(
+  ['consensus', 'bytes / node / day', 'of which cures', 'consensus bytes', 'heals', 'heal latency p50 / p95 (s)', 'listening'],
+  MODES.map((mode, i) => {
+    const rows = stormRows[i]!;
+    const lat = rows.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const bytes = mean(rows.map((r) => r.bytesPerDay));
+    const cure = mean(rows.map((r) => r.cureBytesPerDay));
+    return [
+      mode.label,
+      kb(bytes),
+      kb(cure),
+      kb(bytes - cure),
+      rows.reduce((n, r) => n + r.heals, 0),
+      `${pct(lat, 50).toFixed(1)} / ${pct(lat, 95).toFixed(1)}`,
+      `${(mean(rows.map((r) => r.listenShare)) * 100).toFixed(1)} %`,
+    ];
+  }),
+);
+const attackTable = table(
+  ['attack (30 %)', ...MODES.map((m) => `${m.label}: drift mean / worst`), ...MODES.map((m) => `${m.label}: honest bans`)],
+  ATTACKS.map((attack) => [
+    attack,
+    ...attackRows.map((rows) => {
+      const d = rows.get(attack)!.drift;
+      return `${(mean(d) * 100).toFixed(2)} % / ${(Math.max(...d) * 100).toFixed(2)} %`;
+    }),
+    ...attackRows.map((rows) => rows.get(attack)!.honestBans),
+  ]),
+);
+const ratio = mean(stormRows[1]!.map((r) => r.bytesPerDay)) / mean(stormRows[0]!.map((r) => r.bytesPerDay));
+const text = `## Silence (\`npm run bench:silence\`)
+
+The silent swarm (src/core/rules/silence.ts, the default) beside the fixed-round broadcast (\`--chatty\`), seeds
+${SEEDS.join(', ')}. Deterministic figures; ${wallS.toFixed(0)} s of wall time on ${machineLine()}.
+
+**calm**, 100 nodes, no noise zone, starting models jittered by 0.1, ${CALM_HOURS} h of sim time. A day = the run plus
+the rest of the day at the rate of the run's second half. Targets: ≤ 8 KB per node per day, < 30 rounds to 1 %.
+
+${calmTable}
+
+**storm**, 150 nodes, the default scenario, ${STORM_S} s. Silent / chatty bytes: ${(ratio * 100).toFixed(1)} % (target ≤ 10 %).
+Heal latency target: no worse than 20 % above chatty.
+
+${stormTable}
+
+**Drift under the attack catalogue**, 30 % attackers (trimmed mean, poisoned cures on), ${ATTACK_S} s, against the same
+seed with those nodes silent; honest bans summed over the seeds. Target: < 5 %, 0 honest bans.
+
+${attackTable}
+`;
+process.stdout.write(text);
+if (write) writeSection('silence', text);
