@@ -140,7 +140,18 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
   const reassembler = new Reassembler({ maxPartial: Math.max(256, n) });
   let partialSweep = new Set<string>();
   let nextSweepTick = ttlTicks;
-  const counters: LinkCounters = { framesSent: 0, bytesSent: 0, delivered: 0, lost: 0, dropped: 0, expired: 0, corrupt: 0, framesHeard: 0, bytesHeard: 0, asleep: 0 };
+  const counters: LinkCounters = {
+    framesSent: 0,
+    bytesSent: 0,
+    delivered: 0,
+    lost: 0,
+    dropped: 0,
+    expired: 0,
+    corrupt: 0,
+    framesHeard: 0,
+    bytesHeard: 0,
+    asleep: 0,
+  };
   // Per node: frames and bytes put on air (at send), and those that finished their airtime (at delivery, whatever
   // became of them). Every radio neighbour of a sender hears each finished frame, so receptions are derived from
   // these on demand: one increment a frame in the delivery loop, not one a receiver.
