@@ -63,8 +63,8 @@ describe('who answers a joiner', () => {
     expect(answerShare(255)).toBe(64); // a joiner that has tried for minutes is answered by everyone
   });
 
-  it('on a good link about two neighbours answer each request, not the whole neighbourhood', () => {
-    const sim = createSim({ nodes: 150, join: 10, joinAtS: 30, seed: 7, loss: 0 });
+  it('on a good link about two neighbours answer each request, not the whole neighbourhood (chatty: every radio listens)', () => {
+    const sim = createSim({ nodes: 150, join: 10, joinAtS: 30, seed: 7, loss: 0, chatty: true });
     sim.step(300);
     let summaries = 0;
     const send = sim.world.link.send.bind(sim.world.link);
@@ -79,4 +79,12 @@ describe('who answers a joiner', () => {
     expect(summaries).toBeGreaterThanOrEqual(10);
     expect(summaries).toBeLessThanOrEqual(40);
   });
+
+  it('in the silent swarm a joiner is answered only by neighbours whose radios listen: every joiner still syncs, within 20 s on a good link', () => {
+    const sim = createSim({ nodes: 150, join: 10, joinAtS: 30, seed: 7, loss: 0 });
+    sim.step(500);
+    const report = joinReport(sim.world);
+    expect(report.synced).toBe(10);
+    expect(report.maxSyncS).toBeLessThanOrEqual(20);
+  }, 120_000);
 });
