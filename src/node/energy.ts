@@ -1,7 +1,7 @@
 // GET /status of a node run with --radio: its bytes per day and the energy its radio would spend per day on that
 // radio (src/core/energy/), from the frames it sent and heard since it started, over device time (a fast-forwarded
 // node, --tick-ms < 100, lives more device seconds than wall seconds). Floats: reported, decides nothing.
-import { EnergyInputError } from '../core/energy/airtime';
+import { EnergyInputError, framesAirtime } from '../core/energy/airtime';
 import { batteryLife, energyOf, perDay, SECONDS_PER_DAY } from '../core/energy/energy';
 import type { RadioProfile } from '../core/energy/profiles';
 import { dayFigures } from '../core/energy/swarm';
@@ -36,7 +36,10 @@ export function nodeEnergyStatus(profile: RadioProfile, stats: NodeStats, device
         txBytes: stats.airBytesSent,
         rxFrames: stats.airFramesReceived,
         rxBytes: stats.airBytesReceived,
-        listenSeconds: scheduled ? Math.min(listenSeconds, deviceSeconds) : 'always',
+        // A radio does not listen while it transmits.
+        listenSeconds: scheduled
+          ? Math.max(0, Math.min(listenSeconds, deviceSeconds - framesAirtime(profile.phy, stats.airFramesSent, stats.airBytesSent)))
+          : 'always',
       }),
     );
     const life = batteryLife(day.totalJ);

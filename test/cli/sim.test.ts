@@ -84,8 +84,9 @@ describe('qres sim', () => {
     const r = JSON.parse(io.out.join(''));
     const e = r.energy;
     expect(e.radio).toBe('lora-sf7');
-    expect(e.listening).toBe('always');
-    expect(e.note).toMatch(/no listen schedule yet/);
+    // The silent swarm (the default): receivers counted on in their listen windows only; --chatty: always.
+    expect(e.listening).toBe('scheduled');
+    expect(e.note).toMatch(/scheduled listen windows/);
     expect(e.nodes).toBe(40);
     const d = e.perNodePerDay;
     expect(d.txJ).toBeGreaterThan(0);
@@ -93,9 +94,15 @@ describe('qres sim', () => {
     expect(d.txJ + d.rxJ + d.listenJ + d.sleepJ + d.mcuJ).toBeCloseTo(d.totalJ, 1);
     expect(d.txS + d.rxS + d.listenS + d.sleepS).toBeCloseTo(86_400, -1);
     expect(d.meanMw).toBeCloseTo((d.totalJ / 86_400) * 1000, 2);
-    // Always listening on an SX1276 (10.8 mA at 3.3 V) empties 2 × AA in days.
     expect(e.battery.name).toBe('2 × AA alkaline');
-    expect(e.battery.meanNodeYears * 365.25).toBeLessThan(10);
+    // Always listening on an SX1276 (10.8 mA at 3.3 V) empties 2 × AA in days (--chatty); the listen schedule of
+    // the silent swarm makes them last longer, even in its first, busiest 20 s.
+    const chattyIo = capture();
+    expect(await main(['sim', '--nodes', '40', '--seconds', '20', '--radio', 'lora-sf7', '--json', '--chatty'])).toBe(0);
+    const chatty = JSON.parse(chattyIo.out.join('')).energy;
+    expect(chatty.listening).toBe('always');
+    expect(chatty.battery.meanNodeYears * 365.25).toBeLessThan(10);
+    expect(e.battery.meanNodeYears).toBeGreaterThan(chatty.battery.meanNodeYears);
     expect(e.battery.worstNodeYears).toBeLessThanOrEqual(e.battery.meanNodeYears);
     // The energy report decides nothing: the state hash is the one without --radio.
     const plain = capture();
@@ -122,7 +129,7 @@ describe('qres sim', () => {
 
   it('--radio in the human summary: the split, mW, the battery and the listening assumption', async () => {
     const io = capture();
-    expect(await main(['sim', '--nodes', '30', '--seconds', '5', '--radio', 'ble'])).toBe(0);
+    expect(await main(['sim', '--nodes', '30', '--seconds', '5', '--radio', 'ble', '--chatty'])).toBe(0);
     const out = io.out.join('');
     expect(out).toMatch(/per node\/day +TX [\d.]+ J, RX [\d.]+ J, listen [\d.]+ J, sleep [\d.]+ J, MCU [\d.]+ J = [\d.]+ J \([\d.]+ mW mean/);
     expect(out).toMatch(/battery +2 × AA alkaline \(18000 J usable\)/);

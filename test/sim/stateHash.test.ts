@@ -87,7 +87,8 @@ describe('stateHash covers the state', () => {
     // At 1,000 bit/s a 51-byte frame takes ~4 ticks of air: after 6 ticks the first fragment of a two-fragment
     // message has been delivered and sits in the receivers' buffers, the second is still in flight.
     const run = (first: number) => {
-      const sim = createSim({ nodes: 60, seed: 7, bitrateBps: 1000, loss: 0 });
+      // Chatty: every radio listens every tick (in the silent swarm these receivers would sleep through it).
+      const sim = createSim({ nodes: 60, seed: 7, bitrateBps: 1000, loss: 0, chatty: true });
       const body = new Uint8Array(60).fill(9);
       body[0] = first;
       const { Radio } = sim.world.components;

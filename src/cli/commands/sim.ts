@@ -14,6 +14,7 @@ import { ActivityOverflowError } from '../../core/energy/energy';
 import { swarmEnergy, type SwarmEnergyReport } from '../../core/energy/swarm';
 import type { SimMetrics } from '../../sim/workerApi';
 import { listenSeconds } from '../../sim/silence';
+import { framesAirtime } from '../../core/energy/airtime';
 
 const secureLine = (p: ReturnType<typeof secureReport>): string =>
   `  proofs         ${p.verified} verified, ${p.rejected} bodies rejected, ${p.refused} refused (anchored); ` +
@@ -209,7 +210,14 @@ export function energyReport(
   const seconds = (sim.tick * sim.config.tickMs) / 1000;
   const note = listenSeconds ? 'silent swarm: receivers on only in their scheduled listen windows (src/core/rules/silence.ts)' : ALWAYS_LISTENING_NOTE;
   try {
-    return { ...swarmEnergy(radio, { seconds, counts: sim.world.link.nodeCounters(), nodes, listenSeconds }), note };
+    const counts = sim.world.link.nodeCounters();
+    // A radio does not listen while it transmits: an Active node's every-tick listening is what its sending leaves.
+    const listen =
+      listenSeconds &&
+      Float64Array.from(listenSeconds, (s, eid) =>
+        Math.max(0, Math.min(s, seconds - framesAirtime(radio.phy, counts.txFrames[eid] ?? 0, counts.txBytes[eid] ?? 0))),
+      );
+    return { ...swarmEnergy(radio, { seconds, counts, nodes, listenSeconds: listen }), note };
   } catch (err) {
     if (err instanceof ActivityOverflowError) return { radio: radio.name, infeasible: `the traffic does not fit this radio: ${err.message}` };
     throw err;
