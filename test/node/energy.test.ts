@@ -58,7 +58,7 @@ describe('a node with --radio', () => {
     const day = perDay(energyOf(sf7, { seconds: 600, txFrames: 120, txBytes: 4800, rxFrames: 900, rxBytes: 36_000, listenSeconds: 'always' }));
     expect(s.radio).toBe('lora-sf7');
     expect(s.listening).toBe('always');
-    expect(s.note).toMatch(/no listen schedule yet/);
+    expect(s.note).toMatch(/no listen schedule/);
     expect(s.bytesSentPerDay).toBe(4800 * 144);
     expect(s.bytesReceivedPerDay).toBe(36_000 * 144);
     expect(s.perDay.totalJ).toBeCloseTo(day.totalJ, 3);
@@ -66,6 +66,12 @@ describe('a node with --radio', () => {
     expect(s.perDay.meanMw).toBeCloseTo(day.meanMw, 4);
     expect(s.battery.years).toBeCloseTo(batteryLife(day.totalJ).years, 3);
     expect(s.saturated).toBe(false);
+    // A silent node's own listen time (its schedule): the receiver costs only that, and the battery lasts longer.
+    const scheduled = nodeEnergyStatus(sf7, stats, 600, 300) as { listening: string; note: string; perDay: { totalJ: number; listenS: number } };
+    expect(scheduled.listening).toBe('scheduled');
+    expect(scheduled.note).toMatch(/scheduled listen windows/);
+    expect(scheduled.perDay.totalJ).toBeLessThan(s.perDay.totalJ);
+    expect(scheduled.perDay.listenS).toBeLessThan(300 * 144);
   });
 
   it('with a listen schedule the receiver sleeps outside its windows; receptions that do not fit them are infeasible', () => {
