@@ -3,7 +3,7 @@
 // a link written here, parsed back by urlParams.ts, gives the same config, so the same run and state hash.
 import { AGGREGATOR_NAMES } from '../core/consensus/registry';
 import { ATTACK_NAMES } from '../core/consensus/attacks';
-import { DEFAULT_CONFIG, type SimConfig } from '../sim/config';
+import { DEFAULT_CONFIG, SCENARIOS, type SimConfig } from '../sim/config';
 
 export type LabKey =
   | 'nodes'
@@ -18,7 +18,10 @@ export type LabKey =
   | 'secure'
   | 'ownDataFilter'
   | 'join'
-  | 'joinAtS';
+  | 'joinAtS'
+  | 'scenario'
+  | 'chatty'
+  | 'prefetch';
 
 export type LabValue = number | string | boolean;
 
@@ -49,6 +52,9 @@ export const LAB_SETTINGS: readonly LabSetting[] = [
   { key: 'ownDataFilter', param: 'own-filter', label: 'own-data filter', choices: [true, false] },
   { key: 'join', param: 'join', label: 'joiners', choices: [0, 10, 30, 100] },
   { key: 'joinAtS', param: 'join-at', label: 'join at', choices: [30, 60, 120, 300] },
+  { key: 'scenario', param: 'scenario', label: 'scenario', choices: SCENARIOS },
+  { key: 'chatty', param: 'chatty', label: 'chatty radio', choices: [false, true] },
+  { key: 'prefetch', param: 'prefetch', label: 'prefetch', choices: [true, false] },
 ];
 
 /** Every URL parameter the lab writes (a shared link carries exactly the ones that differ from the default). */
