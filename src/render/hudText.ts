@@ -1,5 +1,5 @@
 // The HUD's words and numbers (a tree-style metrics panel), as plain text. Pure.
-import { EnergyInputError } from '../core/energy/airtime';
+import { EnergyInputError, framesAirtime } from '../core/energy/airtime';
 import { energyOf, SECONDS_PER_DAY } from '../core/energy/energy';
 import type { RadioProfile } from '../core/energy/profiles';
 import type { HudStats } from '../sim/snapshot';
@@ -31,9 +31,10 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Bytes and mean radio power per node per day since tick 0 on a radio profile, every receiver counted always on
- * (no listen schedule yet). The swarm's totals make one activity over nodes × seconds: with the receivers always on
- * the energy is linear in the counts, so its mean power is the mean node's. Null before any sim time or without
+ * Bytes and mean radio power per node per day since tick 0 on a radio profile: receivers on for the node-seconds
+ * the silent swarm's listen schedules kept them on (`air.listenSeconds`), or always on when that is absent (--chatty).
+ * The swarm's totals make one activity over nodes × seconds: the energy is linear in the counts, so its mean power
+ * is the mean node's. Null before any sim time or without
  * counts (the live view); a radio that cannot carry the frames (a payload too large for it) says so.
  */
 export function radioFigures(hud: HudStats, radio: RadioProfile): { bytesPerDay: number; mw: number } | { error: string } | null {
@@ -41,13 +42,16 @@ export function radioFigures(hud: HudStats, radio: RadioProfile): { bytesPerDay:
   if (!(a.seconds > 0) || hud.nodes <= 0 || a.txFrames === 0) return null;
   const bytesPerDay = (a.txBytes / hud.nodes) * (SECONDS_PER_DAY / a.seconds);
   try {
+    const period = a.seconds * hud.nodes;
+    // A radio does not listen while it transmits (as qres sim --radio counts it, node by node).
+    const listen = a.listenSeconds === undefined ? 'always' : Math.max(0, Math.min(a.listenSeconds, period - framesAirtime(radio.phy, a.txFrames, a.txBytes)));
     const e = energyOf(radio, {
-      seconds: a.seconds * hud.nodes,
+      seconds: period,
       txFrames: a.txFrames,
       txBytes: a.txBytes,
       rxFrames: a.rxFrames,
       rxBytes: a.rxBytes,
-      listenSeconds: 'always',
+      listenSeconds: listen,
     });
     return { bytesPerDay, mw: e.meanMw };
   } catch (err) {
@@ -58,7 +62,7 @@ export function radioFigures(hud: HudStats, radio: RadioProfile): { bytesPerDay:
 
 function radioLine(hud: HudStats, radio: RadioProfile): string {
   const f = radioFigures(hud, radio);
-  // Short enough for the panel (the Packets line's width); the always-listening assumption is in docs/ENERGY.md.
+  // Short enough for the panel (the Packets line's width); how listening is counted is in docs/ENERGY.md.
   if (f === null) return `├─ ${radio.name}/node: --`;
   if ('error' in f) return `├─ ${radio.name}/node: cannot carry it`;
   return `├─ ${radio.name}/node: ${formatBytes(f.bytesPerDay)}/day · ${f.mw.toFixed(1)} mW`;

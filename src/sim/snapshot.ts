@@ -49,6 +49,9 @@ export interface AirTotals {
   txBytes: number;
   rxFrames: number;
   rxBytes: number;
+  /** Silent swarm: node-seconds the radios listened, summed over nodes (their listen schedules); absent when every
+   *  receiver is always on (--chatty, the live view). */
+  listenSeconds?: number;
 }
 
 export interface Snapshot {

@@ -88,8 +88,15 @@ export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snap
         txBytes: world.link.counters.bytesSent,
         rxFrames: world.link.counters.framesHeard,
         rxBytes: world.link.counters.bytesHeard,
+        ...(config.chatty || counters.listenTicks === null ? {} : { listenSeconds: sumOf(counters.listenTicks) * (config.tickMs / 1000) }),
       },
     },
     stateHash,
   };
+}
+
+function sumOf(values: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]!;
+  return s;
 }
