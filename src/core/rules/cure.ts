@@ -103,18 +103,27 @@ export function judgeCures(
 ): CureVerdict {
   const verdict: CureVerdict = { installed: -1, rejected: 0 };
   if (offers.length === 0 || !needsCure(regimes, evo, i)) return verdict;
-  const wo = LAGS * i;
   const best = bestCure(neuron, trust, i, offers);
   if (best >= 0) {
     const offer = offers[best]!;
-    neuron.weights.set(offer.weights.subarray(0, LAGS), wo);
-    neuron.bias[i] = offer.bias;
-    evo.installed[i] = 1;
+    install(neuron, evo, i, offer);
     if (!offer.anchored) adjustTrust(trust, offer.slot, TRUST_REWARD);
   }
   verdict.installed = best;
   verdict.rejected = offers.length - (best >= 0 ? 1 : 0);
   return verdict;
+}
+
+/** The install test: a cure whose error on the node's window is `theirs` passes against its own gene's `mine`. */
+function passes(mine: number, theirs: number): boolean {
+  return theirs <= CURE_MAX_MSE && theirs * INSTALL_MARGIN_DEN < mine * INSTALL_MARGIN_NUM;
+}
+
+/** Installs a cure that passed into slot i's gene. */
+function install(neuron: NeuronColumns, evo: EvolutionColumns, i: number, offer: CureOffer): void {
+  neuron.weights.set(offer.weights.subarray(0, LAGS), LAGS * i);
+  neuron.bias[i] = offer.bias;
+  evo.installed[i] = 1;
 }
 
 /** The check of judgeCures on slot i's recent window: the index of the best offer that passes (lowest error, then
@@ -126,12 +135,12 @@ function bestCure(neuron: NeuronColumns, trust: Uint8Array, i: number, offers: r
   for (let k = 0; k < offers.length; k++) {
     const offer = offers[k]!;
     const theirs = windowMse(neuron.recent, i, offer.weights, 0, offer.bias);
-    const passes = theirs <= CURE_MAX_MSE && theirs * INSTALL_MARGIN_DEN < mine * INSTALL_MARGIN_NUM;
-    if (passes && (best < 0 || theirs < bestMse || (theirs === bestMse && offer.slot < offers[best]!.slot))) {
+    const ok = passes(mine, theirs);
+    if (ok && (best < 0 || theirs < bestMse || (theirs === bestMse && offer.slot < offers[best]!.slot))) {
       best = k;
       bestMse = theirs;
     }
-    if (!passes && theirs > BAD_CURE_FACTOR * mine) adjustTrust(trust, offer.slot, -TRUST_FAILED);
+    if (!ok && theirs > BAD_CURE_FACTOR * mine) adjustTrust(trust, offer.slot, -TRUST_FAILED);
   }
   return best;
 }
@@ -236,10 +245,8 @@ export function cureStep(
     if (h === null || isBanned(trust, h.slot)) return result;
     const mine = windowMse(neuron.recent, i, neuron.weights, LAGS * i, neuron.bias[i]!);
     const theirs = windowMse(neuron.recent, i, h.weights, 0, h.bias);
-    if (theirs <= CURE_MAX_MSE && theirs * INSTALL_MARGIN_DEN < mine * INSTALL_MARGIN_NUM) {
-      neuron.weights.set(h.weights, LAGS * i);
-      neuron.bias[i] = h.bias;
-      evo.installed[i] = 1;
+    if (passes(mine, theirs)) {
+      install(neuron, evo, i, h);
       adjustTrust(trust, h.slot, TRUST_REWARD);
       dropHeld(held, i);
       result.heldInstalled = true;
