@@ -7,7 +7,8 @@
 // summary is adopted are rules (src/core/rules/join.ts). The join report is src/sim/join.ts (outside the tick).
 import { decodeSummaryGene, encodeSummaryGene, SummaryDecodeError } from '../src/core/gene/summary';
 import { LAGS } from '../src/core/neuron/kernel';
-import { fragmentCount, FRAGMENT_HEADER_BYTES } from '../src/core/net/fragment';
+import { fragmentCount, frameHeaderBytes } from '../src/core/net/fragment';
+import { radioAuthBytes, type RadioAuthMode } from '../src/core/net/radioAuth';
 import { BROADCAST, MESSAGE_HEADER_BYTES, MSG_SUMMARY, MSG_SUMMARY_REQUEST } from '../src/core/net/message';
 import { GENE_BYTES } from '../src/core/gene/gene';
 import { JOIN_RETRY_S } from '../src/core/rules/model';
@@ -22,7 +23,8 @@ const attemptByte = new Uint8Array(1);
 
 function send(world: SimWorld, from: number, to: number, type: number, body?: Uint8Array): void {
   const bytes = world.radio.send(from, to, type, body);
-  world.counters.joinBytes += bytes + fragmentCount(bytes, world.config.mtu) * FRAGMENT_HEADER_BYTES;
+  const checksum = world.config.radioAuth === 'none'; // the link model's framing (src/sim/linkModel.ts)
+  world.counters.joinBytes += bytes + fragmentCount(bytes, world.config.mtu, checksum) * frameHeaderBytes(checksum);
 }
 
 /** The summary gene of `eid`'s consensus state; spread = how far its radio neighbours' models are from it (the
@@ -46,10 +48,17 @@ function summaryOf(world: SimWorld, eid: number, round: number): Uint8Array {
  * counted as really sent, retries included, so both sides pay for the loss).
  */
 function replayBytes(world: SimWorld, eid: number, rounds: number): number {
-  const degree = world.hood.offsets[eid]! - world.hood.offsets[eid - 1]!;
-  const message = MESSAGE_HEADER_BYTES + GENE_BYTES;
-  const once = rounds * degree * (message + fragmentCount(message, world.config.mtu) * FRAGMENT_HEADER_BYTES);
-  return Math.round(once / (1 - world.config.loss));
+  const { offsets, neighbours } = world.hood;
+  const mode = world.config.radioAuth as RadioAuthMode;
+  const checksum = mode === 'none';
+  let perRound = 0;
+  for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
+    // Each neighbour's broadcast, with its authentication trailer for its own radio neighbours.
+    const j = neighbours[s]!;
+    const message = MESSAGE_HEADER_BYTES + GENE_BYTES + radioAuthBytes(mode, true, offsets[j + 1]! - offsets[j]!);
+    perRound += message + fragmentCount(message, world.config.mtu, checksum) * frameHeaderBytes(checksum);
+  }
+  return Math.round((rounds * perRound) / (1 - world.config.loss));
 }
 
 /** Wakes joiners, sends their (rate-limited) requests, answers the requests heard last tick. */

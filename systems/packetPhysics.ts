@@ -7,7 +7,6 @@ import { LAGS } from '../src/core/neuron/kernel';
 import { MODEL_DIM } from '../components/consensus';
 import { ACTIVITY_DECAY_PER_S } from '../src/core/rules/model';
 import {
-  BROADCAST,
   decodeMessageHeader,
   MESSAGE_HEADER_BYTES,
   MessageDecodeError,
@@ -25,16 +24,22 @@ import { isBanned } from '../src/core/rules/trust';
 // A broadcast reaches every neighbour as one shared view of the same bytes: decode it once, not per receiver.
 let lastConsensus: { bytes: Uint8Array; gene: Gene } | null = null;
 
-function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uint8Array): void {
+function onMessage(world: SimWorld, receiver: number, sealed: Uint8Array, messageId: number): void {
   const { Consensus, Membership } = world.components;
   const membership = Membership.state[receiver]!;
   if (membership === MEMBER_ABSENT) return; // not on the network yet: hears nothing
   try {
-    const header = decodeMessageHeader(bytes);
-    if (membership === MEMBER_JOINING && header.type !== MSG_SUMMARY) return; // a joiner waits for its summary
-    if (header.from !== sender || (header.to !== BROADCAST && header.to !== receiver)) {
-      throw new MessageDecodeError('address mismatch');
+    if (membership === MEMBER_JOINING && sealed[0] !== MSG_SUMMARY) return; // a joiner waits for its summary
+    // The trailer, the sender's neighbourhood and the id's freshness first (src/sim/radio.ts): a message that fails
+    // is counted and dropped here, before any rule sees it, so it can cost nobody reputation.
+    const opened = world.radio.open(receiver, messageId, sealed);
+    if (typeof opened === 'string') {
+      world.counters.radioDrops[opened]++;
+      return;
     }
+    const sender = opened.from;
+    const bytes = opened.message;
+    const header = decodeMessageHeader(bytes);
     const body = bytes.subarray(MESSAGE_HEADER_BYTES);
     if (header.type === MSG_CURE_REQUEST) {
       world.requests.push(receiver, sender);
@@ -75,7 +80,7 @@ function onMessage(world: SimWorld, receiver: number, sender: number, bytes: Uin
 export const packetPhysicsSystem = defineSystem({
   name: 'packetPhysics',
   reads: ['Membership'],
-  writes: ['Radio', 'Consensus', 'Speech', 'Energy'],
+  writes: ['Radio', 'Consensus', 'Speech', 'Energy', 'Auth'],
   channels: { reads: [], writes: ['link', 'requests', 'replies', 'summaryRequests', 'summaries', 'counters'] },
   run(world) {
     const { Radio } = world.components;
@@ -88,6 +93,6 @@ export const packetPhysicsSystem = defineSystem({
     const { Energy } = world.components;
     const { roundTicks } = world;
     const listens = world.config.chatty ? undefined : (receiver: number, tick: number) => listensAt(Energy.mode[receiver]!, tick, roundTicks);
-    world.link.deliver(world.tick, (receiver, sender, bytes) => onMessage(world, receiver, sender, bytes), listens);
+    world.link.deliver(world.tick, (receiver, _transmitter, bytes, messageId) => onMessage(world, receiver, bytes, messageId), listens);
   },
 });

@@ -12,7 +12,7 @@ import { LAGS, nlmsStepAt, predictAt, WEIGHT_LIMIT, BIAS_LIMIT } from '../core/n
 import { MODEL_DIM, RECENT, STORM_MU, ZONE_OMEGA_DEN, ZONE_OMEGA_NUM } from '../core/rules/model';
 import { draw } from '../core/rules/random';
 import { createRng } from '../core/rng/rng';
-import { encodeMessage } from '../sim/messages';
+import { BROADCAST, encodeMessage } from '../sim/messages';
 import { decodeGene, encodeGene, GENE_BYTES } from '../core/gene/gene';
 import { getAttack } from '../core/consensus/attacks';
 import { ROLE_HONEST } from '../../components/body';
@@ -21,6 +21,9 @@ import { sensorSystem } from '../../systems/sensor';
 import { resolveConfig, type SimConfig } from '../sim/config';
 import { createSimWorld, type SimWorld } from '../sim/world';
 import { createLinkModel, type LinkModel } from '../sim/linkModel';
+import { openRadio, sealRadio, type RadioAuthMode } from '../core/net/radioAuth';
+import { roundOf } from '../core/rules/silence';
+import { readU32 } from '../core/codec/bytes';
 import type { Neighbourhoods } from '../sim/placement';
 
 export { MODEL_DIM, LAGS };
@@ -162,6 +165,8 @@ export function createField(setting: Setting, scenario: Scenario, options: Field
   let totalSq = 0;
   let totalN = 0;
   const { weights, bias, recent } = Neuron;
+  const authMode = config.radioAuth as RadioAuthMode;
+  const authKeys = world.radio.auth.keys;
 
   const field: Field = {
     config,
@@ -196,14 +201,24 @@ export function createField(setting: Setting, scenario: Scenario, options: Field
       if (field.down(from)) return;
       const id = messageId[from]!;
       messageId[from] = (id + 1) & 0xffff;
-      const message = encodeMessage(type, from, to, body);
+      // The same authentication trailer as the simulator's messages (src/core/net/radioAuth.ts), so that every
+      // protocol pays the same for knowing who spoke.
+      const broadcast = to === BROADCAST;
+      let receivers: ArrayLike<number> = [to];
+      if (broadcast) {
+        const i = from - 1;
+        receivers = Array.from(hood.neighbours.subarray(hood.offsets[i]!, hood.offsets[i + 1]!), (j) => j + 1);
+      }
+      const message = sealRadio(authMode, authKeys, from, broadcast, receivers, roundOf(field.tick, world.roundTicks), id, encodeMessage(type, from, to, body));
       messageSizes.set(message.length, (messageSizes.get(message.length) ?? 0) + 1);
       link.send(txFreeAtUs, from, to, id, message, field.tick);
     },
     deliver(sink) {
-      link.deliver(field.tick, (receiver, sender, message) => {
+      link.deliver(field.tick, (receiver, sender, message, id) => {
         if (field.down(receiver)) return;
-        sink(receiver, sender, message[0]!, message.subarray(9));
+        const length = openRadio(authMode, authKeys, receiver, sender, readU32(message, 5) === BROADCAST, roundOf(field.tick, world.roundTicks), id, message);
+        if (typeof length !== 'number') return;
+        sink(receiver, sender, message[0]!, message.subarray(9, length));
       });
     },
     endTick() {

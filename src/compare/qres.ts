@@ -13,10 +13,14 @@ function injectOutage(sim: Sim, victim: number, fromTick: number, toTick: number
   const deliver = link.deliver.bind(link);
   const down = (eid: number, tick: number) => eid === victim && tick >= fromTick && tick < toTick;
   link.send = (tx, from, to, id, message, tick) => (down(from, tick) ? false : send(tx, from, to, id, message, tick));
-  link.deliver = (tick, sink) =>
-    deliver(tick, (receiver, sender, message) => {
-      if (!down(receiver, tick)) sink(receiver, sender, message);
-    });
+  link.deliver = (tick, sink, listens) =>
+    deliver(
+      tick,
+      (receiver, sender, message, messageId) => {
+        if (!down(receiver, tick)) sink(receiver, sender, message, messageId);
+      },
+      listens,
+    );
 }
 
 export function runQres(setting: Setting, scenario: Scenario): RunResult {

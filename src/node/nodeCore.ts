@@ -24,7 +24,8 @@ import { CALM } from '../core/neuron/regimeDetector';
 import { createRng, type Rng } from '../core/rng/rng';
 import { getAggregator, type AggregatorSpec } from '../core/consensus/registry';
 import { getAttack, type AttackFn } from '../core/consensus/attacks';
-import { FRAGMENT_HEADER_BYTES, fragmentCount } from '../core/net/fragment';
+import { FRAGMENT_HEADER_BYTES_NO_CRC, fragmentCount } from '../core/net/fragment';
+import { radioAuthBytes } from '../core/net/radioAuth';
 import {
   adoptSummary,
   attackerRoundAt,
@@ -339,9 +340,14 @@ export class NodeCore {
     this.stats.payloadBytesSent += bytes.length;
     this.stats.bytesSent += mqttPublishBytes(topic, bytes.length, this.deps.protocolVersion?.() ?? 4);
     if (this.deps.radioMtu) {
-      const frames = fragmentCount(bytes.length, this.deps.radioMtu);
+      // On a radio the message would carry the simulator's authentication trailer (src/core/net/radioAuth.ts): a
+      // pair-key MIC for a reply, a MIC per neighbour (or a signature) for everything else.
+      const auth = radioAuthBytes('pairwise', parseTopic(this.config.swarm, topic)?.kind !== 'reply', this.peers.length);
+      // With the tag, frames carry no CRC-32 (src/core/net/fragment.ts): a 4-byte frame header.
+      const frames = fragmentCount(bytes.length + auth, this.deps.radioMtu, false);
       this.stats.airFramesSent += frames;
-      this.stats.airBytesSent += bytes.length + frames * FRAGMENT_HEADER_BYTES;
+      this.stats.airAuthBytesSent += auth;
+      this.stats.airBytesSent += bytes.length + auth + frames * FRAGMENT_HEADER_BYTES_NO_CRC;
     }
   }
 
@@ -631,9 +637,11 @@ export class NodeCore {
     const slot = this.slotOf.get(msg.from);
     if (slot === undefined) return void this.stats.strangers++;
     if (this.deps.radioMtu) {
-      const frames = fragmentCount(bytes.length, this.deps.radioMtu);
+      // The sender's trailer, estimated with this node's own neighbour count (the sender's is not known here).
+      const auth = radioAuthBytes('pairwise', parsed.kind !== 'reply', this.peers.length);
+      const frames = fragmentCount(bytes.length + auth, this.deps.radioMtu, false);
       this.stats.airFramesReceived += frames;
-      this.stats.airBytesReceived += bytes.length + frames * FRAGMENT_HEADER_BYTES;
+      this.stats.airBytesReceived += bytes.length + auth + frames * FRAGMENT_HEADER_BYTES_NO_CRC;
     }
     if (!this.limiter.allow(slot)) return void this.stats.dropped++;
     this.stats.msgsReceived++;

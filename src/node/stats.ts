@@ -24,6 +24,8 @@ export function createNodeStats() {
      *  from its neighbours (rate-limited ones included: the radio received them). 0 without --radio. */
     airFramesSent: 0,
     airBytesSent: 0,
+    /** Of airBytesSent, the authentication trailers (src/core/net/radioAuth.ts). */
+    airAuthBytesSent: 0,
     airFramesReceived: 0,
     airBytesReceived: 0,
     /** Messages refused as malformed: unknown topic, undecodable, or header/topic mismatch. */

@@ -1,6 +1,7 @@
 import { AGGREGATOR_NAMES, isAggregatorName } from '../core/consensus/registry';
 import { ATTACK_NAMES, isAttackName } from '../core/consensus/attacks';
 import { ATTACKER_SPEECH, isAttackerSpeech } from '../core/rules/silence';
+import { isRadioAuthMode, RADIO_AUTH_MODES } from '../core/net/radioAuth';
 
 // Configuration of one simulated swarm. Every rate is per second of sim time (docs/ARCHITECTURE.md, "The model").
 // `resolveConfig` validates a partial config and names every bad field in one typed error.
@@ -59,6 +60,10 @@ export interface SimConfig {
   /** Std of a seeded jitter on every node's starting consensus model (0: all start at the persistence predictor);
    *  the daemon's --init-jitter, so convergence has something to do (bench:silence uses 0.1). */
   priorJitter: number;
+  /** What every radio message carries so receivers act only on roster members' fresh messages
+   *  (src/core/net/radioAuth.ts): 'pairwise' (a pair-key MIC per receiver, or a signature when cheaper; the
+   *  default), 'group' (one group-key MIC: keeps strangers out, not insiders), 'none'. */
+  radioAuth: string;
 }
 
 export const SCENARIOS = ['storm', 'calm'] as const;
@@ -89,6 +94,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   scenario: 'storm',
   attackerSpeech: 'rules',
   priorJitter: 0,
+  radioAuth: 'pairwise',
 });
 
 export const MAX_NODES = 1_000_000;
@@ -152,6 +158,7 @@ export function resolveConfig(overrides: Partial<SimConfig> = {}): SimConfig {
   if (!isAttackerSpeech(config.attackerSpeech)) {
     problems.push(`attackerSpeech: unknown '${config.attackerSpeech}' (valid: ${ATTACKER_SPEECH.join(', ')})`);
   }
+  if (!isRadioAuthMode(config.radioAuth)) problems.push(`radioAuth: unknown '${config.radioAuth}' (valid: ${RADIO_AUTH_MODES.join(', ')})`);
   if (!isAttackName(config.attack)) problems.push(`attack: unknown '${config.attack}' (valid: ${ATTACK_NAMES.join(', ')})`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

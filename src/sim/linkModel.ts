@@ -3,7 +3,7 @@
 // independently (seeded). Messages are real bytes, fragmented to the MTU; each frame takes airtime at the
 // link bitrate, waits in a bounded per-node transmit queue (modelled by when the transmitter is next free),
 // obeys the duty cycle, and expires after a TTL. In-flight frames live in a preallocated pool.
-import { fragment, FRAGMENT_HEADER_BYTES, FragmentDecodeError, parseFrame, Reassembler } from '../core/net/fragment';
+import { fragment, frameHeaderBytes, FragmentDecodeError, parseFrame, Reassembler } from '../core/net/fragment';
 import { mix32, type Rng } from '../core/rng/rng';
 import type { SimConfig } from './config';
 import type { Neighbourhoods } from './placement';
@@ -57,7 +57,9 @@ export interface NodeRadioCounters {
   rxBytes: Float64Array;
 }
 
-export type MessageSink = (receiverEid: number, senderEid: number, message: Uint8Array) => void;
+/** A completed message at a receiver: who transmitted it (the radio it came from; the sender it claims is in the
+ *  message), its bytes, and the fragment header's message id. */
+export type MessageSink = (receiverEid: number, senderEid: number, message: Uint8Array, messageId: number) => void;
 
 export interface LinkModel {
   readonly counters: LinkCounters;
@@ -137,7 +139,11 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
     for (let i = capacity - 1; i >= old; i--) free[freeTop++] = i;
     for (let i = old; i < capacity; i++) frames.push(null);
   };
-  const reassembler = new Reassembler({ maxPartial: Math.max(256, n) });
+  // With an authentication trailer on every message (src/core/net/radioAuth.ts) the frames carry no CRC-32: the
+  // message's tag rejects a damaged frame's message (src/core/net/fragment.ts).
+  const checksum = config.radioAuth === 'none';
+  const headerBytes = frameHeaderBytes(checksum);
+  const reassembler = new Reassembler({ maxPartial: Math.max(256, n), checksum });
   let partialSweep = new Set<string>();
   let nextSweepTick = ttlTicks;
   const counters: LinkCounters = {
@@ -196,7 +202,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
       const nowUs = tick * tickUs;
       let ok = true;
       let index = 0;
-      for (const frame of fragment(messageId, message, config.mtu)) {
+      for (const frame of fragment(messageId, message, config.mtu, checksum)) {
         const frameKind = message[0]! | (index++ << 8);
         const start = Math.max(nowUs, txFreeAtUs[fromEid]!);
         if (start - nowUs > maxQueueUs) {
@@ -249,8 +255,11 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
         // Every receiver hears the same bytes (loss is per receiver, corruption is not modelled per receiver),
         // so the frame is checked once; a single-frame message is handed to all receivers as one view.
         let whole: Uint8Array | null = null;
+        let messageId: number;
         try {
-          if (parseFrame(frame).count === 1) whole = frame.subarray(FRAGMENT_HEADER_BYTES);
+          const header = parseFrame(frame, checksum);
+          messageId = header.messageId;
+          if (header.count === 1) whole = frame.subarray(headerBytes);
         } catch (err) {
           if (!(err instanceof FragmentDecodeError)) throw err;
           counters.corrupt++;
@@ -275,7 +284,7 @@ export function createLinkModel(config: SimConfig, hood: Neighbourhoods, rng: Rn
           }
           counters.delivered++;
           const message = whole ?? reassembler.push(receiver * (n + 1) + from, frame);
-          if (message) sink(receiver, from, message);
+          if (message) sink(receiver, from, message, messageId);
         }
       }
       [active, spare] = [spare, active];

@@ -99,6 +99,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
         stored: c.stored,
         prefetch: { requests: c.prefetchRequests, held: c.curesHeld, installed: c.heldInstalled },
         radio: radioReport(world),
+        auth: { mode: config.radioAuth, dropped: { ...c.radioDrops } },
         earlyWarning: warningReport(c.earlyWarning ?? createWarningTracker(0, config.tickMs)),
       };
     },

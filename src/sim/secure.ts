@@ -16,7 +16,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Gene } from '../core/gene/gene';
-import { fragmentCount } from '../core/net/fragment';
+import { fragmentCount, frameHeaderBytes } from '../core/net/fragment';
+import { radioAuthBytes, type RadioAuthMode } from '../core/net/radioAuth';
 import {
   PARITY_HEADER,
   PART_HEADER,
@@ -117,9 +118,15 @@ export function queueSecureReply(world: SimWorld, from: number, to: number, body
   const chain = chainOf(state, from);
   const id = body === chain.cachedBody ? chain.cachedBodyId : takeBodyId(chain);
   // Room per part after the larger of the two part headers, so the parity part fits PART_FRAMES frames too.
-  const room = Math.max(1, PART_FRAMES * (world.config.mtu - 8) - MESSAGE_HEADER_BYTES - Math.max(PART_HEADER, PARITY_HEADER));
+  // Each part travels as one unicast message with its authentication trailer (src/core/net/radioAuth.ts).
+  const trailer = radioAuthBytes(world.config.radioAuth as RadioAuthMode, false, 1);
+  const checksum = world.config.radioAuth === 'none'; // as the link model frames it
+  const room = Math.max(
+    1,
+    PART_FRAMES * (world.config.mtu - frameHeaderBytes(checksum)) - MESSAGE_HEADER_BYTES - trailer - Math.max(PART_HEADER, PARITY_HEADER),
+  );
   const parts = splitSecureBody(body, id, room);
-  const frames = parts.map((part) => fragmentCount(MESSAGE_HEADER_BYTES + part.length, world.config.mtu));
+  const frames = parts.map((part) => fragmentCount(MESSAGE_HEADER_BYTES + part.length + trailer, world.config.mtu, checksum));
   for (const f of frames) world.counters.proofFrames += f;
   queue.push({ to, parts, frames, next: 0 });
   state.outbox.set(from, queue);

@@ -45,6 +45,9 @@ export interface SimMetrics {
   /** The silent swarm's radios (src/core/rules/silence.ts): the mean node's share of time listening, how many
    *  honest nodes are in each energy mode now, and frame receptions slept through. Chatty runs listen all the time. */
   radio?: { listenShare: number; modes: { active: number; alert: number; deep: number }; asleep: number };
+  /** The radio's authentication (src/core/net/radioAuth.ts): the trailer mode, and the messages dropped before any
+   *  rule saw them, by reason (src/sim/radio.ts). */
+  auth?: { mode: string; dropped: { malformed: number; stale: number; forged: number; stranger: number; replayed: number } };
   /** How well PreStorm warns of Storm onsets (systems/earlyWarning.ts), over honest nodes (the headless runner reports it; the live page does not). */
   earlyWarning?: EarlyWarningReport;
 }

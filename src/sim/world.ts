@@ -18,6 +18,7 @@ import { MODEL_DIM, REGIME_RECORD, roundTicksOf } from '../core/rules/model';
 import { initSpeechAt } from '../core/rules/silence';
 import { GENE_LIMIT } from '../core/rules/consensus';
 import { createEnergy, createSpeech } from '../../components/energy';
+import { createAuth } from '../../components/auth';
 import { fibonacciSphere, radioNeighbourhoods, type Neighbourhoods } from './placement';
 import { createLinkModel, type LinkModel } from './linkModel';
 import { createSimMetrics, type SimCounters } from './counters';
@@ -26,7 +27,7 @@ import { defaultLayoutParams } from './layout/params';
 import { createSecureState, type SecureState } from './secure';
 import { createRadioChannel, type RadioChannel } from './radio';
 
-export function createComponents(capacity: number, slots: number, layout: boolean, joiners: number, silent = true) {
+export function createComponents(capacity: number, slots: number, layout: boolean, joiners: number, silent = true, auth = true) {
   return {
     Home: createHome(capacity),
     Drawn: createDrawn(layout ? capacity : 0),
@@ -41,6 +42,7 @@ export function createComponents(capacity: number, slots: number, layout: boolea
     Membership: createMembership(capacity, joiners),
     Speech: createSpeech(capacity),
     Energy: createEnergy(capacity),
+    Auth: createAuth(slots, auth),
   };
 }
 export type Components = ReturnType<typeof createComponents>;
@@ -156,7 +158,7 @@ export function createSimWorld(config: SimConfig) {
   const radius = brainRadius(n);
   const home = fibonacciSphere(n, q16.fromFloat(radius), root.stream('placement'));
   const hood = radioNeighbourhoods(home, n, q16.fromFloat(config.radioRange));
-  const components = createComponents(n + 1, hood.neighbours.length, config.layout, config.join, !config.chatty);
+  const components = createComponents(n + 1, hood.neighbours.length, config.layout, config.join, !config.chatty, config.radioAuth !== 'none');
   const link = createLinkModel(config, hood, root.stream('radio'));
   const ctx: Omit<SimContext, 'radio'> = {
     config,
@@ -185,6 +187,8 @@ export function createSimWorld(config: SimConfig) {
     components,
     link,
     hood,
+    config,
+    roundTicks: ctx.roundTicks,
     get tick() {
       return world.tick;
     },

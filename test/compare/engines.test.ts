@@ -7,7 +7,8 @@ import { runDpsgd } from '../../src/compare/dpsgd';
 import { runQres } from '../../src/compare/qres';
 import { runProtocol, PROTOCOLS } from '../../src/compare/plan';
 import { createSim } from '../../src/sim/runner';
-import { FRAGMENT_HEADER_BYTES, fragmentCount } from '../../src/core/net/fragment';
+import { FRAGMENT_HEADER_BYTES_NO_CRC, fragmentCount } from '../../src/core/net/fragment';
+import { radioAuthBytes } from '../../src/core/net/radioAuth';
 import type { RunResult, Setting } from '../../src/compare/harness';
 import { rmseOver } from '../../src/compare/metrics';
 
@@ -36,28 +37,36 @@ describe('each protocol on a small swarm', () => {
     else expect(r.framesSent).toBeGreaterThan(0);
   });
 
-  it.each(baselines)('%s: bytes on air = Σ messages + one fragment header per frame, frames = Σ fragments', (_name, run) => {
-    const r = run(SMALL, CLEAN);
-    let bytes = 0;
-    let frames = 0;
-    for (const [size, count] of r.messageSizes) {
-      const k = fragmentCount(size, SMALL.mtu);
-      frames += k * count;
-      bytes += (size + k * FRAGMENT_HEADER_BYTES) * count;
-    }
-    expect(frames).toBeGreaterThan(0);
-    expect(r.framesSent).toBe(frames); // no duty cycle and a short queue: nothing was dropped at the sender
-    expect(r.bytesSent).toBe(bytes);
-    expect(r.bytesPerNodePerDay).toBe(Math.round((bytes / SMALL.nodes) * (86_400 / SMALL.seconds)));
-  });
+  it.each(baselines)(
+    '%s: bytes on air = Σ messages (with their authentication trailer) + one 4-byte fragment header per frame, frames = Σ fragments',
+    (_name, run) => {
+      const r = run(SMALL, CLEAN);
+      let bytes = 0;
+      let frames = 0;
+      for (const [size, count] of r.messageSizes) {
+        // Every message carries the radio's authentication trailer, as QRES's do, so its frames carry no CRC-32.
+        const k = fragmentCount(size, SMALL.mtu, false);
+        frames += k * count;
+        bytes += (size + k * FRAGMENT_HEADER_BYTES_NO_CRC) * count;
+      }
+      expect(frames).toBeGreaterThan(0);
+      expect(r.framesSent).toBe(frames); // no duty cycle and a short queue: nothing was dropped at the sender
+      expect(r.bytesSent).toBe(bytes);
+      expect(r.bytesPerNodePerDay).toBe(Math.round((bytes / SMALL.nodes) * (86_400 / SMALL.seconds)));
+    },
+  );
 
   it('FedAvg float32 uploads take two 51-byte frames where gene uploads take one', () => {
     const f32 = runFedAvg(SMALL, CLEAN, { encoding: 'f32' });
     const gene = runFedAvg(SMALL, CLEAN, { encoding: 'gene' });
-    expect([...f32.messageSizes.keys()]).toEqual([46]);
-    expect([...gene.messageSizes.keys()]).toEqual([42]);
-    expect(f32.framesSent).toBe(2 * [...f32.messageSizes.values()][0]!);
-    expect(gene.framesSent).toBe([...gene.messageSizes.values()][0]!);
+    // Uploads are unicast to the gateway: the message and a 5-byte pair-key MIC trailer. Downloads are the gateway's
+    // broadcast to all 40 nodes, which carries a signature-sized trailer (more than 16 receivers).
+    const upload = radioAuthBytes('pairwise', false, 1);
+    const download = radioAuthBytes('pairwise', true, SMALL.nodes);
+    expect([...f32.messageSizes.keys()].sort((a, b) => a - b)).toEqual([46 + upload, 46 + download]);
+    expect([...gene.messageSizes.keys()].sort((a, b) => a - b)).toEqual([42 + upload, 42 + download]);
+    expect(fragmentCount(46 + upload, SMALL.mtu, false)).toBe(2);
+    expect(fragmentCount(42 + upload, SMALL.mtu, false)).toBe(1);
   });
 
   it('the QRES row is the simulator itself: same bytes, frames and RMSE as createSim for the same config', () => {

@@ -16,6 +16,8 @@ import { resolveNodeConfig } from '../../src/node/config';
 import { NodeCore } from '../../src/node/nodeCore';
 import type { Sensor } from '../../src/node/sensor';
 import { fragmentCount } from '../../src/core/net/fragment';
+import { radioAuthBytes } from '../../src/core/net/radioAuth';
+import { GENE_BYTES } from '../../src/core/gene/gene';
 import { MAX_STEPS, stepsBodyBytes } from '../../src/core/rules/secureBody';
 
 /** A secure body of MAX_STEPS steps, with its part and message headers, is one frame at this MTU. */
@@ -76,7 +78,13 @@ async function buildPair(c: Case): Promise<{ sim: Sim; cores: NodeCore[]; lossFr
       const type = TYPE_OF[parsed.kind];
       if (type === undefined) return false; // announce/status/summary: daemon-only traffic, no rule reads it
       const sender = parsed.from;
-      const gone = frameLossDraw(w.link.lossSeed, sender, tick, type, 0, receiver) < lossQ16;
+      // The sim loses a message when any of its frames is lost: as many frames as the sim's message of this type
+      // takes with its authentication trailer (src/core/net/radioAuth.ts; a secure part: one frame at SECURE_MTU).
+      const degree = offsets[sender]! - offsets[sender - 1]!;
+      const simBytes = MESSAGE_HEADER_BYTES + (type === 1 ? 0 : GENE_BYTES) + radioAuthBytes('pairwise', type !== 2, degree);
+      const frames = c.secure && type === 2 ? 1 : fragmentCount(simBytes, w.config.mtu, false);
+      let gone = false;
+      for (let index = 0; index < frames && !gone; index++) gone = frameLossDraw(w.link.lossSeed, sender, tick, type, index, receiver) < lossQ16;
       if (gone) lost++;
       return gone;
     },
@@ -192,7 +200,7 @@ async function runBoth(c: Case): Promise<{
       const d = diff(sim, cores[i]!, i + 1, honest[i]!);
       if (d !== null)
         throw new Error(
-          `tick ${t}: node ${i + 1} (${honest[i] ? 'honest' : 'attacker'}) differs in ${d} (link dropped ${sim.world.link.counters.dropped}, expired ${sim.world.link.counters.expired})`,
+          `tick ${t}: node ${i + 1} (${honest[i] ? 'honest' : 'attacker'}) differs in ${d} (link dropped ${sim.world.link.counters.dropped}, expired ${sim.world.link.counters.expired}; radio drops ${JSON.stringify(sim.world.counters.radioDrops)})`,
         );
     }
   }

@@ -91,13 +91,35 @@ export async function connectAdversary(url: string, credentials?: { username: st
 
 /** Listens to a swarm for `ms` and returns what went by (the raw, sealed bytes), retained messages included. */
 export async function captureTraffic(url: string, swarm: string, ms: number, credentials?: { username: string; password: string }): Promise<Captured[]> {
-  const client = await connectAdversary(url, credentials);
-  const got: Captured[] = [];
-  client.on('message', (topic, payload, packet) => got.push({ topic, bytes: new Uint8Array(payload), retain: packet.retain === true }));
-  await client.subscribeAsync(`qres/${swarm}/#`);
-  await new Promise((r) => setTimeout(r, ms));
-  await client.endAsync();
-  return got;
+  return startCapture(url, swarm, ms, { credentials }).result;
+}
+
+/** Captures like captureTraffic, but says when its subscription is in place (`ready`), and stops early once it holds
+ *  `enough` messages (on a loaded machine a fixed window may close before the traffic it waits for). */
+export function startCapture(
+  url: string,
+  swarm: string,
+  ms: number,
+  options: { credentials?: { username: string; password: string }; enough?: number } = {},
+): { ready: Promise<void>; result: Promise<Captured[]> } {
+  let readyResolve!: () => void;
+  const ready = new Promise<void>((r) => (readyResolve = r));
+  const result = (async () => {
+    const client = await connectAdversary(url, options.credentials);
+    const got: Captured[] = [];
+    let enough: () => void = () => {};
+    const full = new Promise<void>((r) => (enough = r));
+    client.on('message', (topic, payload, packet) => {
+      got.push({ topic, bytes: new Uint8Array(payload), retain: packet.retain === true });
+      if (options.enough !== undefined && got.length >= options.enough) enough();
+    });
+    await client.subscribeAsync(`qres/${swarm}/#`);
+    readyResolve();
+    await Promise.race([full, new Promise((r) => setTimeout(r, ms))]);
+    await client.endAsync();
+    return got;
+  })();
+  return { ready, result };
 }
 
 /** Publishes what `step` returns until `count` messages are sent or `timeMs` is up (a null step is skipped);

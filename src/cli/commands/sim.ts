@@ -59,6 +59,10 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
   --scenario NAME    storm (the orbiting noise zone, default) or calm (no noise zone: pure consensus)
   --attacker-speech P  silent swarm: what attackers do about silence: rules (default), always, once, opportunist
   --prior-jitter X   std of a seeded jitter on every node's starting consensus model (default 0)
+  --radio-auth MODE  what every radio message carries so that receivers act only on a roster member's fresh
+                     messages (docs/SECURITY.md): pairwise (default: a 4-byte pair-key MIC per receiver, or a
+                     signature when cheaper; names the sender), group (one 4-byte group MIC: keeps strangers out,
+                     not insiders), none
   --storage DIR      persist evolved genes under DIR and spawn stored ones Evolved (default: none)
   --json             print one JSON object`;
 
@@ -86,6 +90,7 @@ export function simOverrides(values: Values): Partial<SimConfig> {
     scenario: typeof values.scenario === 'string' ? values.scenario : undefined,
     attackerSpeech: typeof values['attacker-speech'] === 'string' ? values['attacker-speech'] : undefined,
     priorJitter: numberFlag(values, 'prior-jitter'),
+    radioAuth: typeof values['radio-auth'] === 'string' ? values['radio-auth'] : undefined,
   };
 }
 
@@ -115,6 +120,7 @@ export const SIM_OPTIONS = {
   scenario: { type: 'string' },
   'attacker-speech': { type: 'string' },
   'prior-jitter': { type: 'string' },
+  'radio-auth': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -177,6 +183,7 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     consensus: sim.config.chatty ? 'chatty' : 'silent',
     scenario: sim.config.scenario,
     radio: m.radio,
+    auth: m.auth,
     rmse: m.rmse,
     earlyWarning: m.earlyWarning,
     stored: m.stored,
@@ -258,6 +265,16 @@ function listenLine(radio: SimMetrics['radio']): string {
   );
 }
 
+function authLine(auth: SimMetrics['auth']): string {
+  if (!auth) return '  radio auth     (not reported)';
+  const d = auth.dropped;
+  const total = d.malformed + d.stale + d.forged + d.stranger + d.replayed;
+  return (
+    `  radio auth     ${auth.mode}; ${total} messages dropped before any rule` +
+    (total ? ` (${d.forged} forged, ${d.replayed} replayed, ${d.stale} stale, ${d.stranger} from strangers, ${d.malformed} malformed)` : '')
+  );
+}
+
 function human(r: Record<string, unknown>): string {
   const h = r.heals as { gossip: number; self: number };
   const lat = r.healLatencyS as { p50: number; p95: number };
@@ -273,6 +290,7 @@ function human(r: Record<string, unknown>): string {
     `  radio          ${p.sent} frames sent, ${p.delivered} received, ${p.lost} lost, ${p.dropped} dropped/expired`,
     `  bytes on air   ${r.bytesSent} (${r.bytesPerNodePerDay} per node per day); ${r.consensus} consensus, scenario ${r.scenario}`,
     listenLine(r.radio as SimMetrics['radio']),
+    authLine(r.auth as SimMetrics['auth']),
     `  consensus      ${r.aggregator}, ${r.consensusRounds} rounds; attack ${r.attack} at ${(Number(r.byzantine) * 100).toFixed(0)} %` +
       (r.consensusDrift === undefined ? '' : `: drift ${(Number(r.consensusDrift) * 100).toFixed(2)} %`) +
       `; banned ${(r.bans as { attackers: number }).attackers} attackers, ${(r.bans as { honest: number }).honest} honest` +

@@ -1,14 +1,21 @@
-// MTU fragmentation for every message on the radio. One frame = an 8-byte header + a slice of the message:
+// MTU fragmentation for every message on the radio. One frame = a header + a slice of the message:
 //
-//   [crc32 u32 LE][message id u16 LE][index u8][count u8][payload ...]
+//   [crc32 u32 LE][message id u16 LE][index u8][count u8][payload ...]      8-byte header (checksum on)
+//                 [message id u16 LE][index u8][count u8][payload ...]      4-byte header (checksum off)
 //
 // The CRC-32 covers everything after itself (the rest of the header and the payload), so a frame whose id,
 // index or count was hit by noise is rejected as a whole instead of poisoning a reassembly. Eight bytes is
-// the price of that on a 51-byte LoRa frame (43 bytes left).
+// the price of that on a 51-byte LoRa frame (43 bytes left). When every message carries an authentication tag
+// (src/core/net/radioAuth.ts: a MIC over the message and its id), the tag already rejects a message any of whose
+// frames was damaged, so the simulator's radio leaves the CRC out (checksum off: 47 bytes left).
 import { readU32, writeU32 } from '../codec/bytes';
 import { crc32 } from '../codec/crc';
 
 export const FRAGMENT_HEADER_BYTES = 8;
+/** The header without the CRC-32 (checksum off). */
+export const FRAGMENT_HEADER_BYTES_NO_CRC = 4;
+/** The frame header's size with or without the CRC-32. */
+export const frameHeaderBytes = (checksum = true): number => (checksum ? FRAGMENT_HEADER_BYTES : FRAGMENT_HEADER_BYTES_NO_CRC);
 /** At most this many frames per message (the count is one byte). */
 export const MAX_FRAGMENTS = 255;
 
@@ -26,14 +33,16 @@ export class FragmentDecodeError extends Error {
 }
 
 /** Splits a message into frames of ≤ mtu bytes each (header included). Throws RangeError if it needs > 255 frames or mtu ≤ header. */
-export function fragment(messageId: number, payload: Uint8Array, mtu: number): Uint8Array[] {
+export function fragment(messageId: number, payload: Uint8Array, mtu: number, checksum = true): Uint8Array[] {
   if (!Number.isInteger(messageId) || messageId < 0 || messageId > 0xffff) {
     throw new RangeError(`message id must be an integer in [0, 65535], got ${messageId}`);
   }
-  if (!Number.isInteger(mtu) || mtu <= FRAGMENT_HEADER_BYTES) {
-    throw new RangeError(`mtu must be an integer > ${FRAGMENT_HEADER_BYTES}, got ${mtu}`);
+  const headerBytes = frameHeaderBytes(checksum);
+  if (!Number.isInteger(mtu) || mtu <= headerBytes) {
+    throw new RangeError(`mtu must be an integer > ${headerBytes}, got ${mtu}`);
   }
-  const room = mtu - FRAGMENT_HEADER_BYTES;
+  const room = mtu - headerBytes;
+  const h = headerBytes - 4;
   const count = Math.max(1, Math.ceil(payload.length / room));
   if (count > MAX_FRAGMENTS) {
     throw new RangeError(`a ${payload.length}-byte message needs ${count} frames at mtu ${mtu}; at most ${MAX_FRAGMENTS}`);
@@ -42,21 +51,21 @@ export function fragment(messageId: number, payload: Uint8Array, mtu: number): U
   for (let index = 0; index < count; index++) {
     const start = index * room;
     const end = Math.min(payload.length, start + room);
-    const frame = new Uint8Array(FRAGMENT_HEADER_BYTES + end - start);
-    frame[4] = messageId & 0xff;
-    frame[5] = messageId >>> 8;
-    frame[6] = index;
-    frame[7] = count;
-    frame.set(payload.subarray(start, end), FRAGMENT_HEADER_BYTES);
-    writeU32(frame, 0, crc32(frame, 4));
+    const frame = new Uint8Array(headerBytes + end - start);
+    frame[h] = messageId & 0xff;
+    frame[h + 1] = messageId >>> 8;
+    frame[h + 2] = index;
+    frame[h + 3] = count;
+    frame.set(payload.subarray(start, end), headerBytes);
+    if (checksum) writeU32(frame, 0, crc32(frame, 4));
     frames.push(frame);
   }
   return frames;
 }
 
 /** How many frames fragment() makes for a payload of this size (for airtime and byte accounting). */
-export function fragmentCount(payloadBytes: number, mtu: number): number {
-  return Math.max(1, Math.ceil(payloadBytes / (mtu - FRAGMENT_HEADER_BYTES)));
+export function fragmentCount(payloadBytes: number, mtu: number, checksum = true): number {
+  return Math.max(1, Math.ceil(payloadBytes / (mtu - frameHeaderBytes(checksum))));
 }
 
 /** The parsed header of one frame, after its checksum was verified. */
@@ -67,16 +76,18 @@ export interface FrameHeader {
 }
 
 /** Checks a frame and reads its header; throws FragmentDecodeError for anything malformed. */
-export function parseFrame(frame: Uint8Array): FrameHeader {
-  if (frame.length < FRAGMENT_HEADER_BYTES) {
-    throw new FragmentDecodeError('short', `frame of ${frame.length} bytes is shorter than the ${FRAGMENT_HEADER_BYTES}-byte header`);
+export function parseFrame(frame: Uint8Array, checksum = true): FrameHeader {
+  const headerBytes = frameHeaderBytes(checksum);
+  if (frame.length < headerBytes) {
+    throw new FragmentDecodeError('short', `frame of ${frame.length} bytes is shorter than the ${headerBytes}-byte header`);
   }
-  if (readU32(frame, 0) !== crc32(frame, 4)) throw new FragmentDecodeError('checksum', 'frame checksum mismatch');
-  const count = frame[7]!;
-  const index = frame[6]!;
+  if (checksum && readU32(frame, 0) !== crc32(frame, 4)) throw new FragmentDecodeError('checksum', 'frame checksum mismatch');
+  const h = headerBytes - 4;
+  const count = frame[h + 3]!;
+  const index = frame[h + 2]!;
   if (count === 0) throw new FragmentDecodeError('count', 'fragment count is 0');
   if (index >= count) throw new FragmentDecodeError('index', `fragment index ${index} ≥ count ${count}`);
-  return { messageId: frame[4]! | (frame[5]! << 8), index, count };
+  return { messageId: frame[h]! | (frame[h + 1]! << 8), index, count };
 }
 
 export interface ReassemblerOptions {
@@ -84,9 +95,11 @@ export interface ReassemblerOptions {
   maxPartial: number;
   /** How many completed (key, id) pairs are remembered so that a late duplicate is not delivered twice. 0 = none. */
   rememberCompleted: number;
+  /** Whether frames carry the CRC-32 (see fragment()). */
+  checksum: boolean;
 }
 
-const DEFAULT_OPTIONS: ReassemblerOptions = { maxPartial: 64, rememberCompleted: 256 };
+const DEFAULT_OPTIONS: ReassemblerOptions = { maxPartial: 64, rememberCompleted: 256, checksum: true };
 
 interface PartialMessage {
   key: number;
@@ -123,8 +136,9 @@ export class Reassembler {
   /** Returns the whole message when its last missing fragment arrives, else null. */
   push(key: number, frame: Uint8Array): Uint8Array | null {
     if (!Number.isSafeInteger(key)) throw new RangeError(`stream key must be a safe integer, got ${key}`);
-    const { messageId, index, count } = parseFrame(frame);
+    const { messageId, index, count } = parseFrame(frame, this.opts.checksum);
     const id = `${key}:${messageId}`;
+    const headerBytes = frameHeaderBytes(this.opts.checksum);
     if (this.completedIds.has(id)) {
       this.stats.duplicates++;
       return null;
@@ -132,7 +146,7 @@ export class Reassembler {
     if (count === 1) {
       // Fast path: a whole message in one frame never touches the partial buffers.
       this.rememberCompleted(id);
-      return frame.slice(FRAGMENT_HEADER_BYTES);
+      return frame.slice(headerBytes);
     }
     let partial = this.partials.get(id);
     if (partial !== undefined && partial.count !== count) {
@@ -147,7 +161,7 @@ export class Reassembler {
       return null;
     }
     // A copy: the caller may reuse its receive buffer.
-    partial.parts[index] = frame.slice(FRAGMENT_HEADER_BYTES);
+    partial.parts[index] = frame.slice(headerBytes);
     partial.received++;
     if (partial.received < count) return null;
     this.partials.delete(id);

@@ -208,6 +208,6 @@ describe('Reassembler', () => {
 
   it('parseFrame reads back what fragment wrote', () => {
     const frames = fragment(0xbeef, bytes(90), 51);
-    expect(frames.map(parseFrame)).toEqual([0, 1, 2].map((index) => ({ messageId: 0xbeef, index, count: 3 })));
+    expect(frames.map((f) => parseFrame(f))).toEqual([0, 1, 2].map((index) => ({ messageId: 0xbeef, index, count: 3 })));
   });
 });
