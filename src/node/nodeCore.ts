@@ -25,7 +25,7 @@ import { createRng, type Rng } from '../core/rng/rng';
 import { getAggregator, type AggregatorSpec } from '../core/consensus/registry';
 import { getAttack, type AttackFn } from '../core/consensus/attacks';
 import { FRAGMENT_HEADER_BYTES_NO_CRC, fragmentCount } from '../core/net/fragment';
-import { radioAuthBytes } from '../core/net/radioAuth';
+import { radioAuthBytes, RADIO_MIC_BYTES } from '../core/net/radioAuth';
 import {
   adoptSummary,
   attackerRoundAt,
@@ -154,6 +154,13 @@ export interface NodeCoreDeps {
   /** --radio: the largest frame payload of the radio the node reports its energy for (stats.air*). */
   radioMtu?: number;
   log?: (line: string) => void;
+}
+
+/** The radio authentication trailer's bytes for a message of this topic kind (the simulator's rule, radioAuth.ts
+ *  tagModeFor): a reply is unicast, a request carries the group MIC, the rest a MIC per neighbour. */
+function airAuthBytes(kind: string | undefined, neighbours: number): number {
+  if (kind === 'request') return RADIO_MIC_BYTES;
+  return radioAuthBytes('pairwise', kind !== 'reply', neighbours);
 }
 
 export type HealCause = 'gossip' | 'self';
@@ -341,8 +348,8 @@ export class NodeCore {
     this.stats.bytesSent += mqttPublishBytes(topic, bytes.length, this.deps.protocolVersion?.() ?? 4);
     if (this.deps.radioMtu) {
       // On a radio the message would carry the simulator's authentication trailer (src/core/net/radioAuth.ts): a
-      // pair-key MIC for a reply, a MIC per neighbour (or a signature) for everything else.
-      const auth = radioAuthBytes('pairwise', parseTopic(this.config.swarm, topic)?.kind !== 'reply', this.peers.length);
+      // pair-key MIC for a reply, the group MIC for a request, a MIC per neighbour (or a signature) for the rest.
+      const auth = airAuthBytes(parseTopic(this.config.swarm, topic)?.kind, this.peers.length);
       // With the tag, frames carry no CRC-32 (src/core/net/fragment.ts): a 4-byte frame header.
       const frames = fragmentCount(bytes.length + auth, this.deps.radioMtu, false);
       this.stats.airFramesSent += frames;
@@ -638,7 +645,7 @@ export class NodeCore {
     if (slot === undefined) return void this.stats.strangers++;
     if (this.deps.radioMtu) {
       // The sender's trailer, estimated with this node's own neighbour count (the sender's is not known here).
-      const auth = radioAuthBytes('pairwise', parsed.kind !== 'reply', this.peers.length);
+      const auth = airAuthBytes(parsed.kind, this.peers.length);
       const frames = fragmentCount(bytes.length + auth, this.deps.radioMtu, false);
       this.stats.airFramesReceived += frames;
       this.stats.airBytesReceived += bytes.length + auth + frames * FRAGMENT_HEADER_BYTES_NO_CRC;

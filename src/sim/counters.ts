@@ -31,9 +31,10 @@ export function createSimMetrics() {
     mutationsKept: 0,
     mutationsTried: 0,
     corruptMessages: 0,
-    /** Messages dropped before any rule saw them (src/sim/radio.ts open): a trailer that does not parse, names an
-     *  old round or fails its tag, a sender that is not a radio neighbour, an id accepted before. */
-    radioDrops: { malformed: 0, stale: 0, forged: 0, stranger: 0, replayed: 0 },
+    /** Messages dropped before any rule saw them (src/sim/radio.ts open): a trailer that does not parse, a tag that
+     *  fails (a forgery, or a message from an older round), a sender that is not a radio neighbour, an id accepted
+     *  before. */
+    radioDrops: { malformed: 0, forged: 0, stranger: 0, replayed: 0 },
     /** bytesSent at the start of each of the last ticks of one second, for bytes/s. */
     bytesHistory: [] as number[],
     stored: 0,

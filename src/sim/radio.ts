@@ -5,7 +5,7 @@
 // list (its reputation slot). Systems reach it as `world.radio`; they do not import the link model or the
 // placement code.
 import { BROADCAST, decodeMessageHeader, encodeMessage, MessageDecodeError } from '../core/net/message';
-import { freshId, openRadio, radioKeys, sealRadio, type RadioAuthFailure, type RadioAuthMode, type RadioKeys } from '../core/net/radioAuth';
+import { freshId, openRadio, radioKeys, sealRadio, tagModeFor, type RadioAuthFailure, type RadioAuthMode, type RadioKeys } from '../core/net/radioAuth';
 import { mix32 } from '../core/rng/rng';
 import { roundOf } from '../core/rules/silence';
 import type { SimConfig } from './config';
@@ -73,7 +73,7 @@ export function createRadioChannel(world: RadioWorld): RadioChannel {
         for (let s = 0; s < eids.length; s++) eids[s] = hood.neighbours[hood.offsets[i]! + s]! + 1;
         receivers = eids;
       } else one[0] = to;
-      const sealed = sealRadio(mode, keys, from, broadcast, receivers, roundOf(world.tick, roundTicks), id, message);
+      const sealed = sealRadio(tagModeFor(mode, type), keys, from, broadcast, receivers, roundOf(world.tick, roundTicks), id, message);
       link.send(Radio.txFreeAtUs, from, to, id, sealed, world.tick);
       return sealed.length;
     },
@@ -84,7 +84,16 @@ export function createRadioChannel(world: RadioWorld): RadioChannel {
       // Cheapest first: a sender that is not a radio neighbour costs a look-up and nothing else.
       const slot = from >= 1 && from < Radio.messageId.length ? slotOf(hood, receiver - 1, from - 1) : -1;
       if (slot < 0) return 'stranger';
-      const length = openRadio(mode, keys, receiver, from, header.to === BROADCAST, roundOf(world.tick, roundTicks), messageId, sealed);
+      const length = openRadio(
+        tagModeFor(mode, header.type),
+        keys,
+        receiver,
+        from,
+        header.to === BROADCAST,
+        roundOf(world.tick, roundTicks),
+        messageId,
+        sealed,
+      );
       if (typeof length !== 'number') return length;
       if (mode !== 'none') {
         if (!freshId(Auth.lastId[slot]!, messageId)) return 'replayed';

@@ -47,7 +47,7 @@ export interface SimMetrics {
   radio?: { listenShare: number; modes: { active: number; alert: number; deep: number }; asleep: number };
   /** The radio's authentication (src/core/net/radioAuth.ts): the trailer mode, and the messages dropped before any
    *  rule saw them, by reason (src/sim/radio.ts). */
-  auth?: { mode: string; dropped: { malformed: number; stale: number; forged: number; stranger: number; replayed: number } };
+  auth?: { mode: string; dropped: { malformed: number; forged: number; stranger: number; replayed: number } };
   /** How well PreStorm warns of Storm onsets (systems/earlyWarning.ts), over honest nodes (the headless runner reports it; the live page does not). */
   earlyWarning?: EarlyWarningReport;
 }

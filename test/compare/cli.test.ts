@@ -102,11 +102,11 @@ describe('qres compare', () => {
     ).rows;
     const table = Object.fromEntries(rows.map((r) => [r.protocol, [r.rmse.mean, r.bytesPerNodePerDay.mean, r.framesLost.mean]]));
     expect(table).toEqual({
-      qres: [0.1655, 217927, 0],
-      'fedavg-f32': [0.1694, 77538, 174],
-      'fedavg-gene': [0.1693, 70715, 171],
-      gossip: [0.1697, 32256, 12],
-      dpsgd: [0.1696, 408384, 1],
+      qres: [0.1655, 220697, 0],
+      'fedavg-f32': [0.1694, 76542, 174],
+      'fedavg-gene': [0.1693, 69718, 171],
+      gossip: [0.1697, 29376, 6],
+      dpsgd: [0.1696, 399744, 1],
       local: [0.1696, 0, 0],
     });
   }, 120_000);

@@ -16,7 +16,7 @@ import { resolveNodeConfig } from '../../src/node/config';
 import { NodeCore } from '../../src/node/nodeCore';
 import type { Sensor } from '../../src/node/sensor';
 import { fragmentCount } from '../../src/core/net/fragment';
-import { radioAuthBytes } from '../../src/core/net/radioAuth';
+import { radioAuthBytes, tagModeFor } from '../../src/core/net/radioAuth';
 import { GENE_BYTES } from '../../src/core/gene/gene';
 import { MAX_STEPS, stepsBodyBytes } from '../../src/core/rules/secureBody';
 
@@ -81,7 +81,7 @@ async function buildPair(c: Case): Promise<{ sim: Sim; cores: NodeCore[]; lossFr
       // The sim loses a message when any of its frames is lost: as many frames as the sim's message of this type
       // takes with its authentication trailer (src/core/net/radioAuth.ts; a secure part: one frame at SECURE_MTU).
       const degree = offsets[sender]! - offsets[sender - 1]!;
-      const simBytes = MESSAGE_HEADER_BYTES + (type === 1 ? 0 : GENE_BYTES) + radioAuthBytes('pairwise', type !== 2, degree);
+      const simBytes = MESSAGE_HEADER_BYTES + (type === 1 ? 0 : GENE_BYTES) + radioAuthBytes(tagModeFor('pairwise', type), type !== 2, degree);
       const frames = c.secure && type === 2 ? 1 : fragmentCount(simBytes, w.config.mtu, false);
       let gone = false;
       for (let index = 0; index < frames && !gone; index++) gone = frameLossDraw(w.link.lossSeed, sender, tick, type, index, receiver) < lossQ16;

@@ -268,10 +268,10 @@ function listenLine(radio: SimMetrics['radio']): string {
 function authLine(auth: SimMetrics['auth']): string {
   if (!auth) return '  radio auth     (not reported)';
   const d = auth.dropped;
-  const total = d.malformed + d.stale + d.forged + d.stranger + d.replayed;
+  const total = d.malformed + d.forged + d.stranger + d.replayed;
   return (
     `  radio auth     ${auth.mode}; ${total} messages dropped before any rule` +
-    (total ? ` (${d.forged} forged, ${d.replayed} replayed, ${d.stale} stale, ${d.stranger} from strangers, ${d.malformed} malformed)` : '')
+    (total ? ` (${d.forged} forged or from an older round, ${d.replayed} replayed, ${d.stranger} from strangers, ${d.malformed} malformed)` : '')
   );
 }
 

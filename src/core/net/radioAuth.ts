@@ -3,29 +3,44 @@
 // message (src/core/identity/envelope.ts, 73 bytes); a LoRa-sized radio cannot afford that on every frame, so
 // the radio carries the cheapest trailer that still names its sender:
 //
-//   unicast    [MIC 4][round u8]                                  5 bytes: a MIC with the sender–receiver pair key
-//   broadcast  [MIC 4 × k][k u8][round u8]                       2 + 4k bytes: one pair-key MIC per radio neighbour
-//              [signature 64][0xff][round u8]                     66 bytes, when that is cheaper (k > 16)
+//   unicast    [MIC 4]                                 4 bytes: a MIC under the sender–receiver pair key
+//   broadcast  [MIC 4 × k][k u8]                      1 + 4k bytes: one pair-key MIC per radio neighbour
+//              [signature 64][0xff]                    65 bytes, when that is cheaper (k > 16)
 //
-// (mode 'pairwise', the default). Mode 'group' puts one group-key MIC on every message, [MIC 4][round u8]: it keeps
-// strangers out but any member can speak as any other (docs/SECURITY.md); mode 'none' carries nothing. A MIC
-// vector names no receivers: a receiver computes the one MIC it shares with the sender and looks for it among the
-// k entries, so a forger without that pair key guesses 32 bits with k tries per message (k · 2^-32). Every tag covers the round, the message id (the fragment header's u16, which counts up per
-// sender) and the message, so a captured message cannot be re-sent under a new id, nor in a later round.
+// (mode 'pairwise', the default). Requests are the exception: a cure request or a summary request only asks, and
+// nothing a receiver decides about its sender rests on it (no reputation, no model), so it carries the group MIC
+// in every mode but 'none' (tagModeFor). An insider could ask in another member's name; it could as well ask in
+// its own, with the same effect on the askees (they answer and spend airtime). A request then stays one frame:
+// a joiner at 90 % loss gets its one-frame request through 1 time in 10, not 1 in 100. Mode 'group' puts one group-key MIC on every message, [MIC 4]: it keeps strangers
+// out but any member can speak as any other (docs/SECURITY.md); mode 'none' carries nothing. A MIC vector names no
+// receivers: a receiver computes the one MIC it shares with the sender and looks for it among the k entries, so a
+// forger without that pair key guesses 32 bits with k tries per message (k · 2^-32). Every tag covers the round
+// the message was sent in, the message id (the fragment header's u16, which counts up per sender) and the message,
+// so a captured message cannot be re-sent under a new id, nor in a later round.
 //
-// Freshness, at the receiver: the round byte must name the receiver's round or the one before (frames live at most
-// TTL_MS = 5 s, a round is longer), and the message id must be newer (mod 2^16) than the last one it accepted from
-// that sender (freshId). The last id is kept per radio-neighbour slot, so the state is bounded by the neighbourhood.
+// Freshness, at the receiver: the round is not sent (rounds are known in advance to every node; that is what the
+// listen schedule rests on): the receiver tries its own round and the one before (frames live at most TTL_MS = 5 s,
+// a round is longer), so a message re-sent two rounds later fails its tag. And the message id must be newer
+// (mod 2^16) than the last one it accepted from that sender (freshId). The last id is kept per radio-neighbour
+// slot, so the state is bounded by the neighbourhood. With no round byte a cure reply (9 + 32 B) and a summary reply
+// (9 + 34 B) with their MIC still fit one 51-byte LoRa frame (src/core/net/fragment.ts: no CRC-32 under a tag).
 //
 // The simulator computes its tags with radioTag below, a keyed 32-bit mixing hash, instead of HMAC-SHA256 /
 // Ed25519: the bytes on air and every check a receiver makes are the real ones, the cryptographic strength is not
 // (it is tested on the real envelope, test/core/identity). The daemon counts these trailer bytes in its radio
 // estimate (radioAuthBytes) and signs over MQTT.
 import { mix32 } from '../rng/rng';
+import { MSG_CURE_REQUEST, MSG_SUMMARY_REQUEST } from './message';
 
 export const RADIO_AUTH_MODES = ['pairwise', 'group', 'none'] as const;
 export type RadioAuthMode = (typeof RADIO_AUTH_MODES)[number];
 export const isRadioAuthMode = (s: string): s is RadioAuthMode => (RADIO_AUTH_MODES as readonly string[]).includes(s);
+
+/** The tag a message of this type carries: requests (cure request 1, summary request 4; src/core/net/message.ts)
+ *  only ask, and carry the group MIC under 'pairwise'. */
+export function tagModeFor(mode: RadioAuthMode, type: number): RadioAuthMode {
+  return mode === 'pairwise' && (type === MSG_CURE_REQUEST || type === MSG_SUMMARY_REQUEST) ? 'group' : mode;
+}
 
 /** A 4-byte MIC, as LoRaWAN's (src/core/identity/mic.ts MIC_BYTES). */
 export const RADIO_MIC_BYTES = 4;
@@ -41,8 +56,8 @@ export const MAX_MIC_ENTRIES = Math.floor(RADIO_SIGNATURE_BYTES / MIC_ENTRY_BYTE
 /** Bytes the trailer adds to one message sent to `receivers` radio neighbours (broadcast) or to one (unicast). */
 export function radioAuthBytes(mode: RadioAuthMode, broadcast: boolean, receivers: number): number {
   if (mode === 'none') return 0;
-  if (mode === 'group' || !broadcast) return RADIO_MIC_BYTES + 1;
-  return receivers <= MAX_MIC_ENTRIES ? 2 + MIC_ENTRY_BYTES * receivers : 2 + RADIO_SIGNATURE_BYTES;
+  if (mode === 'group' || !broadcast) return RADIO_MIC_BYTES;
+  return receivers <= MAX_MIC_ENTRIES ? 1 + MIC_ENTRY_BYTES * receivers : 1 + RADIO_SIGNATURE_BYTES;
 }
 
 /** The key material a node holds: pair keys with every roster member, the group key, its own signing key; a
@@ -123,11 +138,9 @@ export function sealRadio(
   const len = message.length;
   const out = new Uint8Array(len + radioAuthBytes(mode, broadcast, k));
   out.set(message, 0);
-  const r = round & 0xff;
   if (mode === 'group' || !broadcast) {
     const key = mode === 'group' ? keys.group() : keys.pair(from, receivers[0]!);
     putU32(out, len, radioTag(key, round, messageId, message, len));
-    out[len + RADIO_MIC_BYTES] = r;
     return out;
   }
   if (k <= MAX_MIC_ENTRIES) {
@@ -138,41 +151,58 @@ export function sealRadio(
     for (let j = 0; j < 16; j++) putU32(out, len + 4 * j, signatureWord(tag, j));
     out[len + RADIO_SIGNATURE_BYTES] = SIGNED;
   }
-  out[out.length - 1] = r;
   return out;
 }
 
-export type RadioAuthFailure = 'malformed' | 'stale' | 'forged';
+export type RadioAuthFailure = 'malformed' | 'forged';
 
-/** Where the message ends inside a sealed one, and the round its trailer names; or why it cannot be read. */
-export interface RadioTrailer {
-  /** The message's length (the trailer starts here). */
-  length: number;
-  /** The full round the round byte names: `now` or earlier, within 255 rounds. */
-  round: number;
-}
-
-/** Reads the trailer's shape (no keys needed). `now` is the receiver's round. */
-export function readTrailer(mode: RadioAuthMode, broadcast: boolean, sealed: Uint8Array, now: number): RadioTrailer | 'malformed' {
+/** Where the message ends inside a sealed one (the trailer starts there), or 'malformed'. No keys needed. */
+export function trailerStart(mode: RadioAuthMode, broadcast: boolean, sealed: Uint8Array): number | 'malformed' {
   const n = sealed.length;
-  if (mode === 'none') return { length: n, round: now };
-  if (n < 2) return 'malformed';
-  const round = now - ((now - sealed[n - 1]!) & 0xff);
+  if (mode === 'none') return n;
   let trailer: number;
-  if (mode === 'group' || !broadcast) trailer = RADIO_MIC_BYTES + 1;
+  if (mode === 'group' || !broadcast) trailer = RADIO_MIC_BYTES;
   else {
-    const k = sealed[n - 2]!;
-    trailer = k === SIGNED ? RADIO_SIGNATURE_BYTES + 2 : k <= MAX_MIC_ENTRIES ? 2 + k * MIC_ENTRY_BYTES : -1;
+    if (n < 1) return 'malformed';
+    const k = sealed[n - 1]!;
+    trailer = k === SIGNED ? RADIO_SIGNATURE_BYTES + 1 : k <= MAX_MIC_ENTRIES ? 1 + k * MIC_ENTRY_BYTES : -1;
   }
   if (trailer < 0 || trailer > n) return 'malformed';
-  return { length: n - trailer, round };
+  return n - trailer;
+}
+
+/** Whether the trailer's tag is right for `round`. */
+function tagged(
+  mode: RadioAuthMode,
+  keys: RadioKeys,
+  receiver: number,
+  from: number,
+  broadcast: boolean,
+  round: number,
+  messageId: number,
+  sealed: Uint8Array,
+  len: number,
+): boolean {
+  if (mode === 'group' || !broadcast) {
+    const key = mode === 'group' ? keys.group() : keys.pair(from, receiver);
+    return getU32(sealed, len) === radioTag(key, round, messageId, sealed, len);
+  }
+  const k = sealed[sealed.length - 1]!;
+  if (k === SIGNED) {
+    const tag = radioTag(keys.sign(from), round, messageId, sealed, len);
+    for (let j = 0; j < 16; j++) if (getU32(sealed, len + 4 * j) !== signatureWord(tag, j)) return false;
+    return true;
+  }
+  const want = radioTag(keys.pair(from, receiver), round, messageId, sealed, len);
+  for (let i = 0; i < k; i++) if (getU32(sealed, len + i * MIC_ENTRY_BYTES) === want) return true;
+  return false;
 }
 
 /**
- * Checks a sealed message claimed by `from` at `receiver`, whose round is `now`: its shape, its round (now or the
- * one before), and its tag under the key `receiver` would share with `from`. Returns the message's length (the
- * message is sealed.subarray(0, length)) or why it fails. Never throws. Freshness of the id is the caller's
- * (freshId, with its per-neighbour record), and is to be recorded only after this passed.
+ * Checks a sealed message claimed by `from` at `receiver`, whose round is `now`: its shape, and its tag under the
+ * key `receiver` would share with `from`, for round `now` or `now − 1`. Returns the message's length (the message
+ * is sealed.subarray(0, length)) or why it fails ('forged' also for a message from an older round). Never throws.
+ * Freshness of the id is the caller's (freshId, with its per-neighbour record), to be recorded only after this passed.
  */
 export function openRadio(
   mode: RadioAuthMode,
@@ -184,24 +214,10 @@ export function openRadio(
   messageId: number,
   sealed: Uint8Array,
 ): number | RadioAuthFailure {
-  const t = readTrailer(mode, broadcast, sealed, now);
-  if (t === 'malformed') return t;
-  if (mode === 'none') return t.length;
-  if (now - t.round > 1) return 'stale';
-  const len = t.length;
-  const n = sealed.length;
-  if (mode === 'group' || !broadcast) {
-    const key = mode === 'group' ? keys.group() : keys.pair(from, receiver);
-    return getU32(sealed, len) === radioTag(key, t.round, messageId, sealed, len) ? len : 'forged';
-  }
-  const k = sealed[n - 2]!;
-  if (k === SIGNED) {
-    const tag = radioTag(keys.sign(from), t.round, messageId, sealed, len);
-    for (let j = 0; j < 16; j++) if (getU32(sealed, len + 4 * j) !== signatureWord(tag, j)) return 'forged';
-    return len;
-  }
-  const want = radioTag(keys.pair(from, receiver), t.round, messageId, sealed, len);
-  for (let i = 0; i < k; i++) if (getU32(sealed, len + i * MIC_ENTRY_BYTES) === want) return len;
+  const len = trailerStart(mode, broadcast, sealed);
+  if (len === 'malformed' || mode === 'none') return len;
+  if (tagged(mode, keys, receiver, from, broadcast, now, messageId, sealed, len)) return len;
+  if (now > 0 && tagged(mode, keys, receiver, from, broadcast, now - 1, messageId, sealed, len)) return len;
   return 'forged';
 }
 

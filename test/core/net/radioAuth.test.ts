@@ -2,6 +2,7 @@
 // the wrong keys, insiders with their own keys, tampering, re-sending under a new id or in a later round, cut MIC
 // vectors, random bytes.
 import fc from 'fast-check';
+import { MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST, MSG_SUMMARY, MSG_SUMMARY_REQUEST } from '../../../src/core/net/message';
 import { describe, expect, it } from 'vitest';
 import {
   freshId,
@@ -10,7 +11,8 @@ import {
   openRadio,
   radioAuthBytes,
   radioKeys,
-  readTrailer,
+  tagModeFor,
+  trailerStart,
   sealRadio,
   type RadioAuthMode,
 } from '../../../src/core/net/radioAuth';
@@ -26,14 +28,14 @@ function seal(mode: RadioAuthMode, from = 1, broadcast = true, receivers: number
 }
 
 describe('radio authentication trailer', () => {
-  it('costs 5 bytes unicast or in group mode, 2 + 4k for a MIC vector, 66 for a signature when k > 16', () => {
+  it('costs 4 bytes unicast or in group mode, 1 + 4k for a MIC vector, 65 for a signature when k > 16', () => {
     expect(radioAuthBytes('none', true, 8)).toBe(0);
-    expect(radioAuthBytes('group', true, 8)).toBe(5);
-    expect(radioAuthBytes('pairwise', false, 1)).toBe(5);
-    expect(radioAuthBytes('pairwise', true, 8)).toBe(34);
+    expect(radioAuthBytes('group', true, 8)).toBe(4);
+    expect(radioAuthBytes('pairwise', false, 1)).toBe(4);
+    expect(radioAuthBytes('pairwise', true, 8)).toBe(33);
     expect(MAX_MIC_ENTRIES).toBe(16);
-    expect(radioAuthBytes('pairwise', true, 16)).toBe(66);
-    expect(radioAuthBytes('pairwise', true, 40)).toBe(66);
+    expect(radioAuthBytes('pairwise', true, 16)).toBe(65);
+    expect(radioAuthBytes('pairwise', true, 40)).toBe(65);
     for (const [mode, broadcast, k] of [
       ['pairwise', true, 8],
       ['pairwise', true, 30],
@@ -64,8 +66,8 @@ describe('radio authentication trailer', () => {
     expect(openRadio('pairwise', keys, 9, 1, false, ROUND, ID, unicast)).toBe(message.length);
     // …and arrives in the next round too (a frame sent at a round's end), but not two rounds later.
     expect(openRadio('pairwise', keys, 9, 1, false, ROUND + 1, ID, unicast)).toBe(message.length);
-    expect(openRadio('pairwise', keys, 9, 1, false, ROUND + 2, ID, unicast)).toBe('stale');
-    expect(openRadio('pairwise', keys, 9, 1, false, ROUND + 256, ID, unicast)).toBe('forged'); // the round byte wrapped: wrong round
+    expect(openRadio('pairwise', keys, 9, 1, false, ROUND + 2, ID, unicast)).toBe('forged');
+    expect(openRadio('pairwise', keys, 9, 1, false, ROUND - 1, ID, unicast)).toBe('forged'); // not from a later round either
   });
 
   it('a stranger with other keys forges nothing: unicast, MIC vector, signature, group', () => {
@@ -108,10 +110,9 @@ describe('radio authentication trailer', () => {
       const sealed = seal(mode, 1, broadcast);
       const r = neighbours[0]!;
       expect(openRadio(mode, keys, r, 1, broadcast, ROUND, ID + 1, sealed)).toBe('forged');
-      // The round byte rewritten to the receiver's current round (a replay two rounds later).
-      const moved = sealed.slice();
-      moved[moved.length - 1] = (ROUND + 2) & 0xff;
-      expect(openRadio(mode, keys, r, 1, broadcast, ROUND + 2, ID, moved)).toBe('forged');
+      // Re-sent two rounds later, or ten.
+      expect(openRadio(mode, keys, r, 1, broadcast, ROUND + 2, ID, sealed)).toBe('forged');
+      expect(openRadio(mode, keys, r, 1, broadcast, ROUND + 10, ID, sealed)).toBe('forged');
       // Every byte, at every receiver: a change opens nowhere, except a change to another receiver's own MIC entry
       // (entry j belongs to neighbours[j]), which only that receiver checks.
       const receivers = broadcast ? neighbours : [neighbours[0]!];
@@ -138,17 +139,19 @@ describe('radio authentication trailer', () => {
     // (their entries are intact) — cutting cannot make a message open for anyone it was not sealed for.
     const cut = new Uint8Array(sealed.length - 4);
     cut.set(sealed.subarray(0, message.length + 4 * (k - 1)), 0);
-    cut[cut.length - 2] = k - 1;
-    cut[cut.length - 1] = sealed[sealed.length - 1]!;
+    cut[cut.length - 1] = k - 1;
     expect(openRadio('pairwise', keys, neighbours[k - 1]!, 1, true, ROUND, ID, cut)).toBe('forged');
     // A count larger than the message: malformed, not an exception.
-    const lying = sealed.slice();
-    lying[lying.length - 2] = 16;
-    expect(openRadio('pairwise', keys, 2, 1, true, ROUND, ID, lying.subarray(0, 30))).toBe('malformed');
-    expect(readTrailer('pairwise', true, Uint8Array.of(7), ROUND)).toBe('malformed');
-    // A count over 16 (not the signature mark) is malformed.
-    lying[lying.length - 2] = 17;
+    const lying = sealed.slice(0, 30);
+    lying[lying.length - 1] = 16;
     expect(openRadio('pairwise', keys, 2, 1, true, ROUND, ID, lying)).toBe('malformed');
+    expect(trailerStart('pairwise', true, Uint8Array.of(17))).toBe('malformed');
+    expect(trailerStart('pairwise', true, new Uint8Array(0))).toBe('malformed');
+    expect(trailerStart('pairwise', false, Uint8Array.of(1, 2, 3))).toBe('malformed');
+    // A count over 16 (not the signature mark) is malformed.
+    const over = sealed.slice();
+    over[over.length - 1] = 17;
+    expect(openRadio('pairwise', keys, 2, 1, true, ROUND, ID, over)).toBe('malformed');
   });
 
   it('random bytes never throw and never open', () => {
@@ -159,6 +162,14 @@ describe('radio authentication trailer', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('requests only ask and carry the group MIC; everything else carries the pairwise tag', () => {
+    expect(tagModeFor('pairwise', MSG_CURE_REQUEST)).toBe('group');
+    expect(tagModeFor('pairwise', MSG_SUMMARY_REQUEST)).toBe('group');
+    for (const type of [MSG_CURE_REPLY, MSG_CONSENSUS, MSG_SUMMARY]) expect(tagModeFor('pairwise', type)).toBe('pairwise');
+    expect(tagModeFor('none', MSG_CURE_REQUEST)).toBe('none');
+    expect(tagModeFor('group', MSG_CONSENSUS)).toBe('group');
   });
 
   it('freshId: only a newer id (mod 2^16) is fresh', () => {
