@@ -26,7 +26,17 @@ export const MAX_BLOCK_FRAMES = 1 << 20;
 export const MAX_CHANNELS = 255;
 /** Largest coded or side part of one block: generous (a block of raw int32 is 4 MiB per channel at most). */
 const MAX_PART = 1 << 30;
-export const DEFAULT_BLOCK_FRAMES = 8192;
+/** Frames per block by default: long blocks learn from scratch less often (smaller, and faster on short series). */
+export const DEFAULT_BLOCK_FRAMES = 32768;
+/** The default block holds at most this many samples (all channels): 1 MiB of int32, whatever the channel count. */
+const DEFAULT_BLOCK_SAMPLES = 1 << 18;
+
+/** The default block length for `channels` channels: DEFAULT_BLOCK_FRAMES, halved down to 4096 for many channels. */
+export function defaultBlockFrames(channels: number): number {
+  let frames = DEFAULT_BLOCK_FRAMES;
+  while (frames > 4096 && frames * channels > DEFAULT_BLOCK_SAMPLES) frames >>= 1;
+  return frames;
+}
 
 /** What the samples are: the reader of the file needs it to write them back. */
 export const KIND_INT16 = 0;

@@ -9,10 +9,12 @@ import {
   bytesSource,
   concat,
   decodeSeries,
+  defaultBlockFrames,
   encodeSeries,
   type Damage,
 } from '../../../src/core/codec/container';
 import { CodecDecodeError } from '../../../src/core/codec/rangeCoder';
+import { BitDecoder } from '../../../src/core/codec/binaryCoder';
 
 /** A deterministic noisy sine: speech-like enough for the predictor to matter. */
 function signal(n: number, seed = 1): Int32Array {
@@ -70,6 +72,35 @@ describe('block file format', () => {
     for (const v of s) w.push(v);
     w.finish();
     expect(concat(parts)).toEqual(encodeSeries(s, { blockFrames: 4096, kind: KIND_INT16 }));
+  });
+
+  it('default blocks of 32768 frames (fewer above 8 channels); a smooth series gets one LPC per long sub-frame', () => {
+    expect([1, 2, 8, 9, 16, 255].map(defaultBlockFrames)).toEqual([32768, 32768, 32768, 16384, 16384, 4096]);
+    // Slow and smooth: longer sub-frames than 4096 win the estimate; a noisy signal keeps 4096.
+    let x = 7;
+    const smooth = Int32Array.from(
+      { length: 40000 },
+      (_, t) => Math.round(20000 * Math.sin(t / 700) + 5000 * Math.sin(t / 3100)) + (((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 29) - 4),
+    );
+    const subframeLog2 = (file: Uint8Array): number[] =>
+      blockOffsets(file)
+        .slice(0, -1)
+        .map((at) => {
+          const coded = file[at + 10]! | (file[at + 11]! << 8) | (file[at + 12]! << 16) | (file[at + 13]! << 24);
+          return new BitDecoder(file.subarray(at + BLOCK_HEADER_BYTES, at + BLOCK_HEADER_BYTES + coded)).decodeDirect(4) + 6;
+        });
+    for (const best of [false, true]) {
+      const file = encodeSeries(smooth, { kind: KIND_INT16, best });
+      expect(decodeSeries(file)).toEqual(smooth);
+      const log2s = subframeLog2(file);
+      expect(log2s).toHaveLength(2);
+      expect(Math.max(...log2s)).toBeGreaterThan(12);
+    }
+    // A signal whose character changes every 4096 frames (a slow sine, then loud noise, …) keeps 4096.
+    const changing = Int32Array.from({ length: 40000 }, (_, t) =>
+      (t >> 12) & 1 ? ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 18) - 8192 : Math.round(20000 * Math.sin(t / 50)),
+    );
+    expect(subframeLog2(encodeSeries(changing, { kind: KIND_INT16 }))).toEqual([12, 12]);
   });
 
   it('codes several channels with stereo decorrelation exactly', () => {
