@@ -103,6 +103,43 @@ describe('block file format', () => {
     expect(subframeLog2(encodeSeries(changing, { kind: KIND_INT16 }))).toEqual([12, 12]);
   });
 
+  it('a series shorter than a block is a single-block file: 22 bytes of container, every bit under its one CRC', () => {
+    const s = signal(300);
+    const file = encodeSeries(s, { kind: KIND_INT16 });
+    expect(file[7]! & 2).toBe(2); // flags: single block
+    expect(decodeSeries(file)).toEqual(s);
+    expect(decodeSeries(file, { from: 100, count: 50 })).toEqual(s.subarray(100, 150));
+    // The same samples as a block of the multi-block layout: 80 bytes of container there.
+    const blocks = encodeSeries(s, { kind: KIND_INT16, blockFrames: 300 });
+    expect(blocks[7]! & 2).toBe(0);
+    expect(decodeSeries(blocks)).toEqual(s);
+    const coded = blockOffsets(blocks).length === 2 ? blocks[blockOffsets(blocks)[0]! + 10]! | (blocks[blockOffsets(blocks)[0]! + 11]! << 8) : -1;
+    expect(blocks.length - coded).toBe(80);
+    expect(file.length - coded).toBe(22);
+    for (let pos = 0; pos < file.length; pos++) {
+      for (let bit = 0; bit < 8; bit++) {
+        const bad = file.slice();
+        bad[pos]! ^= 1 << bit;
+        expect(() => decodeSeries(bad), `flip of bit ${bit} at byte ${pos}`).toThrow(CodecFileError);
+      }
+    }
+    for (let len = 0; len < file.length; len++) expect(() => decodeSeries(file.subarray(0, len))).toThrow(CodecFileError);
+    expect(() => decodeSeries(concat([file, new Uint8Array(1)]))).toThrow(/bytes after the end/);
+    // Damage cannot be salvaged around in a one-block file: it is an error of the file, not of a block.
+    const bad = file.slice();
+    bad[30]! ^= 4;
+    expect(() => new SeriesReader(bytesSource(bad))).toThrow(/file header at byte 0: checksum mismatch/);
+    // Empty, one frame, and sample by sample: the same bytes as in bulk.
+    expect(decodeSeries(encodeSeries(new Int32Array(0)))).toEqual(new Int32Array(0));
+    expect(decodeSeries(encodeSeries(Int32Array.of(-7)))).toEqual(Int32Array.of(-7));
+    const parts: Uint8Array[] = [];
+    const w = new SeriesWriter({ kind: KIND_INT16, channels: 1, blockFrames: 32768, meta: new Uint8Array(0) }, (b) => parts.push(b.slice()));
+    for (const v of s) w.push(v);
+    expect(parts).toHaveLength(0); // nothing is written before the series is known to fit one block
+    w.finish();
+    expect(concat(parts)).toEqual(file);
+  });
+
   it('codes several channels with stereo decorrelation exactly', () => {
     const l = signal(9000, 3);
     const r = Int32Array.from(l, (v, i) => v + (i % 17) - 8);
