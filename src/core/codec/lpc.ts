@@ -67,29 +67,35 @@ export function autocorrelation(x: Int32Array, from: number, to: number, maxOrde
   mean /= n;
   for (let i = 0; i < n; i++) y[i] = (x[from + i]! - mean) * w[i]!;
   const ac = new Float64Array(order + 1);
-  // Four lags per pass over the samples.
-  for (let lag = 0; lag <= order; lag += 4) {
+  // Eight lags per pass over the samples (each loaded sample serves eight products).
+  for (let lag = 0; lag <= order; lag += 8) {
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
-    for (let i = lag + 3; i < n; i++) {
+    let s4 = 0;
+    let s5 = 0;
+    let s6 = 0;
+    let s7 = 0;
+    for (let i = lag + 7; i < n; i++) {
       const v = y[i]!;
-      s0 += v * y[i - lag]!;
-      s1 += v * y[i - lag - 1]!;
-      s2 += v * y[i - lag - 2]!;
-      s3 += v * y[i - lag - 3]!;
+      const b = i - lag;
+      s0 += v * y[b]!;
+      s1 += v * y[b - 1]!;
+      s2 += v * y[b - 2]!;
+      s3 += v * y[b - 3]!;
+      s4 += v * y[b - 4]!;
+      s5 += v * y[b - 5]!;
+      s6 += v * y[b - 6]!;
+      s7 += v * y[b - 7]!;
     }
-    // The first terms the loop above skipped.
-    for (let i = lag; i < Math.min(n, lag + 3); i++) {
-      s0 += y[i]! * y[i - lag]!;
-      if (i - lag - 1 >= 0) s1 += y[i]! * y[i - lag - 1]!;
-      if (i - lag - 2 >= 0) s2 += y[i]! * y[i - lag - 2]!;
+    const sums = [s0, s1, s2, s3, s4, s5, s6, s7];
+    // The first terms the loop above skipped (i < lag + 7).
+    for (let k = 0; k < 8 && lag + k <= order; k++) {
+      let sum = sums[k]!;
+      for (let i = lag + k; i < Math.min(n, lag + 7); i++) sum += y[i]! * y[i - lag - k]!;
+      ac[lag + k] = sum;
     }
-    ac[lag] = s0;
-    if (lag + 1 <= order) ac[lag + 1] = s1;
-    if (lag + 2 <= order) ac[lag + 2] = s2;
-    if (lag + 3 <= order) ac[lag + 3] = s3;
   }
   return ac;
 }
