@@ -50,15 +50,19 @@ export class BlockEncoder {
     this.side = new Int32Array(capacity);
     this.maxOrder = opts.best ? MAX_ORDER : DEFAULT_MAX_ORDER;
   }
+  private readonly coder = new BitEncoder(1 << 16);
+  private readonly model = new ResidualModel();
 
   /**
-   * Codes channels[c][0, frames) for every channel. `legacyUpTo`: the default mode also tries the previous codec
+   * Codes channels[c][0, frames) for every channel (the bytes are valid until the next encode()). `legacyUpTo`: the default mode also tries the previous codec
    * when the block has at most this many frames (the writer passes LEGACY_WHOLE for a series that is one short
    * block, LEGACY_TAIL for the last partial block of a longer one, where learning from scratch costs most).
    */
   encode(channels: readonly Int32Array[], frames: number, legacyUpTo = 0): Uint8Array {
     if (frames > this.capacity) throw new RangeError(`block of ${frames} frames > capacity ${this.capacity}`);
-    const enc = new BitEncoder(frames * channels.length + 64);
+    // One coder and one model for every block (no large allocation per block); the caller copies the bytes.
+    const enc = this.coder;
+    enc.reset();
     let coded: readonly Int32Array[] = channels;
     if (channels.length === 2) {
       const mode = this.stereoMode(channels[0]!, channels[1]!, frames);
@@ -198,7 +202,7 @@ export class BlockEncoder {
   private encodeWith(enc: BitEncoder, x: Int32Array, frames: number, log2: number, lpcs?: (Lpc | undefined)[]): void {
     enc.encodeDirect(log2 - MIN_SUBFRAME_LOG2, 4);
     const sub = 2 ** log2;
-    const model = new ResidualModel();
+    const model = this.model.reset();
     const r = this.residuals;
     for (let from = 0, k = 0; from < frames; from += sub, k++) {
       const to = Math.min(frames, from + sub);
@@ -218,12 +222,16 @@ export class BlockEncoder {
   }
 }
 
+const decodeScratch = { residuals: new Int32Array(0), model: new ResidualModel() };
+
 /** Decodes a block's payload into out[c][0, frames); malformed input throws CodecDecodeError, nothing else. */
 export function decodeBlock(payload: Uint8Array, channels: number, frames: number, out: Int32Array[]): void {
   const dec = new BitDecoder(payload);
   let mode = 0;
   if (channels === 2) mode = dec.decodeDirect(2);
-  const residuals = new Int32Array(frames);
+  if (decodeScratch.residuals.length < frames) decodeScratch.residuals = new Int32Array(frames);
+  const residuals = decodeScratch.residuals;
+  const model = decodeScratch.model;
   for (let c = 0; c < channels; c++) {
     const x = out[c]!;
     const code = dec.decodeDirect(4);
@@ -240,7 +248,7 @@ export function decodeBlock(payload: Uint8Array, channels: number, frames: numbe
     const log2 = code + MIN_SUBFRAME_LOG2;
     if (log2 > 20) throw new CodecDecodeError('param', `sub-frame length 2^${log2} out of range`);
     const sub = 2 ** log2;
-    const model = new ResidualModel();
+    model.reset();
     for (let from = 0; from < frames; from += sub) {
       const to = Math.min(frames, from + sub);
       let lpc: Lpc | undefined;
