@@ -16,7 +16,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { compress as compressBefore, decompress as decompressBefore } from '../src/core/codec/compress';
@@ -201,6 +201,8 @@ function timeTool(run: () => void, runs: number, warm = true): Timing {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'qres-bench-codec-'));
+/** The machine's 1-minute load average at the start and the end of the run (other work shares the cores). */
+const loadAtStart = loadavg()[0]!;
 ensureTools();
 const have = (tool: string) => existsSync(`/usr/bin/${tool}`);
 for (const [tool, pkg] of [
@@ -385,6 +387,8 @@ const markdown = [
         '',
       ]
     : []),
+  `Load average (1 min) during this run: ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${availableParallelism()} cores: wall times suffer from it, CPU times much less.`,
+  '',
   ...notes.map((n) => `Note: ${n}`),
   notes.length > 0 ? '' : '',
   misses.length === 0 ? 'Targets met.' : `Targets missed:\n\n${misses.map((m) => `- ${m}`).join('\n')}`,

@@ -123,8 +123,8 @@ const TARGETS: Target[] = [
     },
   },
   {
-    name: 'block file (decodeSeries, with and without --salvage)',
-    input: inputs([encodeSeries(speechLike, { blockFrames: 100 }), encodeSeries(sine, { blockFrames: 16, best: true })], 200),
+    name: 'block file (decodeSeries, with and without --salvage; multi-block and single-block layouts)',
+    input: inputs([encodeSeries(speechLike, { blockFrames: 100 }), encodeSeries(sine, { blockFrames: 16, best: true }), encodeSeries(speechLike)], 200),
     check: (bytes) => {
       for (const salvage of [false, true]) {
         try {

@@ -1,4 +1,6 @@
 // The one CLI dispatcher: `help`, `--help`, flag parsing, usage errors (exit 2), environment errors (exit 1).
+// A usage error (an unknown command or flag, a bad value) prints one line saying what is wrong and a pointer to
+// the help, not the whole usage text, which would bury the message.
 // src/cli/main.ts calls it with every command; src/node/entry.ts calls it with the node, broker and swarm commands
 // only, so that a node process starts without loading the simulator and the benchmarks.
 import { parseArgs } from 'node:util';
@@ -22,6 +24,18 @@ export function helpText(program: Program): string {
   return `${TITLE}\n\nusage: ${invocation}\n\ncommands:\n${list}\n  ${'help'.padEnd(width)}  show this, or \`help <command>\`\n`;
 }
 
+/** The command line that shows help: `npm run qres -- help` (or the program's own invocation), `help NAME` for a command. */
+export function helpPointer(program: Program, command?: string): string {
+  const base = (program.invocation ?? 'npm run qres -- <command> [flags]').replace(/\s*<command>.*$/, '');
+  return `(see: ${base} help${command === undefined ? '' : ` ${command}`})`;
+}
+
+/** node:util parseArgs messages go on with advice about `--`; the first sentence says what is wrong. */
+function firstSentence(message: string): string {
+  const end = message.indexOf('. ');
+  return end < 0 ? message : message.slice(0, end);
+}
+
 /** Errors from the environment rather than from our code: file-system and network errors, storage errors. */
 export function isOperational(err: unknown): err is Error {
   if (!(err instanceof Error)) return false;
@@ -40,7 +54,7 @@ export async function dispatch(program: Program, argv: readonly string[]): Promi
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`qres: unknown command '${name}'\n\n${helpText(program)}`);
+    process.stderr.write(`qres: unknown command '${name}'; commands: ${commands.map((c) => c.name).join(', ')}\n${helpPointer(program)}\n`);
     return 2;
   }
   try {
@@ -52,12 +66,12 @@ export async function dispatch(program: Program, argv: readonly string[]): Promi
     try {
       parsed = parseArgs({ args: [...rest], options: command.options, strict: true, allowPositionals: command.positionals ?? false });
     } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
+      throw new UsageError(firstSentence(err instanceof Error ? err.message : String(err)));
     }
     return await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
   } catch (err) {
     if (err instanceof UsageError || (err instanceof Error && err.name === 'ConfigError')) {
-      process.stderr.write(`qres ${command.name}: ${err.message}\n\n${command.usage}\n`);
+      process.stderr.write(`qres ${command.name}: ${err.message}\n${helpPointer(program, command.name)}\n`);
       return 2;
     }
     if (isOperational(err)) {

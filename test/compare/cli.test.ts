@@ -85,11 +85,12 @@ describe('qres compare', () => {
     [['--loss', '2'], '--loss must be in [0, 0.99]'],
     [['--nodes', 'many'], '--nodes expects a number'],
     [['--out', 'x.txt'], '--out needs a markdown file name ending in .md'],
-  ])('%j is a usage error: exit 2 and the usage', async (argv, message) => {
+  ])('%j is a usage error: exit 2, one line and a pointer to the help', async (argv, message) => {
     const io = capture();
     expect(await main(['compare', ...argv])).toBe(2);
     expect(io.err.join('')).toContain(message);
-    expect(io.err.join('')).toContain('usage: npm run qres -- compare');
+    expect(io.err.join('')).toContain('(see: npm run qres -- help compare)');
+    expect(io.err.join('')).not.toContain('usage:');
   });
 
   it('pins one small run: the same seed gives this table (a change to any protocol, the world or the radio moves it)', async () => {

@@ -11,6 +11,7 @@ import { UsageError, numberFlag, type Command, type Values } from '../command';
 import { CodecDecodeError } from '../../core/codec/rangeCoder';
 import {
   DEFAULT_BLOCK_FRAMES,
+  defaultBlockFrames,
   KIND_CSV,
   KIND_INT16,
   KIND_INT32,
@@ -150,7 +151,8 @@ interface CompressReport {
 
 // ── compress ───────────────────────────────────────────────────────────────────────────────────────────────
 
-function compressRaw(input: FileReader, out: Out, width: 2 | 4, blockFrames: number, best: boolean): { frames: number } {
+function compressRaw(input: FileReader, out: Out, width: 2 | 4, block: number | undefined, best: boolean): { frames: number; blockFrames: number } {
+  const blockFrames = block ?? defaultBlockFrames(1);
   if (input.size % width !== 0)
     throw new BadFileError(`${input.size} bytes is not a whole number of ${width === 2 ? 'int16' : 'q16'} samples (${width} bytes each)`);
   const writer = new SeriesWriter({ kind: width === 2 ? KIND_INT16 : KIND_INT32, channels: 1, blockFrames, meta: new Uint8Array(0) }, (b) => out.write(b), {
@@ -166,10 +168,10 @@ function compressRaw(input: FileReader, out: Out, width: 2 | 4, blockFrames: num
     writer.pushChannels([x], n);
   }
   writer.finish();
-  return { frames: writer.framesWritten };
+  return { frames: writer.framesWritten, blockFrames };
 }
 
-function compressWav(input: FileReader, out: Out, blockFrames: number, best: boolean): { frames: number; channels: number } {
+function compressWav(input: FileReader, out: Out, block: number | undefined, best: boolean): { frames: number; channels: number; blockFrames: number } {
   const head = input.read(Math.min(input.size, 1 << 20));
   let info: WavInfo;
   try {
@@ -182,6 +184,7 @@ function compressWav(input: FileReader, out: Out, blockFrames: number, best: boo
   const dataBytes = Math.min(info.declaredDataBytes, available);
   const frames = Math.floor(dataBytes / info.blockAlign);
   const meta = head.subarray(0, info.dataOffset);
+  const blockFrames = block ?? defaultBlockFrames(info.channels);
   const writer = new SeriesWriter({ kind: KIND_WAV, channels: info.channels, blockFrames, meta }, (b) => out.write(b), { best });
   const channels = Array.from({ length: info.channels }, () => new Int32Array(blockFrames));
   input.seek(info.dataOffset);
@@ -196,7 +199,7 @@ function compressWav(input: FileReader, out: Out, blockFrames: number, best: boo
   const trailerBytes = input.size - info.dataOffset - frames * info.blockAlign;
   if (trailerBytes > 1 << 24) throw new BadFileError(`WAV: ${trailerBytes} bytes after the samples (more than 16 MiB of trailing chunks)`);
   writer.finish(input.read(trailerBytes));
-  return { frames, channels: info.channels };
+  return { frames, channels: info.channels, blockFrames };
 }
 
 /** Lines of a file, read in chunks, each with its terminator (latin1: one char per byte). */
@@ -240,7 +243,13 @@ export function chooseColumns(header: string[] | undefined, firstRow: string[], 
   return picked.sort((a, b) => a - b);
 }
 
-function compressCsv(input: FileReader, out: Out, spec: string | undefined, blockFrames: number, best: boolean): { frames: number; columns: string[] } {
+function compressCsv(
+  input: FileReader,
+  out: Out,
+  spec: string | undefined,
+  blockFlagValue: number | undefined,
+  best: boolean,
+): { frames: number; columns: string[]; blockFrames: number } {
   const probe = input.read(CSV_PROBE).toString('latin1');
   // The first non-blank line: a header if any of its cells is not a number.
   const probeLines = probe.split('\n').map((l) => l.replace(/\r$/, ''));
@@ -265,6 +274,7 @@ function compressCsv(input: FileReader, out: Out, spec: string | undefined, bloc
     meta[2 + 2 * i] = c & 0xff;
     meta[3 + 2 * i] = c >> 8;
   });
+  const blockFrames = blockFlagValue ?? defaultBlockFrames(columns.length);
   const writer = new SeriesWriter({ kind: KIND_CSV, channels: columns.length, blockFrames, meta }, (b) => out.write(b), { best });
   let block = new CsvBlockBuilder(columns, blockFrames);
   let seenFirst = false;
@@ -290,7 +300,7 @@ function compressCsv(input: FileReader, out: Out, spec: string | undefined, bloc
   if (block.hasLines) trailer = deflateRawSync(Buffer.from(block.build(), 'latin1'));
   if (writer.framesWritten === 0) throw new BadFileError('the CSV file has no data rows');
   writer.finish(trailer);
-  return { frames: writer.framesWritten, columns: names };
+  return { frames: writer.framesWritten, columns: names, blockFrames };
 }
 
 function detectFormat(values: Values, input: FileReader): Exclude<Format, 'auto'> {
@@ -302,8 +312,10 @@ function detectFormat(values: Values, input: FileReader): Exclude<Format, 'auto'
   return isWav(head) ? 'wav' : 'csv';
 }
 
-function blockFlag(values: Values): number {
-  const b = numberFlag(values, 'block') ?? DEFAULT_BLOCK_FRAMES;
+/** --block, or undefined for the default (which depends on the channel count). */
+function blockFlag(values: Values): number | undefined {
+  const b = numberFlag(values, 'block');
+  if (b === undefined) return undefined;
   if (!Number.isInteger(b) || b < 16 || b > MAX_BLOCK_FRAMES) throw new UsageError(`--block must be an integer from 16 to ${MAX_BLOCK_FRAMES}`);
   return b;
 }
@@ -343,7 +355,7 @@ export const compressCommand: Command = {
     '       more than one column) are coded as numbers, everything else as text: decompress gives back the identical bytes.',
     '  WAV: PCM 8/16/24/32-bit, any number of channels (mid/side for stereo where it pays).',
     '  int16 / q16: raw little-endian int16 or int32 (Q16.16) samples.',
-    `  --best: higher prediction orders and a sub-frame search (slower, a little smaller). --block: frames per block (default ${DEFAULT_BLOCK_FRAMES}).`,
+    `  --best: higher prediction orders and a sub-frame search (slower, a little smaller). --block: frames per block (default ${DEFAULT_BLOCK_FRAMES}, fewer above 8 channels).`,
   ].join('\n'),
   options: { column: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, best: { type: 'boolean' }, block: { type: 'string' } },
   positionals: true,
@@ -366,13 +378,13 @@ export const compressCommand: Command = {
           if (format === 'int16' || format === 'q16') return { ...compressRaw(input, out, format === 'int16' ? 2 : 4, blockFrames, best), channels: 1, out };
           if (format === 'wav') return { ...compressWav(input, out, blockFrames, best), out };
           const csv = compressCsv(input, out, values.column as string | undefined, blockFrames, best);
-          return { frames: csv.frames, channels: csv.columns.length, columns: csv.columns, out };
+          return { frames: csv.frames, channels: csv.columns.length, columns: csv.columns, blockFrames: csv.blockFrames, out };
         });
         const report: CompressReport = {
           format,
           channels: result.channels,
           frames: result.frames,
-          blocks: Math.ceil(result.frames / blockFrames),
+          blocks: Math.ceil(result.frames / result.blockFrames),
           inputBytes: opened.size,
           outputBytes: result.out.written,
           ratio: opened.size / result.out.written,

@@ -31,8 +31,16 @@ export class BitEncoder {
   readonly st = new Uint32Array(4);
   constructor(capacity = 1024) {
     this.buf = new Uint8Array(Math.max(64, capacity));
+    this.reset();
+  }
+
+  /** Starts a new stream in the same buffer (the bytes finish() returned before are overwritten). */
+  reset(): void {
+    this.lo[0] = 0;
     this.st[0] = 0xffffffff;
+    this.st[1] = 0;
     this.st[2] = 1;
+    this.st[3] = 0;
   }
 
   encodeBit(probs: Uint16Array, i: number, bit: number): void {
@@ -203,6 +211,12 @@ function bitLength(v: number): number {
 export class ResidualModel {
   readonly probs = new Uint16Array(SCALE_CONTEXTS * PER_CONTEXT).fill(PROB_INIT);
   mean = 16 * 16;
+  /** Back to the initial state (a new block). */
+  reset(): this {
+    this.probs.fill(PROB_INIT);
+    this.mean = 16 * 16;
+    return this;
+  }
 }
 
 /** Codes residuals[from, to) (int32). The coder is inlined: this loop is most of the encoder's time. */

@@ -21,7 +21,7 @@ export interface BlockCodecOptions {
 export const DEFAULT_MAX_ORDER = 32;
 
 const DEFAULT_SUBFRAME_LOG2 = 12;
-const BEST_SUBFRAME_LOG2 = [10, 11, 12, 13];
+const BEST_SUBFRAME_LOG2 = [10, 11, 12, 13, 14, 15];
 const PRECISION = 15;
 const MIN_SUBFRAME_LOG2 = 6;
 /** The 4-bit sub-frame field's value that means "this channel is a stream of the previous codec". */
@@ -50,15 +50,19 @@ export class BlockEncoder {
     this.side = new Int32Array(capacity);
     this.maxOrder = opts.best ? MAX_ORDER : DEFAULT_MAX_ORDER;
   }
+  private readonly coder = new BitEncoder(1 << 16);
+  private readonly model = new ResidualModel();
 
   /**
-   * Codes channels[c][0, frames) for every channel. `legacyUpTo`: the default mode also tries the previous codec
+   * Codes channels[c][0, frames) for every channel (the bytes are valid until the next encode()). `legacyUpTo`: the default mode also tries the previous codec
    * when the block has at most this many frames (the writer passes LEGACY_WHOLE for a series that is one short
    * block, LEGACY_TAIL for the last partial block of a longer one, where learning from scratch costs most).
    */
   encode(channels: readonly Int32Array[], frames: number, legacyUpTo = 0): Uint8Array {
     if (frames > this.capacity) throw new RangeError(`block of ${frames} frames > capacity ${this.capacity}`);
-    const enc = new BitEncoder(frames * channels.length + 64);
+    // One coder and one model for every block (no large allocation per block); the caller copies the bytes.
+    const enc = this.coder;
+    enc.reset();
     let coded: readonly Int32Array[] = channels;
     if (channels.length === 2) {
       const mode = this.stereoMode(channels[0]!, channels[1]!, frames);
@@ -110,6 +114,8 @@ export class BlockEncoder {
       // Trial-code each sub-frame length into a scratch coder, then code the winner for real.
       choice = { log2: DEFAULT_SUBFRAME_LOG2 };
       for (const log2 of BEST_SUBFRAME_LOG2) {
+        // A sub-frame as long as the block: longer ones would code the same.
+        if (1 << (log2 - 1) >= frames) break;
         const trial = new BitEncoder(frames * 2 + 64);
         this.encodeWith(trial, x, frames, log2);
         const s = trial.finish().length;
@@ -141,39 +147,62 @@ export class BlockEncoder {
   }
 
   /**
-   * Default mode: one LPC for the whole block, or one per half, whichever the analysis estimates smaller. The
-   * estimate for the whole block comes from the sum of the halves' autocorrelations (each half windowed on its
-   * own), so the choice costs no second pass; the whole block is analysed for real only when it wins.
+   * Default mode: the sub-frame length (4096 frames up to the whole block, in powers of two) whose LPCs the
+   * analysis estimates smallest. Each 4096-frame piece is analysed once (windowed autocorrelation); a longer
+   * sub-frame's estimate comes from the sum of its pieces' autocorrelations, so the choice costs Levinson
+   * recursions, not passes over the samples. A longer sub-frame must beat the best shorter one by the margin
+   * (the summed estimate favours long frames); when it wins, its sub-frames are analysed for real.
    */
   private chooseSubframes(x: Int32Array, frames: number): { log2: number; lpcs?: (Lpc | undefined)[] } {
     if (frames <= 1 << DEFAULT_SUBFRAME_LOG2) return { log2: DEFAULT_SUBFRAME_LOG2 };
     const sub = 1 << DEFAULT_SUBFRAME_LOG2;
-    const halves: (Lpc | undefined)[] = [];
-    let halvesBits = 0;
-    let sum: Float64Array | undefined;
+    let level: (Float64Array | undefined)[] = [];
+    const pieces: (Lpc | undefined)[] = [];
+    let bestBits = 0;
     for (let from = 0; from < frames; from += sub) {
       const to = Math.min(frames, from + sub);
       const ac = autocorrelation(x, from, to, this.maxOrder);
       const lpc = ac === undefined ? undefined : fromAutocorrelation(ac, to - from, PRECISION);
-      halves.push(lpc);
-      halvesBits += lpc?.bits ?? 0;
-      if (ac !== undefined) {
-        if (sum === undefined) sum = ac.slice();
-        else for (let i = 0; i < Math.min(sum.length, ac.length); i++) sum[i]! += ac[i]!;
+      pieces.push(lpc);
+      level.push(ac?.slice());
+      bestBits += lpc?.bits ?? 0;
+    }
+    let bestLog2 = DEFAULT_SUBFRAME_LOG2;
+    for (let log2 = DEFAULT_SUBFRAME_LOG2 + 1; 1 << (log2 - 1) < frames; log2++) {
+      // Pair up the previous level's autocorrelations: sub-frame j of this level is pieces 2j and 2j + 1.
+      const next: (Float64Array | undefined)[] = [];
+      let bits = 0;
+      for (let j = 0; j < level.length; j += 2) {
+        const a = level[j];
+        const b = level[j + 1];
+        let sum = a;
+        if (a !== undefined && b !== undefined) {
+          sum = a.length >= b.length ? a : b;
+          const other = sum === a ? b : a;
+          for (let i = 0; i < other.length; i++) sum[i]! += other[i]!;
+        } else if (sum === undefined) sum = b;
+        next.push(sum);
+        const n = Math.min(frames, (j + 2) * (1 << (log2 - 1))) - j * (1 << (log2 - 1));
+        const lpc = sum === undefined ? undefined : fromAutocorrelation(sum, n, PRECISION);
+        bits += lpc?.bits ?? 0;
+      }
+      level = next;
+      if (bits < bestBits * WHOLE_BLOCK_MARGIN) {
+        bestBits = bits;
+        bestLog2 = log2;
       }
     }
-    let log2 = DEFAULT_SUBFRAME_LOG2;
-    while (1 << log2 < frames) log2++;
-    const estimate = sum === undefined ? undefined : fromAutocorrelation(sum, frames, PRECISION);
-    if (estimate?.bits !== undefined && estimate.bits < halvesBits * WHOLE_BLOCK_MARGIN)
-      return { log2, lpcs: [analyse(x, 0, frames, this.maxOrder, PRECISION)] };
-    return { log2: DEFAULT_SUBFRAME_LOG2, lpcs: halves };
+    if (bestLog2 === DEFAULT_SUBFRAME_LOG2) return { log2: bestLog2, lpcs: pieces };
+    const lpcs: (Lpc | undefined)[] = [];
+    const length = 1 << bestLog2;
+    for (let from = 0; from < frames; from += length) lpcs.push(analyse(x, from, Math.min(frames, from + length), this.maxOrder, PRECISION));
+    return { log2: bestLog2, lpcs };
   }
 
   private encodeWith(enc: BitEncoder, x: Int32Array, frames: number, log2: number, lpcs?: (Lpc | undefined)[]): void {
     enc.encodeDirect(log2 - MIN_SUBFRAME_LOG2, 4);
     const sub = 2 ** log2;
-    const model = new ResidualModel();
+    const model = this.model.reset();
     const r = this.residuals;
     for (let from = 0, k = 0; from < frames; from += sub, k++) {
       const to = Math.min(frames, from + sub);
@@ -193,12 +222,16 @@ export class BlockEncoder {
   }
 }
 
+const decodeScratch = { residuals: new Int32Array(0), model: new ResidualModel() };
+
 /** Decodes a block's payload into out[c][0, frames); malformed input throws CodecDecodeError, nothing else. */
 export function decodeBlock(payload: Uint8Array, channels: number, frames: number, out: Int32Array[]): void {
   const dec = new BitDecoder(payload);
   let mode = 0;
   if (channels === 2) mode = dec.decodeDirect(2);
-  const residuals = new Int32Array(frames);
+  if (decodeScratch.residuals.length < frames) decodeScratch.residuals = new Int32Array(frames);
+  const residuals = decodeScratch.residuals;
+  const model = decodeScratch.model;
   for (let c = 0; c < channels; c++) {
     const x = out[c]!;
     const code = dec.decodeDirect(4);
@@ -215,7 +248,7 @@ export function decodeBlock(payload: Uint8Array, channels: number, frames: numbe
     const log2 = code + MIN_SUBFRAME_LOG2;
     if (log2 > 20) throw new CodecDecodeError('param', `sub-frame length 2^${log2} out of range`);
     const sub = 2 ** log2;
-    const model = new ResidualModel();
+    model.reset();
     for (let from = 0; from < frames; from += sub) {
       const to = Math.min(frames, from + sub);
       let lpc: Lpc | undefined;

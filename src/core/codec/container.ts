@@ -8,6 +8,11 @@
 //           | coded (block.ts) | side bytes | crc32 of coded + side
 //   end     a block with frames = 0 whose side is: total frames (u32 low, u32 high) | trailer bytes
 //
+// A series shorter than one block is written as a single-block file instead (flags bit 1), one CRC for all:
+//   'Q' 'R' 'C' '2' | version | kind | channels | flags | blockFrames, metaLength (LEB128) | meta
+//           | frames, codedLength, sideLength, trailerLength (LEB128) | coded | side | trailer | crc32 of all before
+// 22 bytes of container on a one-channel series of a few thousand samples instead of 80.
+//
 // All integers little-endian. Block k holds frames [k·blockFrames, k·blockFrames + frames); every block but the
 // last data block is full, so a reader seeks by skipping whole blocks on their headers alone.
 import { readU32, writeU32 } from './bytes';
@@ -26,7 +31,17 @@ export const MAX_BLOCK_FRAMES = 1 << 20;
 export const MAX_CHANNELS = 255;
 /** Largest coded or side part of one block: generous (a block of raw int32 is 4 MiB per channel at most). */
 const MAX_PART = 1 << 30;
-export const DEFAULT_BLOCK_FRAMES = 8192;
+/** Frames per block by default: long blocks learn from scratch less often (smaller, and faster on short series). */
+export const DEFAULT_BLOCK_FRAMES = 32768;
+/** The default block holds at most this many samples (all channels): 1 MiB of int32, whatever the channel count. */
+const DEFAULT_BLOCK_SAMPLES = 1 << 18;
+
+/** The default block length for `channels` channels: DEFAULT_BLOCK_FRAMES, halved down to 4096 for many channels. */
+export function defaultBlockFrames(channels: number): number {
+  let frames = DEFAULT_BLOCK_FRAMES;
+  while (frames > 4096 && frames * channels > DEFAULT_BLOCK_SAMPLES) frames >>= 1;
+  return frames;
+}
 
 /** What the samples are: the reader of the file needs it to write them back. */
 export const KIND_INT16 = 0;
@@ -83,11 +98,96 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   return { read: (offset, length) => bytes.subarray(Math.min(offset, bytes.length), Math.min(offset + length, bytes.length)) };
 }
 
-/** Reads and checks the file header; returns it and its length in bytes. */
-export function readHeader(src: ByteSource): { header: FileHeader; length: number } {
+/** flags bit 1: the whole file is one block under one CRC (a series shorter than a block). */
+const FLAG_SINGLE = 2;
+
+function pushLeb128(out: number[], value: number): void {
+  while (value >= 0x80) {
+    out.push((value % 0x80) | 0x80);
+    value = Math.floor(value / 0x80);
+  }
+  out.push(value);
+}
+
+/** The single-block layout: header fields, lengths, parts, and one CRC-32 over all of it. */
+function singleFileBytes(h: FileHeader, frames: number, coded: Uint8Array, side: Uint8Array, trailer: Uint8Array): Uint8Array {
+  const head = [...FILE_MAGIC, FORMAT_VERSION, h.kind, h.channels, (h.best ? 1 : 0) | FLAG_SINGLE];
+  pushLeb128(head, h.blockFrames);
+  pushLeb128(head, h.meta.length);
+  const lengths: number[] = [];
+  for (const v of [frames, coded.length, side.length, trailer.length]) pushLeb128(lengths, v);
+  const total = head.length + h.meta.length + lengths.length + coded.length + side.length + trailer.length;
+  const out = new Uint8Array(total + 4);
+  let at = 0;
+  for (const part of [Uint8Array.from(head), h.meta, Uint8Array.from(lengths), coded, side, trailer]) {
+    out.set(part, at);
+    at += part.length;
+  }
+  writeU32(out, total, crc32(out, 0, total));
+  return out;
+}
+
+/** What a single-block file holds besides its header (checked against its CRC). */
+interface SingleBlock {
+  frames: number;
+  coded: Uint8Array;
+  side: Uint8Array;
+  trailer: Uint8Array;
+}
+
+/** A LEB128 field of a single-block header at bytes[at] (`base` is bytes[0]'s offset in the file); [value, next]. */
+function lebField(bytes: Uint8Array, at: number, base: number, max: number, what: string): [number, number] {
+  let value = 0;
+  for (let i = 0; i < 5; i++) {
+    if (at + i >= bytes.length) throw new CodecFileError('truncated', -1, base + at + i, 'the file ends inside its header');
+    const b = bytes[at + i]!;
+    value += (b & 0x7f) * 2 ** (7 * i);
+    if ((b & 0x80) === 0) {
+      if (value > max) throw new CodecFileError('header', -1, base + at, `${what} ${value} out of range (damaged header)`);
+      return [value, at + i + 1];
+    }
+  }
+  throw new CodecFileError('header', -1, base + at, `${what}: a length field longer than 5 bytes (damaged header)`);
+}
+
+/** Reads a single-block file whole (it is one block, so memory is still one block) and checks its CRC. */
+function readSingle(src: ByteSource, fixed: Uint8Array): { header: FileHeader; single: SingleBlock } {
+  const head = src.read(0, 8 + 10);
+  const [blockFrames, a1] = lebField(head, 8, 0, MAX_BLOCK_FRAMES, 'block size');
+  const [metaLength, metaAt] = lebField(head, a1, 0, MAX_META, 'metadata length');
+  const lengthsAt = metaAt + metaLength;
+  const lengths = src.read(lengthsAt, 20);
+  const [frames, b1] = lebField(lengths, 0, lengthsAt, blockFrames, 'frame count');
+  const [coded, b2] = lebField(lengths, b1, lengthsAt, MAX_PART, 'coded length');
+  const [side, b3] = lebField(lengths, b2, lengthsAt, MAX_PART, 'side length');
+  const [trailer, b4] = lebField(lengths, b3, lengthsAt, MAX_PART, 'trailer length');
+  const partsAt = lengthsAt + b4;
+  const total = partsAt + coded + side + trailer;
+  const all = src.read(0, total + 5);
+  if (all.length < total + 4) throw new CodecFileError('truncated', -1, all.length, 'the file ends before its checksum (truncated)');
+  if (all.length > total + 4) throw new CodecFileError('trailing', -1, total + 4, 'bytes after the end of the file (damaged or appended)');
+  if (crc32(all, 0, total) !== readU32(all, total)) throw new CodecFileError('checksum', -1, 0, 'checksum mismatch (the file is damaged)');
+  if (fixed[4] !== FORMAT_VERSION) throw new CodecFileError('version', -1, 4, `unknown format version ${fixed[4]}`);
+  if ((fixed[7]! & ~(1 | FLAG_SINGLE)) !== 0) throw new CodecFileError('header', -1, 7, `unknown flags ${fixed[7]}`);
+  const header: FileHeader = { kind: fixed[5]!, channels: fixed[6]!, best: (fixed[7]! & 1) === 1, blockFrames, meta: all.slice(metaAt, lengthsAt) };
+  checkHeader(header);
+  const part = (from: number, length: number) => all.subarray(from, from + length);
+  return { header, single: { frames, coded: part(partsAt, coded), side: part(partsAt + coded, side), trailer: part(partsAt + coded + side, trailer) } };
+}
+
+function checkHeader(header: FileHeader): void {
+  if (header.kind >= KIND_NAMES.length) throw new CodecFileError('header', -1, 5, `unknown kind ${header.kind}`);
+  if (header.channels < 1) throw new CodecFileError('header', -1, 6, 'zero channels');
+  if (header.blockFrames < 1 || header.blockFrames > MAX_BLOCK_FRAMES)
+    throw new CodecFileError('header', -1, 8, `block size ${header.blockFrames} out of range`);
+}
+
+/** Reads and checks the file header; returns it and its length in bytes (a single-block file: its block too). */
+export function readHeader(src: ByteSource): { header: FileHeader; length: number; single?: SingleBlock } {
   const fixed = src.read(0, FIXED_HEADER);
   if (fixed.length < 4 || FILE_MAGIC.some((m, i) => fixed[i] !== m))
     throw new CodecFileError('header', -1, 0, 'not a file written by qres compress (bad magic)');
+  if (fixed.length >= 8 && (fixed[7]! & FLAG_SINGLE) !== 0) return { ...readSingle(src, fixed), length: 0 };
   if (fixed.length < FIXED_HEADER) throw new CodecFileError('truncated', -1, fixed.length, 'the file ends inside its header');
   const metaLength = readU32(fixed, 12);
   if (metaLength > MAX_META) throw new CodecFileError('header', -1, 12, `header declares ${metaLength} bytes of metadata (damaged header)`);
@@ -103,10 +203,8 @@ export function readHeader(src: ByteSource): { header: FileHeader; length: numbe
     blockFrames: readU32(all, 8),
     meta: all.slice(FIXED_HEADER, FIXED_HEADER + metaLength),
   };
-  if (header.kind >= KIND_NAMES.length) throw new CodecFileError('header', -1, 5, `unknown kind ${header.kind}`);
-  if (header.channels < 1) throw new CodecFileError('header', -1, 6, 'zero channels');
-  if (header.blockFrames < 1 || header.blockFrames > MAX_BLOCK_FRAMES)
-    throw new CodecFileError('header', -1, 8, `block size ${header.blockFrames} out of range`);
+  if ((all[7]! & ~1) !== 0) throw new CodecFileError('header', -1, 7, `unknown flags ${all[7]}`);
+  checkHeader(header);
   return { header, length: FIXED_HEADER + metaLength + 4 };
 }
 
@@ -143,8 +241,14 @@ export class SeriesWriter {
   ) {
     this.encoder = new BlockEncoder(header.blockFrames, opts);
     this.pending = Array.from({ length: header.channels }, () => new Int32Array(header.blockFrames));
-    sink(encodeHeader({ ...header, best: opts.best ?? header.best }));
+    this.fileHeader = { ...header, best: opts.best ?? header.best };
+    // Checked now, written with the first full block (or as a single-block file by finish()).
+    this.headerBytes = encodeHeader(this.fileHeader);
   }
+  private readonly fileHeader: FileHeader;
+  private headerBytes: Uint8Array | undefined;
+  /** Block 0 when it is shorter than a block: the file will be a single-block file, written by finish(). */
+  private single: { frames: number; coded: Uint8Array; side: Uint8Array } | undefined;
 
   /** One frame: one value per channel (a single number for one channel). */
   push(frame: number | ArrayLike<number>): void {
@@ -182,6 +286,14 @@ export class SeriesWriter {
   finish(trailer: Uint8Array = new Uint8Array(0)): void {
     if (this.finished) return;
     if (this.fill > 0) this.flushPending(new Uint8Array(0));
+    if (this.headerBytes !== undefined) {
+      // Nothing written yet: no block was full, so the whole series is one (possibly empty) block.
+      const s = this.single ?? { frames: 0, coded: new Uint8Array(0), side: new Uint8Array(0) };
+      this.sink(singleFileBytes(this.fileHeader, s.frames, s.coded, s.side, trailer));
+      this.headerBytes = undefined;
+      this.finished = true;
+      return;
+    }
     const side = new Uint8Array(8 + trailer.length);
     writeU32(side, 0, this.total % 2 ** 32);
     writeU32(side, 4, Math.floor(this.total / 2 ** 32));
@@ -199,7 +311,14 @@ export class SeriesWriter {
     // A short series, or the short last block of a longer one: the block coder also tries the previous codec.
     const short = this.fill < this.header.blockFrames;
     const coded = this.encoder.encode(this.pending, this.fill, !short ? 0 : this.index === 0 ? LEGACY_WHOLE : LEGACY_TAIL);
-    this.sink(blockBytes(this.index, this.fill, coded, side));
+    if (short && this.index === 0) this.single = { frames: this.fill, coded: coded.slice(), side };
+    else {
+      if (this.headerBytes !== undefined) {
+        this.sink(this.headerBytes);
+        this.headerBytes = undefined;
+      }
+      this.sink(blockBytes(this.index, this.fill, coded, side));
+    }
     this.lastWasShort = this.fill < this.header.blockFrames;
     this.index++;
     this.total += this.fill;
@@ -247,16 +366,36 @@ export class SeriesReader {
   private readonly start: number;
   /** Set once the end block has been read. */
   end: EndInfo | undefined;
+  private readonly single: SingleBlock | undefined;
   constructor(private readonly src: ByteSource) {
-    const { header, length } = readHeader(src);
+    const { header, length, single } = readHeader(src);
     this.header = header;
     this.start = length;
+    this.single = single;
   }
 
   *blocks(opts: ReadOptions = {}): Generator<DecodedBlock> {
     const { channels, blockFrames } = this.header;
     const from = opts.from ?? 0;
     const until = opts.count === undefined ? Infinity : from + opts.count;
+    if (this.single !== undefined) {
+      // A single-block file: its CRC was checked with the header; the block decodes or the file is malformed.
+      const { frames, coded, side, trailer } = this.single;
+      this.end = { totalFrames: frames, trailer };
+      if (frames === 0 || from >= frames || until <= 0) return;
+      const out = Array.from({ length: channels }, () => new Int32Array(frames));
+      try {
+        decodeBlock(coded, channels, frames, out);
+      } catch (err) {
+        if (!(err instanceof CodecDecodeError)) throw err;
+        const e = new CodecFileError(err.reason, 0, 0, err.message);
+        if (!opts.salvage) throw e;
+        opts.onDamage?.({ block: 0, blocks: 1, offset: 0, error: e });
+        return;
+      }
+      yield { index: 0, firstFrame: 0, frames, channels: out, side };
+      return;
+    }
     const out = Array.from({ length: channels }, () => new Int32Array(blockFrames));
     let offset = this.start;
     let expected = 0;

@@ -10,6 +10,7 @@ export {
   bytesSource,
   readHeader,
   DEFAULT_BLOCK_FRAMES,
+  defaultBlockFrames,
   KIND_INT16,
   KIND_INT32,
   KIND_CSV,

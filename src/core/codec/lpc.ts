@@ -67,29 +67,35 @@ export function autocorrelation(x: Int32Array, from: number, to: number, maxOrde
   mean /= n;
   for (let i = 0; i < n; i++) y[i] = (x[from + i]! - mean) * w[i]!;
   const ac = new Float64Array(order + 1);
-  // Four lags per pass over the samples.
-  for (let lag = 0; lag <= order; lag += 4) {
+  // Eight lags per pass over the samples (each loaded sample serves eight products).
+  for (let lag = 0; lag <= order; lag += 8) {
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
-    for (let i = lag + 3; i < n; i++) {
+    let s4 = 0;
+    let s5 = 0;
+    let s6 = 0;
+    let s7 = 0;
+    for (let i = lag + 7; i < n; i++) {
       const v = y[i]!;
-      s0 += v * y[i - lag]!;
-      s1 += v * y[i - lag - 1]!;
-      s2 += v * y[i - lag - 2]!;
-      s3 += v * y[i - lag - 3]!;
+      const b = i - lag;
+      s0 += v * y[b]!;
+      s1 += v * y[b - 1]!;
+      s2 += v * y[b - 2]!;
+      s3 += v * y[b - 3]!;
+      s4 += v * y[b - 4]!;
+      s5 += v * y[b - 5]!;
+      s6 += v * y[b - 6]!;
+      s7 += v * y[b - 7]!;
     }
-    // The first terms the loop above skipped.
-    for (let i = lag; i < Math.min(n, lag + 3); i++) {
-      s0 += y[i]! * y[i - lag]!;
-      if (i - lag - 1 >= 0) s1 += y[i]! * y[i - lag - 1]!;
-      if (i - lag - 2 >= 0) s2 += y[i]! * y[i - lag - 2]!;
+    const sums = [s0, s1, s2, s3, s4, s5, s6, s7];
+    // The first terms the loop above skipped (i < lag + 7).
+    for (let k = 0; k < 8 && lag + k <= order; k++) {
+      let sum = sums[k]!;
+      for (let i = lag + k; i < Math.min(n, lag + 7); i++) sum += y[i]! * y[i - lag - k]!;
+      ac[lag + k] = sum;
     }
-    ac[lag] = s0;
-    if (lag + 1 <= order) ac[lag + 1] = s1;
-    if (lag + 2 <= order) ac[lag + 2] = s2;
-    if (lag + 3 <= order) ac[lag + 3] = s3;
   }
   return ac;
 }
@@ -154,54 +160,101 @@ export function quantise(coefs: Float64Array, precision: number): Lpc {
   return { order: coefs.length, shift, coefs: q };
 }
 
+/** Float copies of the samples, so the prediction loops load doubles (no int-to-double conversion per tap). */
+const shadow = { buf: new Float64Array(0) };
+function shadowOf(length: number): Float64Array {
+  if (shadow.buf.length < length) shadow.buf = new Float64Array(Math.max(length, 2 * shadow.buf.length));
+  return shadow.buf;
+}
+
+/** The fixed predictors of the first samples of a run (0, x[t−1], 2x[t−1] − x[t−2]); returns the first LPC sample. */
+function headOf(start: number, from: number, to: number, lpc: Lpc | undefined): number {
+  // Until the taps, padded to a multiple of 4 as the format defines, have history inside the run.
+  return lpc === undefined ? to : Math.min(to, Math.max(from, start + ((lpc.order + 3) & ~3)));
+}
+
+/** The coefficients as doubles with one zero after the last (the paired loops read c[j + 1]). */
+function coefficients(lpc: Lpc): Float64Array {
+  const c = new Float64Array(lpc.order + 1);
+  c.set(lpc.coefs);
+  return c;
+}
+
 /**
  * Residuals of x[from, to) under lpc (or the order-2 fixed predictor when lpc is undefined), into r[from, to).
  * History before `start` (the block's first sample) is never read.
  */
 export function residualsOf(x: Int32Array, start: number, from: number, to: number, lpc: Lpc | undefined, r: Int32Array): void {
-  // Fixed predictors until the padded taps have history inside the run.
-  const c = lpc === undefined ? undefined : padded(lpc);
-  const head = c === undefined ? to : Math.min(to, Math.max(from, start + c.length));
+  const head = headOf(start, from, to, lpc);
   for (let t = from; t < head; t++) {
     const i = t - start;
     const p = i === 0 ? 0 : i === 1 ? x[t - 1]! : 2 * x[t - 1]! - x[t - 2]!;
     r[t] = (x[t]! - p) | 0;
   }
-  if (lpc === undefined || c === undefined) return;
-  const order = c.length;
-  const div = 2 ** lpc.shift;
-  for (let t = head; t < to; t++) {
+  if (lpc === undefined || head >= to) return;
+  const order = lpc.order;
+  const c = coefficients(lpc);
+  const xf = shadowOf(to);
+  for (let t = start; t < to; t++) xf[t] = x[t]!;
+  // 2^−shift is exact, so s · inv rounds exactly as s / 2^shift; the sums are exact integers (below 2^52).
+  const inv = 2 ** -lpc.shift;
+  let t = head;
+  // Two outputs per pass over the taps: each loaded sample serves both.
+  for (; t + 1 < to; t += 2) {
+    let s0 = 0;
+    let s1 = c[0]! * xf[t]!;
+    for (let j = 0, i = t - 1; j < order; j++, i--) {
+      const v = xf[i]!;
+      s0 += c[j]! * v;
+      s1 += c[j + 1]! * v;
+    }
+    r[t] = (x[t]! - Math.floor(s0 * inv)) | 0;
+    r[t + 1] = (x[t + 1]! - Math.floor(s1 * inv)) | 0;
+  }
+  for (; t < to; t++) {
     let s = 0;
-    // Four taps per step: the coefficients are zero-padded to a multiple of 4, and the head loop above keeps
-    // every tap, padded ones included, inside the run.
-    for (let j = 0, i = t - 1; j < order; j += 4, i -= 4) s += c[j]! * x[i]! + c[j + 1]! * x[i - 1]! + c[j + 2]! * x[i - 2]! + c[j + 3]! * x[i - 3]!;
-    r[t] = (x[t]! - Math.floor(s / div)) | 0;
+    for (let j = 0, i = t - 1; j < order; j++, i--) s += c[j]! * xf[i]!;
+    r[t] = (x[t]! - Math.floor(s * inv)) | 0;
   }
 }
 
 /** Inverse of residualsOf: x[from, to) from r[from, to) and x[start, from). */
 export function restore(r: Int32Array, start: number, from: number, to: number, lpc: Lpc | undefined, x: Int32Array): void {
-  // Fixed predictors until the padded taps have history inside the run.
-  const c = lpc === undefined ? undefined : padded(lpc);
-  const head = c === undefined ? to : Math.min(to, Math.max(from, start + c.length));
+  const head = headOf(start, from, to, lpc);
   for (let t = from; t < head; t++) {
     const i = t - start;
     const p = i === 0 ? 0 : i === 1 ? x[t - 1]! : 2 * x[t - 1]! - x[t - 2]!;
     x[t] = (p + r[t]!) | 0;
   }
-  if (lpc === undefined || c === undefined) return;
-  const order = c.length;
-  const div = 2 ** lpc.shift;
-  for (let t = head; t < to; t++) {
-    let s = 0;
-    for (let j = 0, i = t - 1; j < order; j += 4, i -= 4) s += c[j]! * x[i]! + c[j + 1]! * x[i - 1]! + c[j + 2]! * x[i - 2]! + c[j + 3]! * x[i - 3]!;
-    x[t] = (Math.floor(s / div) + r[t]!) | 0;
+  if (lpc === undefined || head >= to) return;
+  const order = lpc.order;
+  const c = coefficients(lpc);
+  const xf = shadowOf(to);
+  // The history the taps read (the shadow is shared, so it is refreshed here rather than trusted).
+  for (let t = Math.max(start, head - order); t < head; t++) xf[t] = x[t]!;
+  const inv = 2 ** -lpc.shift;
+  let t = head;
+  // Two outputs per pass: x[t + 1]'s sum takes every tap but x[t]'s from the same loads, then x[t]'s own.
+  for (; t + 1 < to; t += 2) {
+    let s0 = 0;
+    let s1 = 0;
+    for (let j = 0, i = t - 1; j < order; j++, i--) {
+      const v = xf[i]!;
+      s0 += c[j]! * v;
+      s1 += c[j + 1]! * v;
+    }
+    const a = (Math.floor(s0 * inv) + r[t]!) | 0;
+    x[t] = a;
+    xf[t] = a;
+    const b = (Math.floor((s1 + c[0]! * a) * inv) + r[t + 1]!) | 0;
+    x[t + 1] = b;
+    xf[t + 1] = b;
   }
-}
-
-/** The coefficients zero-padded to a multiple of 4 taps, as doubles (no int-to-double conversion per tap). */
-function padded(lpc: Lpc): Float64Array {
-  const c = new Float64Array((lpc.order + 3) & ~3);
-  c.set(lpc.coefs);
-  return c;
+  for (; t < to; t++) {
+    let s = 0;
+    for (let j = 0, i = t - 1; j < order; j++, i--) s += c[j]! * xf[i]!;
+    const a = (Math.floor(s * inv) + r[t]!) | 0;
+    x[t] = a;
+    xf[t] = a;
+  }
 }

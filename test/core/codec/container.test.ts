@@ -9,10 +9,12 @@ import {
   bytesSource,
   concat,
   decodeSeries,
+  defaultBlockFrames,
   encodeSeries,
   type Damage,
 } from '../../../src/core/codec/container';
 import { CodecDecodeError } from '../../../src/core/codec/rangeCoder';
+import { BitDecoder } from '../../../src/core/codec/binaryCoder';
 
 /** A deterministic noisy sine: speech-like enough for the predictor to matter. */
 function signal(n: number, seed = 1): Int32Array {
@@ -70,6 +72,72 @@ describe('block file format', () => {
     for (const v of s) w.push(v);
     w.finish();
     expect(concat(parts)).toEqual(encodeSeries(s, { blockFrames: 4096, kind: KIND_INT16 }));
+  });
+
+  it('default blocks of 32768 frames (fewer above 8 channels); a smooth series gets one LPC per long sub-frame', () => {
+    expect([1, 2, 8, 9, 16, 255].map(defaultBlockFrames)).toEqual([32768, 32768, 32768, 16384, 16384, 4096]);
+    // Slow and smooth: longer sub-frames than 4096 win the estimate; a noisy signal keeps 4096.
+    let x = 7;
+    const smooth = Int32Array.from(
+      { length: 40000 },
+      (_, t) => Math.round(20000 * Math.sin(t / 700) + 5000 * Math.sin(t / 3100)) + (((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 29) - 4),
+    );
+    const subframeLog2 = (file: Uint8Array): number[] =>
+      blockOffsets(file)
+        .slice(0, -1)
+        .map((at) => {
+          const coded = file[at + 10]! | (file[at + 11]! << 8) | (file[at + 12]! << 16) | (file[at + 13]! << 24);
+          return new BitDecoder(file.subarray(at + BLOCK_HEADER_BYTES, at + BLOCK_HEADER_BYTES + coded)).decodeDirect(4) + 6;
+        });
+    for (const best of [false, true]) {
+      const file = encodeSeries(smooth, { kind: KIND_INT16, best });
+      expect(decodeSeries(file)).toEqual(smooth);
+      const log2s = subframeLog2(file);
+      expect(log2s).toHaveLength(2);
+      expect(Math.max(...log2s)).toBeGreaterThan(12);
+    }
+    // A signal whose character changes every 4096 frames (a slow sine, then loud noise, …) keeps 4096.
+    const changing = Int32Array.from({ length: 40000 }, (_, t) =>
+      (t >> 12) & 1 ? ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 18) - 8192 : Math.round(20000 * Math.sin(t / 50)),
+    );
+    expect(subframeLog2(encodeSeries(changing, { kind: KIND_INT16 }))).toEqual([12, 12]);
+  });
+
+  it('a series shorter than a block is a single-block file: 22 bytes of container, every bit under its one CRC', () => {
+    const s = signal(300);
+    const file = encodeSeries(s, { kind: KIND_INT16 });
+    expect(file[7]! & 2).toBe(2); // flags: single block
+    expect(decodeSeries(file)).toEqual(s);
+    expect(decodeSeries(file, { from: 100, count: 50 })).toEqual(s.subarray(100, 150));
+    // The same samples as a block of the multi-block layout: 80 bytes of container there.
+    const blocks = encodeSeries(s, { kind: KIND_INT16, blockFrames: 300 });
+    expect(blocks[7]! & 2).toBe(0);
+    expect(decodeSeries(blocks)).toEqual(s);
+    const coded = blockOffsets(blocks).length === 2 ? blocks[blockOffsets(blocks)[0]! + 10]! | (blocks[blockOffsets(blocks)[0]! + 11]! << 8) : -1;
+    expect(blocks.length - coded).toBe(80);
+    expect(file.length - coded).toBe(22);
+    for (let pos = 0; pos < file.length; pos++) {
+      for (let bit = 0; bit < 8; bit++) {
+        const bad = file.slice();
+        bad[pos]! ^= 1 << bit;
+        expect(() => decodeSeries(bad), `flip of bit ${bit} at byte ${pos}`).toThrow(CodecFileError);
+      }
+    }
+    for (let len = 0; len < file.length; len++) expect(() => decodeSeries(file.subarray(0, len))).toThrow(CodecFileError);
+    expect(() => decodeSeries(concat([file, new Uint8Array(1)]))).toThrow(/bytes after the end/);
+    // Damage cannot be salvaged around in a one-block file: it is an error of the file, not of a block.
+    const bad = file.slice();
+    bad[30]! ^= 4;
+    expect(() => new SeriesReader(bytesSource(bad))).toThrow(/file header at byte 0: checksum mismatch/);
+    // Empty, one frame, and sample by sample: the same bytes as in bulk.
+    expect(decodeSeries(encodeSeries(new Int32Array(0)))).toEqual(new Int32Array(0));
+    expect(decodeSeries(encodeSeries(Int32Array.of(-7)))).toEqual(Int32Array.of(-7));
+    const parts: Uint8Array[] = [];
+    const w = new SeriesWriter({ kind: KIND_INT16, channels: 1, blockFrames: 32768, meta: new Uint8Array(0) }, (b) => parts.push(b.slice()));
+    for (const v of s) w.push(v);
+    expect(parts).toHaveLength(0); // nothing is written before the series is known to fit one block
+    w.finish();
+    expect(concat(parts)).toEqual(file);
   });
 
   it('codes several channels with stereo decorrelation exactly', () => {
