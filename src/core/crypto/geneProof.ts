@@ -73,7 +73,7 @@ export function proveGeneUpdate(
   const newBlinds = openingOld.blinds.map((r, j) => Fn.add(r, deltaBlinds[j]!));
   const newC = commitCoordinates(geneScalars(newGene), newBlinds);
   const deltaC = newC.map((C, j) => C.subtract(oldC[j]!));
-  const proof = proveRange(transitionTranscript(context, oldC, newC), deltaC, deltas, deltaBlinds, source);
+  const proof = proveRange(transitionTranscript(context, oldC, newC), deltaC, deltas, deltaBlinds, source, 'caller');
   return { commitment: encodePoints(newC), proof: encodeTransitionProof(proof), newOpening: { blinds: newBlinds } };
 }
 
@@ -89,7 +89,7 @@ export function verifyGeneUpdate(commitOld: Uint8Array, commitNew: Uint8Array, p
     throw e;
   }
   const deltaC = newC.map((C, j) => C.subtract(oldC[j]!));
-  return verifyRange(transitionTranscript(context, oldC, newC), deltaC, decoded);
+  return verifyRange(transitionTranscript(context, oldC, newC), deltaC, decoded, 'caller');
 }
 
 export interface GeneUpdateStatement {
@@ -124,7 +124,7 @@ export function verifyGeneUpdates(statements: readonly GeneUpdateStatement[]): b
       if (e instanceof CryptoDecodeError) return false;
       throw e;
     }
-    batch.push({ transcript: transitionTranscript(s.context, oldC, newC), commitments: newC.map((C, j) => C.subtract(oldC[j]!)), proof });
+    batch.push({ transcript: transitionTranscript(s.context, oldC, newC), commitments: newC.map((C, j) => C.subtract(oldC[j]!)), proof, binding: 'caller' });
   }
   return verifyRangeBatch(batch);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RANGE_OFFSET, proveRange, verifyRange } from '../../../src/core/crypto/rangeProof';
+import { RANGE_OFFSET, proveRange, verifyRange, verifyRangeBatch } from '../../../src/core/crypto/rangeProof';
 import { commitCoordinates } from '../../../src/core/crypto/pedersen';
 import { Fn, Point, randomScalar, scalarFromInt, seededByteSource } from '../../../src/core/crypto/group';
 import { generators } from '../../../src/core/crypto/generators';
@@ -46,6 +46,27 @@ describe('aggregated range proof', () => {
     // and a commitment to −2^15 − 1 cannot borrow a proof made for −2^15
     const C2 = commitCoordinates([scalarFromInt(-RANGE_OFFSET - 1), 5n], blinds);
     expect(verifyRange(t(), C2, proveRange(t(), C2, [-RANGE_OFFSET, 5], blinds, src))).toBe(false);
+  });
+
+  it('binds the commitments itself or leaves them to the caller, and a proof of one kind fails as the other', () => {
+    const deltas = [5, -6, 7];
+    const { blinds, C } = setup(deltas);
+    // 'caller': the caller's transcript fixes the commitments (here by appending them under its own labels).
+    const bound = () => {
+      const tr = t();
+      for (const c of C) tr.appendPoint('mine', c);
+      return tr;
+    };
+    const byCaller = proveRange(bound(), C, deltas, blinds, src, 'caller');
+    const byProof = proveRange(bound(), C, deltas, blinds, src);
+    expect(verifyRange(bound(), C, byCaller, 'caller')).toBe(true);
+    expect(verifyRange(bound(), C, byProof)).toBe(true);
+    expect(verifyRangeBatch([{ transcript: bound(), commitments: C, proof: byCaller, binding: 'caller' }])).toBe(true);
+    expect(verifyRange(bound(), C, byCaller)).toBe(false);
+    expect(verifyRange(bound(), C, byProof, 'caller')).toBe(false);
+    expect(verifyRangeBatch([{ transcript: bound(), commitments: C, proof: byCaller }])).toBe(false);
+    // Other commitments under the same caller transcript: the equation no longer holds.
+    expect(verifyRange(bound(), [C[0]!, C[1]!, C[2]!.add(Point.BASE)], byCaller, 'caller')).toBe(false);
   });
 
   it('rejects every tampered field', () => {

@@ -29,7 +29,7 @@ import {
   proveInnerProduct,
   type InnerProductProof,
 } from '../../../src/core/crypto/innerProduct';
-import { RANGE_OFFSET, type RangeProof, proveRange, verifyRange, verifyRangeBatch } from '../../../src/core/crypto/rangeProof';
+import { type CommitmentBinding, RANGE_OFFSET, type RangeProof, proveRange, verifyRange, verifyRangeBatch } from '../../../src/core/crypto/rangeProof';
 import { commitCoordinates, decodePoints, encodePoints, geneScalars, type GeneValues } from '../../../src/core/crypto/pedersen';
 import { Transcript } from '../../../src/core/crypto/transcript';
 import { InvalidCryptoInputError } from '../../../src/core/crypto/errors';
@@ -78,24 +78,26 @@ const roundsFor = (n: number) => {
   return r;
 };
 
-/** The production transcript schedule for the statement (labels as in rangeProof.ts). */
-function bind(t: Transcript, C: readonly Point[], M: number): void {
+/** The production transcript schedule for the statement (labels as in rangeProof.ts). 'caller': the caller's
+ *  transcript already bound what determines C (the gene transition's C_old and C_new), as geneProof.ts does. */
+function bind(t: Transcript, C: readonly Point[], M: number, binding: CommitmentBinding): void {
   t.appendU32('range-bits', RANGE_BITS);
   t.appendU32('range-count', C.length);
   t.appendU32('range-padded-count', M);
-  for (const c of C) t.appendPoint('V', c);
+  if (binding === 'caller') t.appendU32('range-commitments-bound-by-caller', 1);
+  else for (const c of C) t.appendPoint('V', c);
 }
 
 /**
  * Reference verifier (textbook form, two separate checks, explicit generator folding). M: commitments after
  * padding (the padded ones are the identity); fold: how odd rounds are folded.
  */
-function referenceVerify(t: Transcript, C: readonly Point[], p: RangeProof, M: number, fold: Fold): boolean {
+function referenceVerify(t: Transcript, C: readonly Point[], p: RangeProof, M: number, fold: Fold, binding: CommitmentBinding = 'proof'): boolean {
   const { g, h, B, H } = generators();
   const n = M * RANGE_BITS;
   const rounds = roundsFor(n);
   if (p.ipa.L.length !== rounds || p.ipa.R.length !== rounds) return false;
-  bind(t, C, M);
+  bind(t, C, M, binding);
   t.appendPoint('A', p.A);
   t.appendPoint('S', p.S);
   const y = t.challengeScalar('y');
@@ -158,12 +160,19 @@ function referenceVerify(t: Transcript, C: readonly Point[], p: RangeProof, M: n
  * (+ a_last·r'·Q) with l·r' = D, and the carried slot becomes (a_last + x²·l, b_last + x⁻²·r'). Every cross term
  * cancels for whatever x the transcript yields, and the folded statement is an honest one from there on.
  */
-function forgeRange(t: Transcript, C: readonly Point[], deltas: readonly bigint[], blinds: readonly bigint[], src: ByteSource): RangeProof {
+function forgeRange(
+  t: Transcript,
+  C: readonly Point[],
+  deltas: readonly bigint[],
+  blinds: readonly bigint[],
+  src: ByteSource,
+  binding: CommitmentBinding = 'proof',
+): RangeProof {
   const { g } = generators();
   const m = C.length;
   const M = m; // no padding: the odd rounds are the point
   const n = M * RANGE_BITS;
-  bind(t, C, M);
+  bind(t, C, M, binding);
   const v = deltas.map((d) => d + BigInt(RANGE_OFFSET));
   const vPrime = v.map((vj) => ((vj % 65536n) + 65536n) % 65536n);
   const aL: bigint[] = [];
@@ -334,8 +343,8 @@ function forgeGeneUpdate(name: string, oldGene: GeneValues, newGene: GeneValues,
   const newC = commitCoordinates(geneScalars(newGene), newBlinds);
   const deltaC = newC.map((C, j) => C.subtract(oldC[j]!));
   const context = geneProofContext(nodeId, 5);
-  const proof = forgeRange(transitionTranscript(context, oldC, newC), deltaC, deltas, deltaBlinds, src);
-  const oldVerifierAccepts = referenceVerify(transitionTranscript(context, oldC, newC), deltaC, proof, 9, 'carry');
+  const proof = forgeRange(transitionTranscript(context, oldC, newC), deltaC, deltas, deltaBlinds, src, 'caller');
+  const oldVerifierAccepts = referenceVerify(transitionTranscript(context, oldC, newC), deltaC, proof, 9, 'carry', 'caller');
   return { name, commitOld: c.commitment, commitNew: encodePoints(newC), proof: encodeTransitionProof(proof), context, oldVerifierAccepts };
 }
 
@@ -396,7 +405,7 @@ describe('soundness: the odd-fold forgery', () => {
         return false;
       }
       const deltaC = newC.map((C, j) => C.subtract(oldC[j]!));
-      return referenceVerify(transitionTranscript(s.context, oldC, newC), deltaC, proof, 16, 'halving');
+      return referenceVerify(transitionTranscript(s.context, oldC, newC), deltaC, proof, 16, 'halving', 'caller');
     };
     const honest: GeneUpdateStatement[] = [0, 1].map((k) => {
       const from = shift(base, k + 2, -11),
