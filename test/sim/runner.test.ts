@@ -93,4 +93,6 @@ describe('createSim', () => {
 // model only with news, cure requests go on ping ticks, radios sleep outside their listen windows, and the state
 // gained the receivers' held copies, the last broadcasts and the energy modes (was a7e2f20cd98cb3e3d91fccccf91403b9;
 // --chatty keeps the old behaviour: the same heals and bytes as before).
-const GOLDEN_SEED7_3000 = 'b6f3729810ee6d533eac562f747458e8';
+// Changed again when prefetch became opt-in (--prefetch; issue 18): no node asks for a cure from PreStorm or holds
+// one, as measured it does not pay (docs/BENCHMARKS.md, "Prefetch") (was b6f3729810ee6d533eac562f747458e8).
+const GOLDEN_SEED7_3000 = 'd223c872e2a5e77d3f7700282b009d6f';
