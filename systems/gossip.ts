@@ -1,7 +1,7 @@
 // Gossip: the radio traffic nodes start this tick.
 // - Cure requests: a node in Storm for more than REQUEST_AFTER_S broadcasts a request, then waits, doubling
 //   its wait after each unanswered request (never every tick). A node in PreStorm asks early (prefetch, at most
-//   every PREFETCH_RETRY_S, unless it holds a cure; off with --no-prefetch and under --secure).
+//   every PREFETCH_RETRY_S, unless it holds a cure; only with --prefetch, never under --secure).
 // - Cure replies: an Evolved neighbour not itself in Storm that heard a request answers *to the requester* with its gene.
 //   Attackers answer too, with a poisoned gene; the requester's own check is what stops them.
 // - Consensus, silent mode (the default; src/core/rules/silence.ts): each node's energy mode for this tick, then

@@ -54,7 +54,7 @@ export const LAB_SETTINGS: readonly LabSetting[] = [
   { key: 'joinAtS', param: 'join-at', label: 'join at', choices: [30, 60, 120, 300] },
   { key: 'scenario', param: 'scenario', label: 'scenario', choices: SCENARIOS },
   { key: 'chatty', param: 'chatty', label: 'chatty radio', choices: [false, true] },
-  { key: 'prefetch', param: 'prefetch', label: 'prefetch', choices: [true, false] },
+  { key: 'prefetch', param: 'prefetch', label: 'prefetch', choices: [false, true] },
 ];
 
 /** Every URL parameter the lab writes (a shared link carries exactly the ones that differ from the default). */

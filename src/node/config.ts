@@ -42,8 +42,8 @@ export interface NodeConfig {
   coalition: number[];
   /** An attacker answers cure requests with poisoned genes (off: --no-poison, a consensus-only attacker). */
   poisonCures: boolean;
-  /** In PreStorm, ask for a cure early and hold it for the storm (off: --no-prefetch; always off with --secure),
-   *  as qres sim. */
+  /** In PreStorm, ask for a cure early and hold it for the storm (--prefetch; off by default, as qres sim; always
+   *  off with --secure). */
   prefetch: boolean;
   /** --secure: cure replies are secure bodies (gene + commitment + transition proofs from the sender's chain),
    *  verified before install; a failed proof costs the sender a failed check. The same protocol as qres sim
@@ -81,7 +81,7 @@ export const DEFAULT_NODE_CONFIG: Readonly<Omit<NodeConfig, 'swarm' | 'id'>> = O
   ownDataFilter: true,
   coalition: [],
   poisonCures: true,
-  prefetch: true,
+  prefetch: false,
   secure: false,
   chatty: false,
   attackerSpeech: 'rules',

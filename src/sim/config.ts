@@ -23,7 +23,8 @@ export interface SimConfig {
   dutyCycle: number;
   /** Gossip of cures on/off (for the value-of-gossip experiment). */
   gossip: boolean;
-  /** A node in PreStorm asks for a cure early and holds it for the storm (off: --no-prefetch, to measure it). */
+  /** A node in PreStorm asks for a cure early and holds it for the storm (--prefetch). Off by default: measured by
+   *  npm run bench:warning, it does not pay (docs/BENCHMARKS.md, "Prefetch"). */
   prefetch: boolean;
   /** Run the force layout (off for headless benchmarks). */
   layout: boolean;
@@ -77,7 +78,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = Object.freeze({
   loss: 0.02,
   dutyCycle: 1,
   gossip: true,
-  prefetch: true,
+  prefetch: false,
   layout: true,
   radioRange: 3.5,
   consensusRoundS: 10,

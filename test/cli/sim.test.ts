@@ -31,6 +31,29 @@ describe('qres sim', () => {
     expect(Object.keys(report.packets).sort()).toEqual(['delivered', 'dropped', 'lost', 'sent']);
   });
 
+  it('prefetch is off by default; --prefetch turns it on (early requests from PreStorm), --no-prefetch is accepted', async () => {
+    const hashOf = async (...flags: string[]) => {
+      vi.restoreAllMocks();
+      const io = capture();
+      expect(await main(['sim', '--nodes', '60', '--seconds', '30', '--seed', '7', '--json', ...flags])).toBe(0);
+      return (JSON.parse(io.out.join('')) as { stateHash: string }).stateHash;
+    };
+    const { createSim } = await import('../../src/sim/runner');
+    const lib = (prefetch?: boolean) => {
+      const sim = createSim({ nodes: 60, seed: 7, layout: false, ...(prefetch === undefined ? {} : { prefetch }) });
+      sim.step(300);
+      return sim;
+    };
+    const plain = lib();
+    const on = lib(true);
+    expect(plain.world.counters.prefetchRequests).toBe(0);
+    expect(on.world.counters.prefetchRequests).toBeGreaterThan(0);
+    expect(await hashOf()).toBe(plain.stateHash());
+    expect(await hashOf('--no-prefetch')).toBe(plain.stateHash());
+    expect(await hashOf('--prefetch')).toBe(on.stateHash());
+    expect(on.stateHash()).not.toBe(plain.stateHash());
+  });
+
   it('--attack without --byzantine says that no attacker runs', async () => {
     const io = capture();
     expect(await main(['sim', '--nodes', '30', '--seconds', '5', '--attack', 'bias'])).toBe(0);

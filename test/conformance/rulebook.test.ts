@@ -38,6 +38,8 @@ interface Case {
   byzantine?: number;
   attack?: string;
   aggregator?: string;
+  /** Prefetch (--prefetch) on both sides (off by default, as in both runtimes). */
+  prefetch?: boolean;
   /** --secure on both sides, and the sim's MTU (a large one makes a secure body one frame, as over MQTT). */
   secure?: boolean;
   mtu?: number;
@@ -64,6 +66,7 @@ async function buildPair(c: Case): Promise<{ sim: Sim; cores: NodeCore[]; lossFr
     secure: c.secure ?? false,
     mtu: c.mtu,
     chatty: c.chatty ?? false,
+    prefetch: c.prefetch ?? false,
     attackerSpeech: c.attackerSpeech ?? 'rules',
   });
   const w = sim.world;
@@ -110,6 +113,7 @@ async function buildPair(c: Case): Promise<{ sim: Sim; cores: NodeCore[]; lossFr
       ratePerS: 1e9,
       secure: c.secure ?? false,
       chatty: c.chatty ?? false,
+      prefetch: c.prefetch ?? false,
       attackerSpeech: c.attackerSpeech ?? 'rules',
       ...c.daemon,
     });
@@ -222,8 +226,8 @@ async function runBoth(c: Case): Promise<{
 
 describe('one rulebook, two runtimes', () => {
   it('a clean swarm: every node equal to its daemon after every tick (storms, cures, heals, rounds)', async () => {
-    const r = await runBoth({ nodes: 40, seed: 3, seconds: 150 });
-    // The run exercised the rules it claims to compare, the early warning's prefetch among them.
+    const r = await runBoth({ nodes: 40, seed: 3, seconds: 150, prefetch: true });
+    // The run exercised the rules it claims to compare, the early warning's prefetch (--prefetch) among them.
     expect(r.rounds).toBeGreaterThanOrEqual(14);
     expect(r.heals).toBeGreaterThan(5);
     expect(r.installs).toBeGreaterThan(0);
@@ -234,6 +238,7 @@ describe('one rulebook, two runtimes', () => {
     const r = await runBoth({ nodes: 40, seed: 3, seconds: 150, chatty: true });
     expect(r.consensusSent).toBe(40 * r.rounds);
     expect(r.asleep).toBe(0);
+    expect(r.held).toBe(0); // prefetch is off by default in both runtimes
     expect(r.heals).toBeGreaterThan(5);
     // Silence on one side only fails this test.
     await expect(runBoth({ nodes: 40, seed: 3, seconds: 150, chatty: true, daemon: { chatty: false } })).rejects.toThrow(/differs in/);
@@ -279,7 +284,9 @@ describe('one rulebook, two runtimes', () => {
   }, 120_000);
 
   it('fails when the daemon does not prefetch (the early warning used on one side only)', async () => {
-    await expect(runBoth({ nodes: 40, seed: 3, seconds: 150, daemon: { prefetch: false } })).rejects.toThrow(/differs in cure request schedule/);
+    await expect(runBoth({ nodes: 40, seed: 3, seconds: 150, prefetch: true, daemon: { prefetch: false } })).rejects.toThrow(
+      /differs in cure request schedule/,
+    );
   }, 120_000);
 
   it('fails when one runtime changes a rule: the daemon without the own-data filter, or with another aggregator', async () => {

@@ -38,7 +38,8 @@ refuses the login) exits with code 1 and one line, before the node joins the swa
   --attack NAME       run as an attacker: sign-flip, gaussian, bias, alie, ipm, mimic, sybil, adaptive (default none)
   --coalition LIST    an attacker's fellow attackers (not among the honest models it observes)
   --no-poison         an attacker does not answer cure requests with poisoned genes (consensus-only)
-  --no-prefetch       do not ask for a cure in PreStorm ahead of the storm, as qres sim --no-prefetch
+  --prefetch          ask for a cure in PreStorm ahead of the storm, as qres sim --prefetch (off by default;
+                      --no-prefetch, the default, is accepted)
   --secure            cure replies carry a gene commitment and transition proof(s), verified before install,
                       as qres sim --secure (every node of the swarm must use it; an attacker forges its proofs)
   --radio NAME        /status adds the node's bytes and radio energy per day (TX / RX / listen / sleep, mW) and
@@ -70,6 +71,7 @@ export const NODE_OPTIONS = {
   'no-own-filter': { type: 'boolean' },
   coalition: { type: 'string' },
   'no-poison': { type: 'boolean' },
+  prefetch: { type: 'boolean' },
   'no-prefetch': { type: 'boolean' },
   secure: { type: 'boolean' },
   chatty: { type: 'boolean' },
@@ -100,7 +102,7 @@ export function nodeConfigFrom(values: Values, defaults: { swarm?: string; peers
       ownDataFilter: values['no-own-filter'] ? false : undefined,
       coalition: typeof values.coalition === 'string' ? parseIdList(values.coalition) : undefined,
       poisonCures: values['no-poison'] ? false : undefined,
-      prefetch: values['no-prefetch'] ? false : undefined,
+      prefetch: values.prefetch === true && !values['no-prefetch'] ? true : undefined,
       secure: values.secure ? true : undefined,
       chatty: values.chatty ? true : undefined,
       scenario: typeof values.scenario === 'string' ? values.scenario : undefined,

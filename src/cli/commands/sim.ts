@@ -33,8 +33,8 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
   --duty-cycle D     fraction of time a radio may transmit, 0.001..1 (default 1)
   --tick-ms MS       sim time per tick (default 100)
   --no-gossip        never ask neighbours for cures (to measure what gossip is worth)
-  --no-prefetch      a node in PreStorm does not ask for a cure ahead of the storm (to measure what the early
-                     warning is worth)
+  --prefetch         a node in PreStorm asks for a cure ahead of the storm and holds it (off by default: it does
+                     not pay, docs/BENCHMARKS.md; --no-prefetch, the default, is accepted)
   --layout           also run the force layout (off by default headless)
   --aggregator NAME  consensus aggregator: mean, median, trimmed-mean (default), krum, multi-krum, bulyan,
                      reputation-trimmed-mean, clipped-gossip (self-centred clipping, docs/ADAPTIVE.md)
@@ -76,7 +76,7 @@ export function simOverrides(values: Values): Partial<SimConfig> {
     dutyCycle: numberFlag(values, 'duty-cycle'),
     tickMs: numberFlag(values, 'tick-ms'),
     gossip: values['no-gossip'] ? false : undefined,
-    prefetch: values['no-prefetch'] ? false : undefined,
+    prefetch: values.prefetch === true && !values['no-prefetch'] ? true : undefined,
     layout: values.layout === true,
     aggregator: typeof values.aggregator === 'string' ? values.aggregator : undefined,
     attack: typeof values.attack === 'string' ? values.attack : undefined,
@@ -104,6 +104,7 @@ export const SIM_OPTIONS = {
   'duty-cycle': { type: 'string' },
   'tick-ms': { type: 'string' },
   'no-gossip': { type: 'boolean' },
+  prefetch: { type: 'boolean' },
   'no-prefetch': { type: 'boolean' },
   layout: { type: 'boolean' },
   storage: { type: 'string' },

@@ -6,7 +6,7 @@
 // costs its sender reputation. Of several cures heard in one tick the best one is installed, so the verdict does
 // not depend on the order the radio delivered them in.
 //
-// Prefetch (the early warning used): a node in PreStorm asks for a cure before the storm (prefetchRequestDue);
+// Prefetch (the early warning used; opt-in, config.prefetch, as it does not pay): a node in PreStorm asks for a cure before the storm (prefetchRequestDue);
 // a cure that arrives then is checked on its recent window by the same test and the best one is held
 // (holdCures); when the node enters Storm, the held cure is judged again on the window of that tick with the
 // cures just received (heldOffer + judgeCures), so it installs at once instead of 2 s later by asking.
