@@ -78,6 +78,7 @@ import {
   type HeldView,
   pingTick,
   takeHeld,
+  wakeDelta,
   type AttackerSpeech,
   type ListenColumns,
   type SpeechColumns,
@@ -415,7 +416,8 @@ export class NodeCore {
         if (chatty) {
           this.heardRows.set(g.weights, MODEL_DIM * slot);
           this.heardRows[MODEL_DIM * slot + LAGS] = g.bias;
-        } else if (takeHeld(this.heardRows, MODEL_DIM * slot, this.heldRound, slot, g.weights, g.bias, round)) this.listen.newsRound[NODE] = round;
+        } else if (takeHeld(this.heardRows, MODEL_DIM * slot, this.heldRound, slot, g.weights, g.bias, round, wakeDelta(mode)))
+          this.listen.newsRound[NODE] = round;
       } else if (msg.type === MSG_REPLY) {
         const listens = needsCure(s.regime, s.evolution, NODE) || (this.prefetch && wantsPrefetch(s.regime, NODE));
         if (!listens || ignored(this.trust, slot)) continue;
