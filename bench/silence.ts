@@ -5,7 +5,10 @@
 //   consensus has something to do), one hour of sim time (--calm-hours): bytes per node per day, the share of time a radio
 //   listens, and the rounds until every honest node is within 1 % of the honest mean (‖m − mean‖ / ‖mean‖ ≤ 0.01).
 //   A day is extrapolated: the run's bytes plus the rest of the day at the rate of the run's second half (a calm
-//   swarm stays calm), so the start-up chatter is counted once, as it happens once.
+//   swarm stays calm), so the start-up chatter is counted once, as it happens once. Energy on LoRa SF7 is measured
+//   over the run's second half (the steady state; qres sim --radio's energySteady), J per node per day and 2 × AA
+//   battery life (silent runs only: chatty radios have no listen schedule).
+// --parts calm,storm,attacks runs a subset (then nothing is written); --no-write prints only.
 // - storm, 150 nodes (the default scenario), 600 s: bytes per node per day (as qres sim reports them), split into
 //   cure traffic and consensus, heal latency p50/p95 over every heal of the five seeds; and, over 300 s (the
 //   ablation's horizon), the drift of the honest consensus under each attack of the catalogue at 30 % (against the
@@ -17,6 +20,10 @@ import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../src/core/rules/model';
 import { ATTACK_NAMES } from '../src/core/consensus/attacks';
 import { machineLine, table, writeSection } from '../src/cli/report';
+import { energyReport, radioMark } from '../src/cli/commands/sim';
+import { radioProfile } from '../src/core/energy/profiles';
+import { listenSeconds } from '../src/sim/silence';
+import type { SwarmEnergyReport } from '../src/core/energy/swarm';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -29,7 +36,11 @@ const STORM_S = Number(flag('--storm-seconds') ?? 600);
 /** The attack catalogue's horizon: 300 s, as the ablation's (docs/ABLATION.md). */
 const ATTACK_S = Number(flag('--attack-seconds') ?? 300);
 const ATTACKS = (flag('--attacks') ?? ATTACK_NAMES.filter((a) => a !== 'none').join(',')).split(',');
-const write = !args.includes('--no-write');
+/** Which parts to run (all by default); the section is written only when all ran. */
+const PARTS = (flag('--parts') ?? 'calm,storm,attacks').split(',');
+const write = !args.includes('--no-write') && ['calm', 'storm', 'attacks'].every((p) => PARTS.includes(p));
+/** The calm energy figure: the steady state (the run's second half) on this radio. */
+const CALM_RADIO = radioProfile('lora-sf7');
 const MODES = [
   { label: 'chatty', chatty: true },
   { label: 'silent', chatty: false },
@@ -66,6 +77,9 @@ interface CalmRow {
   lateSpread: number;
   listenShare: number;
   deep: number;
+  /** LoRa SF7, the run's second half (the steady state): J per node per day, 2 × AA years of the mean and dearest
+   *  node; null in chatty runs (no listen schedule) or when the traffic does not fit. */
+  steady: { totalJ: number; years: number; worstYears: number } | null;
 }
 
 function calm(seed: number, chatty: boolean): CalmRow {
@@ -75,18 +89,25 @@ function calm(seed: number, chatty: boolean): CalmRow {
   let first = -1;
   let lateSpread = 0;
   let halfBytes = 0;
+  let mark: ReturnType<typeof radioMark> | undefined;
   for (let r = 1; r <= rounds; r++) {
     sim.step(w.roundTicks);
     const spread = worstSpread(sim);
     if (first < 0 && spread <= 0.01) first = r;
-    if (r === Math.floor(rounds / 2)) halfBytes = w.link.counters.bytesSent;
+    if (r === Math.floor(rounds / 2)) {
+      halfBytes = w.link.counters.bytesSent;
+      mark = radioMark(sim);
+    }
     if (r > rounds / 2) lateSpread = Math.max(lateSpread, spread);
   }
   const runS = (w.tick * w.config.tickMs) / 1000;
   const total = w.link.counters.bytesSent;
   const lateRate = (total - halfBytes) / (runS - (Math.floor(rounds / 2) * w.roundTicks * w.config.tickMs) / 1000);
   const m = sim.metrics();
+  const e = chatty || !mark ? null : energyReport(CALM_RADIO, sim, listenSeconds(w), mark);
+  const ok = e !== null && !('infeasible' in e) ? (e as SwarmEnergyReport) : null;
   return {
+    steady: ok && { totalJ: ok.perNodePerDay.totalJ, years: ok.battery.meanNodeYears, worstYears: ok.battery.worstNodeYears },
     bytesPerDay: Math.round((total + lateRate * Math.max(0, DAY_S - runS)) / w.n),
     rounds: first,
     lateSpread,
@@ -130,22 +151,26 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(
 const started = performance.now();
 
 const calmRows = MODES.map((mode) =>
-  SEEDS.map((seed) => {
-    const row = calm(seed, mode.chatty);
-    log(`calm ${mode.label} seed ${seed}: ${JSON.stringify(row)}`);
-    return row;
-  }),
+  !PARTS.includes('calm')
+    ? []
+    : SEEDS.map((seed) => {
+        const row = calm(seed, mode.chatty);
+        log(`calm ${mode.label} seed ${seed}: ${JSON.stringify(row)}`);
+        return row;
+      }),
 );
 const stormRows = MODES.map((mode) =>
-  SEEDS.map((seed) => {
-    const row = storm(seed, mode.chatty);
-    log(`storm ${mode.label} seed ${seed}: ${row.bytesPerDay} B/day, ${row.heals} heals`);
-    return row;
-  }),
+  !PARTS.includes('storm')
+    ? []
+    : SEEDS.map((seed) => {
+        const row = storm(seed, mode.chatty);
+        log(`storm ${mode.label} seed ${seed}: ${row.bytesPerDay} B/day, ${row.heals} heals`);
+        return row;
+      }),
 );
 const attackRows = MODES.map((mode) => {
   const perAttack = new Map<string, { drift: number[]; honestBans: number }>(ATTACKS.map((a) => [a, { drift: [], honestBans: 0 }]));
-  for (const seed of SEEDS) {
+  for (const seed of PARTS.includes('attacks') ? SEEDS : []) {
     const clean = createSim({ nodes: 150, seed, chatty: mode.chatty, attack: 'none', byzantine: 0.3, layout: false });
     clean.step(Math.round(ATTACK_S * 10));
     for (const attack of ATTACKS) {
@@ -162,8 +187,26 @@ const wallS = (performance.now() - started) / 1000;
 
 const kb = (b: number): string => `${(b / 1000).toFixed(1)} KB`;
 const fmtRounds = (rows: CalmRow[]): string => rows.map((r) => (r.rounds < 0 ? 'never' : String(r.rounds))).join(' / ');
+function steadyCells(rows: CalmRow[]): [string, string] {
+  const steady = rows.map((r) => r.steady);
+  if (steady.some((x) => x === null)) return ['— (always listening)', '—'];
+  const ok = steady as NonNullable<CalmRow['steady']>[];
+  return [
+    `${mean(ok.map((x) => x.totalJ)).toFixed(2)} (${Math.max(...ok.map((x) => x.totalJ)).toFixed(2)})`,
+    `${Math.min(...ok.map((x) => x.years)).toFixed(2)} / ${Math.min(...ok.map((x) => x.worstYears)).toFixed(2)}`,
+  ];
+}
 const calmTable = table(
-  ['consensus', 'bytes / node / day (mean of seeds; min–max)', 'rounds to 1 % (seeds 1–5)', 'worst spread, 2nd half', 'listening', 'deep at the end'],
+  [
+    'consensus',
+    'bytes / node / day (mean of seeds; min–max)',
+    'rounds to 1 % (seeds 1–5)',
+    'worst spread, 2nd half',
+    'listening',
+    'deep at the end',
+    'LoRa SF7, 2nd half: J / node / day (max)',
+    '2 × AA: mean node / dearest (years, worst seed)',
+  ],
   MODES.map((mode, i) => {
     const rows = calmRows[i]!;
     const bytes = rows.map((r) => r.bytesPerDay);
@@ -174,6 +217,7 @@ const calmTable = table(
       `${(Math.max(...rows.map((r) => r.lateSpread)) * 100).toFixed(2)} %`,
       `${(mean(rows.map((r) => r.listenShare)) * 100).toFixed(2)} %`,
       `${mean(rows.map((r) => r.deep)).toFixed(0)} of 100`,
+      ...steadyCells(rows),
     ];
   }),
 );
@@ -197,7 +241,7 @@ const stormTable = table(
 );
 const attackTable = table(
   ['attack (30 %)', ...MODES.map((m) => `${m.label}: drift mean / worst`), ...MODES.map((m) => `${m.label}: honest bans`)],
-  ATTACKS.map((attack) => [
+  (PARTS.includes('attacks') ? ATTACKS : []).map((attack) => [
     attack,
     ...attackRows.map((rows) => {
       const d = rows.get(attack)!.drift;
@@ -206,14 +250,16 @@ const attackTable = table(
     ...attackRows.map((rows) => rows.get(attack)!.honestBans),
   ]),
 );
-const ratio = mean(stormRows[1]!.map((r) => r.bytesPerDay)) / mean(stormRows[0]!.map((r) => r.bytesPerDay));
+const ratio = !PARTS.includes('storm') ? Number.NaN : mean(stormRows[1]!.map((r) => r.bytesPerDay)) / mean(stormRows[0]!.map((r) => r.bytesPerDay));
 const text = `## Silence (\`npm run bench:silence\`)
 
 The silent swarm (src/core/rules/silence.ts, the default) beside the fixed-round broadcast (\`--chatty\`), seeds
 ${SEEDS.join(', ')}. Deterministic figures; ${wallS.toFixed(0)} s of wall time on ${machineLine()}.
 
 **calm**, 100 nodes, no noise zone, starting models jittered by 0.1, ${CALM_HOURS} h of sim time. A day = the run plus
-the rest of the day at the rate of the run's second half. Targets: ≤ 8 KB per node per day, < 30 rounds to 1 %.
+the rest of the day at the rate of the run's second half. Energy: the run's second half (the steady state, as
+\`qres sim --radio\` reports it in \`energySteady\`) on LoRa SF7 (docs/ENERGY.md). Targets: ≤ 8 KB per node per day,
+< 30 rounds to 1 %, ≥ 5 years on 2 × AA (≤ 8.87 J a day).
 
 ${calmTable}
 

@@ -2,9 +2,13 @@
 // sender's side of "speak only with news"), and its energy mode with what sets it (the listener's side). Hashed
 // like every component.
 import { MODEL_DIM } from '../src/core/rules/model';
+import { NEVER } from '../src/core/rules/silence';
 
-export function createSpeech(capacity: number) {
+/** `slots`: radio-neighbour slots (silent mode: the cure-reply hold per neighbour; 0 in chatty runs). */
+export function createSpeech(capacity: number, slots = 0) {
   return {
+    /** Per radio-neighbour slot: the tick this node last answered that neighbour's cure request (NEVER: not yet). */
+    replied: new Int32Array(slots).fill(NEVER),
     /** The model this node last broadcast (MODEL_DIM words per node). */
     sent: new Int32Array(MODEL_DIM * capacity),
     /** The round of that broadcast (NEVER before the first). */

@@ -12,7 +12,7 @@
 // protocol of src/sim/secure.ts (the systems' one declared exception to importing src/sim internals).
 import { encodeGene } from '../src/core/gene/gene';
 import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
-import { canCure, cureRequestDue, poisonWeights, prefetchRequestDue } from '../src/core/rules/cure';
+import { canCure, cureRequestDue, poisonWeights, prefetchRequestDue, replyDue } from '../src/core/rules/cure';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { BROADCAST, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/core/net/message';
@@ -87,7 +87,7 @@ export const gossipSystem = defineSystem({
   writes: ['Radio', 'Speech', 'Energy'],
   channels: { reads: ['seeds'], writes: ['requests', 'link', 'counters', 'secure'] },
   run(world) {
-    const { Regime, Evolution, Neuron, Role, Radio, Membership } = world.components;
+    const { Regime, Evolution, Neuron, Role, Radio, Membership, Speech } = world.components;
     const { n, tick, config, counters } = world;
 
     if (config.gossip) {
@@ -107,7 +107,10 @@ export const gossipSystem = defineSystem({
           }
           send(world, responder, requester, MSG_CURE_REPLY, encodeGene(poisonGene));
           counters.repliesSent++;
-        } else if (canCure(Regime, Evolution, responder)) {
+        } else if (
+          canCure(Regime, Evolution, responder) &&
+          (config.chatty || replyDue(Speech.replied, world.radio.slotOf(responder, requester), tick, config.tickMs))
+        ) {
           const wo = LAGS * responder;
           const gene = { weights: Neuron.weights.subarray(wo, wo + LAGS), bias: Neuron.bias[responder]!, mu: DEFAULT_MU };
           if (world.secure) {

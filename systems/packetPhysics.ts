@@ -18,7 +18,7 @@ import {
 } from '../src/core/net/message';
 import { MEMBER_ABSENT, MEMBER_JOINING } from '../components/membership';
 import { defineSystem, type SimWorld } from '../src/sim/system';
-import { heardRequest, listensAt, roundOf, takeHeld } from '../src/core/rules/silence';
+import { heardRequest, listensAt, roundOf, takeHeld, wakeDelta } from '../src/core/rules/silence';
 import { isBanned } from '../src/core/rules/trust';
 
 // A broadcast reaches every neighbour as one shared view of the same bytes: decode it once, not per receiver.
@@ -67,7 +67,8 @@ function onMessage(world: SimWorld, receiver: number, sealed: Uint8Array, messag
         if (world.config.chatty || isBanned(Consensus.trust, s)) continue; // a banned neighbour is not listened to
         // Silent mode: the receiver keeps this model until the sender speaks again (silence.ts takeHeld).
         const round = roundOf(world.tick, world.roundTicks);
-        if (takeHeld(Consensus.held, MODEL_DIM * s, Consensus.heldRound, s, gene.weights, gene.bias, round))
+        const { Energy } = world.components;
+        if (takeHeld(Consensus.held, MODEL_DIM * s, Consensus.heldRound, s, gene.weights, gene.bias, round, wakeDelta(Energy.mode[receiver]!)))
           world.components.Energy.newsRound[receiver] = round;
       }
     }

@@ -142,6 +142,8 @@ export class LiveSwarmModel {
       old && old.length === len ? old : make(len);
     const positions = fit(recycle?.positions, 3 * count, (k) => new Float32Array(k));
     const state = fit(recycle?.state, count, (k) => new Uint8Array(k));
+    // A live node does not report its energy mode: all are drawn Active (no cue).
+    const energy = fit(recycle?.energy, count, (k) => new Uint8Array(k)).fill(0);
     const radius = brainRadius(Math.max(1, count));
     for (let i = 0; i < count; i++) {
       // Fibonacci sphere by order of appearance (floats: display only).
@@ -198,6 +200,7 @@ export class LiveSwarmModel {
       brainRadius: radius,
       positions,
       state,
+      energy,
       edgesVersion: this.edgesVersion,
       edges: this.edges,
       edgeActivity,

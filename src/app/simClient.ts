@@ -13,7 +13,7 @@ export function createSimWorker(): { worker: Worker; api: SimProxy } {
 
 /** The transferable buffers of a snapshot (distinct ones only: postMessage rejects duplicates). */
 export function snapshotBuffers(snapshot: Snapshot): ArrayBuffer[] {
-  const arrays = [snapshot.positions, snapshot.state, snapshot.edges, snapshot.edgeActivity, snapshot.noiseZone];
+  const arrays = [snapshot.positions, snapshot.state, snapshot.energy, snapshot.edges, snapshot.edgeActivity, snapshot.noiseZone];
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) {
     // A SharedArrayBuffer (cross-origin isolated page) is shared, not transferred.
@@ -28,13 +28,14 @@ export function snapshotBuffers(snapshot: Snapshot): ArrayBuffer[] {
  */
 export function ownSnapshot(snapshot: Snapshot): Snapshot {
   const shared = (a: ArrayBufferView) => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
-  if (!shared(snapshot.positions) && !shared(snapshot.state) && !shared(snapshot.edgeActivity) && !shared(snapshot.noiseZone)) {
+  if (!shared(snapshot.positions) && !shared(snapshot.state) && !shared(snapshot.energy) && !shared(snapshot.edgeActivity) && !shared(snapshot.noiseZone)) {
     return snapshot;
   }
   return {
     ...snapshot,
     positions: snapshot.positions.slice(),
     state: snapshot.state.slice(),
+    energy: snapshot.energy.slice(),
     edgeActivity: snapshot.edgeActivity.slice(),
     noiseZone: snapshot.noiseZone.slice(),
   };

@@ -30,6 +30,7 @@ import {
   adoptSummary,
   attackerRoundAt,
   canCure,
+  replyDue,
   consensusSendsAt,
   cortexStep,
   createNodeState,
@@ -79,6 +80,7 @@ import {
   type HeldView,
   pingTick,
   takeHeld,
+  wakeDelta,
   type AttackerSpeech,
   type ListenColumns,
   type SpeechColumns,
@@ -209,6 +211,8 @@ export class NodeCore {
   private readonly heardRows: Int32Array;
   private readonly heard: Uint8Array;
   private readonly heldRound: Int32Array;
+  /** Per neighbour slot: the tick this node last answered its cure request (silent mode; cure.ts replyDue). */
+  private readonly replied: Int32Array;
   private readonly heldView: HeldView;
   /** Silent mode (src/core/rules/silence.ts): what this node last broadcast and when, and its energy mode with
    *  what sets it (slot NODE). */
@@ -257,6 +261,7 @@ export class NodeCore {
     this.heard = new Uint8Array((deg + 7) >> 3);
     this.heardRows = new Int32Array(Math.max(1, deg) * MODEL_DIM);
     this.heldRound = new Int32Array(deg).fill(NEVER);
+    this.replied = new Int32Array(deg).fill(NEVER);
     this.heldView = { start: 0, end: deg, source: this.heardRows, rowOf: (s) => MODEL_DIM * s, heldRound: this.heldRound, trust: this.trust };
     initSpeechAt(this.speech, this.listen, NODE);
     this.lastOutcome = new Uint8Array(deg);
@@ -428,7 +433,8 @@ export class NodeCore {
         if (chatty) {
           this.heardRows.set(g.weights, MODEL_DIM * slot);
           this.heardRows[MODEL_DIM * slot + LAGS] = g.bias;
-        } else if (takeHeld(this.heardRows, MODEL_DIM * slot, this.heldRound, slot, g.weights, g.bias, round)) this.listen.newsRound[NODE] = round;
+        } else if (takeHeld(this.heardRows, MODEL_DIM * slot, this.heldRound, slot, g.weights, g.bias, round, wakeDelta(mode)))
+          this.listen.newsRound[NODE] = round;
       } else if (msg.type === MSG_REPLY) {
         const listens = needsCure(s.regime, s.evolution, NODE) || (this.prefetch && wantsPrefetch(s.regime, NODE));
         if (!listens || ignored(this.trust, slot)) continue;
@@ -484,6 +490,7 @@ export class NodeCore {
       return;
     }
     if (!canCure(this.state.regime, this.state.evolution, NODE)) return;
+    if (!this.config.chatty && !replyDue(this.replied, slot, tick, DEVICE_TICK_MS)) return; // answered it just now
     if (this.config.secure) {
       const started = performance.now(); // measured for /status only; decides nothing
       const built = secureCureBody(this.chain(), this.gene());

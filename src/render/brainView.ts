@@ -231,7 +231,7 @@ export class BrainView {
     interpolator.positionsAt(nowMs, this.positions);
     this.updateCut();
     const selected = this.selected < n ? this.selected : -1;
-    this.nodes.update(this.positions, snap.state, n, timeS, null, selected);
+    this.nodes.update(this.positions, snap.state, n, timeS, null, selected, snap.energy);
     this.synapses.setEdges(snap.edges, snap.edgesVersion);
     this.synapses.update(this.positions, snap.state, snap.edgeActivity, null, selected);
     interpolator.noiseZoneAt(nowMs, this.zone);

@@ -11,6 +11,16 @@ import { nodeVisual } from './colors';
 /** Radius of the unit node sphere; per-look scales (colors.ts LOOK_SCALE) multiply it. */
 export const NODE_MESH_RADIUS = 0.55;
 
+/** The energy-mode cue (Snapshot.energy, ENERGY_*), on top of the regime look: a radio that sleeps more is drawn
+ *  smaller and dimmer — its colour scaled, so the hue (the regime) is kept, and a deep node's glow stays under
+ *  the bloom. Active: as is; Alert: a little smaller and dimmer; DeepSilence: small and dim. Same instances, same
+ *  draw call. */
+export const ENERGY_CUE: readonly { readonly scale: number; readonly gain: number }[] = [
+  { scale: 1, gain: 1 }, // ENERGY_ACTIVE
+  { scale: 0.9, gain: 0.8 }, // ENERGY_ALERT
+  { scale: 0.7, gain: 0.45 }, // ENERGY_DEEP
+];
+
 export class NodeInstances {
   readonly mesh: Mesh;
   private matrices = new Float32Array(0);
@@ -34,6 +44,15 @@ export class NodeInstances {
     this.mesh.thinInstanceCount = 0;
   }
 
+  /** The instance matrices and colours as last written (16 and 4 floats per node; read-only for callers). */
+  get matrixBuffer(): Float32Array {
+    return this.matrices;
+  }
+
+  get colorBuffer(): Float32Array {
+    return this.colors;
+  }
+
   private ensureCapacity(n: number): void {
     if (n <= this.capacity) return;
     this.capacity = Math.max(n, Math.ceil(this.capacity * 1.5));
@@ -45,14 +64,31 @@ export class NodeInstances {
 
   /**
    * Writes every node's matrix and colour. `hidden` (cutaway) nodes get scale 0: they stay in the buffer so the
-   * instance count, and the draw call, never change.
+   * instance count, and the draw call, never change. `energy` (Snapshot.energy): the energy-mode cue (ENERGY_CUE);
+   * null draws every node Active.
    */
-  update(positions: Float32Array, state: Uint8Array, count: number, timeS: number, hidden: Uint8Array | null, selected = -1): void {
+  update(
+    positions: Float32Array,
+    state: Uint8Array,
+    count: number,
+    timeS: number,
+    hidden: Uint8Array | null,
+    selected = -1,
+    energy: Uint8Array | null = null,
+  ): void {
     this.ensureCapacity(count);
     const m = this.matrices;
     const c = this.colors;
     for (let i = 0; i < count; i++) {
-      const s = hidden !== null && hidden[i] !== 0 ? 0 : nodeVisual(state[i], i, timeS, c, i * 4);
+      let s = hidden !== null && hidden[i] !== 0 ? 0 : nodeVisual(state[i], i, timeS, c, i * 4);
+      const mode = energy === null ? 0 : energy[i]!;
+      if (mode !== 0) {
+        const cue = ENERGY_CUE[mode] ?? ENERGY_CUE[0]!;
+        s *= cue.scale;
+        c[i * 4] *= cue.gain;
+        c[i * 4 + 1] *= cue.gain;
+        c[i * 4 + 2] *= cue.gain;
+      }
       const o = i * 16;
       m[o] = s;
       m[o + 5] = s;

@@ -10,6 +10,12 @@ export const STATE_BANNED = 1 << 5; // banned by a majority of its honest neighb
 export const STATE_IN_NOISE = 1 << 6;
 export const STATE_HEALED = 1 << 7; // healed within the last second (a flash in the view)
 
+/** Values of `Snapshot.energy[i]`: the node's energy mode (the silent swarm's listen schedule; src/core/rules/silence.ts
+ *  MODE_*). Chatty runs, attackers and the live view are Active (always listening). */
+export const ENERGY_ACTIVE = 0;
+export const ENERGY_ALERT = 1;
+export const ENERGY_DEEP = 2;
+
 export const REGIME_CALM = 0;
 export const REGIME_PRESTORM = 1;
 export const REGIME_STORM = 2;
@@ -66,6 +72,8 @@ export interface Snapshot {
   positions: Float32Array;
   /** N flag bytes, see STATE_*. */
   state: Uint8Array;
+  /** N energy modes, see ENERGY_*. */
+  energy: Uint8Array;
   /** Changes whenever `edges` changes (radio neighbourhoods are static between resets). */
   edgesVersion: number;
   /** 2·E node indices (0-based) of radio links. */

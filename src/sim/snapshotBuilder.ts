@@ -2,7 +2,7 @@
 // when their sizes fit, so a ping-pong exchange with the page allocates nothing per frame.
 import * as q16 from '../core/fixed/q16';
 import { ROLE_ATTACKER } from '../../components/body';
-import { STATE_ATTACKER, STATE_EVOLVED, STATE_HEALED, STATE_IN_NOISE, type Snapshot } from './snapshot';
+import { ENERGY_ACTIVE, STATE_ATTACKER, STATE_EVOLVED, STATE_HEALED, STATE_IN_NOISE, type Snapshot } from './snapshot';
 import type { SimWorld } from './world';
 import { edgeList, type Neighbourhoods } from './placement';
 
@@ -17,10 +17,11 @@ export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snap
   const { n, hood, counters, config, tick } = world;
   let hoodEdges = edgeCache.get(hood);
   if (!hoodEdges) edgeCache.set(hood, (hoodEdges = edgeList(hood)));
-  const { Drawn, Home, Regime, Evolution, Role, Noise, Radio } = world.components;
+  const { Drawn, Home, Regime, Evolution, Role, Noise, Radio, Energy } = world.components;
   const edgeCount = hoodEdges.length / 2;
   const positions = fit(recycle?.positions, 3 * n, (k) => new Float32Array(k));
   const state = fit(recycle?.state, n, (k) => new Uint8Array(k));
+  const energy = fit(recycle?.energy, n, (k) => new Uint8Array(k));
   const edges = fit(recycle?.edges, 2 * edgeCount, (k) => new Uint32Array(k));
   const edgeActivity = fit(recycle?.edgeActivity, edgeCount, (k) => new Float32Array(k));
   const noiseZone = fit(recycle?.noiseZone, 4, (k) => new Float32Array(k));
@@ -39,6 +40,8 @@ export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snap
     if (Noise.level[eid]! > 0) s |= STATE_IN_NOISE;
     if (Evolution.flash[eid]! > 0) s |= STATE_HEALED;
     state[eid - 1] = s;
+    // Chatty radios have no listen schedule: Active (the mode column is only kept in silent runs).
+    energy[eid - 1] = config.chatty ? ENERGY_ACTIVE : Energy.mode[eid]!;
   }
   edges.set(hoodEdges);
   for (let e = 0; e < edgeCount; e++) {
@@ -64,6 +67,7 @@ export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snap
     brainRadius: world.brainRadius,
     positions,
     state,
+    energy,
     edgesVersion: 1,
     edges,
     edgeActivity,

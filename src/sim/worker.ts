@@ -270,7 +270,7 @@ const api: SimWorkerApi = {
     snap.speed = speed;
     snap.hud.ticksPerSecond = running ? rate.ticksPerSecond : 0;
     observer?.decorate(snap, drift);
-    const buffers = [snap.positions, snap.state, snap.edges, snap.edgeActivity, snap.noiseZone].map((a) => a.buffer as ArrayBuffer);
+    const buffers = [snap.positions, snap.state, snap.energy, snap.edges, snap.edgeActivity, snap.noiseZone].map((a) => a.buffer as ArrayBuffer);
     return Comlink.transfer(snap, buffers);
   },
   stateHash() {

@@ -40,7 +40,7 @@ export function createComponents(capacity: number, slots: number, layout: boolea
     Radio: createRadio(capacity),
     Consensus: createConsensus(capacity, slots, TRUST_INITIAL, silent),
     Membership: createMembership(capacity, joiners),
-    Speech: createSpeech(capacity),
+    Speech: createSpeech(capacity, silent ? slots : 0),
     Energy: createEnergy(capacity),
     Auth: createAuth(slots, auth),
   };

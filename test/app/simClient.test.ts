@@ -64,9 +64,9 @@ describe('SnapshotPump', () => {
 describe('snapshotBuffers', () => {
   it('lists each distinct transferable buffer once', () => {
     const s = syntheticSnapshot(4, 1);
-    expect(snapshotBuffers(s)).toHaveLength(5);
+    expect(snapshotBuffers(s)).toHaveLength(6); // positions, state, energy, edges, edgeActivity, noiseZone
     const shared = new ArrayBuffer(64);
-    const t = { ...s, positions: new Float32Array(shared, 0, 12), state: new Uint8Array(shared, 48, 4) };
+    const t = { ...s, positions: new Float32Array(shared, 0, 12), state: new Uint8Array(shared, 48, 4), energy: new Uint8Array(shared, 52, 4) };
     expect(snapshotBuffers(t)).toHaveLength(4);
   });
 });

@@ -150,6 +150,34 @@ describe('qres sim', () => {
     expect(tooShort).toMatchObject({ radio: 'lora-sf12', infeasible: expect.stringMatching(/does not fit/) });
   });
 
+  it('--radio also reports the steady state: the second half of the run, from the counters marked half-way', async () => {
+    const io = capture();
+    expect(await main(['sim', '--nodes', '30', '--seconds', '40', '--radio', 'ble', '--scenario', 'calm', '--json'])).toBe(0);
+    const r = JSON.parse(io.out.join(''));
+    const whole = r.energy;
+    const steady = r.energySteady;
+    expect(steady.window).toEqual({ fromS: 20, toS: 40 });
+    expect(whole).not.toHaveProperty('window');
+    // BLE airtime is linear in bytes, so the two halves add up to the whole run: a day of the whole is the mean
+    // of a day of each half; the first half (every node new, speaking and Alert) is the dearer one.
+    const { createSim } = await import('../../src/sim/runner');
+    const { energyReport, radioMark } = await import('../../src/cli/commands/sim');
+    const { radioProfile } = await import('../../src/core/energy/profiles');
+    const { listenSeconds } = await import('../../src/sim/silence');
+    const sim = createSim({ nodes: 30, scenario: 'calm' });
+    sim.step(200);
+    const mark = radioMark(sim);
+    const first = energyReport(radioProfile('ble'), sim, listenSeconds(sim.world)) as { perNodePerDay: { totalJ: number; txJ: number } };
+    sim.step(200);
+    const second = energyReport(radioProfile('ble'), sim, listenSeconds(sim.world), mark) as { perNodePerDay: { totalJ: number; txJ: number } };
+    expect(second.perNodePerDay.totalJ).toBeCloseTo(steady.perNodePerDay.totalJ, 2);
+    expect((first.perNodePerDay.totalJ + second.perNodePerDay.totalJ) / 2).toBeCloseTo(whole.perNodePerDay.totalJ, 1);
+    expect(first.perNodePerDay.txJ).toBeGreaterThan(second.perNodePerDay.txJ);
+    const human = capture();
+    expect(await main(['sim', '--nodes', '30', '--seconds', '40', '--radio', 'ble', '--scenario', 'calm'])).toBe(0);
+    expect(human.out.join('')).toMatch(/steady state +20–40 s \(the second half\): TX [\d.]+ J, .* = [\d.]+ J a day/);
+  });
+
   it('--radio in the human summary: the split, mW, the battery and the listening assumption', async () => {
     const io = capture();
     expect(await main(['sim', '--nodes', '30', '--seconds', '5', '--radio', 'ble', '--chatty'])).toBe(0);

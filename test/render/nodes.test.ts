@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { NullEngine } from '@babylonjs/core/Engines/nullEngine';
 import { Scene } from '@babylonjs/core/scene';
 import { Logger } from '@babylonjs/core/Misc/logger';
-import { NodeInstances } from '../../src/render/nodes';
-import { STATE_EVOLVED } from '../../src/sim/snapshot';
+import { ENERGY_CUE, NodeInstances } from '../../src/render/nodes';
+import { ENERGY_ACTIVE, ENERGY_ALERT, ENERGY_DEEP, STATE_EVOLVED } from '../../src/sim/snapshot';
 
 Logger.LogLevels = Logger.ErrorLogLevel; // no version banner per engine
 
@@ -35,5 +35,31 @@ describe('NodeInstances', () => {
     expect(matrices[0][0]).toBeGreaterThan(0);
     expect(matrices[1].slice(12, 15)).toEqual([4, 5, 6]);
     expect(matrices[1][0]).toBe(0);
+  });
+
+  it('the energy-mode cue: Alert a little, DeepSilence much smaller and dimmer, hue kept; one mesh, same instances', () => {
+    const { scene, nodes } = setup();
+    const positions = new Float32Array(3 * 3);
+    const state = new Uint8Array(3); // three Calm nodes (same look; the hue jitter is per id, so compare ratios)
+    nodes.update(positions, state, 3, 0, null);
+    const plainM = [0, 1, 2].map((i) => nodes.matrixBuffer[16 * i]!);
+    const plainC = Array.from(nodes.colorBuffer.subarray(0, 12));
+    nodes.update(positions, state, 3, 0, null, -1, Uint8Array.of(ENERGY_ACTIVE, ENERGY_ALERT, ENERGY_DEEP));
+    const cueM = [0, 1, 2].map((i) => nodes.matrixBuffer[16 * i]!);
+    const cueC = Array.from(nodes.colorBuffer.subarray(0, 12));
+    expect(nodes.mesh.thinInstanceCount).toBe(3);
+    expect(scene.meshes.filter((m) => m.name === 'nodes')).toHaveLength(1);
+    expect(cueM[0]).toBe(plainM[0]);
+    expect(cueM[1]).toBeCloseTo(plainM[1]! * ENERGY_CUE[ENERGY_ALERT]!.scale, 6);
+    expect(cueM[2]).toBeCloseTo(plainM[2]! * ENERGY_CUE[ENERGY_DEEP]!.scale, 6);
+    expect(cueM[2]).toBeLessThan(cueM[1]!);
+    expect(cueM[1]).toBeLessThan(cueM[0]!);
+    for (let k = 0; k < 3; k++) {
+      expect(cueC[k]).toBe(plainC[k]);
+      // Each channel scaled by the same gain: the colour's hue (the regime) is kept.
+      expect(cueC[4 + k]).toBeCloseTo(plainC[4 + k]! * ENERGY_CUE[ENERGY_ALERT]!.gain, 5);
+      expect(cueC[8 + k]).toBeCloseTo(plainC[8 + k]! * ENERGY_CUE[ENERGY_DEEP]!.gain, 5);
+    }
+    expect(ENERGY_CUE[ENERGY_DEEP]!.gain).toBeLessThan(ENERGY_CUE[ENERGY_ALERT]!.gain);
   });
 });

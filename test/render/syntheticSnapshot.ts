@@ -39,6 +39,7 @@ export function syntheticSnapshot(n: number, tick: number, offset = 0, over: Par
     brainRadius: 8,
     positions,
     state: new Uint8Array(n),
+    energy: new Uint8Array(n),
     edgesVersion: 1,
     edges,
     edgeActivity: new Float32Array(Math.max(0, n - 1)),

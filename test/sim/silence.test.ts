@@ -6,7 +6,8 @@ import { createSim } from '../../src/sim/runner';
 import { consensusDrift } from '../../src/sim/drift';
 import { listenSeconds } from '../../src/sim/silence';
 import { ROLE_HONEST } from '../../components/body';
-import { HELD_MAX_AGE, MODE_DEEP, NEVER } from '../../src/core/rules/silence';
+import { HELD_MAX_AGE, MODE_ACTIVE, MODE_ALERT, MODE_DEEP, NEVER } from '../../src/core/rules/silence';
+import { ENERGY_ACTIVE, ENERGY_ALERT, ENERGY_DEEP } from '../../src/sim/snapshot';
 import { ConfigError } from '../../src/sim/config';
 
 describe('the silent swarm in the simulator', () => {
@@ -49,6 +50,12 @@ describe('the silent swarm in the simulator', () => {
     let deepMax = 0;
     for (let eid = 1; eid <= w.n; eid++) if (w.components.Energy.mode[eid] === MODE_DEEP) deepMax = Math.max(deepMax, secs[eid]!);
     expect(deepMax).toBeLessThan(600);
+    // The snapshot carries each node's energy mode for the view (render/nodes.ts draws the cue); chatty: all Active.
+    const snap = silent.snapshot();
+    for (let eid = 1; eid <= w.n; eid++) expect(snap.energy[eid - 1]).toBe(w.components.Energy.mode[eid]);
+    expect(snap.energy.filter((m) => m === ENERGY_DEEP).length).toBe(s.radio!.modes.deep);
+    expect(chatty.snapshot().energy.every((m) => m === ENERGY_ACTIVE)).toBe(true);
+    expect([ENERGY_ACTIVE, ENERGY_ALERT, ENERGY_DEEP]).toEqual([MODE_ACTIVE, MODE_ALERT, MODE_DEEP]);
     // Receivers hold every neighbour's model (all spoke in round 0) and know when they heard it.
     const { heldRound } = w.components.Consensus;
     for (let s = 0; s < heldRound.length; s++) expect(heldRound[s]).not.toBe(NEVER);

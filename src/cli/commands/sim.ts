@@ -15,6 +15,7 @@ import { swarmEnergy, type SwarmEnergyReport } from '../../core/energy/swarm';
 import type { SimMetrics } from '../../sim/workerApi';
 import { listenSeconds } from '../../sim/silence';
 import { framesAirtime } from '../../core/energy/airtime';
+import type { NodeRadioCounters } from '../../sim/linkModel';
 
 const secureLine = (p: ReturnType<typeof secureReport>): string =>
   `  proofs         ${p.verified} verified, ${p.rejected} bodies rejected, ${p.refused} refused (anchored); ` +
@@ -146,11 +147,16 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
   const progress = createProgress('sim', ticks);
   const started = performance.now();
   const persistEvery = Math.max(1, Math.round((sim.config.persistEveryS * 1000) / sim.config.tickMs));
+  // With --radio, the radio counters are also marked half-way: the second half is the steady-state window.
+  const half = radio ? Math.floor(ticks / 2) : -1;
+  let halfMark: RadioMark | undefined;
   for (let done = 0; done < ticks; ) {
-    const chunk = Math.min(ticks - done, storageDir ? persistEvery : 1000);
+    const every = storageDir ? persistEvery : 1000;
+    const chunk = Math.min(ticks - done, every - (done % every), done < half ? half - done : Number.POSITIVE_INFINITY);
     sim.step(chunk);
     done += chunk;
-    if (storageDir) await sim.flush(); // outside the tick, between chunks
+    if (storageDir && (done % every === 0 || done === ticks)) await sim.flush(); // outside the tick, between chunks
+    if (done === half) halfMark = radioMark(sim);
     progress.update(done);
   }
   let drift: number | undefined;
@@ -197,7 +203,14 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     lastAttackerBanRound: c.lastAttackerBanRound,
     ...(sim.config.join > 0 ? { joins: joinReport(sim.world) } : {}),
     ...(sim.config.secure ? { proofs: secureReport(sim.world) } : {}),
-    ...(radio ? { energy: energyReport(radio, sim, sim.config.chatty ? undefined : listenSeconds(sim.world)) } : {}),
+    ...(radio
+      ? {
+          energy: energyReport(radio, sim, sim.config.chatty ? undefined : listenSeconds(sim.world)),
+          ...(halfMark && halfMark.tick > 0
+            ? { energySteady: energyReport(radio, sim, sim.config.chatty ? undefined : listenSeconds(sim.world), halfMark) }
+            : {}),
+        }
+      : {}),
     wallMs: Math.round(wallMs),
     ticksPerSecond: Math.round((m.ticks / wallMs) * 1000),
   };
@@ -213,23 +226,47 @@ export function energyReport(
   radio: RadioProfile,
   sim: ReturnType<typeof createSim>,
   listenSeconds?: ArrayLike<number>,
-): (SwarmEnergyReport & { note: string }) | { radio: string; infeasible: string } {
+  since?: RadioMark,
+): (SwarmEnergyReport & { note: string; window?: { fromS: number; toS: number } }) | { radio: string; infeasible: string } {
   const nodes = Array.from({ length: sim.config.nodes }, (_, i) => i + 1);
-  const seconds = (sim.tick * sim.config.tickMs) / 1000;
+  const tickS = sim.config.tickMs / 1000;
+  const seconds = (sim.tick - (since?.tick ?? 0)) * tickS;
   const note = listenSeconds ? 'silent swarm: receivers on only in their scheduled listen windows (src/core/rules/silence.ts)' : ALWAYS_LISTENING_NOTE;
   try {
-    const counts = sim.world.link.nodeCounters();
+    let counts = sim.world.link.nodeCounters();
+    let on = listenSeconds;
+    if (since) {
+      // The window [since, now): the counters and listen seconds less what they were at the mark.
+      const diff = (a: Float64Array, b: Float64Array) => a.map((x, i) => x - (b[i] ?? 0));
+      counts = {
+        txFrames: diff(counts.txFrames, since.counts.txFrames),
+        txBytes: diff(counts.txBytes, since.counts.txBytes),
+        rxFrames: diff(counts.rxFrames, since.counts.rxFrames),
+        rxBytes: diff(counts.rxBytes, since.counts.rxBytes),
+      };
+      on = listenSeconds && Float64Array.from(listenSeconds, (s, i) => s - (since.listenSeconds[i] ?? 0));
+    }
     // A radio does not listen while it transmits: an Active node's every-tick listening is what its sending leaves.
     const listen =
-      listenSeconds &&
-      Float64Array.from(listenSeconds, (s, eid) =>
-        Math.max(0, Math.min(s, seconds - framesAirtime(radio.phy, counts.txFrames[eid] ?? 0, counts.txBytes[eid] ?? 0))),
-      );
-    return { ...swarmEnergy(radio, { seconds, counts, nodes, listenSeconds: listen }), note };
+      on &&
+      Float64Array.from(on, (s, eid) => Math.max(0, Math.min(s, seconds - framesAirtime(radio.phy, counts.txFrames[eid] ?? 0, counts.txBytes[eid] ?? 0))));
+    const report = { ...swarmEnergy(radio, { seconds, counts, nodes, listenSeconds: listen }), note };
+    return since ? { ...report, window: { fromS: since.tick * tickS, toS: sim.tick * tickS } } : report;
   } catch (err) {
     if (err instanceof ActivityOverflowError) return { radio: radio.name, infeasible: `the traffic does not fit this radio: ${err.message}` };
     throw err;
   }
+}
+
+/** The radio counters at a tick (for a window of the run: energyReport's `since`). */
+export interface RadioMark {
+  tick: number;
+  counts: NodeRadioCounters;
+  listenSeconds: Float64Array;
+}
+
+export function radioMark(sim: ReturnType<typeof createSim>): RadioMark {
+  return { tick: sim.tick, counts: sim.world.link.nodeCounters(), listenSeconds: listenSeconds(sim.world) };
 }
 
 /** A battery life: years from one year on, else days (from the unrounded days field, not the rounded years). */
@@ -246,6 +283,16 @@ function energyLines(e: SwarmEnergyReport & { note: string }): string[] {
     `  airtime        TX ${d.txS.toFixed(1)} s/day (duty ${pct(e.txDutyCycle.mean)}, max ${pct(e.txDutyCycle.max)}); channel load heard ${pct(e.channelLoad.mean)} of the receiver's time (max ${pct(e.channelLoad.max)})` +
       (e.channelLoad.saturatedNodes > 0 ? `; ${e.channelLoad.saturatedNodes} nodes hear more than the channel carries on this radio` : ''),
     `  battery        ${e.battery.name} (${e.battery.usableJ.toFixed(0)} J usable): ${duration(e.battery.meanNodeYears, e.battery.meanNodeDays)} for the mean node, ${duration(e.battery.worstNodeYears, e.battery.worstNodeDays)} for the dearest; 5 years allow ${e.battery.budgetJPerDayFor5Years.toFixed(2)} J a day`,
+  ];
+}
+
+/** The steady-state window (the run's second half): what a node spends a day once the start-up is over. */
+function steadyLines(e: SwarmEnergyReport & { window: { fromS: number; toS: number } }): string[] {
+  const d = e.perNodePerDay;
+  const j = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(4));
+  return [
+    `  steady state   ${e.window.fromS}–${e.window.toS} s (the second half): TX ${j(d.txJ)} J, RX ${j(d.rxJ)} J, listen ${j(d.listenJ)} J, sleep ${j(d.sleepJ)} J, MCU ${j(d.mcuJ)} J = ${j(d.totalJ)} J a day (${d.meanMw.toFixed(3)} mW)`,
+    `                 battery ${duration(e.battery.meanNodeYears, e.battery.meanNodeDays)} for the mean node, ${duration(e.battery.worstNodeYears, e.battery.worstNodeDays)} for the dearest`,
   ];
 }
 
@@ -301,6 +348,11 @@ function human(r: Record<string, unknown>): string {
       ? 'infeasible' in (r.energy as object)
         ? [`  energy         ${(r.energy as { radio: string }).radio}: ${(r.energy as { infeasible: string }).infeasible}`]
         : energyLines(r.energy as SwarmEnergyReport & { note: string })
+      : []),
+    ...(r.energySteady
+      ? 'infeasible' in (r.energySteady as object)
+        ? [`  steady state   the second half: ${(r.energySteady as { infeasible: string }).infeasible}`]
+        : steadyLines(r.energySteady as SwarmEnergyReport & { window: { fromS: number; toS: number } })
       : []),
     `  state hash     ${r.stateHash}`,
     `  wall time      ${r.wallMs} ms (${r.ticksPerSecond} ticks/s)`,

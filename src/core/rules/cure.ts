@@ -53,6 +53,19 @@ export function cureRequestDue(
   return true;
 }
 
+/** Silent mode: an honest node answers the same neighbour's cure requests at most once per this many seconds. The
+ *  requester retries after 1, 2, 4, 8 s while uncured; within the hold, the same replier would send the same gene
+ *  again, which the requester has just judged. */
+export const REPLY_HOLD_S = 4;
+
+/** Whether an honest node that can cure answers neighbour slot `slot`'s request at `tick` (silent mode), and if so
+ *  records it: not within REPLY_HOLD_S of its last answer to that neighbour. */
+export function replyDue(replied: Int32Array, slot: number, tick: number, tickMs: number): boolean {
+  if (tick - replied[slot]! < Math.ceil((REPLY_HOLD_S * 1000) / tickMs)) return false;
+  replied[slot] = tick;
+  return true;
+}
+
 /** Whether an honest node answers a cure request: it is Evolved (its gene ended a storm) and not itself in Storm. */
 export function canCure(regimes: RegimeColumns, evo: EvolutionColumns, i: number): boolean {
   return evo.evolved[i] === 1 && regimes.regime[i] !== STORM;

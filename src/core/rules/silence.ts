@@ -23,7 +23,11 @@
 //   every tick;
 // - Alert (PreStorm, an Evolved node that may be asked for a cure, or news in the last AGREE_ROUNDS rounds): the
 //   beacon of every round and every ping tick;
-// - DeepSilence (calm and agreeing): the beacon of wake rounds only (one round in DEEP_EVERY).
+// - DeepSilence (calm and agreeing): the beacon of wake rounds only (one round in DEEP_EVERY). News wakes a deep
+//   node (Alert) only when it moved a coordinate more than ALERT_DELTA (wakeDelta): a calm swarm never stops
+//   making small news (each node's innovation pulls it towards its own gene), and when any news woke a node, each
+//   wake round's news rippled on through Alert neighbours and kept 8 % of the swarm Alert, 90 % of a calm node's
+//   energy (docs/ENERGY.md, "The silent swarm (measured)").
 // Attackers listen all the time (they gain by it). In chatty mode every node listens all the time.
 import { CALM, PRESTORM, STORM } from '../neuron/regimeDetector';
 import { LAGS } from '../neuron/kernel';
@@ -35,11 +39,21 @@ import { isBanned } from './trust';
  *  receiver's copy is never further than this from the sender's model (between heartbeats), so agreement to 1 %
  *  (bench:silence, docs/BENCHMARKS.md) needs it small; each halving costs more broadcasts while models settle. */
 export const SEND_DELTA = 256;
-/** Every node speaks at least once per this many rounds (in a wake round): 21 min at 10 s rounds, 68 broadcasts
- *  (3.3 KB at 49 bytes a frame) a day, so a calm node fits in 8 KB a day with news to spare. */
-export const HEARTBEAT_ROUNDS = 128;
-/** Deep-sleeping nodes listen to the beacon of one round in this many (the wake rounds: round % DEEP_EVERY = 0). */
-export const DEEP_EVERY = 8;
+/** News that wakes a node in DeepSilence (makes it Alert: its own broadcast, or one it hears) moved some coordinate
+ *  more than this; a node already awake stays Alert on any news (more than SEND_DELTA). See wakeDelta. */
+export const ALERT_DELTA = 4 * SEND_DELTA;
+/** How far a model must move to be news that keeps a node in energy mode `mode` Alert: SEND_DELTA, or ALERT_DELTA
+ *  for a node in DeepSilence (hysteresis: small news, which never stops in a calm swarm, does not wake it). */
+export function wakeDelta(mode: number): number {
+  return mode === MODE_DEEP ? ALERT_DELTA : SEND_DELTA;
+}
+/** Every node speaks at least once per this many rounds (in a wake round): 43 min at 10 s rounds, 34 broadcasts
+ *  (1.7 KB at 49 bytes a frame, 1 J on LoRa SF7) a day, so a calm node fits in 8 KB and 8.87 J a day with news to
+ *  spare (docs/ENERGY.md). */
+export const HEARTBEAT_ROUNDS = 256;
+/** Deep-sleeping nodes listen to the beacon of one round in this many (the wake rounds: round % DEEP_EVERY = 0):
+ *  2 ticks in 160 s, 108 s a day, 3.8 J a day of a LoRa SF7 receiver (8 would be twice that). */
+export const DEEP_EVERY = 16;
 /** A held model older than this many rounds is dropped from the aggregate (two missed heartbeats). */
 export const HELD_MAX_AGE = 2 * HEARTBEAT_ROUNDS + DEEP_EVERY;
 /** Consensus broadcasts of silent mode go in the first BEACON_TICKS ticks of a round (slot (node − 1) mod it). */
@@ -48,8 +62,9 @@ export const BEACON_TICKS = 2;
 export const PING_TICKS = 5;
 /** A node that heard a cure request stays Active this long (s). */
 export const ACTIVE_HOLD_S = 10;
-/** A node that sent or heard news stays Alert this many rounds. */
-export const AGREE_ROUNDS = 2;
+/** A node that sent or heard news stays Alert this many rounds (it listens to every beacon meanwhile, so the swarm
+ *  converges at the pace of rounds, not of wake rounds). */
+export const AGREE_ROUNDS = 4;
 /** heldRound of a slot never heard. */
 export const NEVER = -0x40000000;
 
@@ -136,11 +151,13 @@ export function honestSpeaks(speech: SpeechColumns, listen: ListenColumns, model
   const wake = wakeRound(round);
   // A node in DeepSilence keeps its (small) news for the next wake round, when its deep neighbours listen too.
   const deep = listen.mode[i] === MODE_DEEP && !wake;
-  const news = speech.sentRound[i] === NEVER || (!deep && maxDelta(model, mo, speech.sent, mo) > threshold);
+  const first = speech.sentRound[i] === NEVER;
+  const moved = first ? 0 : maxDelta(model, mo, speech.sent, mo);
+  const news = first || (!deep && moved > threshold);
   const heartbeat = wake && round - speech.sentRound[i]! >= HEARTBEAT_ROUNDS;
   const owed = wake && speech.owes[i] === 1;
   if (!news && !heartbeat && !owed && speech.asked[i] === 0) return false;
-  if (news) listen.newsRound[i] = round;
+  if (first || (news && moved > wakeDelta(listen.mode[i]!))) listen.newsRound[i] = round;
   recordSpeech(speech, model, i, round);
   return true;
 }
@@ -180,11 +197,20 @@ export function attackerSpeaks(
  * it is news to the receiver (it had no copy, or some coordinate moved more than SEND_DELTA), which keeps the
  * receiver Alert (newsRound).
  */
-export function takeHeld(held: Int32Array, ho: number, heldRound: Int32Array, s: number, weights: ArrayLike<number>, bias: number, round: number): boolean {
+export function takeHeld(
+  held: Int32Array,
+  ho: number,
+  heldRound: Int32Array,
+  s: number,
+  weights: ArrayLike<number>,
+  bias: number,
+  round: number,
+  delta = SEND_DELTA,
+): boolean {
   let news = heldRound[s] === NEVER;
   for (let k = 0; k < MODEL_DIM; k++) {
     const v = k < LAGS ? weights[k]! : bias;
-    if (Math.abs(v - held[ho + k]!) > SEND_DELTA) news = true;
+    if (Math.abs(v - held[ho + k]!) > delta) news = true;
     held[ho + k] = v;
   }
   heldRound[s] = round;
@@ -215,7 +241,7 @@ export function heardRequest(listen: ListenColumns, i: number, tick: number, tic
 
 /** News is also relative: a move smaller than 1 / 2^NEWS_SHIFT of the median distance from a node's model to the
  *  models it holds of its neighbours is not news (see newsThreshold). */
-export const NEWS_SHIFT = 2;
+export const NEWS_SHIFT = 2; // 1 (a half) cut storm consensus bytes by 36 % but let the opportunist adaptive attacker drift 5.45 %
 let distances = new Int32Array(0);
 
 /** The held copies a node sees when it decides whether to speak (its neighbour slots [start, end)). */

@@ -16,6 +16,9 @@ import {
   prefetchRequestDue,
   RECENT,
   REQUEST_AFTER_S,
+  REPLY_HOLD_S,
+  replyDue,
+  NEVER,
   TRUST_FAILED,
   TRUST_INITIAL,
   TRUST_REWARD,
@@ -135,5 +138,21 @@ describe('holdCures and cureStep', () => {
     const r = cureStep(s.neuron, s.regime, s.evolution, s.held, trustOf(4), NODE, 12, TICK_MS, [cure(3)]);
     expect(r).toMatchObject({ installed: 0, heldInstalled: false });
     expect(s.evolution.installed[NODE]).toBe(1);
+  });
+});
+
+describe('replyDue (silent mode): one answer per neighbour per REPLY_HOLD_S', () => {
+  it('answers a neighbour, then not again within the hold; each neighbour has its own hold', () => {
+    const replied = new Int32Array(3).fill(NEVER);
+    const hold = (REPLY_HOLD_S * 1000) / TICK_MS;
+    expect(hold).toBeGreaterThan(0);
+    expect(replyDue(replied, 1, 100, TICK_MS)).toBe(true);
+    expect(replied[1]).toBe(100);
+    expect(replyDue(replied, 1, 101, TICK_MS)).toBe(false);
+    expect(replyDue(replied, 1, 100 + hold - 1, TICK_MS)).toBe(false);
+    expect(replied[1]).toBe(100); // a refused answer does not restart the hold
+    expect(replyDue(replied, 2, 101, TICK_MS)).toBe(true); // another neighbour
+    expect(replyDue(replied, 1, 100 + hold, TICK_MS)).toBe(true);
+    expect(replied[1]).toBe(100 + hold);
   });
 });

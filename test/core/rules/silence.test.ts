@@ -18,6 +18,7 @@ import { isBanned, TRUST_FAILED, TRUST_INITIAL } from '../../../src/core/rules/t
 import {
   ACTIVE_HOLD_S,
   attackerSpeaks,
+  ALERT_DELTA,
   BEACON_TICKS,
   beaconSlotAt,
   DEEP_EVERY,
@@ -39,6 +40,7 @@ import {
   takeHeld,
   type ListenColumns,
   type SpeechColumns,
+  wakeDelta,
 } from '../../../src/core/rules/silence';
 
 const ROUND_TICKS = 100;
@@ -100,6 +102,26 @@ describe('silence: when a node speaks', () => {
     expect(honestSpeaks(speech, listen, model, 1, 2 * DEEP_EVERY)).toBe(true);
   });
 
+  it('a node in DeepSilence is woken (Alert, newsRound) only by its own news beyond ALERT_DELTA; other nodes by any news', () => {
+    const { speech, listen, model } = columns();
+    expect(ALERT_DELTA).toBeGreaterThan(SEND_DELTA);
+    expect(wakeDelta(MODE_DEEP)).toBe(ALERT_DELTA);
+    expect(wakeDelta(MODE_ALERT)).toBe(SEND_DELTA);
+    expect(wakeDelta(MODE_ACTIVE)).toBe(SEND_DELTA);
+    honestSpeaks(speech, listen, model, 1, 0);
+    listen.mode[1] = MODE_DEEP;
+    model[MODEL_DIM + 2] += ALERT_DELTA; // news (beyond SEND_DELTA), not beyond ALERT_DELTA
+    expect(honestSpeaks(speech, listen, model, 1, DEEP_EVERY)).toBe(true);
+    expect(listen.newsRound[1]).toBe(0); // still deep
+    model[MODEL_DIM + 2] += ALERT_DELTA + 1;
+    expect(honestSpeaks(speech, listen, model, 1, 2 * DEEP_EVERY)).toBe(true);
+    expect(listen.newsRound[1]).toBe(2 * DEEP_EVERY); // woken
+    listen.mode[1] = MODE_ALERT;
+    model[MODEL_DIM + 2] += SEND_DELTA + 1;
+    expect(honestSpeaks(speech, listen, model, 1, 2 * DEEP_EVERY + 1)).toBe(true);
+    expect(listen.newsRound[1]).toBe(2 * DEEP_EVERY + 1);
+  });
+
   it("attackers' speech policies: once, always, and only when its vector passes the own-data filter on its window", () => {
     const { speech, listen, model } = columns();
     const recent = new Int32Array(RECENT * 2);
@@ -125,6 +147,21 @@ describe('silence: when a node speaks', () => {
 });
 
 describe('silence: what a receiver holds', () => {
+  it('takeHeld with a deep receiver: only the first copy or a move beyond ALERT_DELTA is news to it', () => {
+    const held = new Int32Array(MODEL_DIM * 2);
+    const heldRound = new Int32Array(2).fill(NEVER);
+    const w = new Int32Array(8);
+    expect(takeHeld(held, MODEL_DIM, heldRound, 1, w, 0, 3, wakeDelta(MODE_DEEP))).toBe(true); // first copy
+    w[1] = ALERT_DELTA;
+    expect(takeHeld(held, MODEL_DIM, heldRound, 1, w, 0, 4, wakeDelta(MODE_DEEP))).toBe(false);
+    expect(held[MODEL_DIM + 1]).toBe(ALERT_DELTA); // kept all the same
+    expect(heldRound[1]).toBe(4);
+    w[1] = 2 * ALERT_DELTA + 1;
+    expect(takeHeld(held, MODEL_DIM, heldRound, 1, w, 0, 5, wakeDelta(MODE_DEEP))).toBe(true);
+    w[1] += SEND_DELTA + 1;
+    expect(takeHeld(held, MODEL_DIM, heldRound, 1, w, 0, 6, wakeDelta(MODE_ALERT))).toBe(true);
+  });
+
   it('takeHeld keeps the copy and its round; the first copy and a move beyond SEND_DELTA are news', () => {
     const held = new Int32Array(MODEL_DIM * 2);
     const heldRound = new Int32Array(2).fill(NEVER);
