@@ -115,17 +115,21 @@ function processNs(pid: number): number {
   }
 }
 
-/** CPU clocks for the page: its renderer's main thread (the renderer whose main thread has run the most: the page's)
- *  and the GPU process; null off Linux. */
-function cpuClocks(): { main: () => number; gpu: () => number } | null {
+/** CPU time of the page over a window: `start()` reads every renderer's main thread and the GPU process; the
+ *  returned `stop()` gives the ns the busiest renderer's main thread ran meanwhile (the page's: after navigations an
+ *  idle renderer may linger with more CPU in total) and the GPU process's. Null off Linux. */
+function cpuWindow(): { stop: () => { main: number; gpu: number } } | null {
   const procs = chromiumProcesses();
-  const renderer = procs
-    .filter((p) => p.type === 'renderer')
-    .map((p) => ({ pid: p.pid, ns: threadNs(p.pid, p.pid) }))
-    .sort((a, b) => b.ns - a.ns)[0];
+  const renderers = procs.filter((p) => p.type === 'renderer').map((p) => ({ pid: p.pid, ns: threadNs(p.pid, p.pid) }));
   const gpu = procs.find((p) => p.type === 'gpu-process');
-  if (!renderer || !gpu) return null;
-  return { main: () => threadNs(renderer.pid, renderer.pid), gpu: () => processNs(gpu.pid) };
+  if (renderers.length === 0 || !gpu) return null;
+  const gpuStart = processNs(gpu.pid);
+  return {
+    stop: () => ({
+      main: Math.max(...renderers.map((r) => threadNs(r.pid, r.pid) - r.ns)),
+      gpu: processNs(gpu.pid) - gpuStart,
+    }),
+  };
 }
 
 async function measure(page: Page, nodes: number, lab: boolean): Promise<Row> {
@@ -148,18 +152,18 @@ async function measure(page: Page, nodes: number, lab: boolean): Promise<Row> {
   await page.waitForFunction((f) => window.__qres!.frames >= f + 3, f0, { timeout: 300_000 });
   await page.waitForTimeout(1500);
   const samples: RenderStats[] = [];
-  const clocks = cpuClocks();
   const start = Date.now();
   const framesAtStart = await page.evaluate(() => window.__qres!.frames);
-  const cpuAtStart = clocks && { main: clocks.main(), gpu: clocks.gpu() };
+  const cpu = cpuWindow();
   while (Date.now() - start < SECONDS * 1000) {
     await page.waitForTimeout(1000);
     samples.push(await page.evaluate(() => ({ ...window.__qres!.render })));
   }
   const frames = (await page.evaluate(() => window.__qres!.frames)) - framesAtStart;
+  const used = cpu?.stop() ?? null;
   const perFrame = (ns: number) => (frames > 0 ? ns / 1e6 / frames : null);
-  const mainCpuMs = clocks && cpuAtStart ? perFrame(clocks.main() - cpuAtStart.main) : null;
-  const gpuCpuMs = clocks && cpuAtStart ? perFrame(clocks.gpu() - cpuAtStart.gpu) : null;
+  const mainCpuMs = used && perFrame(used.main);
+  const gpuCpuMs = used && perFrame(used.gpu);
   const guiKpx = await page.evaluate(() => window.__qres!.guiLayers().reduce((a, r) => a + (r ? r.width * r.height : 0), 0) / 1000);
   const fps = (1000 * frames) / (Date.now() - start);
   const mean = (f: (s: RenderStats) => number) => samples.reduce((a, s) => a + f(s), 0) / samples.length;
