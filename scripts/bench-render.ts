@@ -3,9 +3,13 @@
 // run: the brain and HUD alone (`lab=0`) and with the lab's panel open and a node inspected (its links lit, its
 // inspection polled); writes the table into docs/BENCHMARKS.md (section "render") and saves docs/images/brain.png:
 // an attack preset (ALIE insiders 30 %) with the panel open and banned nodes showing.
+// On Linux it also reads CPU time (/proc/<pid>/task/<tid>/schedstat) per frame: the page's main thread (its JS,
+// Babylon's and the GUI's canvas calls, without the time it waits or is not scheduled) and Chromium's GPU process
+// (SwiftShader drawing everything). On a shared machine these move far less with load than the wall-clock timers.
 // Usage: tsx scripts/bench-render.ts [--nodes 150,1000,10000] [--seconds 8] [--no-image] [--no-write]
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { chromium, type Page } from '@playwright/test';
 import { findChromium } from './chromium.mjs';
 import { CHROMIUM_ARGS } from '../playwright.config';
@@ -49,11 +53,89 @@ interface Row {
   renderMs: number;
   fps: number;
   readyS: number;
+  /** CPU ms per frame of the page's main thread and of the GPU process (null off Linux). */
+  mainCpuMs: number | null;
+  gpuCpuMs: number | null;
+  /** Screen pixels (thousands) the GUI's layers blend per frame. */
+  guiKpx: number;
+  /** 1-minute load average at the end of the row. */
+  load: number;
+}
+
+/** Chromium's processes under this one (pid and --type), from /proc; empty off Linux. */
+function chromiumProcesses(): { pid: number; type: string }[] {
+  if (!existsSync('/proc/self/stat')) return [];
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) {
+      if (!mine.has(pid) && mine.has(ppid)) {
+        mine.add(pid);
+        grew = true;
+      }
+    }
+  }
+  const out: { pid: number; type: string }[] = [];
+  for (const pid of mine) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const type = /--type=([\w-]+)/.exec(cmd)?.[1];
+      if (type) out.push({ pid, type });
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** Nanoseconds thread `tid` of `pid` has run (schedstat), or 0. */
+function threadNs(pid: number, tid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return 0;
+  }
+}
+
+function processNs(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => sum + threadNs(pid, Number(tid)), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of the page over a window: `start()` reads every renderer's main thread and the GPU process; the
+ *  returned `stop()` gives the ns the busiest renderer's main thread ran meanwhile (the page's: after navigations an
+ *  idle renderer may linger with more CPU in total) and the GPU process's. Null off Linux. */
+function cpuWindow(): { stop: () => { main: number; gpu: number } } | null {
+  const procs = chromiumProcesses();
+  const renderers = procs.filter((p) => p.type === 'renderer').map((p) => ({ pid: p.pid, ns: threadNs(p.pid, p.pid) }));
+  const gpu = procs.find((p) => p.type === 'gpu-process');
+  if (renderers.length === 0 || !gpu) return null;
+  const gpuStart = processNs(gpu.pid);
+  return {
+    stop: () => ({
+      main: Math.max(...renderers.map((r) => threadNs(r.pid, r.pid) - r.ns)),
+      gpu: processNs(gpu.pid) - gpuStart,
+    }),
+  };
 }
 
 async function measure(page: Page, nodes: number, lab: boolean): Promise<Row> {
   const t0 = Date.now();
-  await page.goto(`${BASE}/?nodes=${nodes}&seed=7&lab=${lab ? 1 : 0}`);
+  // A slow page before (10,000 nodes in software) can hold the navigation up for a while.
+  await page.goto(`${BASE}/?nodes=${nodes}&seed=7&lab=${lab ? 1 : 0}`, { timeout: 300_000 });
   await page.waitForFunction(() => window.__qres?.ready === true, null, { timeout: 300_000 });
   const readyS = (Date.now() - t0) / 1000;
   if (lab) {
@@ -72,11 +154,17 @@ async function measure(page: Page, nodes: number, lab: boolean): Promise<Row> {
   const samples: RenderStats[] = [];
   const start = Date.now();
   const framesAtStart = await page.evaluate(() => window.__qres!.frames);
+  const cpu = cpuWindow();
   while (Date.now() - start < SECONDS * 1000) {
     await page.waitForTimeout(1000);
     samples.push(await page.evaluate(() => ({ ...window.__qres!.render })));
   }
   const frames = (await page.evaluate(() => window.__qres!.frames)) - framesAtStart;
+  const used = cpu?.stop() ?? null;
+  const perFrame = (ns: number) => (frames > 0 ? ns / 1e6 / frames : null);
+  const mainCpuMs = used && perFrame(used.main);
+  const gpuCpuMs = used && perFrame(used.gpu);
+  const guiKpx = await page.evaluate(() => window.__qres!.guiLayers().reduce((a, r) => a + (r ? r.width * r.height : 0), 0) / 1000);
   const fps = (1000 * frames) / (Date.now() - start);
   const mean = (f: (s: RenderStats) => number) => samples.reduce((a, s) => a + f(s), 0) / samples.length;
   const edges = await page.evaluate(() => window.__qres!.snapshot?.edges ?? 0);
@@ -89,13 +177,17 @@ async function measure(page: Page, nodes: number, lab: boolean): Promise<Row> {
     renderMs: mean((s) => s.frameTimeMs),
     fps,
     readyS,
+    mainCpuMs,
+    gpuCpuMs,
+    guiKpx,
+    load: os.loadavg()[0]!,
   };
 }
 
 /** docs/images/brain.png: the ALIE preset (150 nodes) run at max speed until attackers are banned and cures have
  *  spread, then paused and captured with the lab panel open. */
 async function brainImage(page: Page): Promise<void> {
-  await page.goto(`${BASE}/?nodes=150&seed=7&preset=alie&speed=max`);
+  await page.goto(`${BASE}/?nodes=150&seed=7&preset=alie&speed=max`, { timeout: 300_000 });
   await page.waitForFunction(() => window.__qres?.ready === true, null, { timeout: 300_000 });
   await page.evaluate(() => window.__qres!.act('togglePanel'));
   await page.waitForFunction(
@@ -127,28 +219,43 @@ async function main(): Promise<void> {
         const row = await measure(page, n, lab);
         rows.push(row);
         console.log(
-          `N=${n}${lab ? ' lab' : ''}: edges ${row.edges}, draw calls ${row.drawCalls}, JS update ${row.updateMs.toFixed(2)} ms + scene.render ${row.renderMs.toFixed(2)} ms, ${row.fps.toFixed(2)} fps (ready ${row.readyS.toFixed(1)} s)`,
+          `N=${n}${lab ? ' lab' : ''}: edges ${row.edges}, draw calls ${row.drawCalls}, JS update ${row.updateMs.toFixed(2)} ms + scene.render ${row.renderMs.toFixed(2)} ms, ${row.fps.toFixed(2)} fps (ready ${row.readyS.toFixed(1)} s); CPU per frame: main thread ${ms(row.mainCpuMs)} ms, GPU process ${ms(row.gpuCpuMs)} ms; GUI blends ${row.guiKpx.toFixed(0)} kpx; load ${row.load.toFixed(1)}`,
         );
       }
     }
     const added = NODE_COUNTS.map((n) => {
       const off = rows.find((r) => r.nodes === n && !r.lab)!;
       const on = rows.find((r) => r.nodes === n && r.lab)!;
-      return { n, ms: on.updateMs + on.renderMs - (off.updateMs + off.renderMs) };
+      const cpu = on.mainCpuMs !== null && off.mainCpuMs !== null ? on.mainCpuMs - off.mainCpuMs : null;
+      return { n, ms: on.updateMs + on.renderMs - (off.updateMs + off.renderMs), cpu };
     });
-    for (const a of added) console.log(`N=${a.n}: the lab adds ${a.ms.toFixed(2)} ms of JS per frame`);
+    for (const a of added) console.log(`N=${a.n}: the lab adds ${a.ms.toFixed(2)} ms of JS per frame (main-thread CPU: ${ms(a.cpu)} ms)`);
     if (!process.argv.includes('--no-write')) {
       const md = [
         '## Render (`npm run bench:render`)',
         '',
         `Headless Chromium, ${VIEWPORT.width}×${VIEWPORT.height}, HDR bloom + ACES, sim running at 1× in the worker; ` +
-          `means over ${SECONDS} s after warm-up. Machine: ${machineLine()}.`,
+          `means over ${SECONDS} s after warm-up. Machine: ${machineLine()}; 1-minute load average ${Math.min(...rows.map((r) => r.load)).toFixed(1)}–${Math.max(...rows.map((r) => r.load)).toFixed(1)} during the run.`,
         '',
         '**This machine has no GPU: WebGL runs in software (SwiftShader), so the frame rate here says nothing about a ' +
           "user's GPU.** Draw calls and the page's JS time per frame are the meaningful figures.",
         '',
         table(
-          ['nodes', 'lab', 'links', 'draw calls', 'JS update (ms/frame)', 'scene.render JS (ms/frame)', 'JS frame time (ms)', 'fps (software)', 'ready (s)'],
+          [
+            'nodes',
+            'lab',
+            'links',
+            'draw calls',
+            'JS update (ms/frame)',
+            'scene.render JS (ms/frame)',
+            'JS frame time (ms)',
+            'main-thread CPU (ms/frame)',
+            'GPU-process CPU (ms/frame)',
+            'GUI blended (kpx/frame)',
+            'fps (software)',
+            'ready (s)',
+            'load',
+          ],
           rows.map((r) => [
             r.nodes.toLocaleString('en-US'),
             r.lab ? 'panel + inspector' : 'off',
@@ -157,8 +264,12 @@ async function main(): Promise<void> {
             r.updateMs.toFixed(2),
             r.renderMs.toFixed(2),
             (r.updateMs + r.renderMs).toFixed(2),
+            ms(r.mainCpuMs),
+            ms(r.gpuCpuMs, 0),
+            r.guiKpx.toFixed(0),
             r.fps.toFixed(2),
             r.readyS.toFixed(1),
+            r.load.toFixed(1),
           ]),
         ),
         '',
@@ -167,7 +278,16 @@ async function main(): Promise<void> {
           'Targets: draw calls at 10,000 = at 150; JS frame time at 10,000 ≤ 8 ms. "lab off" is `?lab=0` (brain and HUD ' +
           'alone); "panel + inspector" has the lab panel open and the middle node inspected (its links lit, its ' +
           'inspection and the timeline polled from the worker), measured in the same run. What the lab adds to the JS ' +
-          `frame time (target ≤ 1 ms at 10,000): ${added.map((a) => `${a.n.toLocaleString('en-US')}: ${a.ms.toFixed(2)} ms`).join(', ')}.`,
+          `frame time (target ≤ 1 ms at 10,000): ${added.map((a) => `${a.n.toLocaleString('en-US')}: ${a.ms.toFixed(2)} ms`).join(', ')}; ` +
+          `to the main thread's CPU time per frame: ${added.map((a) => `${a.n.toLocaleString('en-US')}: ${ms(a.cpu)} ms`).join(', ')}.`,
+        '',
+        'The wall-clock columns (JS update, scene.render) include the time the main thread waits for the GPU process ' +
+          '(a GUI texture upload, a buffer the previous frame still draws from) and the time it is not scheduled: with ' +
+          "SwiftShader the GPU process is the machine's biggest CPU user, so on a busy machine they swing by several " +
+          "times. The CPU columns are read from Linux's schedstat per frame: the main thread's is the page's own work " +
+          "(our JS, Babylon's, the GUI's canvas calls); the GPU process's is SwiftShader drawing the frame. " +
+          '"GUI blended" is the screen area the GUI textures are drawn over (each is drawn through small quads around ' +
+          'its visible controls, src/render/guiWindow.ts).',
       ].join('\n');
       writeSection('render', md);
       console.log('wrote section "render" of docs/BENCHMARKS.md');
@@ -177,6 +297,10 @@ async function main(): Promise<void> {
     await browser.close();
     server.kill();
   }
+}
+
+function ms(v: number | null, digits = 2): string {
+  return v === null ? 'n/a' : v.toFixed(digits);
 }
 
 main().catch((err: unknown) => {

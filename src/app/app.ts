@@ -22,6 +22,7 @@ import { LabPanel } from '../render/labPanel';
 import { Timeline } from '../render/timeline';
 import { Inspector } from '../render/inspector';
 import { CutSlider } from '../render/cutSlider';
+import { GuiWindows } from '../render/guiWindow';
 import { PointerEventTypes } from '@babylonjs/core/Events/pointerEvents';
 import { AdvancedDynamicTexture } from '@babylonjs/gui/2D/advancedDynamicTexture';
 import { labQuery, normalise, PRESETS, presetOf, type LabConfig } from './labSettings';
@@ -31,6 +32,9 @@ import { DEFAULT_CONFIG } from '../sim/config';
 /** How often the page asks the worker for the timeline's status and the inspected node (ms of wall time). */
 const STATUS_EVERY_MS = 250;
 const INSPECT_EVERY_MS = 400;
+/** While the sim runs, the HUD's text and charts and the timeline are rewritten at most this often (ms of wall
+ *  time): each change repaints their GUI texture and uploads it whole. Paused, they follow every change at once. */
+const GUI_EVERY_MS = 250;
 /** Keys a focused GUI control takes for itself (the app's shortcuts do not see them then). */
 const GUI_KEYS = new Set(['Space', 'Enter', 'NumpadEnter', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'Tab']);
 
@@ -63,18 +67,22 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
   let lastInspectMs = 0;
   let statusInFlight = false;
   let inspectInFlight = false;
-  // The panel and the inspector on their own GUI texture: it is redrawn (and uploaded) only when they change, not
-  // with the HUD's text on every tick. The HUD's texture (HUD, timeline, cut slider) leaves Tab to this one.
-  const labUi = AdvancedDynamicTexture.CreateFullscreenUI('lab', true, view.scene);
+  // Two GUI textures. The HUD's carries all that changes as the run goes (the HUD, the timeline, the inspector, the
+  // cut slider): one repaint and one upload per change for all of them. The panel has its own, repainted only when
+  // it changes (a click, a key, a restart); it keeps Tab, the HUD's texture leaves Tab alone. Each is drawn through
+  // small quads around its visible controls (GuiWindows), the HUD's before the panel's (creation order).
   view.hud.ui.disableTabNavigation = true;
-  const panel = new LabPanel(labUi, (config) => {
-    busy = busy.then(() => applyConfig(config)).catch((err: unknown) => fail('lab settings', err));
-  });
   const timeline = new Timeline(view.hud.ui, (tick) => seekTo(tick));
-  const inspector = new Inspector(labUi, () => select(-1));
+  const inspector = new Inspector(view.hud.ui, () => select(-1));
   const cutSlider = new CutSlider(view.hud.ui, (share) => {
     view.cutOffset = share;
   });
+  const hudWindows = new GuiWindows(view.hud.ui, [() => [view.hud.root], () => [inspector.root], () => [timeline.root], () => [cutSlider.slider]]);
+  const labUi = AdvancedDynamicTexture.CreateFullscreenUI('lab', true, view.scene);
+  const panel = new LabPanel(labUi, (config) => {
+    busy = busy.then(() => applyConfig(config)).catch((err: unknown) => fail('lab settings', err));
+  });
+  const labWindows = new GuiWindows(labUi, [() => [panel.root]]);
   panel.visible = lab;
   timeline.visible = lab;
   panel.show(labConfig);
@@ -98,6 +106,7 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     api,
     snapshot: null,
     render: { drawCalls: 0, frameTimeMs: 0, updateMs: 0, fps: 0 },
+    guiLayers: () => [...hudWindows.rects, ...labWindows.rects].map((r) => r && { ...r }),
     get autoRotate() {
       return view.autoRotate;
     },
@@ -390,6 +399,7 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
   let fpsWindowStart = lastMs;
   let fpsFrames = 0;
   let updateMsSum = 0;
+  let lastGuiMs = Number.NEGATIVE_INFINITY;
   view.engine.runRenderLoop(() => {
     const now = performance.now();
     const dtS = (now - lastMs) / 1000;
@@ -406,7 +416,11 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     const timeS = clock.update(dtS, latest?.paused ?? true, latest?.simTimeS ?? 0);
     view.update(interpolator, now, dtS, timeS);
     const guiVisible = view.hud.visible;
-    if (latest !== null && guiVisible) {
+    // Running, the GUI's text and charts follow at a few Hz (their textures are repainted and uploaded per change);
+    // paused (stepped, seeked, tests), at once.
+    const guiDue = latest === null || latest.paused || now - lastGuiMs >= GUI_EVERY_MS;
+    if (guiDue) lastGuiMs = now;
+    if (latest !== null && guiVisible && guiDue) {
       const fps = hook.freezeFps ? Number.NaN : hook.render.fps;
       const lines = hudLines(latest.hud, { simTimeS: latest.simTimeS, speed: latest.speed, paused: latest.paused, fps }, hudRadio);
       view.hud.update(lines, sparkline.series(), { drift: charts.drift.series(), bytes: charts.bytes.series(), evolved: charts.evolved.series() });
@@ -414,7 +428,7 @@ export async function startApp(canvas: HTMLCanvasElement, options: PageOptions, 
     panel.visible = lab && guiVisible;
     timeline.visible = lab && guiVisible;
     cutSlider.visible = view.cutaway && guiVisible;
-    if (lab && guiVisible && status !== null && latest !== null) {
+    if (lab && guiVisible && guiDue && status !== null && latest !== null) {
       timeline.update({
         tick: latest.tick,
         furthest: Math.max(status.furthest, latest.tick),

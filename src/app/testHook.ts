@@ -64,6 +64,9 @@ export interface QresTestHook {
   storedCount(): Promise<number>;
   /** Performs a key action as if its key was pressed. */
   act(action: Action): Promise<void>;
+  /** The screen boxes (texture pixels) the GUI is drawn through: HUD panel, inspector, timeline, cut slider, lab
+   *  panel; null where that one is hidden (no quad drawn). */
+  guiLayers: () => ({ left: number; top: number; width: number; height: number } | null)[];
   /** The lab (issue 16): panel, presets, timeline, inspector. */
   lab: LabHook;
 }

@@ -5,14 +5,26 @@ import { STATE_BANNED, STATE_DETECTED, STATE_EVOLVED, STATE_HEALED, STATE_REGIME
 
 export type NodeLook = 'calm' | 'preStorm' | 'storm' | 'evolved' | 'banned';
 
+// Looks as small integers inside the per-node loop (nodeVisual runs for every node every frame: 10,000 at 10k).
+const BANNED = 0;
+const EVOLVED = 1;
+const STORM = 2;
+const PRESTORM = 3;
+const CALM = 4;
+const LOOKS: readonly NodeLook[] = ['banned', 'evolved', 'storm', 'preStorm', 'calm'];
+
+function lookIndex(state: number): number {
+  if (state & STATE_BANNED) return BANNED;
+  if (state & STATE_EVOLVED) return EVOLVED;
+  const regime = state & STATE_REGIME_MASK;
+  if (regime === REGIME_STORM) return STORM;
+  if (regime === REGIME_PRESTORM) return PRESTORM;
+  return CALM;
+}
+
 /** Which palette a node uses; detection and the heal flash are tints on top of it. */
 export function nodeLook(state: number): NodeLook {
-  if (state & STATE_BANNED) return 'banned';
-  if (state & STATE_EVOLVED) return 'evolved';
-  const regime = state & STATE_REGIME_MASK;
-  if (regime === REGIME_STORM) return 'storm';
-  if (regime === REGIME_PRESTORM) return 'preStorm';
-  return 'calm';
+  return LOOKS[lookIndex(state)]!;
 }
 
 /** HSL (hue in degrees, s and l in 0..1) to RGB in 0..1, written at out[o..o+2]. */
@@ -21,15 +33,28 @@ export function hslToRgb(hueDeg: number, s: number, l: number, out: Float32Array
   const c = (1 - Math.abs(2 * l - 1)) * s;
   const x = c * (1 - Math.abs((h % 2) - 1));
   const m = l - c / 2;
-  let r = 0;
+  // Plain assignments, no array per call: this runs for most nodes every frame.
+  let r = c;
   let g = 0;
-  let b = 0;
-  if (h < 1) [r, g, b] = [c, x, 0];
-  else if (h < 2) [r, g, b] = [x, c, 0];
-  else if (h < 3) [r, g, b] = [0, c, x];
-  else if (h < 4) [r, g, b] = [0, x, c];
-  else if (h < 5) [r, g, b] = [x, 0, c];
-  else [r, g, b] = [c, 0, x];
+  let b = x;
+  if (h < 1) {
+    g = x;
+    b = 0;
+  } else if (h < 2) {
+    r = x;
+    g = c;
+    b = 0;
+  } else if (h < 3) {
+    r = 0;
+    g = c;
+  } else if (h < 4) {
+    r = 0;
+    g = x;
+    b = c;
+  } else if (h < 5) {
+    r = x;
+    b = c;
+  }
   out[o] = r + m;
   out[o + 1] = g + m;
   out[o + 2] = b + m;
@@ -37,6 +62,7 @@ export function hslToRgb(hueDeg: number, s: number, l: number, out: Float32Array
 
 /** Base radius multiplier of a node of each look (Evolved nodes also breathe, see nodeVisual). */
 export const LOOK_SCALE: Record<NodeLook, number> = { calm: 0.4, preStorm: 0.42, storm: 0.44, evolved: 0.5, banned: 0.32 };
+const SCALE_BY_LOOK: readonly number[] = LOOKS.map((look) => LOOK_SCALE[look]);
 
 /**
  * Writes node `id`'s RGBA (HDR) at out[o..o+3] for visual time `t` seconds and returns its scale.
@@ -44,39 +70,32 @@ export const LOOK_SCALE: Record<NodeLook, number> = { calm: 0.4, preStorm: 0.42,
  */
 export function nodeVisual(state: number, id: number, t: number, out: Float32Array, o: number): number {
   const h = 0.1 * Math.sin(0.1 * id); // small per-node hue jitter
-  const look = nodeLook(state);
+  const look = lookIndex(state);
   let gain = 1;
-  let scale = LOOK_SCALE[look];
-  switch (look) {
-    case 'banned':
-      out[o] = 0.32;
-      out[o + 1] = 0.32;
-      out[o + 2] = 0.35;
-      break;
-    case 'evolved': {
-      hslToRgb(360 * (0.8 + h + 0.1 * Math.sin(0.2 * t + 0.05 * id)), 0.9, 0.55, out, o);
-      const pulse = 0.5 * Math.sin(3 * t + id) + 0.5;
-      gain = 1.1 + 1.0 * pulse;
-      scale += 0.08 * Math.sin(2 * t + id);
-      break;
-    }
-    case 'storm':
-      hslToRgb(14 + 30 * h, 0.95, 0.5, out, o);
-      gain = 1.9 + 0.4 * Math.sin(6 * t + id);
-      break;
-    case 'preStorm':
-      hslToRgb(42, 0.95, 0.5, out, o);
-      gain = 1.2 + 0.3 * Math.sin(4 * t + id);
-      break;
-    case 'calm':
-      hslToRgb(218 + 30 * h, 0.8, 0.45, out, o);
-      gain = 0.88;
-      break;
+  let scale = SCALE_BY_LOOK[look]!;
+  if (look === BANNED) {
+    out[o] = 0.32;
+    out[o + 1] = 0.32;
+    out[o + 2] = 0.35;
+  } else if (look === EVOLVED) {
+    hslToRgb(360 * (0.8 + h + 0.1 * Math.sin(0.2 * t + 0.05 * id)), 0.9, 0.55, out, o);
+    const pulse = 0.5 * Math.sin(3 * t + id) + 0.5;
+    gain = 1.1 + 1.0 * pulse;
+    scale += 0.08 * Math.sin(2 * t + id);
+  } else if (look === STORM) {
+    hslToRgb(14 + 30 * h, 0.95, 0.5, out, o);
+    gain = 1.9 + 0.4 * Math.sin(6 * t + id);
+  } else if (look === PRESTORM) {
+    hslToRgb(42, 0.95, 0.5, out, o);
+    gain = 1.2 + 0.3 * Math.sin(4 * t + id);
+  } else {
+    hslToRgb(218 + 30 * h, 0.8, 0.45, out, o);
+    gain = 0.88;
   }
   out[o] *= gain;
   out[o + 1] *= gain;
   out[o + 2] *= gain;
-  if (state & STATE_DETECTED && look !== 'banned') {
+  if (state & STATE_DETECTED && look !== BANNED) {
     // A suspected attacker: pulled hard towards red, whatever its regime.
     out[o] = 0.35 * out[o] + 2.2;
     out[o + 1] *= 0.2;
@@ -116,8 +135,9 @@ export const EDGE_PALETTE: Record<EdgeKind, readonly [number, number, number, nu
   banned: [0.4, 0.4, 0.4, 0.04],
 };
 
-/** EDGE_PALETTE flattened in EDGE_KINDS order: this runs for every link every frame (33k at 10k nodes). */
-const EDGE_RGBA = Float32Array.from(EDGE_KINDS.flatMap((k) => EDGE_PALETTE[k]));
+/** EDGE_PALETTE flattened in EDGE_KINDS order, 4 floats a kind: this runs for every link every frame (33k at
+ *  10k nodes); SynapseLines reads it inline as edgeColor does. */
+export const EDGE_RGBA = Float32Array.from(EDGE_KINDS.flatMap((k) => EDGE_PALETTE[k]));
 
 /** Writes an edge's RGBA at out[o..o+3]; traffic (`activity` 0..1) brightens it into the bloom. */
 export function edgeColor(stateA: number, stateB: number, activity: number, out: Float32Array, o: number): void {

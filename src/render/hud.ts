@@ -148,6 +148,11 @@ export class Hud {
     stack.addControl(row);
   }
 
+  /** The HUD's panel (its metrics, sparkline and charts). */
+  get root(): Rectangle {
+    return this.panel;
+  }
+
   get visible(): boolean {
     return this.panel.isVisible;
   }

@@ -12,6 +12,8 @@ import type { NodeInspection } from '../sim/workerLab';
 import { GUI_FONT, GUI_GREEN, textButton } from './labPanel';
 
 const REGIMES = ['Calm', 'PreStorm', 'Storm'];
+/** One formatter for every inspection ('12,345'): `toLocaleString` builds a new one per call. */
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** The inspector's text lines for an inspection. Pure. */
 export function inspectorLines(x: NodeInspection): string[] {
@@ -34,8 +36,21 @@ export function inspectorLines(x: NodeInspection): string[] {
     `├─ Regime: ${REGIMES[x.regime] ?? x.regime}${x.evolved ? ' · Evolved' : ''} · entropy ${x.entropy.toFixed(3)}`,
     `├─ Neighbours: ${x.neighbours.length} · mean reputation ${mean.toFixed(2)} · it bans ${bans}`,
     `├─ Lowest: ${low || '—'}`,
-    `└─ Heals: ${x.heals} · sent ${Math.round(x.bytesSent).toLocaleString('en-US')} B`,
+    `└─ Heals: ${x.heals} · sent ${GROUPED.format(Math.round(x.bytesSent))} B`,
   ];
+}
+
+/** Two inspections that would draw the same (the same node and tick, with the same counters and history). */
+function sameView(a: NodeInspection, b: NodeInspection): boolean {
+  return (
+    a.id === b.id &&
+    a.tick === b.tick &&
+    a.entropy === b.entropy &&
+    a.heals === b.heals &&
+    a.bytesSent === b.bytesSent &&
+    a.knownAs === b.knownAs &&
+    a.signal.length === b.signal.length
+  );
 }
 
 class InspectorChart extends Control {
@@ -103,6 +118,7 @@ export class Inspector {
   private readonly text: TextBlock;
   private readonly chart: InspectorChart;
   private shown = '';
+  private shownData: NodeInspection | null = null;
 
   constructor(
     ui: AdvancedDynamicTexture,
@@ -170,9 +186,13 @@ export class Inspector {
     return this.root.isVisible;
   }
 
+  /** Shows an inspection, or closes (null). The GUI texture is redrawn only when what is shown changes: a poll of
+   *  the same node at the same tick (paused) changes nothing. */
   show(x: NodeInspection | null): void {
     this.root.isVisible = x !== null;
-    if (x === null) return;
+    const last = this.shownData;
+    this.shownData = x;
+    if (x === null || (last !== null && sameView(last, x))) return;
     const text = inspectorLines(x).join('\n');
     if (text !== this.shown) {
       this.shown = text;

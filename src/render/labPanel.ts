@@ -1,4 +1,5 @@
-// The lab's control panel (@babylonjs/gui, on the HUD's texture, so it adds no draw call per setting): scenario
+// The lab's control panel (@babylonjs/gui, on a GUI texture of its own, repainted only when the panel changes and
+// drawn through one quad around it, src/app/app.ts; one draw call whatever the number of settings): scenario
 // presets with their caption, one row per `qres sim` setting, and the `qres sim` line of the same run. Collapsible
 // (its header button, or L). Keyboard: Tab/Shift+Tab moves between the header, the presets and the settings; on a
 // setting, Enter/Space/→ takes the next value and ← the previous one. Every change goes to `onChange` (the app

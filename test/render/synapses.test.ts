@@ -5,7 +5,8 @@ import { Scene } from '@babylonjs/core/scene';
 import { Logger } from '@babylonjs/core/Misc/logger';
 import { VertexBuffer } from '@babylonjs/core/Buffers/buffer';
 import { SynapseLines } from '../../src/render/synapses';
-import { STATE_EVOLVED } from '../../src/sim/snapshot';
+import { edgeColor } from '../../src/render/colors';
+import { REGIME_STORM, STATE_BANNED, STATE_DETECTED, STATE_EVOLVED } from '../../src/sim/snapshot';
 
 Logger.LogLevels = Logger.ErrorLogLevel; // no version banner per engine
 
@@ -50,5 +51,44 @@ describe('SynapseLines', () => {
     expect(lines.mesh.getTotalVertices()).toBe(6);
     lines.setEdges(new Uint32Array(0), 7);
     expect(lines.mesh.isEnabled()).toBe(false);
+  });
+});
+
+describe('SynapseLines colours', () => {
+  it('are edgeColor of each link (written out inline for speed), lit for the inspected node, hidden at cut nodes', () => {
+    const lines = setup();
+    const n = 40;
+    const edges = new Uint32Array(2 * 120);
+    for (let k = 0; k < 120; k++) {
+      edges[2 * k] = (k * 7) % n;
+      edges[2 * k + 1] = (k * 13 + 5) % n;
+    }
+    lines.setEdges(edges, 1);
+    const flags = [0, STATE_EVOLVED, STATE_BANNED, STATE_EVOLVED | STATE_BANNED, STATE_DETECTED, REGIME_STORM | STATE_EVOLVED];
+    const state = Uint8Array.from({ length: n }, (_, i) => flags[i % flags.length]!);
+    const activity = Float32Array.from({ length: 120 }, (_, k) => ((k * 37) % 29) / 20 - 0.2); // below 0, inside, above 1
+    const hidden = Uint8Array.from({ length: n }, (_, i) => (i % 11 === 3 ? 1 : 0));
+    const selected = 9;
+    lines.update(new Float32Array(3 * n), state, activity, hidden, selected);
+    const c = lines.mesh.getVerticesData(VertexBuffer.ColorKind)!;
+    const want = new Float32Array(4);
+    let lit = 0;
+    let cut = 0;
+    for (let k = 0; k < 120; k++) {
+      const a = edges[2 * k]!;
+      const b = edges[2 * k + 1]!;
+      edgeColor(state[a]!, state[b]!, activity[k]!, want, 0);
+      if (hidden[a] || hidden[b]) {
+        want[3] = 0;
+        cut++;
+      } else if (a === selected || b === selected) {
+        want.set([1.6, 1.6, 1.2, 1]);
+        lit++;
+      }
+      expect(Array.from(c.slice(8 * k, 8 * k + 4)), `link ${k}`).toEqual(Array.from(want));
+      expect(Array.from(c.slice(8 * k + 4, 8 * k + 8)), `link ${k}`).toEqual(Array.from(want));
+    }
+    expect(lit).toBeGreaterThan(0);
+    expect(cut).toBeGreaterThan(0);
   });
 });
