@@ -4,6 +4,7 @@
 import { AGGREGATOR_NAMES } from '../core/consensus/registry';
 import { ATTACK_NAMES } from '../core/consensus/attacks';
 import { DEFAULT_CONFIG, SCENARIOS, type SimConfig } from '../sim/config';
+import { RADIO_AUTH_MODES } from '../core/net/radioAuth';
 
 export type LabKey =
   | 'nodes'
@@ -21,7 +22,8 @@ export type LabKey =
   | 'joinAtS'
   | 'scenario'
   | 'chatty'
-  | 'prefetch';
+  | 'prefetch'
+  | 'radioAuth';
 
 export type LabValue = number | string | boolean;
 
@@ -55,6 +57,7 @@ export const LAB_SETTINGS: readonly LabSetting[] = [
   { key: 'scenario', param: 'scenario', label: 'scenario', choices: SCENARIOS },
   { key: 'chatty', param: 'chatty', label: 'chatty radio', choices: [false, true] },
   { key: 'prefetch', param: 'prefetch', label: 'prefetch', choices: [false, true] },
+  { key: 'radioAuth', param: 'radio-auth', label: 'radio auth', choices: RADIO_AUTH_MODES },
 ];
 
 /** Every URL parameter the lab writes (a shared link carries exactly the ones that differ from the default). */
