@@ -3,6 +3,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import { createSim } from '../src/sim/runner';
 import { hook, openBrain, stepAndDraw, waitFrames } from './helpers';
+import { nodeLook } from '../src/render/colors';
+import { REGIME_STORM, STATE_REGIME_MASK } from '../src/sim/snapshot';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -57,6 +59,42 @@ test('a storm moment matches the baseline', async () => {
   expect(info?.tick).toBe(target);
   expect(info?.storm).toBe(sim.snapshot().hud.storm);
   await expect(page).toHaveScreenshot('brain-storm.png');
+});
+
+test('a PreStorm moment: amber nodes before they turn red, and the HUD counts them (issue 18)', async () => {
+  // The first tick after the first 20 s (start-up warnings aside), in steps of 2, at which at least three nodes are
+  // drawn amber (PreStorm and not Evolved or banned: an Evolved node keeps its own colour), found in Node; the worker
+  // is then stepped to exactly that tick.
+  const sim = createSim({ seed: SEED, nodes: NODES });
+  sim.step(200);
+  const amber = (): number => {
+    const snap = sim.snapshot();
+    let count = 0;
+    for (let i = 0; i < snap.state.length; i++) if (nodeLook(snap.state[i]!) === 'preStorm') count++;
+    return count;
+  };
+  while (amber() < 3 && sim.tick < 4000) sim.step(2);
+  const target = sim.tick;
+  expect(amber()).toBeGreaterThanOrEqual(3);
+  const preStorm = sim.snapshot().hud.preStorm;
+  expect(preStorm).toBeGreaterThanOrEqual(3);
+  // …and they are warnings: some of them are in Storm within 2 s (20 ticks).
+  const snap = sim.snapshot();
+  const warned: number[] = [];
+  for (let i = 0; i < snap.state.length; i++) if (nodeLook(snap.state[i]!) === 'preStorm') warned.push(i);
+  const reached = new Set<number>();
+  for (let k = 0; k < 20; k++) {
+    sim.step(1);
+    const s = sim.snapshot();
+    for (const i of warned) if ((s.state[i]! & STATE_REGIME_MASK) === REGIME_STORM) reached.add(i);
+  }
+  expect(reached.size).toBeGreaterThan(0);
+  await page.evaluate(() => window.__qres!.api.reset());
+  await stepAndDraw(page, target);
+  const info = await hook(page, 'snapshot');
+  expect(info?.tick).toBe(target);
+  expect(info?.preStorm).toBe(preStorm);
+  await expect(page).toHaveScreenshot('brain-prestorm.png');
 });
 
 test('the lab panel open (Storm front) matches the baseline', async () => {

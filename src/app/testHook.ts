@@ -14,6 +14,8 @@ export interface SnapshotInfo {
   nodeCount: number;
   evolved: number;
   storm: number;
+  /** The HUD's PreStorm count. */
+  preStorm: number;
   paused: boolean;
   speed: number;
   edges: number;

@@ -103,7 +103,7 @@ export class LabPanel {
     for (const preset of PRESETS) {
       const b = textButton(`preset-${preset.id}`, preset.name, PANEL_WIDTH - 12);
       b.button.paddingTop = '1px';
-      b.button.height = '22px';
+      b.button.height = '21px';
       const apply = () => this.onChange({ ...preset.config, nodes: this.config.nodes, seed: this.config.seed });
       b.button.onPointerClickObservable.add(apply);
       b.button.onKeyboardEventProcessedObservable.add((e) => {
@@ -154,7 +154,7 @@ export class LabPanel {
   private row(setting: LabSetting): StackPanel {
     const row = new StackPanel(`row-${setting.param}`);
     row.isVertical = false;
-    row.height = '21px';
+    row.height = '20px';
     const name = text(`label-${setting.param}`, setting.label, 12, 'rgba(190, 240, 220, 0.85)');
     name.width = '120px';
     name.paddingLeft = '8px';

@@ -14,8 +14,10 @@ import { slotOf } from '../../src/sim/placement';
 import { createSim, type Sim } from '../../src/sim/runner';
 
 const TICKS = 1500;
-/** Message ids the rogue radio uses: far above any id an honest node reaches in this run. */
-const ROGUE_IDS = 50_000;
+/** Message ids the rogue radio uses, cycling through [ROGUE_IDS, 65535]: far above any id an honest node reaches in
+ *  this run, so a renumbered copy never carries its original id (it would be a plain replay). */
+const ROGUE_IDS = 40_000;
+const rogueIdOf = (k: number): number => ROGUE_IDS + (k % (0x10000 - ROGUE_IDS));
 
 interface Captured {
   from: number;
@@ -50,7 +52,7 @@ function run(mode: RadioAuthMode, attack: Attack | null) {
   const insider = around[0]!;
   const captured: Captured[] = [];
   const rogueTx = new Float64Array(world.n + 1);
-  let rogueId = ROGUE_IDS;
+  let rogueCount = 0;
   const link = world.link;
   const send = link.send.bind(link);
   link.send = (tx, from, to, id, message, tick) => {
@@ -65,7 +67,7 @@ function run(mode: RadioAuthMode, attack: Attack | null) {
       for (const to of around) {
         // A garbage "cure" from the victim: were it believed, the receiver would blame the victim (garbageFrom).
         if (attack.stranger) {
-          const id = rogueId++ & 0xffff;
+          const id = rogueIdOf(rogueCount++);
           send(
             rogueTx,
             victim,
@@ -76,7 +78,7 @@ function run(mode: RadioAuthMode, attack: Attack | null) {
           );
         }
         if (attack.insider && mode !== 'none' && to !== insider) {
-          const id = rogueId++ & 0xffff;
+          const id = rogueIdOf(rogueCount++);
           // Everything the insider can sign with is its own: its pair key with the receiver.
           send(rogueTx, victim, to, id, garbageReply(insiderKeys(world.radio.auth.keys, insider), insider, to, id), world.tick);
         }
@@ -85,7 +87,7 @@ function run(mode: RadioAuthMode, attack: Attack | null) {
       // rogue's frames from the sender's), verbatim or under a fresh id far from any honest one.
       for (const c of captured) {
         if (attack.replayAfter > 0 && c.tick === world.tick - attack.replayAfter) send(rogueTx, c.from, c.to, c.id, c.bytes, world.tick);
-        if (attack.renumber && c.tick === world.tick - 1) send(rogueTx, c.from, c.to, rogueId++ & 0xffff, c.bytes, world.tick);
+        if (attack.renumber && c.tick === world.tick - 1) send(rogueTx, c.from, c.to, rogueIdOf(rogueCount++), c.bytes, world.tick);
       }
       while (captured.length > 0 && captured[0]!.tick < world.tick - Math.max(1, attack.replayAfter)) captured.shift();
     }
