@@ -187,12 +187,16 @@ const wallS = (performance.now() - started) / 1000;
 
 const kb = (b: number): string => `${(b / 1000).toFixed(1)} KB`;
 const fmtRounds = (rows: CalmRow[]): string => rows.map((r) => (r.rounds < 0 ? 'never' : String(r.rounds))).join(' / ');
-function steadyCells(rows: CalmRow[]): [string, string] {
-  const steady = rows.map((r) => r.steady);
-  if (steady.some((x) => x === null)) return ['— (always listening)', '—'];
-  const ok = steady as NonNullable<CalmRow['steady']>[];
+function steadyCells(rows: CalmRow[], chatty: boolean): [string, string] {
+  if (chatty) return ['— (always listening)', '—'];
+  // A seed whose steady state is infeasible on the radio (its nodes heard more frame airtime than they listened:
+  // the listen schedule cannot carry that traffic on LoRa SF7) is named, not averaged in.
+  const infeasible = SEEDS.filter((_, i) => rows[i]!.steady === null);
+  const ok = rows.flatMap((r) => (r.steady ? [r.steady] : []));
+  const note = infeasible.length > 0 ? `; seed ${infeasible.join(', ')}: infeasible (more frame airtime heard than listened)` : '';
+  if (ok.length === 0) return [`infeasible on every seed`, '—'];
   return [
-    `${mean(ok.map((x) => x.totalJ)).toFixed(2)} (${Math.max(...ok.map((x) => x.totalJ)).toFixed(2)})`,
+    `${mean(ok.map((x) => x.totalJ)).toFixed(2)} (${Math.max(...ok.map((x) => x.totalJ)).toFixed(2)})${note}`,
     `${Math.min(...ok.map((x) => x.years)).toFixed(2)} / ${Math.min(...ok.map((x) => x.worstYears)).toFixed(2)}`,
   ];
 }
@@ -217,7 +221,7 @@ const calmTable = table(
       `${(Math.max(...rows.map((r) => r.lateSpread)) * 100).toFixed(2)} %`,
       `${(mean(rows.map((r) => r.listenShare)) * 100).toFixed(2)} %`,
       `${mean(rows.map((r) => r.deep)).toFixed(0)} of 100`,
-      ...steadyCells(rows),
+      ...steadyCells(rows, mode.chatty),
     ];
   }),
 );
