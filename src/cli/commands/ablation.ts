@@ -9,13 +9,14 @@ import { AGGREGATOR_NAMES } from '../../core/consensus/registry';
 import { CATALOG_ATTACKS, DEFAULT_OUT, DEFAULT_PLAN, commandLine, groupsOf, jobsFromFlags, planFromFlags, runsIn } from '../ablation/plan';
 import { runGroups } from '../ablation/pool';
 import { summarize, type AblationSummary } from '../ablation/summary';
-import { ablationChartSvg } from '../ablation/chart';
+import { ablationChartSvg, ablationTimeChartSvg } from '../ablation/chart';
 import { ablationMarkdown, fractionLabel, pct } from '../ablation/markdown';
 
 const USAGE = `usage: npm run qres -- ablation [flags]
 
 Sweeps aggregator × attack × attacker fraction over seeds 1..N and writes a markdown report with worst-case
-consensus drift tables, each aggregator's breakdown fraction and an SVG chart (beside it, images/<name>.svg).
+consensus drift tables, each aggregator's breakdown fraction, an SVG chart (beside it, images/<name>.svg) and
+the worst attack's drift over time at 30 % (a table and images/<name>-time.svg).
 Every cell is the worst case over seeds; the headline is also the worst over the attack catalogue.
 
   --seeds N            seeds 1..N (default ${DEFAULT_PLAN.seeds})
@@ -52,8 +53,10 @@ export interface AblationRun {
   readonly summary: AblationSummary;
   readonly markdown: string;
   readonly svg: string;
+  /** The drift-over-time chart of the worst attack ('' without an attacked fraction). */
+  readonly timeSvg: string;
   /** Where the files were written (undefined with --json and no --out). */
-  readonly files?: { markdown: string; svg: string };
+  readonly files?: { markdown: string; svg: string; timeSvg?: string };
   readonly wallMs: number;
 }
 
@@ -68,6 +71,8 @@ export async function runAblation(values: Values): Promise<AblationRun> {
   const writes = !values.json || values.out !== undefined;
   const chartName = `${basename(out, '.md').toLowerCase()}.svg`;
   const svgPath = join(dirname(out), 'images', chartName);
+  const timeChartName = `${basename(out, '.md').toLowerCase()}-time.svg`;
+  const timeSvgPath = join(dirname(out), 'images', timeChartName);
   if (writes) {
     // Made before the sweep, not after minutes of work (ensureDir, not Node's recursive mkdir, which never
     // returns for some paths such as under /proc).
@@ -86,16 +91,18 @@ export async function runAblation(values: Values): Promise<AblationRun> {
   progress.finish();
   const wallMs = performance.now() - started;
   const summary = summarize(plan, results);
-  const markdown = ablationMarkdown(summary, commandLine(plan, out), `images/${chartName}`);
+  const timeSvg = ablationTimeChartSvg(summary);
+  const markdown = ablationMarkdown(summary, commandLine(plan, out), `images/${chartName}`, timeSvg ? `images/${timeChartName}` : undefined);
   const svg = ablationChartSvg(summary);
   let files: AblationRun['files'];
   if (writes) {
     writeFileSync(svgPath, svg);
+    if (timeSvg) writeFileSync(timeSvgPath, timeSvg);
     writeFileSync(out, markdown);
-    files = { markdown: out, svg: svgPath };
+    files = { markdown: out, svg: svgPath, ...(timeSvg ? { timeSvg: timeSvgPath } : {}) };
   }
   process.stderr.write(`ablation: ${summary.runs} runs (${summary.failedRuns} failed) in ${(wallMs / 1000).toFixed(1)} s wall time, ${jobs} job(s)\n`);
-  return { summary, markdown, svg, files, wallMs };
+  return { summary, markdown, svg, timeSvg, files, wallMs };
 }
 
 const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;
