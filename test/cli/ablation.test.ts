@@ -174,6 +174,16 @@ describe('ablation pieces', () => {
     expect(drift(false)).toBeGreaterThan(drift(true));
   });
 
+  it('--no-poison: attackers attack consensus only, and the command line and report say so', () => {
+    const off = planFromFlags({ 'no-poison': true });
+    expect(off.poisonCures).toBe(false);
+    expect(planFromFlags({}).poisonCures).toBeUndefined(); // the default: attackers also poison cures
+    expect(commandLine(off, 'docs/ABLATION.md')).toMatch(/ --no-poison$/);
+    expect(commandLine(planFromFlags({}), 'docs/ABLATION.md')).not.toContain('--no-poison');
+    const md = ablationMarkdown(summarize(off, []), commandLine(off, 'docs/ABLATION.md'), 'images/a.svg');
+    expect(md).toContain('attackers attack consensus only (`--no-poison`');
+  });
+
   it('shares work: one clean run per aggregator, fraction and seed; fraction 0 has no attack runs', () => {
     const groups = groupsOf(plan);
     expect(groups).toHaveLength(2 * 2 * 3);

@@ -28,7 +28,10 @@ function howItWasMade(s: AblationSummary, command: string): string {
       'The clean run of each aggregator, fraction and seed is shared by all attacks; fraction 0 has only the clean run.',
     `- **Each run:** ${p.nodes} nodes, ${p.seconds} s of sim time (${rounds} consensus rounds of ${c.consensusRoundS} s), ` +
       `every other setting the sim default (MTU ${c.mtu} B, ${c.bitrateBps / 1000} kbit/s, ${c.loss * 100} % fragment loss, ` +
-      'gossip on, reputation tracking on, attackers chosen by the seed), ' +
+      'gossip on, reputation tracking on, attackers chosen by the seed, ' +
+      (p.poisonCures === false
+        ? 'attackers attack consensus only (`--no-poison`: no poisoned cures, so nothing ever convicts them)), '
+        : 'attackers also answer cure requests with poisoned genes), ') +
       (p.ownDataFilter
         ? 'own-data filter **on** (each node leaves out of its aggregate any model that predicts its own data more than twice as badly as its own; the same sweep with it off, the aggregators alone, is in [ABLATION-NO-FILTER.md](ABLATION-NO-FILTER.md)).'
         : 'own-data filter **off** (`--no-own-filter`): every model that passes the cure-style check reaches the aggregator, so this measures the aggregators and reputation alone; the default, with the filter, is in [ABLATION.md](ABLATION.md).'),

@@ -77,6 +77,7 @@ function configOf(plan: AblationPlan, group: RunGroup, attack: CatalogAttack | '
     attack,
     byzantine: group.fraction,
     ownDataFilter: plan.ownDataFilter,
+    poisonCures: plan.poisonCures !== false,
     layout: false,
   };
 }

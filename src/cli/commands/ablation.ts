@@ -28,6 +28,7 @@ Every cell is the worst case over seeds; the headline is also the worst over the
   --jobs N             worker threads (default: CPU count, at most 4); changes no figure, only the time
   --no-own-filter      turn off the nodes' own-data filter, so the aggregators and reputation face the attacks
                        alone (docs/ABLATION-NO-FILTER.md was made this way)
+  --no-poison          attackers attack consensus only (no poisoned cures, so nothing convicts them)
   --out FILE           markdown file to write (default ${DEFAULT_OUT})
   --json               print the figures as one JSON object; files are then written only if --out is given
 
@@ -44,6 +45,7 @@ export const ABLATION_OPTIONS = {
   attacks: { type: 'string' },
   fractions: { type: 'string' },
   'no-own-filter': { type: 'boolean' },
+  'no-poison': { type: 'boolean' },
   jobs: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
