@@ -34,8 +34,9 @@ Every cell is the worst case over seeds; the headline is also the worst over the
 
 Cost: the default sweep is 8 aggregators × (1 + 5 × (1 + 8)) = 368 runs per seed, 1840 in all (the clean
 run is shared by all attacks; fraction 0 has no attack runs). One run of 150 nodes for 300 s takes ~0.15 s of
-CPU; the whole default sweep took 143-214 s wall time with 2 jobs on the 2-core project machine while other work
-ran (budget: 6 min). Each further seed adds ~30 s there.`;
+CPU; on the 2-core project machine, shared with other work (load average 11-19), one seed took 541 s wall time
+with 2 jobs and two seeds 1,052 s, so the five-seed default takes ~45 min there. Runs of 2,400 s cost ~8 times
+as much each: 20 of them (one aggregator, 3 attacks at 30 %, 5 seeds) took 288 s.`;
 
 export const ABLATION_OPTIONS = {
   seeds: { type: 'string' },
