@@ -161,50 +161,6 @@ export function cholSolve9(l: Float64Array, x: Float64Array): Float64Array {
   return x;
 }
 
-/** Factors G² + θ²I for the window into `chol` (G its lag Gram matrix, θ = `visibleEigen`); returns θ². */
-function factorWindow(recent: Int32Array, ro: number, count: number, visibleEigen: number): number {
-  const g = windowGram9(recent, ro, count, gm);
-  // G² (symmetric), then G² + θ²I, factored once.
-  for (let a = 0; a < D9; a++) {
-    for (let b = a; b < D9; b++) {
-      let s = 0;
-      for (let k = 0; k < D9; k++) s += g[a * D9 + k]! * g[k * D9 + b]!;
-      g2[a * D9 + b] = s;
-      g2[b * D9 + a] = s;
-    }
-  }
-  const scale = visibleEigen * visibleEigen;
-  for (let a = 0; a < D9; a++) g2[a * D9 + a]! += scale;
-  cholesky9(g2, chol);
-  return scale;
-}
-
-/**
- * Pulls `model` (9 values from `mo`, in place) towards `anchor` in the directions the window does not see: with P
- * the smooth projector θ²(G² + θ²I)⁻¹ of `clipInvisible`, model ← model − round(P (model − anchor) · num/den).
- * Nothing but this pull (and the clip) acts on a direction the node's data cannot see: there, without it, every
- * small push adds up forever. With it, a push of p per round settles at about p·den/num instead (a restoring
- * force: ridge regularisation towards a prior every node shares). `factored`: `clipInvisible` has just factored
- * the same window with the same θ (its factor is reused).
- */
-export function pullInvisible(
-  model: Int32Array,
-  mo: number,
-  anchor: ArrayLike<number>,
-  recent: Int32Array,
-  ro: number,
-  count: number,
-  visibleEigen: number,
-  num: number,
-  den: number,
-  factored = false,
-): void {
-  const scale = factored ? visibleEigen * visibleEigen : factorWindow(recent, ro, count, visibleEigen);
-  for (let k = 0; k < D9; k++) inv[k] = model[mo + k]! - anchor[k]!;
-  cholSolve9(chol, inv);
-  for (let k = 0; k < D9; k++) model[mo + k] = model[mo + k]! - Math.round((inv[k]! * scale * num) / den);
-}
-
 /** inv = scale · (G² + θ²I)⁻¹ (row − centre) with the factor in `chol`; returns ‖inv‖. */
 function invisiblePart(rows: Int32Array, ro: number, co: number, scale: number): number {
   for (let k = 0; k < D9; k++) inv[k] = rows[ro + k]! - rows[co + k]!;
@@ -241,7 +197,19 @@ export function clipInvisible(
 ): number {
   checkShape('clip-invisible', rows, n, D9, 1);
   if (n < 2) return 0;
-  const scale = factorWindow(recent, ro, count, visibleEigen);
+  const g = windowGram9(recent, ro, count, gm);
+  // G² (symmetric), then G² + θ²I, factored once.
+  for (let a = 0; a < D9; a++) {
+    for (let b = a; b < D9; b++) {
+      let s = 0;
+      for (let k = 0; k < D9; k++) s += g[a * D9 + k]! * g[k * D9 + b]!;
+      g2[a * D9 + b] = s;
+      g2[b * D9 + a] = s;
+    }
+  }
+  const scale = visibleEigen * visibleEigen;
+  for (let a = 0; a < D9; a++) g2[a * D9 + a]! += scale;
+  cholesky9(g2, chol);
   const co = centerRow * D9;
   const len = invisibleLength.get(n).subarray(0, n);
   const sorted = sortedLength.get(n - 1).subarray(0, n - 1);

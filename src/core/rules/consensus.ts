@@ -13,17 +13,14 @@
 //   robust aggregate (clipping.ts clipInvisible; against attackers that push a little, the same way, every
 //   round: docs/ADAPTIVE.md);
 // - a row far from the robust aggregate that also predicts the node's data worse than its
-//   yardstick drifted (−0.08); the others earn +0.02. Below the ban line a neighbour is ignored;
-// - after the round, 1/8 of the next model's displacement in the directions the node's window does not see is
-//   pulled back towards the prior every node starts from (clipping.ts pullInvisible): nothing else restores
-//   those directions, so without it the clipped pushes of many rounds would still add up.
+//   yardstick drifted (−0.08); the others earn +0.02. Below the ban line a neighbour is ignored.
 // An attacker instead sends what its attack crafts from the honest models it heard this round.
 // Both runtimes call these for each node with the models of the same round (the simulator double-buffers), so
 // the order nodes are processed in never matters.
 import * as q16 from '../fixed/q16';
 import { LAGS, BIAS_LIMIT, WEIGHT_LIMIT } from '../neuron/kernel';
 import { assessDrift } from '../consensus/reputation';
-import { clipInvisible, pullInvisible } from '../consensus/clipping';
+import { clipInvisible } from '../consensus/clipping';
 import type { AggregatorSpec } from '../consensus/registry';
 import type { AttackFn, ReceiverChecks } from '../consensus/attacks';
 import type { Rng } from '../rng/rng';
@@ -46,15 +43,6 @@ import { adjustTrust, isBanned, serveBans, trustWeightQ16, TRUST_DRIFT, TRUST_FA
 import { persistenceMse, windowMse } from './mind';
 import { HELD_MAX_AGE, NEVER } from './silence';
 import type { NeuronColumns } from './state';
-
-/** The prior the invisible-direction pull restores towards: the persistence predictor (next = last), the model
- *  every node starts from (state.ts initNodeAt), the same on every node. */
-export const INVISIBLE_ANCHOR: Readonly<Int32Array> = Int32Array.of(q16.ONE, 0, 0, 0, 0, 0, 0, 0, 0);
-/** The pull's share per round (after lazy averaging and innovation). Measured against the adaptive attack (150
- *  nodes, 30 % consensus-only attackers, trimmed mean, seeds 1–5): worst drift 6.75 % → 3.24 % at 2,400 s, the
- *  clean honest spread about half of what it was (docs/ADAPTIVE.md). */
-export const INVISIBLE_PULL_NUM = 1;
-export const INVISIBLE_PULL_DEN = 8;
 
 /** Drift needs a neighbourhood's median to mean something: at least this many rows. */
 export const DRIFT_MIN_ROWS = 5;
@@ -103,8 +91,6 @@ let rowFresh = new Uint8Array(0);
 let weights = new Int32Array(0);
 let clippedRows = new Int32Array(0);
 const aggregate = new Int32Array(MODEL_DIM);
-/** Whether this round's clipInvisible factored the node's window (pullInvisible then reuses the factor). */
-let clipped = false;
 
 function ensureScratch(rowsNeeded: number): void {
   if (rowSlot.length >= rowsNeeded) return;
@@ -143,7 +129,6 @@ export function honestRoundAt(
 ): void {
   const { trust, heard, source } = view;
   serveBans(trust, view.start, view.end);
-  clipped = false;
   const mo = MODEL_DIM * i;
   ensureScratch(view.end - view.start + 1);
   // The yardstick is the better of the node's own model and the plain persistence predictor (next = last) on
@@ -197,7 +182,6 @@ export function honestRoundAt(
     if (filter && m >= 2) {
       clippedRows.set(rows.subarray(0, m * MODEL_DIM));
       clipInvisible(clippedRows, m, 0, neuron.recent, RECENT * i, RECENT, INVISIBLE_EIGEN, INVISIBLE_CLIP_NUM, INVISIBLE_CLIP_DEN);
-      clipped = true;
       input = clippedRows;
     }
     spec.aggregate(input, m, MODEL_DIM, spec.needsWeights ? { weights: weights.subarray(0, m) } : undefined, aggregate);
@@ -224,15 +208,6 @@ export function honestRoundAt(
     aggregate[k] = aggregate[k]! + ((model[mo + k]! - aggregate[k]!) >> 1);
     const gene = k < LAGS ? neuron.weights[wo + k]! : neuron.bias[i]!;
     next[mo + k] = calm ? aggregate[k]! + ((gene - aggregate[k]!) >> INNOVATION_SHIFT) : aggregate[k]!;
-  }
-  // The restoring force in the directions the node's window does not see: a pull of INVISIBLE_PULL_NUM/DEN of
-  // the next model's invisible displacement from the prior every node starts from (clipping.ts pullInvisible).
-  // The clip above bounds what one round can push there; this bounds what many aligned rounds can add up to.
-  if (filter) {
-    pullInvisible(next, mo, INVISIBLE_ANCHOR, neuron.recent, RECENT * i, RECENT, INVISIBLE_EIGEN, INVISIBLE_PULL_NUM, INVISIBLE_PULL_DEN, clipped);
-    // The pull shrinks the displacement from the anchor as a whole but may nudge one coordinate past the gene's
-    // range when it is already near it: what goes on air must stay a valid gene.
-    for (let k = 0; k < MODEL_DIM; k++) next[mo + k] = q16.clamp(next[mo + k]!, -GENE_LIMIT[k]!, GENE_LIMIT[k]!);
   }
 }
 
