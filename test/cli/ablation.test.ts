@@ -8,9 +8,10 @@ import { runAblation } from '../../src/cli/commands/ablation';
 import { createSim } from '../../src/sim/runner';
 import { consensusDrift } from '../../src/sim/drift';
 import { commandLine, groupsOf, planFromFlags, runsIn, type AblationPlan } from '../../src/cli/ablation/plan';
-import { runGroup, type GroupResult, type RunOutcome } from '../../src/cli/ablation/runGroup';
+import { runGroup, TIME_POINTS, timePoints, type GroupResult, type RunOutcome } from '../../src/cli/ablation/runGroup';
 import { summarize } from '../../src/cli/ablation/summary';
-import { ablationChartSvg } from '../../src/cli/ablation/chart';
+import { ablationMarkdown } from '../../src/cli/ablation/markdown';
+import { ablationChartSvg, ablationTimeChartSvg } from '../../src/cli/ablation/chart';
 
 const dir = mkdtempSync(join(tmpdir(), 'qres-ablation-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,6 +64,11 @@ describe('qres ablation', () => {
     expect(svg).toContain('data-aggregator="mean"');
     expect(svg).toContain('data-aggregator="trimmed-mean"');
     expect(svg).toContain('5 % breakdown');
+    expect(md).toMatch(/## Drift over time: (sign-flip|alie) at 30 % attackers/);
+    expect(md).toContain('](images/ablation-time.svg)');
+    const timeSvg = readFileSync(join(dir, 'a', 'images', 'ablation-time.svg'), 'utf8');
+    expect(tagsBalance(timeSvg)).toBe(true);
+    expect(timeSvg.match(/<polyline /g)).toHaveLength(2);
     expect(io.err.join('')).toMatch(/ablation: 8 runs \(0 failed\) in \d+\.\d s wall time/);
     expect(io.out.join('')).toContain('worst-case consensus drift');
   });
@@ -70,7 +76,7 @@ describe('qres ablation', () => {
   it('is deterministic: twice, and with 2 worker threads, the same bytes', async () => {
     const io = capture();
     const out = join(dir, 'b', 'ABLATION.md');
-    const read = () => [readFileSync(out), readFileSync(join(dir, 'b', 'images', 'ablation.svg'))];
+    const read = () => [readFileSync(out), readFileSync(join(dir, 'b', 'images', 'ablation.svg')), readFileSync(join(dir, 'b', 'images', 'ablation-time.svg'))];
     expect(await main(['ablation', ...TINY, '--jobs', '1', '--out', out])).toBe(0);
     const first = read();
     expect(await main(['ablation', ...TINY, '--jobs', '1', '--out', out])).toBe(0);
@@ -81,6 +87,8 @@ describe('qres ablation', () => {
     expect(second[1]!.equals(first[1]!)).toBe(true);
     expect(threaded[0]!.equals(first[0]!)).toBe(true);
     expect(threaded[1]!.equals(first[1]!)).toBe(true);
+    expect(second[2]!.equals(first[2]!)).toBe(true);
+    expect(threaded[2]!.equals(first[2]!)).toBe(true);
     expect(io.err.join('')).not.toContain('worker threads unavailable'); // the threaded path really ran
   });
 
@@ -99,6 +107,25 @@ describe('qres ablation', () => {
     expect(cell.attackers).toBe(18);
     expect(cell.maxHonestBans).toBe(attacked.metrics().bans.honest);
     expect(cell.minAttackerBans).toBe(attacked.metrics().bans.attackers);
+  });
+
+  it('samples drift over time: each time point is consensusDrift at that moment, the last the end value', () => {
+    const plan = planFromFlags({ seeds: '1', seconds: '40', nodes: '60', aggregators: 'mean', attacks: 'sign-flip', fractions: '0.3' });
+    expect(timePoints(plan)).toHaveLength(TIME_POINTS);
+    expect(timePoints(plan)[TIME_POINTS - 1]).toBe(40);
+    const result = runGroup(plan, groupsOf(plan)[0]!);
+    const run = result.attacks[0]!;
+    expect(run.driftOverTime).toHaveLength(TIME_POINTS);
+    expect(run.driftOverTime[TIME_POINTS - 1]).toBe(run.drift);
+    // An independent pair of runs stepped to the 6th time point (20 s) gives the same drift there.
+    const config = { nodes: 60, seed: 1, aggregator: 'mean', byzantine: 0.3, layout: false } as const;
+    const attacked = createSim({ ...config, attack: 'sign-flip' });
+    const clean = createSim({ ...config, attack: 'none' });
+    attacked.step(200);
+    clean.step(200);
+    expect(timePoints(plan)[5]).toBe(20);
+    expect(run.driftOverTime[5]).toBeCloseTo(consensusDrift(attacked, clean), 12);
+    expect(run.driftOverTime[5]).not.toBe(run.drift);
   });
 
   it.each([
@@ -148,6 +175,16 @@ describe('ablation pieces', () => {
     expect(drift(false)).toBeGreaterThan(drift(true));
   });
 
+  it('--no-poison: attackers attack consensus only, and the command line and report say so', () => {
+    const off = planFromFlags({ 'no-poison': true });
+    expect(off.poisonCures).toBe(false);
+    expect(planFromFlags({}).poisonCures).toBeUndefined(); // the default: attackers also poison cures
+    expect(commandLine(off, 'docs/ABLATION.md')).toMatch(/ --no-poison$/);
+    expect(commandLine(planFromFlags({}), 'docs/ABLATION.md')).not.toContain('--no-poison');
+    const md = ablationMarkdown(summarize(off, []), commandLine(off, 'docs/ABLATION.md'), 'images/a.svg');
+    expect(md).toContain('attackers attack consensus only (`--no-poison`');
+  });
+
   it('shares work: one clean run per aggregator, fraction and seed; fraction 0 has no attack runs', () => {
     const groups = groupsOf(plan);
     expect(groups).toHaveLength(2 * 2 * 3);
@@ -161,8 +198,16 @@ describe('ablation pieces', () => {
     expect(result.attacks[0]!.error).toMatch(/clean run failed/);
   });
 
-  const ok = (drift: number, honestBans = 0, attackerBans = 2): RunOutcome => ({ drift, honestBans, attackerBans, attackers: 2, lastAttackerBanRound: 3 });
-  const failedRun: RunOutcome = { drift: 0, honestBans: 0, attackerBans: 0, attackers: 0, lastAttackerBanRound: 0, error: 'Boom: no' };
+  // A synthetic run's drift over time: rising to its end value (the last time point).
+  const ok = (drift: number, honestBans = 0, attackerBans = 2): RunOutcome => ({
+    drift,
+    honestBans,
+    attackerBans,
+    attackers: 2,
+    lastAttackerBanRound: 3,
+    driftOverTime: Array.from({ length: TIME_POINTS }, (_, k) => (drift * (k + 1)) / TIME_POINTS),
+  });
+  const failedRun: RunOutcome = { drift: 0, honestBans: 0, attackerBans: 0, attackers: 0, lastAttackerBanRound: 0, driftOverTime: [], error: 'Boom: no' };
   function synthetic(): GroupResult[] {
     // mean breaks at 30 % under alie (seed 2 is the worse one); krum never does, but one of its runs failed.
     const drift: Record<string, number[]> = {
@@ -208,5 +253,36 @@ describe('ablation pieces', () => {
     };
     expect(lastY('mean')).toBeLessThan(refY); // 20 %: higher on the page
     expect(lastY('krum')).toBeGreaterThan(refY); // 4 %
+  });
+
+  it('drift over time follows the worst attack at 30 %: worst over seeds at each time point, charted per aggregator', () => {
+    const s = summarize(plan, synthetic());
+    // alie at 30 % is the worst cell (mean, seed 2: 20 %); its line is the worst over seeds at every point.
+    expect(s.overTime).toMatchObject({ fraction: 0.3, attack: 'alie' });
+    expect(s.overTime!.times).toEqual(timePoints(plan));
+    const mean = s.overTime!.lines.find((l) => l.aggregator === 'mean')!.worstDrift;
+    expect(mean).toHaveLength(TIME_POINTS);
+    expect(mean[TIME_POINTS - 1]).toBeCloseTo(0.2, 12);
+    expect(mean[0]).toBeCloseTo(0.2 / TIME_POINTS, 12);
+    // krum's seed 2 alie run failed: only seed 1 (4 %) counts.
+    expect(s.overTime!.lines.find((l) => l.aggregator === 'krum')!.worstDrift[TIME_POINTS - 1]).toBeCloseTo(0.04, 12);
+    const svg = ablationTimeChartSvg(s);
+    expect(tagsBalance(svg)).toBe(true);
+    expect(svg.match(/<polyline /g)).toHaveLength(2);
+    expect(svg).toContain('alie at 30 % attackers');
+    const refY = Number(/<line x1="80" y1="([\d.]+)" x2="580" y2="\1" stroke="#000000"/.exec(svg)![1]);
+    const ys = (name: string) =>
+      new RegExp(`data-aggregator="${name}">\\n<polyline [^>]*points="([^"]+)"`)
+        .exec(svg)![1]!
+        .split(' ')
+        .map((p) => Number(p.split(',')[1]));
+    const meanYs = ys('mean');
+    expect(meanYs).toHaveLength(TIME_POINTS + 1); // from time 0
+    expect(meanYs[meanYs.length - 1]).toBeLessThan(refY); // 20 % at the end: above the 5 % line
+    expect(meanYs[1]).toBeGreaterThan(refY); // 1.7 % at the first point: below it
+    expect(ys('krum').every((y) => y > refY)).toBe(true);
+    const md = ablationMarkdown(s, 'cmd', 'images/a.svg', 'images/a-time.svg');
+    expect(md).toContain('## Drift over time: alie at 30 % attackers');
+    expect(md).toContain('](images/a-time.svg)');
   });
 });

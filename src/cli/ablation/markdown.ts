@@ -2,17 +2,12 @@
 // give the same bytes (wall time goes to stderr instead).
 import { table, machineLine } from '../report';
 import { DEFAULT_CONFIG } from '../../sim/config';
-import type { AblationPlan } from './plan';
-import { attackCellOf, BREAKDOWN_DRIFT, worstCell, type AblationSummary } from './summary';
+import { attackCellOf, BREAKDOWN_DRIFT, detailFraction, worstCell, type AblationSummary } from './summary';
 
 export const pct = (x: number): string => (x * 100).toFixed(2);
 export const fractionLabel = (f: number): string => `${Number((f * 100).toFixed(2))} %`;
 
-/** The fraction the per-attack tables use: 30 % if swept (the issue's target), else the largest swept. */
-export function detailFraction(plan: AblationPlan): number | undefined {
-  const attacked = plan.fractions.filter((f) => f > 0);
-  return attacked.includes(0.3) ? 0.3 : attacked[attacked.length - 1];
-}
+export { detailFraction };
 
 function howItWasMade(s: AblationSummary, command: string): string {
   const p = s.plan;
@@ -33,7 +28,10 @@ function howItWasMade(s: AblationSummary, command: string): string {
       'The clean run of each aggregator, fraction and seed is shared by all attacks; fraction 0 has only the clean run.',
     `- **Each run:** ${p.nodes} nodes, ${p.seconds} s of sim time (${rounds} consensus rounds of ${c.consensusRoundS} s), ` +
       `every other setting the sim default (MTU ${c.mtu} B, ${c.bitrateBps / 1000} kbit/s, ${c.loss * 100} % fragment loss, ` +
-      'gossip on, reputation tracking on, attackers chosen by the seed), ' +
+      'gossip on, reputation tracking on, attackers chosen by the seed, ' +
+      (p.poisonCures === false
+        ? 'attackers attack consensus only (`--no-poison`: no poisoned cures, so nothing ever convicts them)), '
+        : 'attackers also answer cure requests with poisoned genes), ') +
       (p.ownDataFilter
         ? 'own-data filter **on** (each node leaves out of its aggregate any model that predicts its own data more than twice as badly as its own; the same sweep with it off, the aggregators alone, is in [ABLATION-NO-FILTER.md](ABLATION-NO-FILTER.md)).'
         : 'own-data filter **off** (`--no-own-filter`): every model that passes the cure-style check reaches the aggregator, so this measures the aggregators and reputation alone; the default, with the filter, is in [ABLATION.md](ABLATION.md).'),
@@ -119,6 +117,23 @@ function perAttackTables(s: AblationSummary, f: number): string {
   ].join('\n');
 }
 
+function overTimeSection(s: AblationSummary, chartPath: string): string | undefined {
+  const o = s.overTime;
+  if (!o) return undefined;
+  const rows = o.lines.map((l) => [`\`${l.aggregator}\``, ...l.worstDrift.map((d) => (d >= BREAKDOWN_DRIFT ? `**${pct(d)}**` : pct(d)))]);
+  return [
+    `## Drift over time: ${o.attack} at ${fractionLabel(o.fraction)} attackers`,
+    '',
+    `The attack with the largest worst-case drift at ${fractionLabel(o.fraction)} (${o.attack}), sampled ${o.times.length} times ` +
+      'during each run against the clean run at the same moment; each cell is the worst over seeds at that time (s). ' +
+      'A defence that bounds each round but not the sum of many aligned rounds shows here as a line that keeps rising.',
+    '',
+    table(['aggregator', ...o.times.map((t) => `${Number(t.toFixed(1))} s`)], rows),
+    '',
+    `![Worst-case drift over time for ${o.attack} at ${fractionLabel(o.fraction)}, one line per aggregator](${chartPath})`,
+  ].join('\n');
+}
+
 function honestBansTable(s: AblationSummary): string {
   const { aggregators, fractions } = s.plan;
   const rows = aggregators.map((a) => [`\`${a}\``, ...fractions.map((f) => String(worstCell(s, a, f)!.maxHonestBans))]);
@@ -152,9 +167,10 @@ function failuresSection(s: AblationSummary): string {
 }
 
 /** The whole file. `chartPath` is the SVG's path relative to the markdown file. */
-export function ablationMarkdown(s: AblationSummary, command: string, chartPath: string): string {
+export function ablationMarkdown(s: AblationSummary, command: string, chartPath: string, timeChartPath?: string): string {
   const detail = detailFraction(s.plan);
   const target = targetLine(s);
+  const overTime = timeChartPath === undefined ? undefined : overTimeSection(s, timeChartPath);
   const parts = [
     '# Ablation: Byzantine-robust consensus',
     '',
@@ -170,6 +186,7 @@ export function ablationMarkdown(s: AblationSummary, command: string, chartPath:
     breakdownTable(s, chartPath),
     '',
     ...(detail === undefined ? [] : [perAttackTables(s, detail), '']),
+    ...(overTime === undefined ? [] : [overTime, '']),
     honestBansTable(s),
     '',
     failuresSection(s),

@@ -23,6 +23,9 @@ export interface AblationPlan {
   readonly fractions: readonly number[];
   /** The sim's own-data filter (SimConfig.ownDataFilter); off isolates the aggregator and reputation. */
   readonly ownDataFilter: boolean;
+  /** Attackers also answer cure requests with poisoned genes (SimConfig.poisonCures); off (`--no-poison`) they
+   *  attack consensus only, which nothing ever convicts them for (the adaptive attack's strongest mode). */
+  readonly poisonCures?: boolean;
 }
 
 /** Defaults sized so the full sweep takes ≤ ~6 min on the 2-core project machine (see the usage text). */
@@ -100,6 +103,7 @@ export function planFromFlags(values: Values): AblationPlan {
     attacks: listFlag(values, 'attacks', CATALOG_ATTACKS, DEFAULT_PLAN.attacks),
     fractions: fractionsFlag(values),
     ownDataFilter: !values['no-own-filter'],
+    ...(values['no-poison'] ? { poisonCures: false } : {}),
   };
   // Anything else the sim would refuse (e.g. too few nodes) is a usage error now, not a column of failed cells.
   resolveConfig({ nodes: plan.nodes, byzantine: plan.fractions[plan.fractions.length - 1], layout: false });
@@ -137,6 +141,7 @@ export function commandLine(plan: AblationPlan, out: string): string {
     `--fractions ${plan.fractions.join(',')}`,
   ];
   if (!plan.ownDataFilter) flags.push('--no-own-filter');
+  if (plan.poisonCures === false) flags.push('--no-poison');
   if (out !== DEFAULT_OUT) flags.push(`--out ${out}`);
   return `npm run qres -- ablation ${flags.join(' ')}`;
 }

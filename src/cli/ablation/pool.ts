@@ -31,7 +31,7 @@ function bootWorker(): Promise<{ worker?: Worker; error?: unknown }> {
 /** A group whose worker died: every run in it failed with the same message. */
 function crashed(group: RunGroup, err: unknown): GroupResult {
   const error = `worker crashed: ${err instanceof Error ? err.message : String(err)}`;
-  const fail: RunOutcome = { drift: 0, honestBans: 0, attackerBans: 0, attackers: 0, lastAttackerBanRound: 0, error };
+  const fail: RunOutcome = { drift: 0, honestBans: 0, attackerBans: 0, attackers: 0, lastAttackerBanRound: 0, driftOverTime: [], error };
   return { group, clean: fail, attacks: group.attacks.map(() => fail) };
 }
 

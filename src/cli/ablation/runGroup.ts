@@ -1,8 +1,9 @@
 // Runs one group of an ablation sweep in this thread: the clean run of (aggregator, fraction, seed) and then
 // each attack against it. A run that throws becomes a failed outcome with its message; the sweep goes on.
-import { ROLE_ATTACKER } from '../../../components/body';
+import { ROLE_ATTACKER, ROLE_HONEST } from '../../../components/body';
+import { MODEL_DIM } from '../../../components/consensus';
 import { createSim, type Sim } from '../../sim/runner';
-import { ticksFor } from '../../sim/config';
+import { DEFAULT_CONFIG, ticksFor } from '../../sim/config';
 import { consensusDrift } from '../../sim/drift';
 import type { AblationPlan, CatalogAttack, RunGroup } from './plan';
 
@@ -15,6 +16,9 @@ export interface RunOutcome {
   /** Attacker nodes in the run. */
   readonly attackers: number;
   readonly lastAttackerBanRound: number;
+  /** Drift at each of the plan's time points (`timePoints`), the last one the end of the run; empty for the
+   *  clean run and for a failed one. */
+  readonly driftOverTime: readonly number[];
   readonly error?: string;
 }
 
@@ -27,6 +31,44 @@ export interface GroupResult {
 
 const CHUNK = 1000;
 
+/** How many times a run's drift is sampled, evenly over its length (the last at its end). */
+export const TIME_POINTS = 12;
+
+/** The ticks at which drift is sampled: TIME_POINTS evenly spaced, the last the run's end. */
+export function timePointTicks(ticks: number): number[] {
+  return Array.from({ length: TIME_POINTS }, (_, k) => Math.round((ticks * (k + 1)) / TIME_POINTS));
+}
+
+/** The sim seconds of the time points of a plan (ticks of the sim's default length). */
+export function timePoints(plan: AblationPlan): number[] {
+  const sim = { ...DEFAULT_CONFIG };
+  return timePointTicks(ticksFor(sim, plan.seconds)).map((t) => (t * sim.tickMs) / 1000);
+}
+
+/** The honest nodes' mean consensus model, signal units (as src/sim/drift.ts computes it). */
+function honestMean(sim: Sim, role: Uint8Array | Int32Array | ArrayLike<number>): Float64Array {
+  const { model } = sim.world.components.Consensus;
+  const out = new Float64Array(MODEL_DIM);
+  let count = 0;
+  for (let eid = 1; eid <= sim.world.n; eid++) {
+    if (role[eid] !== ROLE_HONEST) continue;
+    for (let k = 0; k < MODEL_DIM; k++) out[k]! += model[MODEL_DIM * eid + k]! / 65536;
+    count++;
+  }
+  for (let k = 0; k < MODEL_DIM; k++) out[k]! /= Math.max(1, count);
+  return out;
+}
+
+function relativeDistance(a: Float64Array, c: Float64Array): number {
+  let diff = 0;
+  let norm = 0;
+  for (let k = 0; k < MODEL_DIM; k++) {
+    diff += (a[k]! - c[k]!) ** 2;
+    norm += c[k]! ** 2;
+  }
+  return Math.sqrt(diff) / Math.max(1e-12, Math.sqrt(norm));
+}
+
 function configOf(plan: AblationPlan, group: RunGroup, attack: CatalogAttack | 'none') {
   return {
     nodes: plan.nodes,
@@ -35,18 +77,27 @@ function configOf(plan: AblationPlan, group: RunGroup, attack: CatalogAttack | '
     attack,
     byzantine: group.fraction,
     ownDataFilter: plan.ownDataFilter,
+    poisonCures: plan.poisonCures !== false,
     layout: false,
   };
 }
 
-function runFor(plan: AblationPlan, group: RunGroup, attack: CatalogAttack | 'none'): Sim {
+/** Runs to the plan's length, calling `atPoint(k)` at each time point k. */
+function runFor(plan: AblationPlan, group: RunGroup, attack: CatalogAttack | 'none', atPoint: (k: number, sim: Sim) => void): Sim {
   const sim = createSim(configOf(plan, group, attack));
   const ticks = ticksFor(sim.config, plan.seconds);
-  for (let done = 0; done < ticks; done += CHUNK) sim.step(Math.min(CHUNK, ticks - done));
+  const points = timePointTicks(ticks);
+  let k = 0;
+  for (let done = 0; done < ticks; ) {
+    const step = Math.min(CHUNK, ticks - done, points[k]! - done);
+    sim.step(step);
+    done += step;
+    while (k < points.length && points[k] === done) atPoint(k++, sim);
+  }
   return sim;
 }
 
-function outcomeOf(sim: Sim, drift: number): RunOutcome {
+function outcomeOf(sim: Sim, drift: number, driftOverTime: readonly number[] = []): RunOutcome {
   const role = sim.world.components.Role.kind;
   let attackers = 0;
   for (let eid = 1; eid <= sim.world.n; eid++) if (role[eid] === ROLE_ATTACKER) attackers++;
@@ -57,20 +108,25 @@ function outcomeOf(sim: Sim, drift: number): RunOutcome {
     attackerBans: bans.attackers,
     attackers,
     lastAttackerBanRound: sim.world.counters.lastAttackerBanRound,
+    driftOverTime,
   };
 }
 
 function failed(err: unknown): RunOutcome {
   const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return { drift: 0, honestBans: 0, attackerBans: 0, attackers: 0, lastAttackerBanRound: 0, error };
+  return { drift: 0, honestBans: 0, attackerBans: 0, attackers: 0, lastAttackerBanRound: 0, driftOverTime: [], error };
 }
 
 /** Runs the group; `onRun` is called after each sim run (for the progress bar). Never throws. */
 export function runGroup(plan: AblationPlan, group: RunGroup, onRun: () => void = () => {}): GroupResult {
   let cleanSim: Sim | undefined;
   let clean: RunOutcome;
+  // The clean run's honest mean at each time point, for the attacked runs' drift over time.
+  const cleanMeans: Float64Array[] = [];
   try {
-    cleanSim = runFor(plan, group, 'none');
+    cleanSim = runFor(plan, group, 'none', (k, sim) => {
+      cleanMeans[k] = honestMean(sim, sim.world.components.Role.kind);
+    });
     clean = outcomeOf(cleanSim, 0);
   } catch (err) {
     clean = failed(err);
@@ -80,10 +136,13 @@ export function runGroup(plan: AblationPlan, group: RunGroup, onRun: () => void 
     let outcome: RunOutcome;
     try {
       if (!cleanSim) throw new Error(`the clean run failed (${clean.error})`);
-      const sim = runFor(plan, group, attack);
+      const overTime: number[] = [];
+      const sim = runFor(plan, group, attack, (k, s) => {
+        overTime[k] = relativeDistance(honestMean(s, s.world.components.Role.kind), cleanMeans[k]!);
+      });
       const drift = consensusDrift(sim, cleanSim);
       if (!Number.isFinite(drift)) throw new RangeError(`consensusDrift is ${drift}`);
-      outcome = outcomeOf(sim, drift);
+      outcome = outcomeOf(sim, drift, overTime);
     } catch (err) {
       outcome = failed(err);
     }

@@ -3,7 +3,7 @@
 // over the whole attack catalogue. Failed runs are kept and named, never silently dropped.
 import type { AggregatorName } from '../../core/consensus/registry';
 import type { AblationPlan, CatalogAttack } from './plan';
-import type { GroupResult } from './runGroup';
+import { timePoints, type GroupResult } from './runGroup';
 
 /** Worst-case drift at or above this is "broken down" (the issue's 5 % target). */
 export const BREAKDOWN_DRIFT = 0.05;
@@ -37,6 +37,16 @@ export interface WorstCell {
   readonly failedRuns: number;
 }
 
+/** Drift over time for the worst attack at one fraction: per aggregator, at each time point, the worst over seeds. */
+export interface DriftOverTime {
+  readonly fraction: number;
+  /** The attack with the largest worst-case drift at `fraction` over all aggregators (at the end of the run). */
+  readonly attack: CatalogAttack;
+  /** Sim seconds of the time points (the last is the end of the run). */
+  readonly times: readonly number[];
+  readonly lines: readonly { readonly aggregator: AggregatorName; readonly worstDrift: readonly number[] }[];
+}
+
 export interface AblationSummary {
   readonly plan: AblationPlan;
   readonly cells: readonly AttackCell[];
@@ -45,6 +55,38 @@ export interface AblationSummary {
   readonly breakdown: Readonly<Record<string, number | null>>;
   readonly runs: number;
   readonly failedRuns: number;
+  /** At the per-attack tables' fraction (30 % if swept); undefined when no attacked fraction ran. */
+  readonly overTime?: DriftOverTime;
+}
+
+/** The fraction the per-attack tables and the drift-over-time chart use: 30 % if swept, else the largest swept. */
+export function detailFraction(plan: AblationPlan): number | undefined {
+  const attacked = plan.fractions.filter((f) => f > 0);
+  return attacked.includes(0.3) ? 0.3 : attacked[attacked.length - 1];
+}
+
+function overTimeOf(plan: AblationPlan, cells: readonly AttackCell[], results: readonly GroupResult[]): DriftOverTime | undefined {
+  const fraction = detailFraction(plan);
+  if (fraction === undefined) return undefined;
+  let top: AttackCell | undefined;
+  for (const c of cells) if (c.fraction === fraction && c.worstSeed !== 0 && (!top || c.worstDrift > top.worstDrift)) top = c;
+  if (!top) return undefined;
+  const attack = top.attack;
+  const times = timePoints(plan);
+  const lines = plan.aggregators.map((aggregator) => {
+    const worstDrift = times.map(() => 0);
+    for (const r of results) {
+      const g = r.group;
+      if (g.aggregator !== aggregator || g.fraction !== fraction) continue;
+      const run = r.attacks[g.attacks.indexOf(attack)];
+      if (!run || run.error !== undefined) continue;
+      run.driftOverTime.forEach((d, k) => {
+        worstDrift[k] = Math.max(worstDrift[k]!, d);
+      });
+    }
+    return { aggregator, worstDrift };
+  });
+  return { fraction, attack, times, lines };
 }
 
 function attackCell(results: readonly GroupResult[], aggregator: AggregatorName, attack: CatalogAttack, fraction: number): AttackCell {
@@ -120,7 +162,7 @@ export function summarize(plan: AblationPlan, results: readonly GroupResult[]): 
       if (run.error !== undefined) failedRuns++;
     }
   }
-  return { plan, cells, worst, breakdown, runs, failedRuns };
+  return { plan, cells, worst, breakdown, runs, failedRuns, overTime: overTimeOf(plan, cells, results) };
 }
 
 export function worstCell(s: AblationSummary, aggregator: string, fraction: number): WorstCell | undefined {

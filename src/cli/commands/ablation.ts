@@ -9,13 +9,14 @@ import { AGGREGATOR_NAMES } from '../../core/consensus/registry';
 import { CATALOG_ATTACKS, DEFAULT_OUT, DEFAULT_PLAN, commandLine, groupsOf, jobsFromFlags, planFromFlags, runsIn } from '../ablation/plan';
 import { runGroups } from '../ablation/pool';
 import { summarize, type AblationSummary } from '../ablation/summary';
-import { ablationChartSvg } from '../ablation/chart';
+import { ablationChartSvg, ablationTimeChartSvg } from '../ablation/chart';
 import { ablationMarkdown, fractionLabel, pct } from '../ablation/markdown';
 
 const USAGE = `usage: npm run qres -- ablation [flags]
 
 Sweeps aggregator × attack × attacker fraction over seeds 1..N and writes a markdown report with worst-case
-consensus drift tables, each aggregator's breakdown fraction and an SVG chart (beside it, images/<name>.svg).
+consensus drift tables, each aggregator's breakdown fraction, an SVG chart (beside it, images/<name>.svg) and
+the worst attack's drift over time at 30 % (a table and images/<name>-time.svg).
 Every cell is the worst case over seeds; the headline is also the worst over the attack catalogue.
 
   --seeds N            seeds 1..N (default ${DEFAULT_PLAN.seeds})
@@ -27,13 +28,15 @@ Every cell is the worst case over seeds; the headline is also the worst over the
   --jobs N             worker threads (default: CPU count, at most 4); changes no figure, only the time
   --no-own-filter      turn off the nodes' own-data filter, so the aggregators and reputation face the attacks
                        alone (docs/ABLATION-NO-FILTER.md was made this way)
+  --no-poison          attackers attack consensus only (no poisoned cures, so nothing convicts them)
   --out FILE           markdown file to write (default ${DEFAULT_OUT})
   --json               print the figures as one JSON object; files are then written only if --out is given
 
 Cost: the default sweep is 8 aggregators × (1 + 5 × (1 + 8)) = 368 runs per seed, 1840 in all (the clean
 run is shared by all attacks; fraction 0 has no attack runs). One run of 150 nodes for 300 s takes ~0.15 s of
-CPU; the whole default sweep took 143-214 s wall time with 2 jobs on the 2-core project machine while other work
-ran (budget: 6 min). Each further seed adds ~30 s there.`;
+CPU; on the 2-core project machine, shared with other work (load average 11-19), one seed took 541 s wall time
+with 2 jobs and two seeds 1,052 s, so the five-seed default takes ~45 min there. Runs of 2,400 s cost ~8 times
+as much each: 20 of them (one aggregator, 3 attacks at 30 %, 5 seeds) took 288 s.`;
 
 export const ABLATION_OPTIONS = {
   seeds: { type: 'string' },
@@ -43,6 +46,7 @@ export const ABLATION_OPTIONS = {
   attacks: { type: 'string' },
   fractions: { type: 'string' },
   'no-own-filter': { type: 'boolean' },
+  'no-poison': { type: 'boolean' },
   jobs: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
@@ -52,8 +56,10 @@ export interface AblationRun {
   readonly summary: AblationSummary;
   readonly markdown: string;
   readonly svg: string;
+  /** The drift-over-time chart of the worst attack ('' without an attacked fraction). */
+  readonly timeSvg: string;
   /** Where the files were written (undefined with --json and no --out). */
-  readonly files?: { markdown: string; svg: string };
+  readonly files?: { markdown: string; svg: string; timeSvg?: string };
   readonly wallMs: number;
 }
 
@@ -68,6 +74,8 @@ export async function runAblation(values: Values): Promise<AblationRun> {
   const writes = !values.json || values.out !== undefined;
   const chartName = `${basename(out, '.md').toLowerCase()}.svg`;
   const svgPath = join(dirname(out), 'images', chartName);
+  const timeChartName = `${basename(out, '.md').toLowerCase()}-time.svg`;
+  const timeSvgPath = join(dirname(out), 'images', timeChartName);
   if (writes) {
     // Made before the sweep, not after minutes of work (ensureDir, not Node's recursive mkdir, which never
     // returns for some paths such as under /proc).
@@ -86,16 +94,18 @@ export async function runAblation(values: Values): Promise<AblationRun> {
   progress.finish();
   const wallMs = performance.now() - started;
   const summary = summarize(plan, results);
-  const markdown = ablationMarkdown(summary, commandLine(plan, out), `images/${chartName}`);
+  const timeSvg = ablationTimeChartSvg(summary);
+  const markdown = ablationMarkdown(summary, commandLine(plan, out), `images/${chartName}`, timeSvg ? `images/${timeChartName}` : undefined);
   const svg = ablationChartSvg(summary);
   let files: AblationRun['files'];
   if (writes) {
     writeFileSync(svgPath, svg);
+    if (timeSvg) writeFileSync(timeSvgPath, timeSvg);
     writeFileSync(out, markdown);
-    files = { markdown: out, svg: svgPath };
+    files = { markdown: out, svg: svgPath, ...(timeSvg ? { timeSvg: timeSvgPath } : {}) };
   }
   process.stderr.write(`ablation: ${summary.runs} runs (${summary.failedRuns} failed) in ${(wallMs / 1000).toFixed(1)} s wall time, ${jobs} job(s)\n`);
-  return { summary, markdown, svg, files, wallMs };
+  return { summary, markdown, svg, timeSvg, files, wallMs };
 }
 
 const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ADAPTIVE_DIRECTION, DEFAULT_RECEIVER_CHECKS, getAttack, honestMean, type AttackContext } from '../../../src/core/consensus/attacks';
 import { windowMseRecentFirstAt } from '../../../src/core/neuron/kernel';
 import { createRng } from '../../../src/core/rng/rng';
+import { getAggregator } from '../../../src/core/consensus/registry';
+import { honestRoundAt, RECEIVER_CHECKS, ROUND_ACCEPTED, type RoundView } from '../../../src/core/rules/consensus';
+import { createNodeState, NODE } from '../../../src/core/rules/state';
+import { RECENT } from '../../../src/core/rules/model';
 
 const ONE = 65536;
 const d = 9;
@@ -63,5 +67,43 @@ describe('the adaptive attack', () => {
     const mu = honestMean(honest, 8, d);
     const len = (v: Int32Array) => Math.hypot(...Array.from(v, (x, k) => x - mu[k]!));
     expect(len(getAttack('adaptive')(ctx({ params: { adaptiveMarginQ16: ONE / 2 } })))).toBeLessThan(len(getAttack('adaptive')(ctx())));
+  });
+
+  it('passes the checks by construction: a receiver with the attacker’s window and any honest model at or above the median error puts it in its aggregate and never penalises it', () => {
+    const spec = getAggregator('trimmed-mean');
+    let receivers = 0;
+    for (let trial = 0; trial < 24; trial++) {
+      const w = calmWindow(0.2 + 0.37 * trial, 8 + (trial % 4));
+      const rng = createRng(100 + trial).stream('rows');
+      const nHonest = 6 + (trial % 5);
+      const base = [2 * ONE, -ONE, 0, 0, 0, 0, 0, 0, 0];
+      const rows = Int32Array.from({ length: nHonest * d }, (_, k) => base[k % d]! + (rng.gaussianQ16() >> (6 + (trial % 3))));
+      const v = getAttack('adaptive')({ ...ctx(), honest: rows, nHonest, window: w, checks: RECEIVER_CHECKS });
+      expect(mse(v, w)).toBeGreaterThan(0); // it did push (the honest mean itself has error too)
+      const errs = Array.from({ length: nHonest }, (_, j) => mse(rows.subarray(j * d, j * d + d), w)).sort((a, b) => a - b);
+      const median = errs[(nHonest - 1) >> 1]!;
+      for (let r = 0; r < nHonest; r++) {
+        const own = rows.subarray(r * d, r * d + d);
+        if (mse(own, w) < median) continue;
+        receivers++;
+        // The receiver: its window is the attacker's, its model honest row r; its neighbours the other honest
+        // rows and the attacker's vector (last slot).
+        const state = createNodeState();
+        state.neuron.recent.set(w, RECENT * NODE);
+        state.model.set(own, d * NODE);
+        const source = new Int32Array(nHonest * d);
+        let m = 0;
+        for (let j = 0; j < nHonest; j++) if (j !== r) source.set(rows.subarray(j * d, j * d + d), d * m++);
+        source.set(v, d * m);
+        const slots = m + 1;
+        const trust = new Uint8Array(slots).fill(128);
+        const view: RoundView = { start: 0, end: slots, trust, heard: new Uint8Array(2).fill(255), source, rowOf: (slot) => d * slot };
+        const outcome = new Uint8Array(slots);
+        honestRoundAt(state.neuron, state.model, NODE, true, view, spec, true, new Int32Array(d * 2), outcome);
+        expect(outcome[slots - 1]).toBe(ROUND_ACCEPTED);
+        expect(trust[slots - 1]).toBeGreaterThanOrEqual(128); // neither failed nor drift-penalised
+      }
+    }
+    expect(receivers).toBeGreaterThan(24 * 3);
   });
 });
