@@ -5,7 +5,8 @@ import { ROLE_HONEST } from '../../components/body';
 import { MODEL_DIM } from '../../components/consensus';
 import type { Sim } from './runner';
 
-function meanModel(sim: Sim, include: (eid: number) => boolean): Float64Array {
+/** The mean consensus model (signal units) over the nodes `include` admits. */
+export function meanModel(sim: Sim, include: (eid: number) => boolean): Float64Array {
   const { model } = sim.world.components.Consensus;
   const out = new Float64Array(MODEL_DIM);
   let count = 0;
@@ -22,8 +23,11 @@ export function consensusDrift(attacked: Sim, clean: Sim): number {
   if (attacked.world.n !== clean.world.n) throw new RangeError('consensusDrift: the two runs have different node counts');
   const role = attacked.world.components.Role.kind;
   const honest = (eid: number) => role[eid] === ROLE_HONEST;
-  const a = meanModel(attacked, honest);
-  const c = meanModel(clean, honest);
+  return relativeDistance(meanModel(attacked, honest), meanModel(clean, honest));
+}
+
+/** ‖a − c‖ / ‖c‖. */
+export function relativeDistance(a: Float64Array, c: Float64Array): number {
   let diff = 0;
   let norm = 0;
   for (let k = 0; k < MODEL_DIM; k++) {

@@ -1,10 +1,9 @@
 // Runs one group of an ablation sweep in this thread: the clean run of (aggregator, fraction, seed) and then
 // each attack against it. A run that throws becomes a failed outcome with its message; the sweep goes on.
 import { ROLE_ATTACKER, ROLE_HONEST } from '../../../components/body';
-import { MODEL_DIM } from '../../../components/consensus';
 import { createSim, type Sim } from '../../sim/runner';
 import { DEFAULT_CONFIG, ticksFor } from '../../sim/config';
-import { consensusDrift } from '../../sim/drift';
+import { consensusDrift, meanModel, relativeDistance } from '../../sim/drift';
 import type { AblationPlan, CatalogAttack, RunGroup } from './plan';
 
 /** What one sim run gave. `error` set ⇒ the other figures are meaningless (zero). */
@@ -45,28 +44,9 @@ export function timePoints(plan: AblationPlan): number[] {
   return timePointTicks(ticksFor(sim, plan.seconds)).map((t) => (t * sim.tickMs) / 1000);
 }
 
-/** The honest nodes' mean consensus model, signal units (as src/sim/drift.ts computes it). */
-function honestMean(sim: Sim, role: Uint8Array | Int32Array | ArrayLike<number>): Float64Array {
-  const { model } = sim.world.components.Consensus;
-  const out = new Float64Array(MODEL_DIM);
-  let count = 0;
-  for (let eid = 1; eid <= sim.world.n; eid++) {
-    if (role[eid] !== ROLE_HONEST) continue;
-    for (let k = 0; k < MODEL_DIM; k++) out[k]! += model[MODEL_DIM * eid + k]! / 65536;
-    count++;
-  }
-  for (let k = 0; k < MODEL_DIM; k++) out[k]! /= Math.max(1, count);
-  return out;
-}
-
-function relativeDistance(a: Float64Array, c: Float64Array): number {
-  let diff = 0;
-  let norm = 0;
-  for (let k = 0; k < MODEL_DIM; k++) {
-    diff += (a[k]! - c[k]!) ** 2;
-    norm += c[k]! ** 2;
-  }
-  return Math.sqrt(diff) / Math.max(1e-12, Math.sqrt(norm));
+/** The honest nodes' mean consensus model, signal units (src/sim/drift.ts). */
+function honestMean(sim: Sim, role: ArrayLike<number>): Float64Array {
+  return meanModel(sim, (eid) => role[eid] === ROLE_HONEST);
 }
 
 function configOf(plan: AblationPlan, group: RunGroup, attack: CatalogAttack | 'none') {
