@@ -113,7 +113,11 @@ test('the node inspector open matches the baseline', async () => {
   await page.evaluate(() => window.__qres!.lab.select(42));
   await stepAndDraw(page, 400);
   await page.waitForFunction(() => window.__qres!.lab.inspection?.tick === 500, null, { timeout: 120_000 });
-  await expect(page).toHaveScreenshot('lab-inspector.png');
+  // The HUD's small charts (entropy, bytes/s, Evolved %) fill the sim-time bins a seek skips over with the next value
+  // the page receives, and how many progress snapshots it receives during the seek depends on the machine's speed:
+  // their lines differ by up to ~0.2 % of the image between a loaded and a quiet machine. The inspector itself is
+  // exact; the charts get 0.5 % here.
+  await expect(page).toHaveScreenshot('lab-inspector.png', { maxDiffPixelRatio: 0.005 });
   await page.evaluate(() => window.__qres!.lab.select(-1));
 });
 
