@@ -1,5 +1,5 @@
-// What a simulated node uses per gene update. A gene commitment is 9 coordinate commitments (288 bytes); a
-// transition proof (800 bytes) shows C_new − C_old commits, coordinate by coordinate, to an update Δ with
+// What a simulated node uses per gene update. A gene commitment is 9 coordinate commitments (297 bytes); a
+// transition proof (820 bytes) shows C_new − C_old commits, coordinate by coordinate, to an update Δ with
 // every Δ_j ∈ [−2^15, 2^15) Q16 units (±0.5). The context (e.g. node id + round) is absorbed into the
 // transcript, so a proof replayed for another node, round or commitment pair does not verify.
 // Deterministic: every blinding factor comes from the ByteSource passed in.
@@ -129,7 +129,7 @@ export function verifyGeneUpdates(statements: readonly GeneUpdateStatement[]): b
   return verifyRangeBatch(batch);
 }
 
-/** A ‖ S ‖ T1 ‖ T2 ‖ τx ‖ μ ‖ t̂ ‖ L_0..L_7 ‖ R_0..R_7 ‖ a ‖ b (800 bytes). */
+/** A ‖ S ‖ T1 ‖ T2 ‖ τx ‖ μ ‖ t̂ ‖ L_0..L_7 ‖ R_0..R_7 ‖ a ‖ b (820 bytes). */
 export function encodeTransitionProof(p: RangeProof): Uint8Array {
   return concatBytes(
     ...[p.A, p.S, p.T1, p.T2].map(encodePoint),

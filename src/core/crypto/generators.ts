@@ -1,12 +1,12 @@
-// Public generators, all from RFC 9380 hash-to-curve (ristretto255_hasher, SHA-512 expand_message_xmd) over
-// fixed names under one domain tag. Nobody — including us — knows a discrete-log relation between any two of
+// Public generators, all from RFC 9380 hash-to-curve (secp256k1_XMD:SHA-256_SSWU_RO_, @noble/curves'
+// secp256k1_hasher) over fixed names under one domain tag. Nobody — including us — knows a discrete-log relation between any two of
 // them, which is what makes the commitments binding (the original used H = 2G, which binds nothing).
-import { ristretto255_hasher } from '@noble/curves/ed25519.js';
+import { secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import type { Point } from './group';
+import { Point } from './group';
 import { FixedBaseMsm } from './msm';
 
-export const GENERATOR_DST = 'QRES-ristretto255-generators-v1';
+export const GENERATOR_DST = 'QRES-secp256k1-generators-v1';
 
 /** Coordinates in a gene: 8 weights and a bias. */
 export const GENE_COORDINATES = 9;
@@ -20,7 +20,7 @@ export const RANGE_PROOF_LENGTH = RANGE_PROOF_COMMITMENTS * RANGE_BITS;
 
 /** The point for the public name `name`. */
 export function hashToGenerator(name: string): Point {
-  return ristretto255_hasher.hashToCurve(utf8ToBytes(name), { DST: GENERATOR_DST });
+  return Point.fromBytes(secp256k1_hasher.hashToCurve(utf8ToBytes(name), { DST: GENERATOR_DST }).toBytes(true));
 }
 
 export interface Generators {
@@ -55,21 +55,14 @@ let rangeMsm: FixedBaseMsm | undefined;
 let valueMsm: FixedBaseMsm | undefined;
 let vectorMsm: FixedBaseMsm | undefined;
 
-/** Width of the range generators' tables: 2^(w−2) odd multiples per generator, ≈ 253/(w + 1) additions per
- *  253-bit scalar. `npm run bench:crypto` times w = 8..11 on the 514 range generators (docs/BENCHMARKS.md): each
- *  step up doubles heap and build time for ≈ 8–10 % fewer additions (measured: w = 9 → 10 → 11 took 126 → 116 →
- *  114 ms CPU for the 514-term MSM, built in 0.5 / 1.0 / 2.2 s, ≈ 30 / 35 / 66 MB more heap each). w = 10 is taken:
- *  514 × 256 points, built once per process on first use. */
-export const FIXED_TABLE_WIDTH = 10;
-
 /**
- * The fixed points [g_0..g_255, h_0..h_255, B, H] with precomputed tables (built once per process): verifiers
- * put their whole equation on one doubling chain through `msm(fixedScalars, proofPoints, proofScalars)`.
+ * The fixed points [g_0..g_255, h_0..h_255, B, H] as one set: verifiers put their whole equation into one
+ * multi-scalar multiplication through `msm(fixedScalars, proofPoints, proofScalars)`.
  */
 export function rangeGeneratorTables(): FixedBaseMsm {
   if (!rangeMsm) {
     const gens = generators();
-    rangeMsm = new FixedBaseMsm([...gens.g, ...gens.h, gens.B, gens.H], FIXED_TABLE_WIDTH);
+    rangeMsm = new FixedBaseMsm([...gens.g, ...gens.h, gens.B, gens.H]);
   }
   return rangeMsm;
 }
@@ -79,11 +72,11 @@ export function rangeGeneratorMsm(scalars: bigint[]): Point {
   return rangeGeneratorTables().msm(scalars);
 }
 
-/** v·B + r·H (coordinate commitments), on small tables of their own. */
+/** v·B + r·H (coordinate commitments). */
 export function valueBlindMsm(value: bigint, blind: bigint): Point {
   if (!valueMsm) {
     const gens = generators();
-    valueMsm = new FixedBaseMsm([gens.B, gens.H], 8);
+    valueMsm = new FixedBaseMsm([gens.B, gens.H]);
   }
   return valueMsm.msm([value, blind]);
 }
@@ -92,7 +85,7 @@ export function valueBlindMsm(value: bigint, blind: bigint): Point {
 export function vectorGeneratorMsm(scalars: bigint[]): Point {
   if (!vectorMsm) {
     const gens = generators();
-    vectorMsm = new FixedBaseMsm([...gens.G, gens.H], 6);
+    vectorMsm = new FixedBaseMsm([...gens.G, gens.H]);
   }
   return vectorMsm.msm(scalars);
 }

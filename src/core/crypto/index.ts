@@ -1,8 +1,9 @@
-// Commitments, proofs, secure aggregation and differential privacy on ristretto255 (see docs/SECURITY.md).
+// Commitments, proofs, secure aggregation and differential privacy on secp256k1 (see docs/SECURITY.md).
 export * from './errors';
 export * from './group';
 export * from './transcript';
 export * from './generators';
+export { variableMsm } from './msm';
 export * from './pedersen';
 export * from './openingProof';
 export * from './innerProduct';

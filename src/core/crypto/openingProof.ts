@@ -1,17 +1,16 @@
 // Proofs of knowledge of a commitment's opening (Schnorr-style Sigma protocols made non-interactive with the
 // Fiat–Shamir transcript). One generic "linear" proof — knowledge of x with P = Σ x_i·Gen_i — serves both
 // commitment shapes:
-//  - vector opening: P = C, Gen = [G_0..G_8, H]            → 1 point + 10 scalars = 352 bytes;
+//  - vector opening: P = C, Gen = [G_0..G_8, H]            → 1 point + 10 scalars = 353 bytes;
 //  - coordinate opening: P = Σ ζ^j·C_j, Gen = [B, H], with ζ drawn from the transcript after all C_j, so a
-//    prover who knows the combined opening for random ζ knows every opening → 1 point + 2 scalars = 96 bytes.
-import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+//    prover who knows the combined opening for random ζ knows every opening → 1 point + 2 scalars = 97 bytes.
 import { EncodingLengthError, InvalidCryptoInputError } from './errors';
+import { variableMsm } from './msm';
 import {
   type ByteSource,
   type Point,
   Fn,
   POINT_BYTES,
-  Point as PointClass,
   SCALAR_BYTES,
   concatBytes,
   decodePoint,
@@ -31,7 +30,7 @@ export interface LinearProof {
 
 function proveLinear(t: Transcript, gens: readonly Point[], witness: readonly bigint[], source: ByteSource): LinearProof {
   const nonces = gens.map(() => randomScalar(source));
-  const R = mulAddUnsafe(PointClass, [...gens], nonces);
+  const R = variableMsm([...gens], nonces);
   t.appendPoint('R', R);
   const e = t.challengeScalar('e');
   return { R, responses: nonces.map((k, i) => Fn.add(k, Fn.mul(e, modL(witness[i]!)))) };
@@ -42,7 +41,7 @@ function verifyLinear(t: Transcript, gens: readonly Point[], P: Point, proof: Li
   if (proof.responses.length !== gens.length) return false;
   t.appendPoint('R', proof.R);
   const e = t.challengeScalar('e');
-  const lhs = mulAddUnsafe(PointClass, [...gens, P], [...proof.responses, Fn.neg(e)]);
+  const lhs = variableMsm([...gens, P], [...proof.responses, Fn.neg(e)]);
   return lhs.subtract(proof.R).is0();
 }
 
@@ -74,7 +73,7 @@ function coordinateStatement(Cs: readonly Point[], context: Uint8Array): { t: Tr
   const weights: bigint[] = [];
   let w = 1n;
   for (let j = 0; j < Cs.length; j++, w = Fn.mul(w, zeta)) weights.push(w);
-  return { t, combined: mulAddUnsafe(PointClass, [...Cs], weights), weights };
+  return { t, combined: variableMsm([...Cs], weights), weights };
 }
 
 /** Proof that the prover knows an opening (v_j, r_j) of every C_j = v_j·B + r_j·H. */

@@ -1,8 +1,8 @@
-// Pedersen commitments on ristretto255. Two shapes, same generators module:
+// Pedersen commitments on secp256k1. Two shapes, same generators module:
 //  - a vector commitment  C = Σ v_i·G_i + r·H  (one point for a whole gene: a compact, binding fingerprint);
 //  - coordinate commitments C_j = v_j·B + r_j·H (one point per coordinate), the shape the aggregated range
 //    proof works on, so a transition proof needs no extra linking argument (see docs/SECURITY.md).
-// Both are perfectly hiding and computationally binding under discrete log in ristretto255.
+// Both are perfectly hiding and computationally binding under discrete log in secp256k1.
 import { EncodingLengthError, InvalidCryptoInputError } from './errors';
 import { type Point, POINT_BYTES, decodePoint, encodePoint, modL, scalarFromInt } from './group';
 import { GENE_COORDINATES, valueBlindMsm, vectorGeneratorMsm } from './generators';

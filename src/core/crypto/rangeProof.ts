@@ -3,7 +3,7 @@
 // The m commitments are padded with commitments to zero (Δ = 0, γ = 0: the identity, known to both sides) up
 // to the next power of two M, as §4.3 and dalek do, so the inner-product argument runs on n = 16·M bits with no
 // odd round (9 coordinates → 16, 144 bits → 256, still 8 rounds).
-// Size: 4 points + 3 scalars + the inner-product argument (16 points + 2 scalars) = 800 bytes for 9 coordinates,
+// Size: 4 points + 3 scalars + the inner-product argument (16 points + 2 scalars) = 820 bytes for 9 coordinates,
 // against ≈ 144 × (bit commitment + 3-scalar OR proof) ≈ 18 KB for bit-by-bit CDS proofs.
 // The verifier checks both equations of the protocol in ONE multi-scalar multiplication (random weight c from
 // the transcript): the t(x) check and the inner-product check, on one doubling chain with the fixed generators'

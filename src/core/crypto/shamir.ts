@@ -1,4 +1,4 @@
-// Shamir secret sharing over Z/ℓ (ℓ = the ristretto255 group order, a 253-bit prime): a random polynomial of
+// Shamir secret sharing over Z/ℓ (ℓ = n, the secp256k1 group order, a 256-bit prime): a random polynomial of
 // degree t − 1 with the secret as constant term; share i is its value at x_i ≠ 0. Any t shares give the secret
 // by Lagrange interpolation at 0; any t − 1 shares are uniformly distributed whatever the secret is.
 import { SecretSharingError } from './errors';

@@ -1,31 +1,29 @@
 // The secure cure body (--secure): a gene that travels with its commitment, an opening that binds the plaintext
 // gene to that commitment, and the transition proof(s) that link it to the sender's previous commitment.
 //
-// Layout v1 (integers little-endian; commitments are 9 coordinate commitments, 288 B; proofs 800 B):
+// Layout v1 (integers little-endian; commitments are 9 coordinate commitments, 297 B; proofs 820 B):
 //
 //   [0]          version u8 (= 1)
 //   [1]          kind u8: 1 = steps (a proven transition), 2 = anchor (a fresh commitment, no link)
 //   [2..6)       position u32 of the new commitment in the sender's chain
 //   [6]          k u8: transition steps (steps: 1..MAX_STEPS; anchor: 0)
 //   [7..39)      gene, in the gene wire format v1 (src/core/gene/gene.ts)
-//   [39..327)    C_new: commitment to the gene
-//   [327..359)   ρ: batched opening of C_new to the gene (see below)
-//   steps only:  C_prev (288) at position − k, proof_1, then (C_i, proof_{i+1}) for i = 1..k−1   (hidden
+//   [39..336)    C_new: commitment to the gene
+//   [336..368)   ρ: batched opening of C_new to the gene (see below)
+//   steps only:  C_prev (297) at position − k, proof_1, then (C_i, proof_{i+1}) for i = 1..k−1   (hidden
 //                intermediate genes, so a move of up to k·(2^15 − 1) per coordinate is k bounded steps)
 //
-// Size: anchor 359 B; steps 1447 + (k − 1)·1088 B.
+// Size: anchor 368 B; steps 1485 + (k − 1)·1117 B.
 //
 // The opening ρ: the receiver must know that C_new commits to *this* plaintext gene (the gene is public to
 // the receiver anyway: it installs it). With ζ drawn from a transcript over (sender, position, gene, C_new),
 // the sender reveals ρ = Σ ζ^j·r_j and the receiver checks Σ ζ^j·C_j − (Σ ζ^j·v_j)·B − ρ·H = 0. If C_new
 // committed to v' ≠ v, that holds only when Σ ζ^j (v'_j − v_j) = 0 (probability ≤ 8/ℓ over ζ) or the sender
 // knows a discrete-log relation between B and H. 32 bytes instead of revealing the 9 blinds (288 B).
-import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import {
   CryptoDecodeError,
   Fn,
   GENE_COMMITMENT_BYTES,
-  Point,
   SCALAR_BYTES,
   TRANSITION_PROOF_BYTES,
   Transcript,
@@ -38,6 +36,7 @@ import {
   scalarFromInt,
   u32le,
   verifyGeneUpdate,
+  variableMsm,
   verifyGeneUpdates,
   type Point as PointT,
 } from '../crypto';
@@ -127,7 +126,7 @@ export function checkOpening(sender: number, body: SecureBody): boolean {
   const values = geneValues(body.gene);
   const v = w.reduce((acc, wj, j) => Fn.add(acc, Fn.mul(wj, values[j]!)), 0n);
   const { B, H } = generators();
-  return mulAddUnsafe(Point, [...points, B, H], [...w, Fn.neg(v), Fn.neg(body.rho)]).is0();
+  return variableMsm([...points, B, H], [...w, Fn.neg(v), Fn.neg(body.rho)]).is0();
 }
 
 /**

@@ -34,11 +34,20 @@ function verifyOrTypedError(bytes: Uint8Array): boolean | 'typed-error' {
   return verify(bytes);
 }
 
+/** The proof's 25 fields: A, S, T1, T2 (points), τx, μ, t̂ (scalars), L_0..L_7, R_0..R_7 (points), a, b (scalars). */
+function proofField(field: number): { at: number; size: number; isScalar: boolean } {
+  const isScalar = (field >= 4 && field < 7) || field >= 23;
+  let at = 0;
+  for (let f = 0; f < field; f++) at += (f >= 4 && f < 7) || f >= 23 ? 32 : POINT_BYTES;
+  return { at, size: isScalar ? 32 : POINT_BYTES, isScalar };
+}
+
 describe('gene update proofs (the simulator API)', () => {
-  it('verifies an honest update; sizes are 288 + 800 bytes', () => {
+  it('verifies an honest update; sizes are 297 + 820 bytes', () => {
     expect(update.commitment.length).toBe(GENE_COMMITMENT_BYTES);
+    expect(GENE_COMMITMENT_BYTES).toBe(297);
     expect(update.proof.length).toBe(TRANSITION_PROOF_BYTES);
-    expect(TRANSITION_PROOF_BYTES).toBe(800);
+    expect(TRANSITION_PROOF_BYTES).toBe(820);
     expect(verify(update.proof)).toBe(true);
   });
 
@@ -78,9 +87,8 @@ describe('gene update proofs (the simulator API)', () => {
     const B = Point.BASE;
     for (let field = 0; field < 25; field++) {
       const bytes = update.proof.slice();
-      const at = field * 32;
-      const chunk = bytes.subarray(at, at + 32);
-      const isScalar = (field >= 4 && field < 7) || field >= 23;
+      const { at, size, isScalar } = proofField(field);
+      const chunk = bytes.subarray(at, at + size);
       if (isScalar) chunk.set(numberToBytesLE((bytesToNumberLE(chunk) + 1n) % GROUP_ORDER, 32));
       else chunk.set(Point.fromBytes(chunk).add(B).toBytes());
       expect(verify(bytes), `field ${field}`).toBe(false);
@@ -89,29 +97,29 @@ describe('gene update proofs (the simulator API)', () => {
 
   it('rejects non-canonical point and scalar encodings with typed errors', () => {
     const badScalar = update.proof.slice();
-    badScalar.set(numberToBytesLE(bytesToNumberLE(badScalar.subarray(4 * 32, 5 * 32)) + GROUP_ORDER, 32), 4 * 32);
+    badScalar.set(numberToBytesLE(GROUP_ORDER + 1n, 32), proofField(4).at); // 1 mod n, not reduced
     expect(() => decodeTransitionProof(badScalar)).toThrow(NonCanonicalEncodingError);
     expect(verify(badScalar)).toBe(false);
     const badPoint = update.proof.slice();
-    badPoint[0]! ^= 1;
+    badPoint[0] = 0x04; // an uncompressed prefix in a compressed slot
     expect(() => decodeTransitionProof(badPoint)).toThrow(NonCanonicalEncodingError);
-    expect(() => decodeTransitionProof(update.proof.subarray(0, 799))).toThrow(EncodingLengthError);
+    expect(() => decodeTransitionProof(update.proof.subarray(0, TRANSITION_PROOF_BYTES - 1))).toThrow(EncodingLengthError);
     const badCommit = update.commitment.slice();
-    badCommit[POINT_BYTES * 3]! ^= 1;
+    badCommit[POINT_BYTES * 3] = 0x05;
     expect(verify(update.proof, ctx, first.commitment, badCommit)).toBe(false);
   });
 
-  it('identity points (32 zero bytes, a canonical encoding) in any point field or commitment: false, never a throw', () => {
+  it('identity points (33 zero bytes, a canonical encoding) in any point field or commitment: false, never a throw', () => {
     for (let field = 0; field < 25; field++) {
-      const isScalar = (field >= 4 && field < 7) || field >= 23;
+      const { at, size, isScalar } = proofField(field);
       if (isScalar) continue;
       const bytes = update.proof.slice();
-      bytes.fill(0, field * 32, field * 32 + 32);
+      bytes.fill(0, at, at + size);
       expect(verify(bytes), `field ${field}`).toBe(false);
       expect(verifyGeneUpdates([{ commitOld: first.commitment, commitNew: update.commitment, proof: bytes, context: ctx }]), `field ${field}`).toBe(false);
     }
     const zeroCommit = update.commitment.slice();
-    zeroCommit.fill(0, 0, 32);
+    zeroCommit.fill(0, 0, POINT_BYTES);
     expect(verify(update.proof, ctx, first.commitment, zeroCommit)).toBe(false);
     expect(verify(update.proof, ctx, new Uint8Array(GENE_COMMITMENT_BYTES), new Uint8Array(GENE_COMMITMENT_BYTES))).toBe(false);
     expect(verify(new Uint8Array(TRANSITION_PROOF_BYTES))).toBe(false);

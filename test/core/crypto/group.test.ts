@@ -12,10 +12,11 @@ import {
   seededByteSource,
 } from '../../../src/core/crypto/group';
 import { EncodingLengthError, NonCanonicalEncodingError } from '../../../src/core/crypto/errors';
-import { numberToBytesLE } from '@noble/curves/utils.js';
+import { numberToBytesBE, numberToBytesLE } from '@noble/curves/utils.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 
 describe('group encodings', () => {
-  it('maps negative integers to ℓ − |v|', () => {
+  it('maps negative integers to n − |v|', () => {
     expect(scalarFromInt(-5)).toBe(GROUP_ORDER - 5n);
     expect(scalarFromInt(7)).toBe(7n);
     expect(modL(GROUP_ORDER + 3n)).toBe(3n);
@@ -30,16 +31,41 @@ describe('group encodings', () => {
     expect(() => decodeScalar(new Uint8Array(31))).toThrow(EncodingLengthError);
   });
 
-  it('round-trips points and rejects non-canonical ristretto encodings', () => {
+  it('round-trips points and rejects every non-canonical or invalid SEC1 encoding', () => {
     const p = Point.BASE.multiply(12345n);
     expect(decodePoint(encodePoint(p)).equals(p)).toBe(true);
-    const negative = encodePoint(p);
-    negative[0]! ^= 1; // an odd s is never canonical (RFC 9496)
-    expect(() => decodePoint(negative)).toThrow(NonCanonicalEncodingError);
-    const big = new Uint8Array(32).fill(0xff);
-    big[31] = 0x7f; // s ≥ p: not a reduced field element
+    expect(encodePoint(p)).toEqual(secp256k1.Point.BASE.multiply(12345n).toBytes(true)); // SEC1, as noble writes it
+    // The other y: same x, flipped parity prefix, is the negation, a different valid point.
+    const flipped = encodePoint(p);
+    flipped[0] = flipped[0] === 2 ? 3 : 2;
+    expect(decodePoint(flipped).equals(p.negate())).toBe(true);
+    for (const prefix of [0, 1, 4, 5, 6, 7, 0xff]) {
+      const bad = encodePoint(p);
+      bad[0] = prefix;
+      expect(() => decodePoint(bad), `prefix ${prefix}`).toThrow(NonCanonicalEncodingError);
+    }
+    // x ≥ p: not a reduced field element (p + 1 would alias x = 1 if reduced)
+    const big = new Uint8Array(33);
+    big[0] = 2;
+    big.set(numberToBytesBE(secp256k1.Point.Fp.ORDER + 1n, 32), 1);
     expect(() => decodePoint(big)).toThrow(NonCanonicalEncodingError);
-    expect(() => decodePoint(new Uint8Array(33))).toThrow(EncodingLengthError);
+    // an x with no point on the curve (x = 5: 5^3 + 7 = 132 is not a square mod p)
+    const offCurve = new Uint8Array(33);
+    offCurve[0] = 2;
+    offCurve[32] = 5;
+    expect(() => secp256k1.Point.fromBytes(offCurve)).toThrow(); // noble agrees: no such point
+    expect(() => decodePoint(offCurve)).toThrow(NonCanonicalEncodingError);
+    // the identity is 33 zero bytes and nothing else
+    expect(decodePoint(new Uint8Array(33)).is0()).toBe(true);
+    expect(encodePoint(Point.ZERO)).toEqual(new Uint8Array(33));
+    const zeroX = new Uint8Array(33);
+    zeroX[0] = 2; // x = 0 with a prefix: not the identity's encoding (and 7 is not a square mod p)
+    expect(() => decodePoint(zeroX)).toThrow(NonCanonicalEncodingError);
+    const dirtyZero = new Uint8Array(33);
+    dirtyZero[32] = 1; // prefix 0 with a nonzero x
+    expect(() => decodePoint(dirtyZero)).toThrow(NonCanonicalEncodingError);
+    expect(() => decodePoint(new Uint8Array(32))).toThrow(EncodingLengthError);
+    expect(() => decodePoint(new Uint8Array(65))).toThrow(EncodingLengthError);
   });
 
   it('a decoded point re-encodes to its input bytes without recomputing, and callers cannot alter that cache', () => {

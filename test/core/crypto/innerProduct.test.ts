@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { innerProductChallenges, innerProductRounds, proveInnerProduct } from '../../../src/core/crypto/innerProduct';
-import { Fn, Point, randomScalar, seededByteSource } from '../../../src/core/crypto/group';
+import { Fn, randomScalar, seededByteSource } from '../../../src/core/crypto/group';
 import { generators } from '../../../src/core/crypto/generators';
 import { Transcript } from '../../../src/core/crypto/transcript';
-import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+import { variableMsm } from '../../../src/core/crypto/msm';
 import { InvalidCryptoInputError } from '../../../src/core/crypto/errors';
 
 // The argument on the plain bit generators g, h and Q = B, checked with the textbook final equation.
 const { g, h, B } = generators();
-const commit = (gC: bigint[], hC: bigint[], q: bigint) =>
-  mulAddUnsafe(Point, [...g.slice(0, gC.length), ...h.slice(0, hC.length), B], [...gC, ...hC, Fn.create(q)]);
+const commit = (gC: bigint[], hC: bigint[], q: bigint) => variableMsm([...g.slice(0, gC.length), ...h.slice(0, hC.length), B], [...gC, ...hC, Fn.create(q)]);
 
 function check(a: bigint[], b: bigint[], tamper?: (p: ReturnType<typeof proveInnerProduct>) => ReturnType<typeof proveInnerProduct>): boolean {
   const n = a.length;
@@ -25,9 +24,9 @@ function check(a: bigint[], b: bigint[], tamper?: (p: ReturnType<typeof proveInn
   if (!ch) return false;
   let Pfinal = P;
   proof.L.forEach((L, k) => (Pfinal = Pfinal.add(L.multiply(ch.xSquares[k]!)).add(proof.R[k]!.multiply(ch.xInvSquares[k]!))));
-  const Gf = mulAddUnsafe(Point, g.slice(0, n), ch.coefG);
-  const Hf = mulAddUnsafe(Point, h.slice(0, n), ch.coefH);
-  const rhs = mulAddUnsafe(Point, [Gf, Hf, B], [proof.a, proof.b, Fn.mul(proof.a, proof.b)]);
+  const Gf = variableMsm(g.slice(0, n), ch.coefG);
+  const Hf = variableMsm(h.slice(0, n), ch.coefH);
+  const rhs = variableMsm([Gf, Hf, B], [proof.a, proof.b, Fn.mul(proof.a, proof.b)]);
   return rhs.equals(Pfinal);
 }
 

@@ -7,7 +7,7 @@
 // this fix). With M = 9 and 'carry' the reference verifier IS the old verifier, and it accepts the forgeries
 // below; the public verifiers must reject the very same bytes.
 import { describe, expect, it } from 'vitest';
-import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+import { variableMsm } from '../../../src/core/crypto/msm';
 import {
   commitGene,
   decodeTransitionProof,
@@ -37,8 +37,7 @@ import { InvalidCryptoInputError } from '../../../src/core/crypto/errors';
 type Fold = 'halving' | 'carry';
 
 const msm = (points: readonly Point[], scalars: readonly bigint[]) =>
-  mulAddUnsafe(
-    Point,
+  variableMsm(
     [...points],
     scalars.map((s) => Fn.create(s)),
   );
