@@ -10,6 +10,11 @@
 // Beside the detectors, what the signal allows: onsets whose node had no exposure at all 4 ticks before the onset
 // (the zone's edge reached it within the last 4 ticks, or it stormed outside the zone), and near misses: the
 // node's entropy rose as high as it does 4+ ticks before 90 % of onsets, then fell back out without a Storm.
+// Spatial (issue 18): shadow rules that also read what a node knows of its neighbours (when it last heard a cure
+// request, which every node keeps; and, as bounds, its neighbours' true regimes), the product's alarms by their
+// neighbourhoods, and for every onset the first tick a neighbour's current gene passes the install test on the node's
+// window (any neighbour, one that can answer, the one hit first and healed since): a bound on what asking the
+// right neighbour could do for heal latency.
 // Deterministic: the same figures on every machine.
 import { createSim } from '../src/sim/runner';
 import { ROLE_HONEST } from '../components/body';
@@ -28,6 +33,7 @@ import { LAGS } from '../src/core/neuron/kernel';
 import { windowMse } from '../src/core/rules/mind';
 import {
   CURE_MAX_MSE,
+  DEFAULT_TICK_MS,
   EXPOSED_LEVEL,
   HOLD_S,
   INSTALL_MARGIN_DEN,
@@ -141,7 +147,7 @@ function adaptive(start: number, up: number, down: number, lo: number, hi: numbe
 const HEARD_S = 5;
 /** The spatial rows, the last of `customs`. */
 const SPATIAL_ROWS = 7;
-const HEARD_TICKS = HEARD_S * 10;
+const HEARD_TICKS = (HEARD_S * 1000) / DEFAULT_TICK_MS; // the bench runs the default tick
 const customs: Array<{ label: string; make: () => WarnStep }> = [
   { label: 'forecast > 0.3 and exposure rising (HF EMA α 1/8 ≥ 5/4 of its value 1 s before)', make: hfRising(q16.fromFloat(0.3)) },
   { label: 'forecast > 0.28 and exposure rising (the same)', make: hfRising(q16.fromFloat(0.28)) },
