@@ -10,6 +10,11 @@
 // Beside the detectors, what the signal allows: onsets whose node had no exposure at all 4 ticks before the onset
 // (the zone's edge reached it within the last 4 ticks, or it stormed outside the zone), and near misses: the
 // node's entropy rose as high as it does 4+ ticks before 90 % of onsets, then fell back out without a Storm.
+// Spatial (issue 18): shadow rules that also read what a node knows of its neighbours (when it last heard a cure
+// request, which every node keeps; and, as bounds, its neighbours' true regimes), the product's alarms by their
+// neighbourhoods, and for every onset the first tick a neighbour's current gene passes the install test on the node's
+// window (any neighbour, one that can answer, the one hit first and healed since): a bound on what asking the
+// right neighbour could do for heal latency.
 // Deterministic: the same figures on every machine.
 import { createSim } from '../src/sim/runner';
 import { ROLE_HONEST } from '../components/body';
@@ -28,6 +33,7 @@ import { LAGS } from '../src/core/neuron/kernel';
 import { windowMse } from '../src/core/rules/mind';
 import {
   CURE_MAX_MSE,
+  DEFAULT_TICK_MS,
   EXPOSED_LEVEL,
   HOLD_S,
   INSTALL_MARGIN_DEN,
@@ -38,6 +44,7 @@ import {
 } from '../src/core/rules/model';
 import { createWarningTracker, type EarlyWarningReport, LEAD_MIN, trackRegime, type WarningTracker, warningReport } from '../systems/earlyWarning';
 import { table, writeSection } from '../src/cli/report';
+import { ACTIVE_HOLD_S, activeHoldTicks } from '../src/core/rules/silence';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const NODES = 150;
@@ -63,17 +70,31 @@ const variants: Array<{ label: string; params: RegimeParams }> = [
  *  hysteresis and confirmation, PreStorm entered and left on one observation). A rule sees what a node sees
  *  (|error|, entropy, the signal's second-difference energy, whether it is in Storm); the last one also reads the
  *  node's true exposure, which no node can see: a bound on what a better trend estimate could give. */
-type WarnStep = (absError: number, entropy: number, hf: number, inStorm: boolean, level: number) => boolean;
+type WarnStep = (absError: number, entropy: number, hf: number, inStorm: boolean, level: number, sp: Spatial) => boolean;
+/** What a node knows of its neighbours at its cortex step (as the previous tick left them). heardAgo: ticks since it
+ *  last heard a neighbour's cure request (Energy.activeUntil, which both runtimes already keep: zero new bytes, zero
+ *  new state); the others read the neighbours' true regimes, which no message carries today: a bound on what any
+ *  message about a neighbour's regime could add. */
+interface Spatial {
+  heardAgo: number;
+  /** Neighbours in Storm. */
+  inStorm: number;
+  /** Ticks since a neighbour entered Storm (the most recent entry among those in Storm now). */
+  enteredAgo: number;
+}
 const HF_GATE = P.hfFloor ?? 0;
 /** The product's forecast and HF gate as a rule, with `gate` as an extra condition (Q16 throughout). */
-function forecastRule(threshold: number, gate: (fast: number, entropy: number, hfFast: number, hf: number, level: number) => boolean): () => WarnStep {
+function forecastRule(
+  threshold: number,
+  gate: (fast: number, entropy: number, hfFast: number, hf: number, level: number, sp: Spatial) => boolean,
+): () => WarnStep {
   return () => {
     let fast = 0;
     let hfFast = 0;
-    return (absError, entropy, hf, _inStorm, level) => {
+    return (absError, entropy, hf, _inStorm, level, sp) => {
       fast += (Math.min(absError, q16.ONE) - fast) >> 2;
       hfFast += (hf - hfFast) >> 2;
-      return fast + q16.mul(entropy - fast, FORECAST_DECAY) > threshold && hfFast > HF_GATE && gate(fast, entropy, hfFast, hf, level);
+      return fast + q16.mul(entropy - fast, FORECAST_DECAY) > threshold && hfFast > HF_GATE && gate(fast, entropy, hfFast, hf, level, sp);
     };
   };
 }
@@ -84,11 +105,11 @@ function hfRising(threshold: number): () => WarnStep {
     const ring = new Int32Array(10);
     let k = 0;
     const inner = forecastRule(threshold, () => true)();
-    return (absError, entropy, hf, inStorm, level) => {
+    return (absError, entropy, hf, inStorm, level, sp) => {
       mid += (hf - mid) >> 3;
       const before = ring[k % 10]!;
       ring[k++ % 10] = mid;
-      return inner(absError, entropy, hf, inStorm, level) && k > 10 && 4 * mid >= 5 * before;
+      return inner(absError, entropy, hf, inStorm, level, sp) && k > 10 && 4 * mid >= 5 * before;
     };
   };
 }
@@ -123,6 +144,10 @@ function adaptive(start: number, up: number, down: number, lo: number, hi: numbe
     };
   };
 }
+const HEARD_S = 5;
+/** The spatial rows, the last of `customs`. */
+const SPATIAL_ROWS = 7;
+const HEARD_TICKS = (HEARD_S * 1000) / DEFAULT_TICK_MS; // the bench runs the default tick
 const customs: Array<{ label: string; make: () => WarnStep }> = [
   { label: 'forecast > 0.3 and exposure rising (HF EMA α 1/8 ≥ 5/4 of its value 1 s before)', make: hfRising(q16.fromFloat(0.3)) },
   { label: 'forecast > 0.28 and exposure rising (the same)', make: hfRising(q16.fromFloat(0.28)) },
@@ -136,16 +161,45 @@ const customs: Array<{ label: string; make: () => WarnStep }> = [
   },
   { label: 'bound: forecast > 0.3 and the TRUE exposure rose > 0.02 over 1 s (no node can see it)', make: trueRise(q16.fromFloat(0.3), q16.fromFloat(0.02)) },
   { label: 'bound: forecast > 0.3 and the TRUE exposure rose > 0.05 over 1 s', make: trueRise(q16.fromFloat(0.3), q16.fromFloat(0.05)) },
+  // The spatial rules (issue 18): the zone moves across the field, so the neighbours on its side are hit first.
+  ...[0.28, 0.3, 0.31].map((x) => ({
+    label: `spatial: forecast > ${x} and a neighbour's cure request heard in the last ${HEARD_S} s (zero new bytes)`,
+    make: forecastRule(q16.fromFloat(x), (_f, _e, _h, _x, _l, sp) => sp.heardAgo < HEARD_TICKS),
+  })),
+  {
+    label: `spatial: forecast > 0.28 with a request heard in the last ${HEARD_S} s, else > 0.33`,
+    make: () => {
+      const low = forecastRule(q16.fromFloat(0.28), () => true)();
+      const high = forecastRule(q16.fromFloat(0.33), () => true)();
+      return (a, e, h, st, l, sp) => {
+        const lo = low(a, e, h, st, l, sp);
+        const hi = high(a, e, h, st, l, sp);
+        return hi || (lo && sp.heardAgo < HEARD_TICKS);
+      };
+    },
+  },
+  {
+    label: 'spatial bound: forecast > 0.3 and a neighbour in Storm (TRUE regimes, no message says so)',
+    make: forecastRule(q16.fromFloat(0.3), (_f, _e, _h, _x, _l, sp) => sp.inStorm > 0),
+  },
+  {
+    label: 'spatial bound: forecast > 0.3 and a neighbour entered Storm in the last 4 s (TRUE regimes)',
+    make: forecastRule(q16.fromFloat(0.3), (_f, _e, _h, _x, _l, sp) => sp.inStorm > 0 && sp.enteredAgo < 40),
+  },
+  {
+    label: 'spatial bound: forecast > 0.3 and ≥ 2 neighbours in Storm (TRUE regimes)',
+    make: forecastRule(q16.fromFloat(0.3), (_f, _e, _h, _x, _l, sp) => sp.inStorm >= 2),
+  },
 ];
 function trueRise(threshold: number, rise: number): () => WarnStep {
   return () => {
     const ring = new Int32Array(10);
     let k = 0;
     const inner = forecastRule(threshold, () => true)();
-    return (absError, entropy, hf, inStorm, level) => {
+    return (absError, entropy, hf, inStorm, level, sp) => {
       const before = ring[k % 10]!;
       ring[k++ % 10] = level;
-      return inner(absError, entropy, hf, inStorm, level) && k > 10 && level - before > rise;
+      return inner(absError, entropy, hf, inStorm, level, sp) && k > 10 && level - before > rise;
     };
   };
 }
@@ -326,6 +380,132 @@ function prefetchRun(seed: number, ticks: number): void {
   addRun(r, sim);
 }
 
+/** The spatial side of the product run (issue 18): what a node knows of its neighbours at its cortex step (for the
+ *  spatial rules), the product's alarms by what their neighbours were doing when they began (true: a Storm followed;
+ *  false: none within the horizon), and the cure that spatial gossip could bring: for every onset, the first tick
+ *  the current gene of some neighbour passes the install test on the node's own window (any honest neighbour; one
+ *  that can answer today, Evolved and not in Storm; one hit first, i.e. it entered Storm within 30 s before the
+ *  onset, and healed since, Evolved and out of Storm), against the node's own heal. */
+const spaceTotals = {
+  alarms: [] as Array<{ real: boolean; inStorm: number; degree: number; heard: boolean; peak: number }>,
+  onsets: 0,
+  heals: [] as number[],
+  firstAny: [] as number[],
+  firstCurer: [] as number[],
+  firstHitFirst: [] as number[],
+  atOnsetAny: 0,
+  atOnsetHitFirst: 0,
+  installToHeal: [] as number[],
+};
+const FOLLOW_TICKS = 200;
+const NEVER_PASSES = 1 << 30;
+function createSpace(sim: ReturnType<typeof createSim>) {
+  const n = sim.world.n;
+  const { Neuron, Role, Regime, Noise, Evolution, Energy } = sim.world.components;
+  const { offsets, neighbours } = sim.world.hood;
+  const hold = activeHoldTicks(sim.config.tickMs);
+  const at: Spatial[] = Array.from({ length: n + 1 }, () => ({ heardAgo: NEVER_PASSES, inStorm: 0, enteredAgo: NEVER_PASSES }));
+  const enteredAt = new Int32Array(n + 1).fill(-NEVER_PASSES);
+  const leftAt = new Int32Array(n + 1).fill(-NEVER_PASSES);
+  const stormed = new Uint8Array(n + 1);
+  const levels: Uint16Array[] = [];
+  const alarm: Array<{ start: number; last: number; inStorm: number; heard: boolean } | null> = new Array(n + 1).fill(null);
+  const ended: Array<{ eid: number; start: number; real: boolean; inStorm: number; heard: boolean }> = [];
+  const follow: Array<{ eid: number; t0: number; any: number; curer: number; hitFirst: number }> = [];
+  const installedAt = new Int32Array(n + 1).fill(-1);
+  const wasInstalled = new Uint8Array(n + 1);
+  const mine = (eid: number) => windowMse(Neuron.recent, eid, Neuron.weights, LAGS * eid, Neuron.bias[eid]!);
+  return {
+    at,
+    before(k: number): void {
+      for (let eid = 1; eid <= n; eid++) {
+        const sp = at[eid]!;
+        const until = Energy.activeUntil[eid]!;
+        sp.heardAgo = until > 0 ? k - (until - hold) : NEVER_PASSES;
+        sp.inStorm = 0;
+        sp.enteredAgo = NEVER_PASSES;
+        for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
+          const j = neighbours[s]! + 1;
+          if (Regime.regime[j] !== STORM) continue;
+          sp.inStorm++;
+          sp.enteredAgo = Math.min(sp.enteredAgo, k - enteredAt[j]!);
+        }
+      }
+    },
+    after(k: number): void {
+      levels.push(Noise.level.slice(0, n + 1));
+      for (let eid = 1; eid <= n; eid++) {
+        const regime = Regime.regime[eid]!;
+        const entered = regime === STORM && Regime.prev[eid] !== STORM;
+        const onset = entered && (!stormed[eid] || k - leftAt[eid]! > 20);
+        if (entered) {
+          enteredAt[eid] = k;
+          stormed[eid] = 1;
+        }
+        if (regime !== STORM && Regime.prev[eid] === STORM) leftAt[eid] = k;
+        if (Role.kind[eid] !== ROLE_HONEST) continue;
+        // Gossip heals: the tick a received cure was installed, to the tick the node left Storm.
+        const inst = Evolution.installed[eid]!;
+        if (inst && !wasInstalled[eid]) installedAt[eid] = k;
+        wasInstalled[eid] = inst;
+        if (regime !== STORM && Regime.prev[eid] === STORM && inst && installedAt[eid]! >= 0) {
+          spaceTotals.installToHeal.push(k - installedAt[eid]!);
+          installedAt[eid] = -1;
+        }
+        // The product's alarms.
+        const a = alarm[eid];
+        if (regime === STORM) {
+          if (a) ended.push({ eid, start: a.start, real: true, inStorm: a.inStorm, heard: a.heard });
+          alarm[eid] = null;
+        } else if (regime === PRESTORM) {
+          if (a) a.last = k;
+          else alarm[eid] = { start: k, last: k, inStorm: at[eid]!.inStorm, heard: at[eid]!.heardAgo < HEARD_TICKS };
+        } else if (a && k - a.last >= 20) {
+          ended.push({ eid, start: a.start, real: false, inStorm: a.inStorm, heard: a.heard });
+          alarm[eid] = null;
+        }
+        if (onset && k >= LEAD_MIN) follow.push({ eid, t0: k, any: -1, curer: -1, hitFirst: -1 });
+      }
+      // The onsets followed: whose gene would cure them now?
+      for (let x = follow.length - 1; x >= 0; x--) {
+        const f = follow[x]!;
+        const eid = f.eid;
+        const d = k - f.t0;
+        if (Regime.regime[eid] !== STORM || d > FOLLOW_TICKS) {
+          spaceTotals.onsets++;
+          spaceTotals.heals.push(Regime.regime[eid] !== STORM && Noise.level[eid]! > EXPOSED_LEVEL ? d : -1);
+          spaceTotals.firstAny.push(f.any < 0 ? NEVER_PASSES : f.any);
+          spaceTotals.firstCurer.push(f.curer < 0 ? NEVER_PASSES : f.curer);
+          spaceTotals.firstHitFirst.push(f.hitFirst < 0 ? NEVER_PASSES : f.hitFirst);
+          if (f.any === 0) spaceTotals.atOnsetAny++;
+          if (f.hitFirst === 0) spaceTotals.atOnsetHitFirst++;
+          follow.splice(x, 1);
+          continue;
+        }
+        if (f.any >= 0 && f.curer >= 0 && f.hitFirst >= 0) continue;
+        const own = mine(eid);
+        for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
+          const j = neighbours[s]! + 1;
+          if (Role.kind[j] !== ROLE_HONEST) continue;
+          if (!passes(own, windowMse(Neuron.recent, eid, Neuron.weights, LAGS * j, Neuron.bias[j]!))) continue;
+          if (f.any < 0) f.any = d;
+          const curer = Evolution.evolved[j] === 1 && Regime.regime[j] !== STORM;
+          if (curer && f.curer < 0) f.curer = d;
+          if (curer && f.hitFirst < 0 && enteredAt[j]! < f.t0 && f.t0 - enteredAt[j]! < 300) f.hitFirst = d;
+        }
+      }
+    },
+    finish(): void {
+      for (const e of ended) {
+        let peak = 0;
+        for (let k = Math.max(0, e.start - 100); k < Math.min(levels.length, e.start + 150); k++) peak = Math.max(peak, levels[k]![e.eid]!);
+        const degree = offsets[e.eid]! - offsets[e.eid - 1]!;
+        spaceTotals.alarms.push({ real: e.real, inStorm: e.inStorm, degree, heard: e.heard, peak });
+      }
+    },
+  };
+}
+
 const product = createWarningTracker(0, 100);
 const totals = variants.map(() => createWarningTracker(0, 100));
 const perSeedWarned: number[][] = variants.map(() => []);
@@ -358,8 +538,11 @@ for (const seed of SEEDS) {
   const alarmAge = new Int32Array(n + 1).fill(-1);
   const alarmPeak = new Int32Array(n + 1);
   const flapTicks = Math.round(2000 / sim.config.tickMs);
+  const space = createSpace(sim);
   for (let k = 0; k < ticks; k++) {
+    space.before(k);
     sim.step(1);
+    space.after(k);
     const errors = sim.world.scratch.error;
     for (let eid = 1; eid <= n; eid++) {
       if (Role.kind[eid] !== ROLE_HONEST) continue;
@@ -382,7 +565,7 @@ for (const seed of SEEDS) {
         if (alarmAge[eid]! >= 0) alarmPeak[eid] = Math.max(alarmPeak[eid]!, entropy);
       }
       for (const m of customMachines) {
-        const wish = m.steps[eid]!(absError, entropy, hf, m.reg[eid] === STORM, Noise.level[eid]!);
+        const wish = m.steps[eid]!(absError, entropy, hf, m.reg[eid] === STORM, Noise.level[eid]!, space.at[eid]!);
         trackRegime(m.tracker, eid, customRegime(m, eid, entropy, wish));
       }
       level[HIST * eid + (k % HIST)] = Noise.level[eid]!;
@@ -399,6 +582,7 @@ for (const seed of SEEDS) {
       prevRegime[eid] = regime;
     }
   }
+  space.finish();
   merge(product, sim.world.counters.earlyWarning!);
   addRun(withoutPrefetch, sim);
   prefetchRun(seed, ticks);
@@ -450,8 +634,63 @@ const conclusion = [
     ? `All three targets are met by: ${allThree.join('; ')}.`
     : `No row meets all three targets. The product meets ${targetsOf(productReport)} of 3: warned ${productReport.warnedPct} %, ${productReport.falseAlarmsPerNodeHour} false alarms per node-hour, flaps ${productReport.flapsPct} %.`,
   `What limits it, in figures (product run, all seeds): of ${signal.onsets} onsets, ${signal.unexposedBefore} (${pct(signal.unexposedBefore, signal.onsets)} %) had no exposure at all ${LEAD_MIN} ticks before the onset: ${signal.edgeLate} because the zone's edge reached the node within those ${LEAD_MIN} ticks, ${signal.outsideZone} because the node stormed outside the zone (its own gene, Evolved for an earlier storm, no longer fits the calm field). The HF gate keeps the forecast rule quiet on the second kind by design. The default shadow's ${peaks.length} false alarms (${(peaks.length / nodeHours).toFixed(2)} per node-hour) are near misses: the peak entropy during the alarm has median ${peakAt(50)} (p10 ${peakAt(10)}, p90 ${peakAt(90)}) against a Storm entry at ${q16.toFloat(P.stormEnter).toFixed(2)} held for ${P.confirm} ticks; ${nearMisses} of them peaked at ≥ 0.27. A warning 4 ticks ahead has to fire while the entropy of a node about to storm is still below 0.3, and these nodes reached the same entropy and then turned back.`,
-  `Rules beyond the threshold (the last ${customs.length} rows, candidates against the false alarms; the two confirm-2 rows before them are the detector's preConfirm): none reaches ≤ 1 false alarm per node-hour while warning ≥ 90 %. The per-node adaptive threshold keeps ${reports[variants.length + 3]!.warnedPct} % warned and cuts false alarms only to ${reports[variants.length + 3]!.falseAlarmsPerNodeHour} per node-hour; gating on a rising exposure or a rising error trades warnings for false alarms along about the same curve as the threshold. Even the bound that reads each node's true exposure, which no node can see, gives ${reports[variants.length + 4]!.warnedPct} % at ${reports[variants.length + 4]!.falseAlarmsPerNodeHour} and ${reports[variants.length + 5]!.warnedPct} % at ${reports[variants.length + 5]!.falseAlarmsPerNodeHour} per node-hour: a better trend estimate cannot reach the targets either. A near miss and an onset look the same 4 ticks ahead; the product's threshold stays at ${defaultForecast.toFixed(2)}, the highest in the sweep that still warns ≥ 90 %.`,
+  `Rules beyond the threshold (the ${customs.length - SPATIAL_ROWS} rows after the old rule and confirm-2 rows, candidates against the false alarms; the two confirm-2 rows before them are the detector's preConfirm): none reaches ≤ 1 false alarm per node-hour while warning ≥ 90 %. The per-node adaptive threshold keeps ${reports[variants.length + 3]!.warnedPct} % warned and cuts false alarms only to ${reports[variants.length + 3]!.falseAlarmsPerNodeHour} per node-hour; gating on a rising exposure or a rising error trades warnings for false alarms along about the same curve as the threshold. Even the bound that reads each node's true exposure, which no node can see, gives ${reports[variants.length + 4]!.warnedPct} % at ${reports[variants.length + 4]!.falseAlarmsPerNodeHour} and ${reports[variants.length + 5]!.warnedPct} % at ${reports[variants.length + 5]!.falseAlarmsPerNodeHour} per node-hour: a better trend estimate cannot reach the targets either. A near miss and an onset look the same 4 ticks ahead; the product's threshold stays at ${defaultForecast.toFixed(2)}, the highest in the sweep that still warns ≥ 90 %.`,
+  spatialText(),
 ].join('\n\n');
+
+/** The p-th percentile (0..100) of xs (the value at rank floor(p/100 · n)). */
+function percentile(xs: number[], p: number): number {
+  const sorted = xs.slice().sort((x, y) => x - y);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
+}
+
+/** The spatial rules and what the product's alarms had around them (issue 18). */
+function spatialText(): string {
+  const byLabel = (prefix: string) => reports[labels.findIndex((l) => l.startsWith(prefix))]!;
+  const heard3 = byLabel('spatial: forecast > 0.3 and');
+  const heard28 = byLabel('spatial: forecast > 0.28 and');
+  const two = byLabel('spatial: forecast > 0.28 with');
+  const nbNow = byLabel('spatial bound: forecast > 0.3 and a neighbour in Storm');
+  const nbNew = byLabel('spatial bound: forecast > 0.3 and a neighbour entered');
+  const nb2 = byLabel('spatial bound: forecast > 0.3 and ≥ 2');
+  const plain = reports[labels.indexOf('forecast > 0.3')]!;
+  const real = spaceTotals.alarms.filter((a) => a.real);
+  const fake = spaceTotals.alarms.filter((a) => !a.real);
+  const q = percentile;
+  const dist = (as: typeof real) =>
+    `${q(
+      as.map((a) => a.inStorm),
+      10,
+    )} / ${q(
+      as.map((a) => a.inStorm),
+      50,
+    )} / ${q(
+      as.map((a) => a.inStorm),
+      90,
+    )} neighbours in Storm (share of the neighbourhood ${q(
+      as.map((a) => a.inStorm / a.degree),
+      10,
+    ).toFixed(2)} / ${q(
+      as.map((a) => a.inStorm / a.degree),
+      50,
+    ).toFixed(2)} / ${q(
+      as.map((a) => a.inStorm / a.degree),
+      90,
+    ).toFixed(
+      2,
+    )}), none for ${pct(as.filter((a) => a.inStorm === 0).length, as.length)} %, a cure request heard in the last ${HEARD_S} s for ${pct(as.filter((a) => a.heard).length, as.length)} %`;
+  const peak = (as: typeof real, p: number) =>
+    q16
+      .toFloat(
+        q(
+          as.map((a) => a.peak),
+          p,
+        ),
+      )
+      .toFixed(2);
+  const cut = q16.fromFloat(0.3);
+  return `Spatial information (the last ${SPATIAL_ROWS} rows): the zone moves across the field, so the neighbours on its side are hit first and say so on air: a node in Storm for 2 s broadcasts a cure request, and every node already keeps when it last heard one (it keeps its radio Active for ${ACTIVE_HOLD_S} s after), so a rule on it costs no new byte and no new state. It does not separate a near miss from an onset. Gated on a request heard in the last ${HEARD_S} s, the forecast at 0.3 warns ${heard3.warnedPct} % at ${heard3.falseAlarmsPerNodeHour} false alarms per node-hour (alone: ${plain.warnedPct} % at ${plain.falseAlarmsPerNodeHour}), at 0.28 ${heard28.warnedPct} % at ${heard28.falseAlarmsPerNodeHour}, and two thresholds (0.28 with a request heard, 0.33 without) ${two.warnedPct} % at ${two.falseAlarmsPerNodeHour}: below the threshold's own curve. Knowing the neighbours' true regimes, which no message carries, does no better: a neighbour in Storm ${nbNow.warnedPct} % at ${nbNow.falseAlarmsPerNodeHour}, one that entered Storm in the last 4 s ${nbNew.warnedPct} % at ${nbNew.falseAlarmsPerNodeHour}, two or more in Storm ${nb2.warnedPct} % at ${nb2.falseAlarmsPerNodeHour}. Why, in figures (the product's alarms, all seeds): when the alarm began, the ${real.length} true alarms had p10 / p50 / p90 ${dist(real)}; the ${fake.length} false alarms had ${dist(fake)}. The neighbourhood looks the same, and a request heard is, if anything, a sign of a near miss. A near miss is not a node at the zone's edge either: over the pass (10 s before the alarm to 15 s after) the true alarms' nodes peaked at exposure ${peak(real, 10)} / ${peak(real, 50)} / ${peak(real, 90)} (p10 / p50 / p90), the false alarms' at ${peak(fake, 10)} / ${peak(fake, 50)} / ${peak(fake, 90)}; even knowing the peak exposure of the coming pass (the zone's path, more than any neighbour can tell), a cut at 0.3 keeps ${pct(real.filter((a) => a.peak > cut).length, real.length)} % of the true alarms and ${pct(fake.filter((a) => a.peak > cut).length, fake.length)} % of the false ones. Near misses are nodes deep in the zone whose gene almost copes with it (entropy peaks just under the Storm line); whether it copes is decided by the node's gene, which its neighbours' regimes do not reveal. The product's rule is unchanged.`;
+}
 
 const pctl = (xs: number[], p: number) => {
   const sorted = xs.slice().sort((x, y) => x - y);
@@ -484,7 +723,33 @@ ${table(['run', 'heals', 'heal p50', 'heal p95', 'storm time per node', 'request
 With prefetch, heal latency p50 ${p50Change >= 0 ? '+' : ''}${p50Change.toFixed(1)} %, bytes ${bytesChange >= 0 ? '+' : ''}${bytesChange.toFixed(1)} % (target: p50 at least 30 % lower for at most 10 % more bytes: ${p50Change <= -30 && bytesChange <= 10 ? 'met' : 'not met'}). A held cure does what it is for: heals within 2 s of the onset number ${W.latencies.filter((x) => x < 2).length} with prefetch and ${withoutPrefetch.latencies.filter((x) => x < 2).length} without. But of ${W.prefetchRequests} early requests only ${W.held} brought a cure that passed on the window (${pct(W.held, W.prefetchRequests)} %).
 
 Why, in figures (the --prefetch runs): the warning is right, the cure is missing. Of the ${W.prefetchRequests} early requests, ${W.stormed} (${pct(W.stormed, W.prefetchRequests)} %) were followed by the asker's Storm within ${HOLD_S} s, and ${W.withCurer} (${pct(W.withCurer, W.prefetchRequests)} %) were made with a neighbour that could answer (Evolved, not in Storm; ${W.askedNearCure} with one inside the zone). The genes those neighbours held at the request, judged by the install test on the asker's window: any one passes for ${W.curerPassesAtRequest} requests (${pct(W.curerPassesAtRequest, W.prefetchRequests)} %) at the request, for ${W.curerPassesAtOnset} of the ${W.stormed} onsets (${pct(W.curerPassesAtOnset, W.stormed)} %) at the onset, and for ${W.curerPassesAt1s} of the ${W.stillInStorm1s} still in Storm 1 s later (${pct(W.curerPassesAt1s, W.stillInStorm1s)} %). Taking the genes of all neighbours, Evolved or not: ${W.anyPassesAtRequest} (${pct(W.anyPassesAtRequest, W.prefetchRequests)} %), ${W.anyPassesAtOnset} (${pct(W.anyPassesAtOnset, W.stormed)} %) and ${W.anyPassesAt1s} (${pct(W.anyPassesAt1s, W.stillInStorm1s)} %). So testing the held cure on the first storm window instead of the pre-storm one, or asking other neighbours, cannot help much: the neighbourhood holds a gene that fits the coming storm for only a small share of onsets, and even if every one of those ${W.anyPassesAtOnset} onsets healed at once, the median heal would still be set by the other ${pct(W.stormed - W.anyPassesAtOnset, W.stormed)} %. Why the neighbours' genes do not fit is not measured here (a candidate: a node also turns Evolved after 2 s calm at low exposure, with a gene that fits the weak edge of the zone). The cure has to be learnt in the storm, which is what the 2 s request does. Prefetch is therefore off by default (\`--prefetch\` in \`qres sim\` and \`qres node\`, and the lab's prefetch setting, turn it on): it costs ${bytesChange.toFixed(0)} % more bytes for a p50 ${Math.abs(p50Change).toFixed(0)} % ${p50Change <= 0 ? 'lower' : 'higher'}.
+
+${cureText()}
 `;
+
+/** Which neighbour's gene could cure an onset, and when (issue 18: ask the neighbour hit first that has healed). */
+function cureText(): string {
+  const S = spaceTotals;
+  const tickS = 0.1;
+  const healed = S.heals.map((h, i) => ({ h, i })).filter((x) => x.h >= 0);
+  const lag = percentile(S.installToHeal, 50);
+  const q3 = (xs: number[]) =>
+    [25, 50, 75].map((p) => (percentile(xs, p) >= NEVER_PASSES ? 'never' : `${(percentile(xs, p) * tickS).toFixed(1)} s`)).join(' / ');
+  const actual = percentile(
+    healed.map((x) => x.h),
+    50,
+  );
+  const bound = (first: number[]) =>
+    percentile(
+      healed.map((x) => (first[x.i]! < NEVER_PASSES ? Math.min(x.h, first[x.i]! + lag) : x.h)),
+      50,
+    );
+  const line = (label: string, first: number[]) => {
+    const b = bound(first);
+    return `${label} ${(b * tickS).toFixed(1)} s (${((100 * (b - actual)) / actual).toFixed(0)} %)`;
+  };
+  return `What asking the right neighbour could give, in figures (the product runs, no prefetch; issue 18's idea: ask the neighbour that was hit first and has since healed, whose gene was made for this storm's signal). For each of the ${S.onsets} onsets, followed for up to ${FOLLOW_TICKS * tickS} s of Storm, the first moment the current gene of a neighbour passes the install test on the node's own window, after the onset (p25 / p50 / p75): any honest neighbour ${q3(S.firstAny)}; one that can answer today (Evolved, not in Storm) ${q3(S.firstCurer)}; the neighbour hit first (it entered Storm within 30 s before the onset) and healed since (Evolved, out of Storm) ${q3(S.firstHitFirst)}. At the onset itself some neighbour's gene passes for ${S.atOnsetAny} onsets (${pct(S.atOnsetAny, S.onsets)} %), the hit-first-and-healed one's for ${S.atOnsetHitFirst} (${pct(S.atOnsetHitFirst, S.onsets)} %): what prefetch could hold. An installed cure ends the Storm ${(lag * tickS).toFixed(1)} s later (p50 of ${S.installToHeal.length} gossip heals; the entropy average has to fall below the exit line). So, for the ${healed.length} onsets healed in the zone (heal p50 ${(actual * tickS).toFixed(1)} s on this measure), if each node installed a gene the very first tick one passes, with no request, reply or radio delay, and healed ${(lag * tickS).toFixed(1)} s later (or when it did, if sooner), the heal p50 would be: ${line('any neighbour', S.firstAny)}; ${line('one that can answer today', S.firstCurer)}; ${line('the one hit first and healed since', S.firstHitFirst)}. Asking the neighbour hit first and healed since cannot reach 30 % lower even with perfect knowledge and timing; only the genes of neighbours still in Storm by their entropy, whose adapted gene already fits, arrive early enough, and today a node in Storm does not answer.`;
+}
 
 const text = `## Early warning: PreStorm threshold trade-off (\`npm run bench:warning\`)
 
@@ -500,7 +765,7 @@ is above the threshold and the signal's squared second difference (EMA, α = 1/4
 interference; the HF gate), entered and left on one observation. The first row is the product's own report; the other
 rows are shadow detectors fed the same per-node inputs (|error|, entropy, the signal's second difference) every tick,
 without feedback on the swarm (see bench/warning.ts); the rows after the old rule are other rules tried on the same
-inputs. Warned % in brackets: range over seeds.
+inputs, the spatial ones (last) also on what the node knows of its neighbours. Warned % in brackets: range over seeds.
 
 ${table(['detector', 'onsets', 'warned ≥ 4 ticks', 'any warning', 'lead p50 / p95', 'false alarms / node-h', 'flaps'], rows)}
 
