@@ -6,7 +6,11 @@
 // On Linux it also reads CPU time (/proc/<pid>/task/<tid>/schedstat) per frame: the page's main thread (its JS,
 // Babylon's and the GUI's canvas calls, without the time it waits or is not scheduled) and Chromium's GPU process
 // (SwiftShader drawing everything). On a shared machine these move far less with load than the wall-clock timers.
-// Usage: tsx scripts/bench-render.ts [--nodes 150,1000,10000] [--seconds 8] [--no-image] [--no-write]
+// The lab's cost at the largest N is also measured inside ONE page (same sim, same JIT, same tick range): the panel
+// and inspector are switched on and off in alternating blocks of frames, the order flipped every round, and the
+// main thread's CPU per frame is compared block against neighbouring block (paired, median over rounds). Separate
+// page loads (the table) differ by several ms of CPU per frame from one load to the next, more than the lab costs.
+// Usage: tsx scripts/bench-render.ts [--nodes 150,1000,10000] [--seconds 8] [--ab-rounds 8] [--ab-frames 4] [--no-image] [--no-write]
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +30,8 @@ function arg(name: string, fallback: string): string {
 }
 const NODE_COUNTS = arg('nodes', '150,1000,10000').split(',').map(Number);
 const SECONDS = Number(arg('seconds', '8'));
+const AB_ROUNDS = Number(arg('ab-rounds', '8'));
+const AB_FRAMES = Number(arg('ab-frames', '4'));
 
 async function startPreview(): Promise<ChildProcess> {
   // Vite's own entry, not npx: killing the child must stop the server itself.
@@ -184,6 +190,72 @@ async function measure(page: Page, nodes: number, lab: boolean): Promise<Row> {
   };
 }
 
+interface LabAB {
+  nodes: number;
+  /** Main-thread CPU ms per frame: every block with the lab's panel + inspector off, and on. */
+  off: number[];
+  on: number[];
+  /** Per round: on − off of that round's two neighbouring blocks. */
+  diffs: number[];
+}
+
+/** Panel open and a node inspected (`on`), or panel closed and nothing inspected (`off`); waits until it shows. */
+async function setLab(page: Page, on: boolean): Promise<void> {
+  await page.evaluate(async (want) => {
+    const q = window.__qres!;
+    if (q.lab.panelOpen !== want) await q.act('togglePanel');
+    q.lab.select(want ? Math.floor(q.snapshot!.nodeCount / 2) : -1);
+  }, on);
+  await page.waitForFunction((want) => window.__qres!.lab.panelOpen === want && (window.__qres!.lab.inspection !== null) === want, on, {
+    timeout: 300_000,
+  });
+}
+
+/** Main-thread CPU ms per frame over about `frames` frames (null off Linux). Nothing polls the page during the
+ *  window (an in-page poll would itself cost main-thread CPU): the window is timed from Node, its length from the
+ *  frame interval just before it, and CPU is divided by the frames the page counted meanwhile. */
+async function cpuPerFrame(page: Page, frames: number): Promise<number | null> {
+  const t0 = Date.now();
+  const f0 = await page.evaluate(() => window.__qres!.frames);
+  await page.waitForFunction((f) => window.__qres!.frames >= f + 2, f0, { timeout: 300_000 });
+  const intervalMs = (Date.now() - t0) / 2;
+  const f1 = await page.evaluate(() => window.__qres!.frames);
+  const cpu = cpuWindow();
+  await page.waitForTimeout(Math.max(500, intervalMs * frames));
+  const used = cpu?.stop() ?? null;
+  const done = (await page.evaluate(() => window.__qres!.frames)) - f1;
+  return used && done > 0 ? used.main / 1e6 / done : null;
+}
+
+async function labAB(page: Page, nodes: number): Promise<LabAB | null> {
+  await page.goto(`${BASE}/?nodes=${nodes}&seed=7&lab=1`, { timeout: 300_000 });
+  await page.waitForFunction(() => window.__qres?.ready === true, null, { timeout: 300_000 });
+  const out: LabAB = { nodes, off: [], on: [], diffs: [] };
+  for (let r = 0; r < AB_ROUNDS; r++) {
+    const order = r % 2 === 0 ? [false, true] : [true, false];
+    const got = { on: 0, off: 0 };
+    for (const on of order) {
+      await setLab(page, on);
+      // Settle: the toggle's own layout and repaint and the first inspection poll happen once, not per frame.
+      await page.waitForTimeout(1000);
+      const f = await page.evaluate(() => window.__qres!.frames);
+      await page.waitForFunction((n) => window.__qres!.frames >= n + 2, f, { timeout: 300_000 });
+      const ms = await cpuPerFrame(page, AB_FRAMES);
+      if (ms === null) return null;
+      got[on ? 'on' : 'off'] = ms;
+      (on ? out.on : out.off).push(ms);
+    }
+    out.diffs.push(got.on - got.off);
+    console.log(`A/B round ${r + 1}/${AB_ROUNDS} at ${nodes}: off ${got.off.toFixed(2)}, on ${got.on.toFixed(2)} ms CPU/frame`);
+  }
+  return out;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 /** docs/images/brain.png: the ALIE preset (150 nodes) run at max speed until attackers are banned and cures have
  *  spread, then paused and captured with the lab panel open. */
 async function brainImage(page: Page): Promise<void> {
@@ -230,6 +302,12 @@ async function main(): Promise<void> {
       return { n, ms: on.updateMs + on.renderMs - (off.updateMs + off.renderMs), cpu };
     });
     for (const a of added) console.log(`N=${a.n}: the lab adds ${a.ms.toFixed(2)} ms of JS per frame (main-thread CPU: ${ms(a.cpu)} ms)`);
+    const abNodes = Math.max(...NODE_COUNTS);
+    const ab = AB_ROUNDS > 0 ? await labAB(page, abNodes) : null;
+    if (ab)
+      console.log(
+        `N=${abNodes}, one page, ${AB_ROUNDS} rounds × ${AB_FRAMES} frames: the panel + inspector add ${median(ab.diffs).toFixed(2)} ms of main-thread CPU per frame (median; rounds ${Math.min(...ab.diffs).toFixed(2)} … ${Math.max(...ab.diffs).toFixed(2)}; off ${median(ab.off).toFixed(2)}, on ${median(ab.on).toFixed(2)})`,
+      );
     if (!process.argv.includes('--no-write')) {
       const md = [
         '## Render (`npm run bench:render`)',
@@ -281,6 +359,17 @@ async function main(): Promise<void> {
           `frame time (target ≤ 1 ms at 10,000): ${added.map((a) => `${a.n.toLocaleString('en-US')}: ${a.ms.toFixed(2)} ms`).join(', ')}; ` +
           `to the main thread's CPU time per frame: ${added.map((a) => `${a.n.toLocaleString('en-US')}: ${ms(a.cpu)} ms`).join(', ')}.`,
         '',
+        ...(ab
+          ? [
+              `**In one page** at ${ab.nodes.toLocaleString('en-US')} nodes (the table's rows are separate page loads, whose CPU per ` +
+                'frame differs by several ms from one load to the next): the panel and inspector switched on and off in ' +
+                `alternating blocks of ${AB_FRAMES} frames, ${AB_ROUNDS} rounds, the order flipped every round, main-thread CPU per frame, each ` +
+                "round's on block against its neighbouring off block. **The panel + inspector add " +
+                `${median(ab.diffs).toFixed(2)} ms per frame** (median over rounds; the rounds ranged ${Math.min(...ab.diffs).toFixed(2)} … ${Math.max(...ab.diffs).toFixed(2)}); ` +
+                `off ${median(ab.off).toFixed(2)} ms, on ${median(ab.on).toFixed(2)} ms (medians of the blocks). Target ≤ 1 ms at 10,000.`,
+              '',
+            ]
+          : []),
         'The wall-clock columns (JS update, scene.render) include the time the main thread waits for the GPU process ' +
           '(a GUI texture upload, a buffer the previous frame still draws from) and the time it is not scheduled: with ' +
           "SwiftShader the GPU process is the machine's biggest CPU user, so on a busy machine they swing by several " +

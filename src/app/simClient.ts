@@ -2,13 +2,39 @@
 // in flight, and the buffers of a snapshot the view no longer needs are transferred back for reuse (ping-pong).
 import * as Comlink from 'comlink';
 import type { Snapshot } from '../sim/snapshot';
-import type { SimWorkerApi } from '../sim/workerApi';
+import { type SimWorkerApi, WORKER_READY } from '../sim/workerApi';
 
 export type SimProxy = Comlink.Remote<SimWorkerApi>;
 
 export function createSimWorker(): { worker: Worker; api: SimProxy } {
   const worker = new Worker(new URL('../sim/worker.ts', import.meta.url), { type: 'module', name: 'qres-sim' });
-  return { worker, api: Comlink.wrap<SimWorkerApi>(worker) };
+  return { worker, api: Comlink.wrap<SimWorkerApi>(afterReady(worker)) };
+}
+
+/**
+ * The worker as a comlink endpoint that holds every message back until the worker says it is ready. A module
+ * worker whose imports await at the top level (the crypto's WebAssembly instance, src/core/crypto/group.ts) runs
+ * its event loop during that await, before `Comlink.expose` has added its listener: a message posted then is
+ * dispatched to no one and lost, and the page waited for an init that never came (2 loads in 5, measured).
+ */
+export function afterReady(worker: Pick<Worker, 'postMessage' | 'addEventListener' | 'removeEventListener'>): Comlink.Endpoint {
+  let ready = false;
+  const held: [unknown, Transferable[]][] = [];
+  const onReady = (event: Event) => {
+    if ((event as MessageEvent).data !== WORKER_READY) return;
+    worker.removeEventListener('message', onReady);
+    ready = true;
+    for (const [message, transfer] of held.splice(0)) worker.postMessage(message, transfer);
+  };
+  worker.addEventListener('message', onReady);
+  return {
+    postMessage: (message: unknown, transfer: Transferable[] = []) => {
+      if (ready) worker.postMessage(message, transfer);
+      else held.push([message, transfer]);
+    },
+    addEventListener: (type, listener, options) => worker.addEventListener(type, listener, options),
+    removeEventListener: (type, listener, options) => worker.removeEventListener(type, listener, options),
+  };
 }
 
 /** The transferable buffers of a snapshot (distinct ones only: postMessage rejects duplicates). */

@@ -10,7 +10,7 @@ import * as Comlink from 'comlink';
 import { createSim, type Sim } from './runner';
 import { DEFAULT_CONFIG, type SimConfig } from './config';
 import type { Snapshot } from './snapshot';
-import type { InitResult, LabStatus, SimWorkerApi, SpeedFactor } from './workerApi';
+import { type InitResult, type LabStatus, type SimWorkerApi, type SpeedFactor, WORKER_READY } from './workerApi';
 import type { GeneStorage, LoadResult } from '../storage/geneStorage';
 import { createIndexedDbStorage } from '../storage/indexedDbStorage';
 import { createMemoryStorage } from '../storage/memoryStorage';
@@ -286,3 +286,6 @@ const api: SimWorkerApi = {
 };
 
 Comlink.expose(api);
+// The page holds its messages back until this arrives (src/app/simClient.ts, afterReady): one posted while this
+// module's imports were still awaiting would have reached no listener.
+self.postMessage(WORKER_READY);

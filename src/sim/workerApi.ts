@@ -96,3 +96,6 @@ export interface SimWorkerApi {
   /** Number of genes currently in the store. */
   storedCount(): Promise<number>;
 }
+
+/** What the worker posts once its module has been evaluated and its API exposed; the page sends nothing before. */
+export const WORKER_READY = 'qres-worker-ready';

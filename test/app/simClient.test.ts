@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ownSnapshot, SnapshotPump, snapshotBuffers, type SimProxy } from '../../src/app/simClient';
+import { afterReady, ownSnapshot, SnapshotPump, snapshotBuffers, type SimProxy } from '../../src/app/simClient';
+import { WORKER_READY } from '../../src/sim/workerApi';
 import type { Snapshot } from '../../src/sim/snapshot';
 import { syntheticSnapshot } from '../render/syntheticSnapshot';
 
@@ -87,5 +88,32 @@ describe('ownSnapshot', () => {
     expect(Array.from(own.positions)).toEqual(Array.from(s.positions));
     positions[0] = 99;
     expect(own.positions[0]).toBe(0);
+  });
+});
+
+describe('afterReady (the page holds messages until the worker has exposed its API)', () => {
+  it('holds every message, with its transfer list, until the ready message, then sends them in order', () => {
+    const sent: [unknown, Transferable[]][] = [];
+    const listeners = new Set<(e: Event) => void>();
+    const fake = {
+      postMessage: (m: unknown, t: Transferable[]) => sent.push([m, t]),
+      addEventListener: (_: string, l: EventListenerOrEventListenerObject) => listeners.add(l as (e: Event) => void),
+      removeEventListener: (_: string, l: EventListenerOrEventListenerObject) => listeners.delete(l as (e: Event) => void),
+    } as unknown as Worker;
+    const ep = afterReady(fake);
+    const buf = new ArrayBuffer(8);
+    ep.postMessage({ id: 1 }, [buf]);
+    ep.postMessage({ id: 2 });
+    expect(sent).toEqual([]);
+    for (const l of [...listeners]) l({ data: { id: 'not ready' } } as MessageEvent);
+    expect(sent).toEqual([]);
+    for (const l of [...listeners]) l({ data: WORKER_READY } as MessageEvent);
+    expect(sent).toEqual([
+      [{ id: 1 }, [buf]],
+      [{ id: 2 }, []],
+    ]);
+    ep.postMessage({ id: 3 });
+    expect(sent[2]).toEqual([{ id: 3 }, []]);
+    expect(listeners.size).toBe(0); // the ready listener is gone; comlink's own are added through the endpoint
   });
 });
