@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   GROUP_ORDER,
   Point,
@@ -88,5 +89,43 @@ describe('group encodings', () => {
     const split = seededByteSource(42);
     const joined = new Uint8Array([...split(30), ...split(70)]);
     expect(joined).toEqual(a); // reads of any size see one stream
+  });
+
+  it('accepts exactly the 33-byte strings an independent decoder (noble) accepts, and nothing throws another error', () => {
+    // Differential: mcl's decoder plus our canonicity check against @noble/curves' SEC1 decoder, on arbitrary bytes
+    // and on valid encodings with bytes changed (prefixes, x near p, x off the curve).
+    const valid = fc.bigInt({ min: 1n, max: GROUP_ORDER - 1n }).map((k) => secp256k1.Point.BASE.multiply(k).toBytes(true));
+    const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.nat(32), fc.nat(255)), { minLength: 1, maxLength: 3 })).map(([bytes, edits]) => {
+      const out = bytes.slice();
+      for (const [i, v] of edits) out[i] = v;
+      return out;
+    });
+    const nearP = fc.bigInt({ min: 0n, max: 2n ** 32n }).map((d) => {
+      const out = new Uint8Array(33);
+      out[0] = 2 + Number(d & 1n);
+      out.set(numberToBytesBE((secp256k1.Point.Fp.ORDER - 2n ** 31n + d) % 2n ** 256n, 32), 1);
+      return out;
+    });
+    const input = fc.oneof(fc.uint8Array({ minLength: 33, maxLength: 33 }), valid, mutated, nearP);
+    fc.assert(
+      fc.property(input, (bytes) => {
+        let nobleOk = true;
+        try {
+          secp256k1.Point.fromBytes(bytes);
+        } catch {
+          nobleOk = false;
+        }
+        const allZero = bytes.every((b) => b === 0);
+        try {
+          const p = decodePoint(bytes);
+          expect(nobleOk || allZero).toBe(true);
+          expect(p.toBytes()).toEqual(bytes);
+        } catch (e) {
+          expect(e).toBeInstanceOf(NonCanonicalEncodingError);
+          expect(nobleOk).toBe(false);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
