@@ -24,6 +24,8 @@ import { energyReport, radioMark } from '../src/cli/commands/sim';
 import { radioProfile } from '../src/core/energy/profiles';
 import { listenSeconds } from '../src/sim/silence';
 import type { SwarmEnergyReport } from '../src/core/energy/swarm';
+import { MESSAGE_HEADER_BYTES, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST, MSG_SUMMARY, MSG_SUMMARY_REQUEST } from '../src/core/net/message';
+import { fragmentCount, frameHeaderBytes } from '../src/core/net/fragment';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -48,8 +50,8 @@ const MODES = [
 const DAY_S = 86_400;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** The largest ‖m − mean‖ / ‖mean‖ over honest nodes. */
-function worstSpread(sim: Sim): number {
+/** ‖m − mean‖ / ‖mean‖ of each honest node's model from the honest mean: the largest, and the mean. */
+function spreads(sim: Sim): { worst: number; mean: number } {
   const { model } = sim.world.components.Consensus;
   const role = sim.world.components.Role.kind;
   const mean = new Float64Array(MODEL_DIM);
@@ -62,14 +64,18 @@ function worstSpread(sim: Sim): number {
   for (let k = 0; k < MODEL_DIM; k++) mean[k]! /= count;
   const norm = Math.hypot(...mean);
   let worst = 0;
+  let sum = 0;
   for (let eid = 1; eid <= sim.world.n; eid++) {
     if (role[eid] !== ROLE_HONEST) continue;
     let d = 0;
     for (let k = 0; k < MODEL_DIM; k++) d += (model[MODEL_DIM * eid + k]! / 65536 - mean[k]!) ** 2;
     worst = Math.max(worst, Math.sqrt(d) / norm);
+    sum += Math.sqrt(d) / norm;
   }
-  return worst;
+  return { worst, mean: sum / count };
 }
+const worstSpread = (sim: Sim): number => spreads(sim).worst;
+const meanSpread = (sim: Sim): number => spreads(sim).mean;
 
 interface CalmRow {
   bytesPerDay: number;
@@ -116,27 +122,89 @@ function calm(seed: number, chatty: boolean): CalmRow {
   };
 }
 
+/** Bytes on air of one kind of message, split into its parts: the message header (type, from, to), the body, the
+ *  radio's authentication trailer (src/core/net/radioAuth.ts) and the fragment headers of its frames. */
+interface KindBytes {
+  messages: number;
+  header: number;
+  body: number;
+  trailer: number;
+  fragment: number;
+}
+const KINDS = ['consensus (after the first)', 'first consensus', 'cure request', 'cure reply', 'summary request', 'summary'] as const;
+type Kind = (typeof KINDS)[number];
+const KIND_OF: Record<number, Kind> = {
+  [MSG_CONSENSUS]: 'consensus (after the first)',
+  [MSG_CURE_REQUEST]: 'cure request',
+  [MSG_CURE_REPLY]: 'cure reply',
+  [MSG_SUMMARY_REQUEST]: 'summary request',
+  [MSG_SUMMARY]: 'summary',
+};
+const kindTotal = (k: KindBytes): number => k.header + k.body + k.trailer + k.fragment;
+
 interface StormRow {
   bytesPerDay: number;
   cureBytesPerDay: number;
+  /** Per kind, bytes (and messages) per node per day; a node's first consensus broadcast apart from the rest. */
+  kinds: Record<Kind, KindBytes>;
   latencies: number[];
   heals: number;
   listenShare: number;
+  /** Mean ‖m − honest mean‖ / ‖honest mean‖ over honest nodes at the end: how far the consensus agrees. */
+  spread: number;
+}
+
+/** Wraps the world's radio and link to count what each kind of message puts on air (outside the rules: counting
+ *  changes no state). */
+function countKinds(sim: Sim): Record<Kind, KindBytes> {
+  const w = sim.world;
+  const kinds = Object.fromEntries(KINDS.map((k) => [k, { messages: 0, header: 0, body: 0, trailer: 0, fragment: 0 }])) as Record<Kind, KindBytes>;
+  const checksum = w.config.radioAuth === 'none';
+  const spoke = new Uint8Array(w.n + 1);
+  let bodyBytes = 0;
+  const radioSend = w.radio.send.bind(w.radio);
+  w.radio.send = (from, to, type, body) => {
+    bodyBytes = body?.length ?? 0;
+    return radioSend(from, to, type, body);
+  };
+  const linkSend = w.link.send.bind(w.link);
+  w.link.send = (txFreeAtUs, from, to, id, message, tick) => {
+    let kind = KIND_OF[message[0]!];
+    if (kind === 'consensus (after the first)' && spoke[from] === 0) {
+      spoke[from] = 1;
+      kind = 'first consensus';
+    }
+    if (kind !== undefined) {
+      const k = kinds[kind];
+      k.messages++;
+      k.header += MESSAGE_HEADER_BYTES;
+      k.body += bodyBytes;
+      k.trailer += message.length - MESSAGE_HEADER_BYTES - bodyBytes;
+      k.fragment += fragmentCount(message.length, w.config.mtu, checksum) * frameHeaderBytes(checksum);
+    }
+    return linkSend(txFreeAtUs, from, to, id, message, tick);
+  };
+  return kinds;
 }
 
 function storm(seed: number, chatty: boolean): StormRow {
   const sim = createSim({ nodes: 150, seed, chatty, layout: false });
+  const kinds = countKinds(sim);
   sim.step(Math.round(STORM_S * 10));
   const m = sim.metrics();
   const c = sim.world.counters;
-  // At MTU 51 a cure request is one 17-byte frame and a reply one 49-byte frame.
-  const cure = c.requestsSent * 17 + c.repliesSent * 49;
+  const perDay = (x: number): number => (x / sim.world.n) * (DAY_S / STORM_S);
+  for (const k of KINDS) for (const f of ['messages', 'header', 'body', 'trailer', 'fragment'] as const) kinds[k][f] = perDay(kinds[k][f]);
+  const sum = KINDS.reduce((n, k) => n + kindTotal(kinds[k]), 0);
+  if (Math.abs(sum - m.bytesPerNodePerDay) > 1) throw new Error(`storm seed ${seed}: kinds sum to ${sum}, the link sent ${m.bytesPerNodePerDay}`);
   return {
     bytesPerDay: m.bytesPerNodePerDay,
-    cureBytesPerDay: Math.round((cure / sim.world.n) * (DAY_S / STORM_S)),
+    cureBytesPerDay: kindTotal(kinds['cure request']) + kindTotal(kinds['cure reply']),
+    kinds,
     latencies: [...c.healLatencyS],
     heals: m.heals.gossip + m.heals.self,
     listenShare: m.radio?.listenShare ?? 1,
+    spread: meanSpread(sim),
   };
 }
 
@@ -189,6 +257,7 @@ const kb = (b: number): string => `${(b / 1000).toFixed(1)} KB`;
 const fmtRounds = (rows: CalmRow[]): string => rows.map((r) => (r.rounds < 0 ? 'never' : String(r.rounds))).join(' / ');
 function steadyCells(rows: CalmRow[], chatty: boolean): [string, string] {
   if (chatty) return ['— (always listening)', '—'];
+  if (rows.length === 0) return ['— (not run)', '—'];
   // A seed whose steady state is infeasible on the radio (its nodes heard more frame airtime than they listened:
   // the listen schedule cannot carry that traffic on LoRa SF7) is named, not averaged in.
   const infeasible = SEEDS.filter((_, i) => rows[i]!.steady === null);
@@ -226,7 +295,16 @@ const calmTable = table(
   }),
 );
 const stormTable = table(
-  ['consensus', 'bytes / node / day', 'of which cures', 'consensus bytes', 'heals', 'heal latency p50 / p95 (s)', 'listening'],
+  [
+    'consensus',
+    'bytes / node / day',
+    'of which cures',
+    'consensus bytes',
+    'heals',
+    'heal latency p50 / p95 (s)',
+    'listening',
+    'honest models from their mean, at the end',
+  ],
   MODES.map((mode, i) => {
     const rows = stormRows[i]!;
     const lat = rows.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -240,8 +318,30 @@ const stormTable = table(
       rows.reduce((n, r) => n + r.heals, 0),
       `${pct(lat, 50).toFixed(1)} / ${pct(lat, 95).toFixed(1)}`,
       `${(mean(rows.map((r) => r.listenShare)) * 100).toFixed(1)} %`,
+      `${(mean(rows.map((r) => r.spread)) * 100).toFixed(1)} %`,
     ];
   }),
+);
+const chattyBytes = PARTS.includes('storm') ? mean(stormRows[0]!.map((r) => r.bytesPerDay)) : Number.NaN;
+const kindTable = table(
+  [
+    'kind (storm, mean of seeds)',
+    ...MODES.flatMap((m) => [`${m.label}: messages / node / day`, `${m.label}: bytes / node / day (header / body / trailer / fragment headers)`]),
+    'silent, share of chatty total',
+  ],
+  (PARTS.includes('storm') ? KINDS : [])
+    .filter((kind) => stormRows.some((rows) => rows.some((r) => r.kinds[kind].messages > 0)))
+    .map((kind) => {
+      const cells = MODES.flatMap((_, i) => {
+        const ks = stormRows[i]!.map((r) => r.kinds[kind]);
+        const avg = (f: keyof KindBytes): number => mean(ks.map((k) => k[f]));
+        return [
+          avg('messages').toFixed(0),
+          `${kb(mean(ks.map(kindTotal)))} (${kb(avg('header'))} / ${kb(avg('body'))} / ${kb(avg('trailer'))} / ${kb(avg('fragment'))})`,
+        ];
+      });
+      return [kind, ...cells, `${((mean(stormRows[1]!.map((r) => kindTotal(r.kinds[kind]))) / chattyBytes) * 100).toFixed(1)} %`];
+    }),
 );
 const attackTable = table(
   ['attack (30 %)', ...MODES.map((m) => `${m.label}: drift mean / worst`), ...MODES.map((m) => `${m.label}: honest bans`)],
@@ -267,10 +367,15 @@ the rest of the day at the rate of the run's second half. Energy: the run's seco
 
 ${calmTable}
 
-**storm**, 150 nodes, the default scenario, ${STORM_S} s. Silent / chatty bytes: ${(ratio * 100).toFixed(1)} % (target ≤ 10 %).
-Heal latency target: no worse than 20 % above chatty.
+**storm**, 150 nodes, the default scenario, ${STORM_S} s, bytes per node per day = the run's × 86,400 / ${STORM_S}. Silent /
+chatty bytes: ${(ratio * 100).toFixed(1)} % (target ≤ 10 %). Heal latency target: no worse than 20 % above chatty.
 
 ${stormTable}
+
+Where the storm's bytes go, by kind of message (every byte the link sent, split into the 9-byte message header,
+the body, the radio's authentication trailer and the fragment headers; a node's first consensus broadcast apart):
+
+${kindTable}
 
 **Drift under the attack catalogue**, 30 % attackers (trimmed mean, poisoned cures on), ${ATTACK_S} s, against the same
 seed with those nodes silent; honest bans summed over the seeds. Target: < 5 %, 0 honest bans.

@@ -17,6 +17,8 @@ export function createConsensus(capacity: number, slots: number, initialTrust: n
     /** Per radio-neighbour slot: the round it was heard in (NEVER: not yet; silent mode only). */
     heldRound: new Int32Array(silent ? slots : 0).fill(NEVER),
     model: new Int32Array(MODEL_DIM * capacity),
+    /** Each node's model as of its last settled round: what it pulls towards while disturbed (src/core/rules/consensus.ts). */
+    anchor: new Int32Array(MODEL_DIM * capacity),
     /** One bit per radio-neighbour slot (slot s is bit s & 7 of byte s >> 3). */
     heard: new Uint8Array((slots + 7) >> 3),
     /** Per radio-neighbour slot: this node's reputation score for that neighbour (255 = 1.0; below the ban line: rounds of a ban served). */

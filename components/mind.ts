@@ -38,6 +38,10 @@ export function createEvolution(capacity: number) {
     stormStart: new Int32Array(capacity),
     /** 1 when a gossiped gene was installed during the current storm. */
     installed: new Uint8Array(capacity),
+    /** The last tick the node was not Calm or was exposed (src/core/rules/state.ts TICK_NEVER: not yet). */
+    disturbedTick: new Int32Array(capacity),
+    /** The tick its gene last became a cure (TICK_NEVER: not yet). */
+    curedTick: new Int32Array(capacity),
     /** Ticks left of the view's flash after a heal. */
     flash: new Uint8Array(capacity),
   };

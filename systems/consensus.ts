@@ -3,9 +3,8 @@
 // aggregate, reputation, lazy averaging, innovation); each attacker applies attackerRoundAt to the honest models
 // it heard. Every update of a round is computed from the same old models (double-buffered): node order does not
 // matter. Joiners have installed a received summary gene just before (systems/join.ts).
-import { CALM } from '../src/core/neuron/regimeDetector';
 import { getAggregator, getAttack, type AggregatorSpec, type AttackFn } from '../src/core/consensus/index';
-import { attackerRoundAt, heldUsable, honestRoundAt, roundEndsAt, tallyBans, type RoundView } from '../src/core/rules/consensus';
+import { attackerRoundAt, heldUsable, honestRoundAt, roundEndsAt, settledAt, tallyBans, type RoundView } from '../src/core/rules/consensus';
 import { roundOf } from '../src/core/rules/silence';
 import { rngAt } from '../src/core/rules/random';
 import { isBanned } from '../src/core/rules/trust';
@@ -38,14 +37,15 @@ function viewOf(world: SimWorld): RoundView {
 }
 
 function honestRound(world: SimWorld, spec: AggregatorSpec, next: Int32Array): void {
-  const { Consensus, Neuron, Role, Regime, Membership } = world.components;
+  const { Consensus, Neuron, Role, Evolution, Membership } = world.components;
   const { offsets } = world.hood;
   const view = viewOf(world);
   for (let eid = 1; eid <= world.n; eid++) {
     if (Role.kind[eid] !== ROLE_HONEST || Membership.state[eid] !== MEMBER_PRESENT) continue;
     view.start = offsets[eid - 1]!;
     view.end = offsets[eid]!;
-    honestRoundAt(Neuron, Consensus.model, eid, Regime.regime[eid] === CALM, view, spec, world.config.ownDataFilter, next);
+    const settled = settledAt(Evolution, eid, world.tick, world.config.tickMs);
+    honestRoundAt(Neuron, Consensus.model, Consensus.anchor, eid, settled, view, spec, world.config.ownDataFilter, next);
   }
 }
 
@@ -89,7 +89,7 @@ export function countBans(world: SimWorld): { attackers: number; honest: number;
 
 export const consensusSystem = defineSystem({
   name: 'consensus',
-  reads: ['Neuron', 'Role', 'Regime', 'Membership'],
+  reads: ['Neuron', 'Role', 'Evolution', 'Membership'],
   writes: ['Consensus'],
   channels: { reads: ['seeds'], writes: ['counters'] },
   run(world) {

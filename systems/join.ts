@@ -124,7 +124,7 @@ export const joinInstallSystem = defineSystem({
         world.counters.corruptMessages++;
         continue;
       }
-      adoptSummary(Consensus.model, to, summary);
+      adoptSummary(Consensus.model, Consensus.anchor, to, summary);
       Membership.state[to] = MEMBER_PRESENT;
       world.counters.joinsSynced++;
       const since = Membership.since[to - world.config.nodes - 1]!;

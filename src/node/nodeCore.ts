@@ -30,7 +30,9 @@ import {
   adoptSummary,
   attackerRoundAt,
   canCure,
+  freshCure,
   replyDue,
+  settledAt,
   consensusSendsAt,
   cortexStep,
   createNodeState,
@@ -331,6 +333,7 @@ export class NodeCore {
       const jitter = this.restored || this.config.initJitterQ16 === 0 ? 0 : q16.mul(prior.gaussianQ16(), this.config.initJitterQ16);
       this.state.model[mo + k] = q16.clamp(base + jitter, -GENE_LIMIT[k]!, GENE_LIMIT[k]!);
     }
+    this.state.anchor.set(this.state.model);
     this.prior = this.model.slice();
     const handler = (topic: string, bytes: Uint8Array): void => this.handle(topic, bytes);
     const { swarm, id } = this.config;
@@ -490,7 +493,8 @@ export class NodeCore {
       return;
     }
     if (!canCure(this.state.regime, this.state.evolution, NODE)) return;
-    if (!this.config.chatty && !replyDue(this.replied, slot, tick, DEVICE_TICK_MS)) return; // answered it just now
+    // Silent mode: only a fresh cure, and not to the same neighbour again within REPLY_HOLD_S (cure.ts).
+    if (!this.config.chatty && (!freshCure(this.state.evolution, NODE, tick, DEVICE_TICK_MS) || !replyDue(this.replied, slot, tick, DEVICE_TICK_MS))) return;
     if (this.config.secure) {
       const started = performance.now(); // measured for /status only; decides nothing
       const built = secureCureBody(this.chain(), this.gene());
@@ -554,7 +558,18 @@ export class NodeCore {
       }
       attackerRoundAt(this.attack, s.model, NODE, honest, nHonest, this.peers.length, rngAt(this.seeds.attack, this.config.id, round), next, s.neuron);
     } else {
-      honestRoundAt(s.neuron, s.model, NODE, s.regime.regime[NODE] === CALM, this.view, this.aggregator, this.config.ownDataFilter, next, this.lastOutcome);
+      honestRoundAt(
+        s.neuron,
+        s.model,
+        s.anchor,
+        NODE,
+        settledAt(s.evolution, NODE, this.tick, DEVICE_TICK_MS),
+        this.view,
+        this.aggregator,
+        this.config.ownDataFilter,
+        next,
+        this.lastOutcome,
+      );
       this.lastRound = round;
     }
     this.roundsDone++;
@@ -682,7 +697,7 @@ export class NodeCore {
     // Each node retains its own; of those that arrive before its first round, the node keeps the newest round's.
     if (summary.round >>> 0 <= this.adoptedRound) return;
     this.adoptedRound = summary.round >>> 0;
-    adoptSummary(this.state.model, NODE, summary);
+    adoptSummary(this.state.model, this.state.anchor, NODE, summary);
     if (this.syncMs !== null) return;
     this.syncMs = this.now() - this.startedMs;
     this.deps.log?.(`synced from the retained summary gene of node ${from} after ${this.syncMs} ms`);

@@ -12,7 +12,7 @@ import { createConsensus } from '../../components/consensus';
 import { createMembership, MEMBER_ABSENT } from '../../components/membership';
 import { brainRadius, type SimConfig } from './config';
 import { TRUST_INITIAL } from '../core/rules/trust';
-import { initNodeAt } from '../core/rules/state';
+import { initEvolutionAt, initNodeAt } from '../core/rules/state';
 import { ruleSeeds, type RuleSeeds } from '../core/rules/random';
 import { MODEL_DIM, REGIME_RECORD, roundTicksOf } from '../core/rules/model';
 import { initSpeechAt } from '../core/rules/silence';
@@ -223,6 +223,7 @@ export function createSimWorld(config: SimConfig) {
     Sensor.sinPhase[eid] = q16.sin(phase);
     // A fresh neuron is a persistence predictor (next = last), the honest starting point before any learning.
     initNodeAt(Neuron, Regime, Consensus.model, eid);
+    initEvolutionAt(components.Evolution, eid);
     initSpeechAt(Speech, Energy, eid);
     if (jitterQ16 > 0) {
       for (let k = 0; k < MODEL_DIM; k++) {
@@ -231,5 +232,7 @@ export function createSimWorld(config: SimConfig) {
       }
     }
   }
+  // What a node pulls towards while disturbed starts as its starting model (src/core/rules/consensus.ts).
+  Consensus.anchor.set(Consensus.model);
   return world;
 }

@@ -249,6 +249,7 @@ describe('NodeCore --secure over a loopback bus', () => {
     const peer = bus.connect();
     await peer.subscribe(replyTopic('t', 6, 5), (_topic, bytes) => void got.push(bytes));
     node.state.evolution.evolved[NODE] = 1; // Evolved and calm: it answers
+    node.state.evolution.curedTick[NODE] = 0; // a fresh cure (silent mode answers with no other: cure.ts freshCure)
     peer.publish(topicFor('t', 'request', 6), encodeRequest(6, 0));
     await flush();
     // A request sent on ping tick 0 is heard at tick 1 (an Evolved node is Alert: it listens on ping ticks).

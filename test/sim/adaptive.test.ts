@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createSim } from '../../src/sim/runner';
 import { consensusDrift } from '../../src/sim/drift';
 import { getAggregator } from '../../src/core/consensus/index';
-import { honestRoundAt, ROUND_ACCEPTED, ROUND_BANNED, ROUND_FAILED, ROUND_LEFT_OUT, type RoundView } from '../../src/core/rules/consensus';
-import { CALM } from '../../src/core/neuron/regimeDetector';
+import { honestRoundAt, ROUND_ACCEPTED, ROUND_BANNED, ROUND_FAILED, ROUND_LEFT_OUT, settledAt, type RoundView } from '../../src/core/rules/consensus';
 import { ROLE_HONEST } from '../../components/body';
 import { MODEL_DIM } from '../../components/consensus';
 
@@ -21,7 +20,7 @@ describe('the adaptive attack in the swarm (150 nodes, 30 % consensus-only attac
       // Stop just before a round's last tick (everything of the round is on air), replay every honest node's
       // round on copies of its reputation bytes, and count what became of the attackers' models.
       sim.step((Math.floor(sim.tick / rt) + 1) * rt + rt - 1 - sim.tick);
-      const { Consensus, Neuron, Role, Regime } = w.components;
+      const { Consensus, Neuron, Role } = w.components;
       const { offsets, neighbours } = w.hood;
       const next = Consensus.model.slice();
       for (let eid = 1; eid <= w.n; eid++) {
@@ -35,7 +34,18 @@ describe('the adaptive attack in the swarm (150 nodes, 30 % consensus-only attac
           rowOf: (s) => MODEL_DIM * (neighbours[s]! + 1),
         };
         const outcome = new Uint8Array(view.end - view.start);
-        honestRoundAt(Neuron, Consensus.model, eid, Regime.regime[eid] === CALM, view, spec, true, next, outcome);
+        honestRoundAt(
+          Neuron,
+          Consensus.model,
+          Consensus.anchor.slice(),
+          eid,
+          settledAt(w.components.Evolution, eid, w.tick, w.config.tickMs),
+          view,
+          spec,
+          true,
+          next,
+          outcome,
+        );
         for (let s = view.start; s < view.end; s++) {
           if (Role.kind[neighbours[s]! + 1] === ROLE_HONEST) continue;
           const o = outcome[s - view.start];

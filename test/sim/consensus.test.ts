@@ -39,13 +39,27 @@ describe('consensus under attack (bitECS sim, trimmed mean + reputation)', () =>
     },
   );
 
-  it.each(['sign-flip', 'gaussian', 'ipm', 'sybil'])(
+  it.each(['sign-flip', 'gaussian'])(
     '30 percent %s attackers (silent swarm, attackers following the silence rules): drift under 5 percent, none honest banned, most banned',
     (attack) => {
       const { drift, bans } = pair(attack, 0.3);
       expect(bans.honest).toBe(0);
       expect(bans.attackers + bans.unheard).toBeGreaterThanOrEqual(36);
       expect(drift).toBeLessThan(0.05);
+    },
+  );
+
+  // IPM and Sybil attackers that follow the silence rules craft from the honest models, and since the consensus no
+  // longer chases the storm (issue 14: settled innovation) those barely move: their vectors are news 2-4 times in
+  // 300 s, and a neighbour bans at its third failed check. Seed 7: 10 and 12 of 45 banned (36 and 44 when the
+  // consensus moved), and they pull the honest consensus 0.05 % (0.35 % and 0.74 % then). Silence is never punished.
+  it.each(['ipm', 'sybil'])(
+    '30 percent %s attackers (silent swarm, attackers following the silence rules): drift under 1 percent, none honest banned',
+    (attack) => {
+      const { drift, bans } = pair(attack, 0.3);
+      expect(bans.honest).toBe(0);
+      expect(bans.attackers).toBeGreaterThan(0);
+      expect(drift).toBeLessThan(0.01);
     },
   );
 

@@ -15,7 +15,9 @@ describe('mid-flight join from the summary gene', () => {
     const report = joinReport(sim.world);
     expect(report.synced).toBe(10);
     for (let eid = 151; eid <= 160; eid++) expect(Membership.state[eid]).toBe(MEMBER_PRESENT);
-    expect(report.meanSyncS).toBeLessThan(5);
+    // 11 s (4 s before the storm stopped making consensus news, issue 14: nodes away from the storm now sleep
+    // deep, and a joiner is answered only by neighbours whose radios listen).
+    expect(report.meanSyncS).toBeLessThan(15);
     expect(report.drift).toBeLessThan(0.15); // within the honest spread of its neighbourhood
     expect(report.bytes).toBeLessThan(report.replayBytes / 10);
   });
@@ -31,7 +33,8 @@ describe('mid-flight join from the summary gene', () => {
   it('the issue target: at 90 % loss, joining after 600 s of history costs ≥ 99 % less than replaying it', () => {
     // The reply is one 51-byte frame (34-byte summary + headers), so it gets through 1 time in 10, not 1 in 100.
     // The join issue's figures assume every radio listens (chatty); in the silent swarm only listening neighbours
-    // answer, so a join takes longer (93 s on average here) and costs as little.
+    // answer, so a join takes longer (182 s on average here; 90 s before the storm stopped making consensus news,
+    // issue 14, and more neighbours slept deep) and costs as little (99.0 % saved).
     const silent = joinReport(
       (() => {
         const s = createSim({ nodes: 150, join: 10, joinAtS: 600, loss: 0.9, seed: 7 });
@@ -41,7 +44,7 @@ describe('mid-flight join from the summary gene', () => {
     );
     expect(silent.synced).toBe(10);
     expect(silent.saved).toBeGreaterThanOrEqual(0.99);
-    expect(silent.meanSyncS).toBeLessThan(120);
+    expect(silent.meanSyncS).toBeLessThan(240);
     const sim = createSim({ nodes: 150, join: 10, joinAtS: 600, loss: 0.9, seed: 7, chatty: true });
     sim.step(12_000);
     const report = joinReport(sim.world);

@@ -6,6 +6,7 @@ import { createSim } from '../../src/sim/runner';
 import { consensusDrift } from '../../src/sim/drift';
 import { listenSeconds } from '../../src/sim/silence';
 import { ROLE_HONEST } from '../../components/body';
+import { MODEL_DIM } from '../../src/core/rules/model';
 import { HELD_MAX_AGE, MODE_ACTIVE, MODE_ALERT, MODE_DEEP, NEVER } from '../../src/core/rules/silence';
 import { ENERGY_ACTIVE, ENERGY_ALERT, ENERGY_DEEP } from '../../src/sim/snapshot';
 import { ConfigError } from '../../src/sim/config';
@@ -68,6 +69,29 @@ describe('the silent swarm in the simulator', () => {
     expect(m.heals.gossip).toBeGreaterThan(20);
     expect(m.radio!.modes.active).toBeGreaterThan(0);
   });
+
+  it('storm: the consensus does not chase the storm (it agrees, and speaks little), and only fresh cures answer', () => {
+    // Issue 14's storm bytes (docs/BENCHMARKS.md, "Storm bytes against the 10 % budget"). At 300 s, seed 1: silent
+    // sends 14.4 % of chatty's bytes (47 % when consensus chased storm genes), the honest models end at most 3.3 %
+    // from their mean (they ended 30-42 % apart on average), and half as many cure replies heal as many nodes.
+    const silent = createSim({ nodes: 150, seed: 1, layout: false });
+    const chatty = createSim({ nodes: 150, seed: 1, chatty: true, layout: false });
+    silent.step(3000);
+    chatty.step(3000);
+    expect(silent.metrics().bytesSent).toBeLessThan(0.2 * chatty.metrics().bytesSent);
+    const w = silent.world;
+    const { model } = w.components.Consensus;
+    const mean = new Float64Array(MODEL_DIM);
+    for (let eid = 1; eid <= w.n; eid++) for (let k = 0; k < MODEL_DIM; k++) mean[k]! += model[MODEL_DIM * eid + k]! / w.n;
+    const norm = Math.hypot(...mean);
+    for (let eid = 1; eid <= w.n; eid++) {
+      let d = 0;
+      for (let k = 0; k < MODEL_DIM; k++) d += (model[MODEL_DIM * eid + k]! - mean[k]!) ** 2;
+      expect(Math.sqrt(d) / norm).toBeLessThan(0.06);
+    }
+    expect(w.counters.repliesSent).toBeLessThan(0.6 * chatty.world.counters.repliesSent);
+    expect(silent.metrics().heals.gossip).toBeGreaterThan(0.8 * chatty.metrics().heals.gossip);
+  }, 120_000);
 
   it('an attacker that speaks once and then stays silent: its held copy stops counting after HELD_MAX_AGE rounds, and silence bans nobody', () => {
     const sim = createSim({ nodes: 100, seed: 5, byzantine: 0.3, attack: 'sign-flip', attackerSpeech: 'once', poisonCures: false, layout: false });

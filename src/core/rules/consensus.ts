@@ -1,7 +1,12 @@
 // The consensus round of one node. At the end of every round an honest node combines its own model with the
 // models it heard from its neighbours this round, with a Byzantine-robust aggregator and its per-neighbour
-// reputation, then moves half-way there (lazy averaging) and, when its own gene works (Calm), a step towards that
-// gene (innovation), so the shared model follows what the swarm has learnt.
+// reputation, then moves half-way there (lazy averaging) and, when its data is calm evidence (settled: Calm and
+// unexposed for SETTLE_S), a step towards its own gene (innovation), so the shared model follows what the swarm has
+// learnt of the calm world. A disturbed node (in or recently out of a storm) takes the same step towards its own
+// model as of its last settled round instead (its anchor): its gene is a storm's (a cure, or one still forgetting
+// one), and a consensus that chased storm genes disagreed by 30 % in the storm scenario and kept every radio busy
+// with news (docs/BENCHMARKS.md, section silence); the anchor also keeps the pull of attackers from accumulating
+// while no calm evidence holds the model.
 //
 // Evidence is only what an honest node can check itself:
 // - a heard model is replayed on the node's own recent window; one that predicts far worse than the node's
@@ -42,12 +47,22 @@ import {
 import { adjustTrust, isBanned, serveBans, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from './trust';
 import { persistenceMse, windowMse } from './mind';
 import { HELD_MAX_AGE, NEVER } from './silence';
-import type { NeuronColumns } from './state';
+import type { EvolutionColumns, NeuronColumns } from './state';
 
 /** Drift needs a neighbourhood's median to mean something: at least this many rows. */
 export const DRIFT_MIN_ROWS = 5;
 /** The innovation step: model += (gene − model) / 2^INNOVATION_SHIFT. */
 export const INNOVATION_SHIFT = 3;
+/** A node's data is calm evidence (it innovates) once it has been Calm and unexposed this long (s): longer than the
+ *  storm scenario's orbit (about 63 s), so a node the storm revisits every orbit stays disturbed between passes.
+ *  At 30 s such nodes innovated between passes and storm consensus bytes fell only 6 %; 60, 90, 120 and 300 s
+ *  gave the same figures (bench:silence). */
+export const SETTLE_S = 120;
+
+/** Whether slot i's data is calm evidence at `tick`: not disturbed (EvolutionColumns.disturbedTick) for SETTLE_S. */
+export function settledAt(evo: EvolutionColumns, i: number, tick: number, tickMs: number): boolean {
+  return tick - evo.disturbedTick[i]! >= Math.ceil((SETTLE_S * 1000) / tickMs);
+}
 
 /** What became of each neighbour's model in a round (per slot, when the caller asks). */
 export const ROUND_NOT_HEARD = 0;
@@ -112,15 +127,17 @@ export function setHeard(heard: Uint8Array, s: number): void {
 
 /**
  * One honest node's round: reads its model (`model` at MODEL_DIM·i), its recent window and gene (slot i of
- * `neuron`), whether it is Calm, and its neighbours' models of this round (`view`); adjusts the neighbours'
- * reputation in `view.trust` and writes the node's next model to `next` at MODEL_DIM·i. `outcome`, if given,
- * receives a ROUND_* code per slot (index s − view.start). `filter` is the own-data filter (on by default).
+ * `neuron`), whether it is settled (settledAt), and its neighbours' models of this round (`view`); adjusts the
+ * neighbours' reputation in `view.trust` and writes the node's next model to `next` at MODEL_DIM·i. Its `anchor`
+ * (at MODEL_DIM·i) is what it pulls towards while not settled, and becomes its next model when settled. `outcome`,
+ * if given, receives a ROUND_* code per slot (index s − view.start). `filter` is the own-data filter (on by default).
  */
 export function honestRoundAt(
   neuron: NeuronColumns,
   model: Int32Array,
+  anchor: Int32Array,
   i: number,
-  calm: boolean,
+  settled: boolean,
   view: RoundView,
   spec: AggregatorSpec,
   filter: boolean,
@@ -199,15 +216,17 @@ export function honestRoundAt(
   } else {
     aggregate.set(model.subarray(mo, mo + MODEL_DIM));
   }
-  // Innovation only from a node whose own gene works (Calm): a gene in the middle of a storm is by definition
-  // failing, and feeding it into the shared model would make honest models look like drift.
+  // Innovation only from a settled node, whose gene works on calm data: a gene in the middle of a storm is by
+  // definition failing, and one just out of it (a cure, or a gene still forgetting the storm) fits that storm, not the
+  // calm world. A disturbed node pulls towards its anchor instead.
   const wo = LAGS * i;
   for (let k = 0; k < MODEL_DIM; k++) {
     // Lazy averaging: move half-way from the node's own model to the robust aggregate. Consensus comes a little
     // slower, and what attackers slip into one round's aggregate weighs half as much.
     aggregate[k] = aggregate[k]! + ((model[mo + k]! - aggregate[k]!) >> 1);
-    const gene = k < LAGS ? neuron.weights[wo + k]! : neuron.bias[i]!;
-    next[mo + k] = calm ? aggregate[k]! + ((gene - aggregate[k]!) >> INNOVATION_SHIFT) : aggregate[k]!;
+    const target = !settled ? anchor[mo + k]! : k < LAGS ? neuron.weights[wo + k]! : neuron.bias[i]!;
+    next[mo + k] = aggregate[k]! + ((target - aggregate[k]!) >> INNOVATION_SHIFT);
+    if (settled) anchor[mo + k] = next[mo + k]!;
   }
 }
 

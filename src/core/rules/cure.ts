@@ -66,6 +66,18 @@ export function replyDue(replied: Int32Array, slot: number, tick: number, tickMs
   return true;
 }
 
+/** Silent mode: an honest node answers cure requests only with a fresh cure, one that became a cure (the node turned
+ *  Evolved) at most this many seconds ago. The storm changes (the noise zone takes a new frequency each orbit), and
+ *  an older cure almost never passes the asker's install test: measured over 600 s, seeds 1–3, of the replies
+ *  with a cure older than 32 s 18 passed and 2,699 failed, against 1,732 and 1,324 within 8 s
+ *  (docs/BENCHMARKS.md, section silence). */
+export const CURE_FRESH_S = 16;
+
+/** Whether slot i's cure is fresh at `tick` (silent mode; CURE_FRESH_S). */
+export function freshCure(evo: EvolutionColumns, i: number, tick: number, tickMs: number): boolean {
+  return tick - evo.curedTick[i]! <= Math.ceil((CURE_FRESH_S * 1000) / tickMs);
+}
+
 /** Whether an honest node answers a cure request: it is Evolved (its gene ended a storm) and not itself in Storm. */
 export function canCure(regimes: RegimeColumns, evo: EvolutionColumns, i: number): boolean {
   return evo.evolved[i] === 1 && regimes.regime[i] !== STORM;

@@ -25,9 +25,11 @@ export function answersJoin(responder: number, joiner: number, attempt: number, 
   return mix32(Math.imul(joiner, 0x10001) ^ Math.imul(attempt + 1, 0x9e3779b1) ^ responder) % degree < share;
 }
 
-/** A joiner adopts a summary gene: its consensus model (`model` at MODEL_DIM·i) becomes the summary's. */
-export function adoptSummary(model: Int32Array, i: number, summary: { weights: ArrayLike<number>; bias: number }): void {
+/** A joiner adopts a summary gene: its consensus model (`model` at MODEL_DIM·i) becomes the summary's, and so does
+ *  what it pulls towards while disturbed (`anchor`, consensus.ts honestRoundAt). */
+export function adoptSummary(model: Int32Array, anchor: Int32Array, i: number, summary: { weights: ArrayLike<number>; bias: number }): void {
   const mo = MODEL_DIM * i;
   for (let k = 0; k < LAGS; k++) model[mo + k] = summary.weights[k]!;
   model[mo + LAGS] = summary.bias;
+  anchor.set(model.subarray(mo, mo + MODEL_DIM), mo);
 }

@@ -113,7 +113,9 @@ const candidate = new Int32Array(LAGS);
  * it leaves Storm while still exposed, it has healed (by gossip if it installed a received cure during this
  * storm, else by itself) and its gene is a cure (Evolved). A calm node that is not Evolved keeps tracking its
  * signal gently (set-membership NLMS: only errors beyond the sensor noise, every CALM_EVERY-th tick), which also
- * lets it forget a storm it learnt; an Evolved node keeps its cure. Returns HEALED_* and MUTATION_* bits.
+ * lets it forget a storm it learnt; an Evolved node keeps its cure. Records the last tick the node was disturbed
+ * (not Calm, or exposed: disturbedTick) and the tick its gene became a cure (curedTick). Returns HEALED_* and
+ * MUTATION_* bits.
  */
 export function evolutionStep(
   neuron: NeuronColumns,
@@ -129,7 +131,9 @@ export function evolutionStep(
 ): number {
   const regime = regimes.regime[i]!;
   const before = regimes.prev[i]!;
+  const wasEvolved = evo.evolved[i]!;
   let out = 0;
+  if (regime !== CALM || exposed) evo.disturbedTick[i] = tick;
   if (regime === STORM && before !== STORM) {
     evo.installed[i] = 0;
     evo.evolved[i] = 0; // a gene that storms is no longer a cure (the storm has changed)
@@ -165,5 +169,6 @@ export function evolutionStep(
   } else {
     evo.goodTicks[i] = 0;
   }
+  if (evo.evolved[i] === 1 && wasEvolved === 0) evo.curedTick[i] = tick;
   return out;
 }

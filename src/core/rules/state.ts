@@ -33,6 +33,20 @@ export interface EvolutionColumns {
   stormStart: Int32Array;
   /** 1 when a received cure was installed during the current storm. */
   installed: Uint8Array;
+  /** The last tick the node was disturbed: not Calm, or exposed to the noise zone (TICK_NEVER: not yet). Its data
+   *  is calm evidence again SETTLE_S after (consensus.ts settledAt). */
+  disturbedTick: Int32Array;
+  /** The tick its gene last became a cure (it turned Evolved; TICK_NEVER: not since it started). */
+  curedTick: Int32Array;
+}
+
+/** A tick long before any run (the columns' "never"). */
+export const TICK_NEVER = -0x40000000;
+
+/** Sets the evolution timers of a fresh node at slot i (never disturbed, never cured). */
+export function initEvolutionAt(evo: EvolutionColumns, i: number): void {
+  evo.disturbedTick[i] = TICK_NEVER;
+  evo.curedTick[i] = TICK_NEVER;
 }
 
 export interface RequestColumns {
@@ -73,6 +87,8 @@ export interface NodeState {
   held: HeldCureColumns;
   /** The node's consensus model at MODEL_DIM·1. */
   model: Int32Array;
+  /** Its model as of its last settled round (consensus.ts honestRoundAt), at MODEL_DIM·1. */
+  anchor: Int32Array;
 }
 
 export const NODE = 1;
@@ -88,11 +104,21 @@ export function createNodeState(): NodeState {
       refractory: new Uint8Array(cap),
     },
     regime: { detector: new Int32Array(regimeWordsFor(SIM_REGIME_PARAMS.window) * cap), regime: new Uint8Array(cap), prev: new Uint8Array(cap) },
-    evolution: { evolved: new Uint8Array(cap), goodTicks: new Uint8Array(cap), stormStart: new Int32Array(cap), installed: new Uint8Array(cap) },
+    evolution: {
+      evolved: new Uint8Array(cap),
+      goodTicks: new Uint8Array(cap),
+      stormStart: new Int32Array(cap),
+      installed: new Uint8Array(cap),
+      disturbedTick: new Int32Array(cap),
+      curedTick: new Int32Array(cap),
+    },
     requests: { nextRequestTick: new Int32Array(cap), backoff: new Uint8Array(cap) },
     held: { heldWeights: new Int32Array(LAGS * cap), heldBias: new Int32Array(cap), heldSlot: new Int32Array(cap), heldTick: new Int32Array(cap) },
     model: new Int32Array(MODEL_DIM * cap),
+    anchor: new Int32Array(MODEL_DIM * cap),
   };
   initNodeAt(state.neuron, state.regime, state.model, NODE);
+  initEvolutionAt(state.evolution, NODE);
+  state.anchor.set(state.model);
   return state;
 }

@@ -99,7 +99,7 @@ describe('the adaptive attack', () => {
         const trust = new Uint8Array(slots).fill(128);
         const view: RoundView = { start: 0, end: slots, trust, heard: new Uint8Array(2).fill(255), source, rowOf: (slot) => d * slot };
         const outcome = new Uint8Array(slots);
-        honestRoundAt(state.neuron, state.model, NODE, true, view, spec, true, new Int32Array(d * 2), outcome);
+        honestRoundAt(state.neuron, state.model, state.anchor, NODE, true, view, spec, true, new Int32Array(d * 2), outcome);
         expect(outcome[slots - 1]).toBe(ROUND_ACCEPTED);
         expect(trust[slots - 1]).toBeGreaterThanOrEqual(128); // neither failed nor drift-penalised
       }

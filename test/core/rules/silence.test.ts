@@ -202,7 +202,7 @@ describe('silence in the consensus round (honestRoundAt)', () => {
     heldRound.fill(0);
     setHeard(heard, 0);
     setHeard(heard, 1);
-    honestRoundAt(state.neuron, state.model, NODE, true, view, spec, true, next, outcome);
+    honestRoundAt(state.neuron, state.model, state.anchor, NODE, true, view, spec, true, next, outcome);
     expect(outcome[1]).toBe(ROUND_FAILED);
     expect(trust[1]).toBe(TRUST_INITIAL - TRUST_FAILED);
     expect(outcome[2]).toBe(ROUND_LEFT_OUT); // held from round 0, not heard this round: a failing copy costs nothing
@@ -212,7 +212,7 @@ describe('silence in the consensus round (honestRoundAt)', () => {
     heard.fill(0);
     const before = trust.slice();
     view.round = 1;
-    honestRoundAt(state.neuron, state.model, NODE, true, view, spec, true, next, outcome);
+    honestRoundAt(state.neuron, state.model, state.anchor, NODE, true, view, spec, true, next, outcome);
     expect(outcome[0]).toBe(ROUND_HELD);
     expect(outcome[1]).toBe(ROUND_LEFT_OUT);
     expect(trust).toEqual(before);
@@ -225,7 +225,7 @@ describe('silence in the consensus round (honestRoundAt)', () => {
     heldRound.fill(0);
     for (let r = 1; r <= HELD_MAX_AGE + 1; r++) {
       view.round = r;
-      honestRoundAt(state.neuron, state.model, NODE, true, view, spec, true, next, outcome);
+      honestRoundAt(state.neuron, state.model, state.anchor, NODE, true, view, spec, true, next, outcome);
       expect(outcome[0]).toBe(r <= HELD_MAX_AGE ? ROUND_HELD : ROUND_NOT_HEARD);
     }
     for (let s = 0; s < 3; s++) expect(isBanned(trust, s)).toBe(false);
@@ -237,7 +237,7 @@ describe('silence in the consensus round (honestRoundAt)', () => {
     delete view.heldRound;
     const next = new Int32Array(MODEL_DIM * 2);
     const outcome = new Uint8Array(3);
-    honestRoundAt(state.neuron, state.model, NODE, true, view, spec, true, next, outcome);
+    honestRoundAt(state.neuron, state.model, state.anchor, NODE, true, view, spec, true, next, outcome);
     expect(Array.from(outcome)).toEqual([ROUND_NOT_HEARD, ROUND_NOT_HEARD, ROUND_NOT_HEARD]);
   });
 });
