@@ -7,9 +7,9 @@
 //                    [residuals: the adaptive residual coder, its state carried across the channel's sub-frames]
 // Side is L − R, mid is (L + R) >> 1 (L = mid + ((side + (side & 1)) >> 1)... the FLAC identities); stereo modes
 // are used only when every sample of the block fits 30 bits, so side cannot overflow.
-import { BitDecoder, BitEncoder, ResidualModel, decodeResidualRun, encodeResidualRun } from './binaryCoder';
-import { MAX_ORDER, MAX_PRECISION, MAX_SHIFT, analyse, autocorrelation, fromAutocorrelation, restore, residualsOf, type Lpc } from './lpc';
+import { MAX_ORDER, MAX_PRECISION, MAX_SHIFT, analyse, autocorrelation, fromAutocorrelation, type Lpc } from './lpc';
 import { CodecDecodeError } from './rangeCoder';
+import { PROBS_BYTES, STATE_BYTES, kernel, throwDecodeFlag, type Kernel } from './kernel';
 import { compress as compressLegacy, decompress as decompressLegacy } from './compress';
 
 export interface BlockCodecOptions {
@@ -35,9 +35,44 @@ const LEGACY_WORTH_BYTES = 0.5;
 /** One LPC per block must beat one per half by this factor in the estimate (the estimate favours long frames). */
 const WHOLE_BLOCK_MARGIN = 0.99;
 
+/** A range encoder in the kernel's memory (its state record and output region). */
+class Coder {
+  constructor(
+    readonly k: Kernel,
+    readonly s: number,
+    readonly out: number,
+    readonly capacity: number,
+  ) {
+    k.x.encInit(s, out, capacity);
+  }
+  /** Starts again (the output region is reused). */
+  restart(): this {
+    this.k.x.encInit(this.s, this.out, this.capacity);
+    return this;
+  }
+  /** Up to 32 raw bits. */
+  encodeDirect(value: number, bits: number): void {
+    this.k.x.encWide(this.s, value, bits);
+  }
+  /** Flushes; the coded length (counted past the region too: overflowed() says whether the bytes are whole). */
+  finish(): number {
+    return this.k.x.encFinish(this.s) - this.out;
+  }
+  overflowed(): boolean {
+    return this.k.flag(this.s) !== 0;
+  }
+}
+
+/** Kernel addresses of one block's buffers. */
+interface Layout {
+  probs: number;
+  coefs: number;
+  x: number;
+  r: number;
+}
+
 /** Reusable scratch buffers for blocks of up to `capacity` frames. */
 export class BlockEncoder {
-  private readonly residuals: Int32Array;
   private readonly mid: Int32Array;
   private readonly side: Int32Array;
   private readonly maxOrder: number;
@@ -45,13 +80,12 @@ export class BlockEncoder {
     readonly capacity: number,
     private readonly opts: BlockCodecOptions = {},
   ) {
-    this.residuals = new Int32Array(capacity);
     this.mid = new Int32Array(capacity);
     this.side = new Int32Array(capacity);
     this.maxOrder = opts.best ? MAX_ORDER : DEFAULT_MAX_ORDER;
   }
-  private readonly coder = new BitEncoder(1 << 16);
-  private readonly model = new ResidualModel();
+  private layout: Layout = { probs: 0, coefs: 0, x: 0, r: 0 };
+  private trial: Coder | undefined;
 
   /**
    * Codes channels[c][0, frames) for every channel (the bytes are valid until the next encode()). `legacyUpTo`: the default mode also tries the previous codec
@@ -60,9 +94,25 @@ export class BlockEncoder {
    */
   encode(channels: readonly Int32Array[], frames: number, legacyUpTo = 0): Uint8Array {
     if (frames > this.capacity) throw new RangeError(`block of ${frames} frames > capacity ${this.capacity}`);
-    // One coder and one model for every block (no large allocation per block); the caller copies the bytes.
-    const enc = this.coder;
-    enc.reset();
+    // Room for 4 bytes a sample (the coded size is far below it but for noise-like data past 16 bits); an
+    // overflow (counted, never written past the region) codes the block again with more.
+    for (let room = frames * channels.length * 4 + 4096; ; room *= 4) {
+      const bytes = this.encodeInto(channels, frames, legacyUpTo, room);
+      if (bytes !== undefined) return bytes;
+    }
+  }
+
+  private encodeInto(channels: readonly Int32Array[], frames: number, legacyUpTo: number, room: number): Uint8Array | undefined {
+    const k = kernel();
+    const trialRoom = this.opts.best || legacyUpTo > 0 ? room : 0;
+    k.reset(2 * STATE_BYTES + PROBS_BYTES + 4 * (MAX_ORDER + 1) + 8 * frames + room + trialRoom + 64);
+    this.layout = { probs: k.alloc(PROBS_BYTES), coefs: k.alloc(4 * (MAX_ORDER + 1)), x: k.alloc(4 * frames), r: k.alloc(4 * frames) };
+    const main = new Coder(k, k.alloc(STATE_BYTES), k.alloc(room), room);
+    this.trial = trialRoom > 0 ? new Coder(k, k.alloc(STATE_BYTES), k.alloc(trialRoom), trialRoom) : undefined;
+    return this.encodeWithCoder(main, channels, frames, legacyUpTo);
+  }
+
+  private encodeWithCoder(enc: Coder, channels: readonly Int32Array[], frames: number, legacyUpTo: number): Uint8Array | undefined {
     let coded: readonly Int32Array[] = channels;
     if (channels.length === 2) {
       const mode = this.stereoMode(channels[0]!, channels[1]!, frames);
@@ -71,8 +121,13 @@ export class BlockEncoder {
       else if (mode === 2) coded = [this.side, channels[1]!];
       else if (mode === 3) coded = [this.mid, this.side];
     }
-    for (const x of coded) this.encodeChannel(enc, x, frames, frames <= legacyUpTo);
-    return enc.finish();
+    for (const x of coded) {
+      kernel().i32.set(x.subarray(0, frames), this.layout.x >> 2);
+      this.encodeChannel(enc, x, frames, frames <= legacyUpTo);
+    }
+    const length = enc.finish();
+    if (enc.overflowed()) return undefined;
+    return kernel().u8.slice(enc.out, enc.out + length);
   }
 
   private stereoMode(l: Int32Array, r: Int32Array, n: number): number {
@@ -104,7 +159,7 @@ export class BlockEncoder {
     return best;
   }
 
-  private encodeChannel(enc: BitEncoder, x: Int32Array, frames: number, legacy: boolean): void {
+  private encodeChannel(enc: Coder, x: Int32Array, frames: number, legacy: boolean): void {
     const best = this.opts.best === true;
     const legacyToo = legacy || best;
     let choice: { log2: number; lpcs?: (Lpc | undefined)[] };
@@ -116,9 +171,9 @@ export class BlockEncoder {
       for (const log2 of BEST_SUBFRAME_LOG2) {
         // A sub-frame as long as the block: longer ones would code the same.
         if (1 << (log2 - 1) >= frames) break;
-        const trial = new BitEncoder(frames * 2 + 64);
+        const trial = this.trial!.restart();
         this.encodeWith(trial, x, frames, log2);
-        const s = trial.finish().length;
+        const s = trial.finish();
         if (s < size) {
           size = s;
           choice = { log2 };
@@ -129,15 +184,15 @@ export class BlockEncoder {
       // Short or slow-mode channels also try the previous codec (NLMS predictors, histogram model), which wins on
       // short series and values on a lattice; its stream is embedded whole.
       if (size === Infinity) {
-        const trial = new BitEncoder(frames * 2 + 64);
+        const trial = this.trial!.restart();
         this.encodeWith(trial, x, frames, choice.log2, choice.lpcs);
-        size = trial.finish().length;
+        size = trial.finish();
       }
       if (legacy || (best && frames <= LEGACY_WHOLE) || size < frames * LEGACY_WORTH_BYTES) {
         const legacy = compressLegacy(x.subarray(0, frames));
         if (legacy.length + 4 < size) {
           enc.encodeDirect(LEGACY_CODE, 4);
-          enc.encodeWide(legacy.length, 32);
+          enc.encodeDirect(legacy.length, 32);
           for (const b of legacy) enc.encodeDirect(b, 8);
           return;
         }
@@ -199,14 +254,17 @@ export class BlockEncoder {
     return { log2: bestLog2, lpcs };
   }
 
-  private encodeWith(enc: BitEncoder, x: Int32Array, frames: number, log2: number, lpcs?: (Lpc | undefined)[]): void {
+  /** Codes the channel whose samples are at the layout's x (and in x, for the analysis). */
+  private encodeWith(enc: Coder, x: Int32Array, frames: number, log2: number, lpcs?: (Lpc | undefined)[]): void {
     enc.encodeDirect(log2 - MIN_SUBFRAME_LOG2, 4);
     const sub = 2 ** log2;
-    const model = this.model.reset();
-    const r = this.residuals;
-    for (let from = 0, k = 0; from < frames; from += sub, k++) {
+    const k = enc.k;
+    const { probs, coefs, r } = this.layout;
+    k.resetProbs(probs);
+    let mean = 16 * 16;
+    for (let from = 0, piece = 0; from < frames; from += sub, piece++) {
       const to = Math.min(frames, from + sub);
-      const lpc = lpcs !== undefined ? lpcs[k] : analyse(x, from, to, this.maxOrder, PRECISION);
+      const lpc = lpcs !== undefined ? lpcs[piece] : analyse(x, from, to, this.maxOrder, PRECISION);
       if (lpc === undefined) enc.encodeDirect(0, 1);
       else {
         enc.encodeDirect(1, 1);
@@ -216,27 +274,47 @@ export class BlockEncoder {
         const bias = 2 ** (PRECISION - 1);
         for (let j = 0; j < lpc.order; j++) enc.encodeDirect(lpc.coefs[j]! + bias, PRECISION);
       }
-      residualsOf(x, 0, from, to, lpc, r);
-      encodeResidualRun(enc, model, r, from, to);
+      if (lpc !== undefined) k.i32.set(lpc.coefs, coefs >> 2);
+      k.x.residuals(this.layout.x, 0, from, to, coefs, lpc?.order ?? 0, lpc?.shift ?? 0, r);
+      mean = k.x.encRun(enc.s, probs, mean, r, from, to);
     }
   }
 }
 
-const decodeScratch = { residuals: new Int32Array(0), model: new ResidualModel() };
+/** A range decoder in the kernel's memory: each call checks the error word, so malformed input throws at once. */
+class Decoder {
+  constructor(
+    readonly k: Kernel,
+    readonly s: number,
+  ) {}
+  /** Up to 32 raw bits. */
+  decodeDirect(bits: number): number {
+    const v = this.k.x.decWide(this.s, bits);
+    throwDecodeFlag(this.k.flag(this.s));
+    return v;
+  }
+}
 
 /** Decodes a block's payload into out[c][0, frames); malformed input throws CodecDecodeError, nothing else. */
 export function decodeBlock(payload: Uint8Array, channels: number, frames: number, out: Int32Array[]): void {
-  const dec = new BitDecoder(payload);
+  const k = kernel();
+  k.reset(STATE_BYTES + PROBS_BYTES + 4 * (MAX_ORDER + 1) + 8 * frames + payload.length + 64);
+  const s = k.alloc(STATE_BYTES);
+  const probs = k.alloc(PROBS_BYTES);
+  const coefsAt = k.alloc(4 * (MAX_ORDER + 1));
+  const r = k.alloc(4 * frames);
+  const xAt = k.alloc(4 * frames);
+  const bytesAt = k.alloc(payload.length);
+  k.u8.set(payload, bytesAt);
+  throwDecodeFlag(k.x.decInit(s, bytesAt, bytesAt + payload.length));
+  const dec = new Decoder(k, s);
   let mode = 0;
   if (channels === 2) mode = dec.decodeDirect(2);
-  if (decodeScratch.residuals.length < frames) decodeScratch.residuals = new Int32Array(frames);
-  const residuals = decodeScratch.residuals;
-  const model = decodeScratch.model;
   for (let c = 0; c < channels; c++) {
     const x = out[c]!;
     const code = dec.decodeDirect(4);
     if (code === LEGACY_CODE) {
-      const length = dec.decodeWide(32);
+      const length = dec.decodeDirect(32);
       if (length > 8 * frames + 64) throw new CodecDecodeError('length', `embedded stream of ${length} bytes for ${frames} frames`);
       const bytes = new Uint8Array(length);
       for (let i = 0; i < length; i++) bytes[i] = dec.decodeDirect(8);
@@ -248,24 +326,27 @@ export function decodeBlock(payload: Uint8Array, channels: number, frames: numbe
     const log2 = code + MIN_SUBFRAME_LOG2;
     if (log2 > 20) throw new CodecDecodeError('param', `sub-frame length 2^${log2} out of range`);
     const sub = 2 ** log2;
-    model.reset();
+    k.resetProbs(probs);
+    let mean = 16 * 16;
     for (let from = 0; from < frames; from += sub) {
       const to = Math.min(frames, from + sub);
-      let lpc: Lpc | undefined;
+      let order = 0;
+      let shift = 0;
       if (dec.decodeDirect(1) === 1) {
-        const order = dec.decodeDirect(5) + 1;
+        order = dec.decodeDirect(5) + 1;
         const precision = dec.decodeDirect(4) + 1;
-        const shift = dec.decodeDirect(5);
+        shift = dec.decodeDirect(5);
         if (precision > MAX_PRECISION || shift > MAX_SHIFT || order > MAX_ORDER)
           throw new CodecDecodeError('param', `LPC order ${order} / precision ${precision} / shift ${shift} out of range`);
-        const coefs = new Int32Array(order);
         const bias = 2 ** (precision - 1);
-        for (let j = 0; j < order; j++) coefs[j] = dec.decodeDirect(precision) - bias;
-        lpc = { order, shift, coefs };
+        const i32 = k.i32;
+        for (let j = 0; j < order; j++) i32[(coefsAt >> 2) + j] = dec.decodeDirect(precision) - bias;
       }
-      decodeResidualRun(dec, model, residuals, from, to);
-      restore(residuals, 0, from, to, lpc, x);
+      mean = k.x.decRun(s, probs, mean, r, from, to);
+      throwDecodeFlag(k.flag(s));
+      k.x.restore(r, 0, from, to, coefsAt, order, shift, xAt);
     }
+    x.set(k.i32.subarray(xAt >> 2, (xAt >> 2) + frames));
   }
   if (mode !== 0) {
     const a = out[0]!;
@@ -283,5 +364,5 @@ export function decodeBlock(payload: Uint8Array, channels: number, frames: numbe
       }
     }
   }
-  if (dec.overrun() > 4) throw new CodecDecodeError('truncated', 'block payload ends early');
+  throwDecodeFlag(k.flag(s));
 }

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { BitDecoder, BitEncoder, ResidualModel, decodeResidualRun, encodeResidualRun } from '../../../src/core/codec/binaryCoder';
+import { PROBS_BYTES, STATE_BYTES, kernel } from '../../../src/core/codec/kernel';
+import { KERNEL_WASM_BASE64 } from '../../../src/core/codec/kernelWasm';
+import { residualsOf, restore, type Lpc } from '../../../src/core/codec/lpc';
+import { buildKernel } from '../../../scripts/build-wasm';
+
+/** Residual-like int32 values: mostly small with a scale that wanders, some huge (escapes, k > 18). */
+const residualsArb = fc
+  .array(
+    fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: -300, max: 300 }) },
+      { weight: 2, arbitrary: fc.integer({ min: -(2 ** 20), max: 2 ** 20 }) },
+      { weight: 1, arbitrary: fc.integer() },
+    ),
+    {
+      minLength: 0,
+      maxLength: 600,
+    },
+  )
+  .map((a) => Int32Array.from(a));
+
+/** The kernel's encoder over r[0, n) in two runs (the model carried across), with raw bits before each. */
+function kernelEncode(r: Int32Array): Uint8Array {
+  const k = kernel();
+  const room = r.length * 40 + 256;
+  k.reset(STATE_BYTES + PROBS_BYTES + 4 * r.length + room + 64);
+  const s = k.alloc(STATE_BYTES);
+  const probs = k.alloc(PROBS_BYTES);
+  const rAt = k.alloc(4 * r.length);
+  const out = k.alloc(room);
+  k.i32.set(r, rAt >> 2);
+  k.x.encInit(s, out, room);
+  k.resetProbs(probs);
+  const half = r.length >> 1;
+  k.x.encWide(s, 0x2bcdef12, 30);
+  let mean = k.x.encRun(s, probs, 256, rAt, 0, half);
+  k.x.encWide(s, 5, 3);
+  mean = k.x.encRun(s, probs, mean, rAt, half, r.length);
+  const end = k.x.encFinish(s);
+  expect(k.flag(s)).toBe(0);
+  return k.u8.slice(out, end);
+}
+
+function referenceEncode(r: Int32Array): Uint8Array {
+  const enc = new BitEncoder(64);
+  const m = new ResidualModel();
+  const half = r.length >> 1;
+  enc.encodeWide(0x2bcdef12, 30);
+  encodeResidualRun(enc, m, r, 0, half);
+  enc.encodeWide(5, 3);
+  encodeResidualRun(enc, m, r, half, r.length);
+  return enc.finish().slice();
+}
+
+function kernelDecode(bytes: Uint8Array, n: number): Int32Array {
+  const k = kernel();
+  k.reset(STATE_BYTES + PROBS_BYTES + 4 * n + bytes.length + 64);
+  const s = k.alloc(STATE_BYTES);
+  const probs = k.alloc(PROBS_BYTES);
+  const rAt = k.alloc(4 * n);
+  const at = k.alloc(bytes.length);
+  k.u8.set(bytes, at);
+  expect(k.x.decInit(s, at, at + bytes.length)).toBe(0);
+  k.resetProbs(probs);
+  const half = n >> 1;
+  expect(k.x.decWide(s, 30)).toBe(0x2bcdef12);
+  let mean = k.x.decRun(s, probs, 256, rAt, 0, half);
+  expect(k.x.decWide(s, 3)).toBe(5);
+  mean = k.x.decRun(s, probs, mean, rAt, half, n);
+  expect(k.flag(s)).toBe(0);
+  return k.i32.slice(rAt >> 2, (rAt >> 2) + n);
+}
+
+describe('codec kernel (WebAssembly)', () => {
+  it('codes residuals to the same bytes as the TypeScript reference, and decodes them (property)', () => {
+    fc.assert(
+      fc.property(residualsArb, (r) => {
+        const ours = kernelEncode(r);
+        expect(ours).toEqual(referenceEncode(r));
+        expect(kernelDecode(ours, r.length)).toEqual(r);
+        const dec = new BitDecoder(ours);
+        expect(dec.decodeWide(30)).toBe(0x2bcdef12);
+        const back = new Int32Array(r.length);
+        const m = new ResidualModel();
+        decodeResidualRun(dec, m, back, 0, r.length >> 1);
+        expect(dec.decodeWide(3)).toBe(5);
+        decodeResidualRun(dec, m, back, r.length >> 1, r.length);
+        expect(back).toEqual(r);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('flags a truncated stream and a bad first byte', () => {
+    const r = Int32Array.from({ length: 500 }, (_, i) => ((i * 7919) % 401) - 200);
+    const bytes = kernelEncode(r);
+    const k = kernel();
+    k.reset(STATE_BYTES + PROBS_BYTES + 4 * r.length + bytes.length + 64);
+    const s = k.alloc(STATE_BYTES);
+    const probs = k.alloc(PROBS_BYTES);
+    const rAt = k.alloc(4 * r.length);
+    const at = k.alloc(bytes.length);
+    k.u8.set(bytes, at);
+    k.x.decInit(s, at, at + (bytes.length >> 1));
+    k.resetProbs(probs);
+    k.x.decWide(s, 30);
+    k.x.decRun(s, probs, 256, rAt, 0, r.length);
+    expect(k.flag(s)).toBe(1);
+    k.u8[at] = 7;
+    expect(k.x.decInit(s, at, at + bytes.length)).toBe(5);
+  });
+
+  it('predicts exactly as the TypeScript reference at every order and shift (property)', () => {
+    const arb = fc.record({
+      x: fc.array(fc.integer(), { minLength: 1, maxLength: 300 }),
+      order: fc.integer({ min: 0, max: 32 }),
+      shift: fc.integer({ min: 0, max: 20 }),
+      coefs: fc.array(fc.integer({ min: -(2 ** 14), max: 2 ** 14 - 1 }), { minLength: 32, maxLength: 32 }),
+      split: fc.nat(),
+    });
+    fc.assert(
+      fc.property(arb, ({ x: xs, order, shift, coefs, split }) => {
+        const x = Int32Array.from(xs);
+        const n = x.length;
+        const from = split % n;
+        const lpc: Lpc | undefined = order === 0 ? undefined : { order, shift, coefs: Int32Array.from(coefs.slice(0, order)) };
+        const want = new Int32Array(n);
+        residualsOf(x, 0, 0, from, lpc, want);
+        residualsOf(x, 0, from, n, lpc, want);
+        const k = kernel();
+        k.reset(4 * 33 + 12 * n + 64);
+        const c = k.alloc(4 * 33);
+        const xAt = k.alloc(4 * n);
+        const rAt = k.alloc(4 * n);
+        const yAt = k.alloc(4 * n);
+        k.i32.set(x, xAt >> 2);
+        if (lpc) k.i32.set(lpc.coefs, c >> 2);
+        k.x.residuals(xAt, 0, 0, from, c, order, shift, rAt);
+        k.x.residuals(xAt, 0, from, n, c, order, shift, rAt);
+        const got = k.i32.slice(rAt >> 2, (rAt >> 2) + n);
+        expect(got).toEqual(want);
+        k.x.restore(rAt, 0, 0, from, c, order, shift, yAt);
+        k.x.restore(rAt, 0, from, n, c, order, shift, yAt);
+        expect(k.i32.slice(yAt >> 2, (yAt >> 2) + n)).toEqual(x);
+        const back = new Int32Array(n);
+        restore(want, 0, 0, n, lpc, back);
+        expect(back).toEqual(x);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the embedded module is the build of wasm/codec.ts with the pinned compiler', () => {
+    const built = buildKernel();
+    expect(Buffer.from(built).toString('base64')).toBe(KERNEL_WASM_BASE64);
+  }, 60_000);
+});

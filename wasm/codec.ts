@@ -1,0 +1,370 @@
+// AssemblyScript source of the codec's hot loops (compiled to src/core/codec/kernelWasm.ts by
+// `npm run build:wasm`; test/core/codec/kernel.test.ts checks the embedded bytes are this file's build). It is
+// the same arithmetic as the TypeScript reference in src/core/codec/binaryCoder.ts and lpc.ts, in 32/64-bit
+// integers: the binary range coder of the block format (LZMA scheme), the adaptive residual coder, and the LPC
+// prediction loops. Every buffer lives in this module's linear memory at addresses the caller lays out.
+//
+// Coder state (encoder and decoder alike) is a 32-byte record in memory, loaded into globals on entry to each
+// export and stored back on exit, so several coders can be open at once:
+//   encoder: low u64 @0 | range u32 @8 | cache u32 @12 | cacheSize u32 @16 | pos u32 @20 | end u32 @24 | overflow u32 @28
+//   decoder: range u32 @8 | code u32 @12 | pos u32 @20 | end u32 @24 | error u32 @28
+// Decoder errors: 1 = truncated (more than 4 bytes read past the end), 2 = raw-bit value out of range,
+// 3 = escape class > 32, 4 = residual outside int32, 5 = stream does not start with a zero byte.
+
+const TOP: u32 = 1 << 24;
+const MOVE: u32 = 5;
+const UNARY: u32 = 24;
+const PER_CONTEXT: u32 = UNARY + 9;
+
+let low: u64 = 0;
+let range: u32 = 0;
+let cache: u32 = 0;
+let cacheSize: u32 = 0;
+let code: u32 = 0;
+let pos: usize = 0;
+let end: usize = 0;
+let flag: u32 = 0;
+
+// ---- encoder ----
+
+@inline function encLoad(s: usize): void {
+  low = load<u64>(s);
+  range = load<u32>(s, 8);
+  cache = load<u32>(s, 12);
+  cacheSize = load<u32>(s, 16);
+  pos = load<u32>(s, 20);
+  end = load<u32>(s, 24);
+  flag = load<u32>(s, 28);
+}
+
+@inline function encStore(s: usize): void {
+  store<u64>(s, low);
+  store<u32>(s, range, 8);
+  store<u32>(s, cache, 12);
+  store<u32>(s, cacheSize, 16);
+  store<u32>(s, <u32>pos, 20);
+  store<u32>(s, flag, 28);
+}
+
+/** Starts an encoder whose output goes to [out, out + capacity). */
+export function encInit(s: usize, out: usize, capacity: u32): void {
+  store<u64>(s, 0);
+  store<u32>(s, 0xffffffff, 8);
+  store<u32>(s, 0, 12);
+  store<u32>(s, 1, 16);
+  store<u32>(s, <u32>out, 20);
+  store<u32>(s, <u32>(out + capacity), 24);
+  store<u32>(s, 0, 28);
+}
+
+function shiftLow(): void {
+  if (low < 0xff000000 || low >= 0x100000000) {
+    const carry = <u32>(low >> 32);
+    let temp = cache;
+    do {
+      if (pos < end) store<u8>(pos, <u8>(temp + carry));
+      else flag = 1;
+      pos++;
+      temp = 0xff;
+    } while (--cacheSize != 0);
+    cache = <u32>(low >> 24) & 0xff;
+  }
+  cacheSize++;
+  low = (low & 0xffffff) << 8;
+}
+
+@inline function encBit(pp: usize, bit: u32): void {
+  const p: u32 = load<u16>(pp);
+  const bound = (range >> 11) * p;
+  if (bit == 0) {
+    range = bound;
+    store<u16>(pp, <u16>(p + ((2048 - p) >> MOVE)));
+  } else {
+    low += bound;
+    range -= bound;
+    store<u16>(pp, <u16>(p - (p >> MOVE)));
+  }
+  while (range < TOP) {
+    range <<= 8;
+    shiftLow();
+  }
+}
+
+function encDirect0(value: u32, bits: u32): void {
+  if (bits == 0) return;
+  range = range >> bits;
+  low += <u64>value * <u64>range;
+  while (range < TOP) {
+    range <<= 8;
+    shiftLow();
+  }
+}
+
+function encWide0(value: u32, bits: u32): void {
+  if (bits > 16) {
+    encDirect0(value >>> 16, bits - 16);
+    encDirect0(value & 0xffff, 16);
+  } else encDirect0(value, bits);
+}
+
+/** Up to 32 raw bits. */
+export function encWide(s: usize, value: u32, bits: u32): void {
+  encLoad(s);
+  encWide0(value, bits);
+  encStore(s);
+}
+
+/** Flushes; returns the end address of the output (check the overflow word). */
+export function encFinish(s: usize): u32 {
+  encLoad(s);
+  for (let i = 0; i < 5; i++) shiftLow();
+  encStore(s);
+  return <u32>pos;
+}
+
+/** Codes residuals r[from, to) (int32 at address r) with the model probs (u16 × 64·33); returns the new mean. */
+export function encRun(s: usize, probs: usize, mean: i32, r: usize, from: u32, to: u32): i32 {
+  encLoad(s);
+  for (let i = from; i < to; i++) {
+    const v = load<i32>(r + (<usize>i << 2));
+    const u: u32 = <u32>((v << 1) ^ (v >> 31));
+    const mq: u32 = <u32>mean >>> 4;
+    const k: u32 = mq < 1 ? 0 : 31 - clz(mq);
+    const ctx: u32 = (2 * k + (k > 0 ? (mq >>> (k - 1)) & 1 : mq & 1)) * PER_CONTEXT;
+    const pc: usize = probs + (<usize>ctx << 1);
+    const q: u32 = u >>> k;
+    const n: u32 = q < UNARY ? q : UNARY;
+    for (let j: u32 = 0; j <= n; j++) {
+      if (j == UNARY) break;
+      encBit(pc + (<usize>j << 1), j < n ? 1 : 0);
+    }
+    const t: usize = pc + (<usize>(UNARY + (q < 2 ? q : 2) * 3) << 1);
+    if (q >= UNARY || k > 18) {
+      if (q >= UNARY) {
+        const e = q - UNARY;
+        const c: u32 = e == 0 ? 0 : 32 - clz(e);
+        encDirect0(c, 6);
+        if (c > 1) encWide0(e - (<u32>1 << (c - 1)), c - 1);
+      }
+      if (k > 0) {
+        const rem = u & ((<u32>1 << k) - 1);
+        if (k == 1) encBit(t, rem);
+        else {
+          const top = rem >>> (k - 2);
+          const b1 = top >>> 1;
+          encBit(t, b1);
+          encBit(t + ((1 + b1) << 1), top & 1);
+          encWide0(rem & ((<u32>1 << (k - 2)) - 1), k - 2);
+        }
+      }
+    } else if (k > 0) {
+      const b1 = (u >>> (k - 1)) & 1;
+      encBit(t, b1);
+      if (k > 1) {
+        encBit(t + ((1 + b1) << 1), (u >>> (k - 2)) & 1);
+        encDirect0(u & ((<u32>1 << (k - 2)) - 1), k - 2);
+      }
+    }
+    mean += ((u >= 0x8000000 ? 0x7fffffff : <i32>(u * 16)) - mean) >> 4;
+  }
+  encStore(s);
+  return mean;
+}
+
+// ---- decoder ----
+
+@inline function decLoad(s: usize): void {
+  range = load<u32>(s, 8);
+  code = load<u32>(s, 12);
+  pos = load<u32>(s, 20);
+  end = load<u32>(s, 24);
+  flag = load<u32>(s, 28);
+}
+
+@inline function decStore(s: usize): void {
+  if (flag == 0 && pos > end + 4) flag = 1;
+  store<u32>(s, range, 8);
+  store<u32>(s, code, 12);
+  store<u32>(s, <u32>pos, 20);
+  store<u32>(s, flag, 28);
+}
+
+@inline function next(): u32 {
+  const p = pos++;
+  return p < end ? <u32>load<u8>(p) : 0;
+}
+
+/** Starts a decoder on [start, stop); returns the error word (5: no leading zero byte). */
+export function decInit(s: usize, start: u32, stop: u32): u32 {
+  range = 0xffffffff;
+  code = 0;
+  pos = start;
+  end = stop;
+  flag = 0;
+  if (next() != 0) flag = 5;
+  for (let i = 0; i < 4; i++) code = (code << 8) | next();
+  store<u32>(s, <u32>end, 24);
+  decStore(s);
+  return flag;
+}
+
+@inline function decBit(pp: usize): u32 {
+  const p: u32 = load<u16>(pp);
+  const bound = (range >> 11) * p;
+  let bit: u32 = 0;
+  if (code < bound) {
+    range = bound;
+    store<u16>(pp, <u16>(p + ((2048 - p) >> MOVE)));
+  } else {
+    code -= bound;
+    range -= bound;
+    store<u16>(pp, <u16>(p - (p >> MOVE)));
+    bit = 1;
+  }
+  if (range < TOP) {
+    range <<= 8;
+    code = (code << 8) | next();
+  }
+  return bit;
+}
+
+function decDirect0(bits: u32): u32 {
+  if (bits == 0) return 0;
+  range = range >> bits;
+  let v = code / range;
+  if (v >= <u32>1 << bits) {
+    if (flag == 0) flag = 2;
+    v = 0;
+  }
+  code -= v * range;
+  while (range < TOP) {
+    range <<= 8;
+    code = (code << 8) | next();
+  }
+  return v;
+}
+
+function decWide0(bits: u32): u32 {
+  if (bits > 16) {
+    const hi = decDirect0(bits - 16);
+    return (hi << 16) | decDirect0(16);
+  }
+  return decDirect0(bits);
+}
+
+/** Up to 32 raw bits (check the error word). */
+export function decWide(s: usize, bits: u32): u32 {
+  decLoad(s);
+  const v = decWide0(bits);
+  decStore(s);
+  return v;
+}
+
+/** Decodes residuals into int32 out[from, to); returns the new mean (check the error word). */
+export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32, to: u32): i32 {
+  decLoad(s);
+  for (let i = from; i < to; i++) {
+    const mq: u32 = <u32>mean >>> 4;
+    const k: u32 = mq < 1 ? 0 : 31 - clz(mq);
+    const ctx: u32 = (2 * k + (k > 0 ? (mq >>> (k - 1)) & 1 : mq & 1)) * PER_CONTEXT;
+    const pc: usize = probs + (<usize>ctx << 1);
+    let q: u32 = 0;
+    while (decBit(pc + (<usize>q << 1)) != 0) {
+      if (++q == UNARY) break;
+    }
+    let u: u64;
+    const t: usize = pc + (<usize>(UNARY + (q < 2 ? q : 2) * 3) << 1);
+    if (q == UNARY || k > 18) {
+      let qq: u64 = q;
+      if (q == UNARY) {
+        const c = decDirect0(6);
+        if (c > 32) {
+          if (flag == 0) flag = 3;
+          break;
+        }
+        if (c > 0) qq += (<u64>1 << (c - 1)) + (c > 1 ? <u64>decWide0(c - 1) : 0);
+      }
+      let rem: u32 = 0;
+      if (k > 0) {
+        if (k == 1) rem = decBit(t);
+        else {
+          const b1 = decBit(t);
+          const top = b1 * 2 + decBit(t + ((1 + b1) << 1));
+          rem = (top << (k - 2)) | decWide0(k - 2);
+        }
+      }
+      u = (qq << k) + rem;
+      if (u > 0xffffffff) {
+        if (flag == 0) flag = 4;
+        break;
+      }
+    } else {
+      let rem: u32 = 0;
+      if (k > 0) {
+        const b1 = decBit(t);
+        if (k == 1) rem = b1;
+        else {
+          const b2 = decBit(t + ((1 + b1) << 1));
+          rem = (((b1 << 1) | b2) << (k - 2)) | decDirect0(k - 2);
+        }
+      }
+      u = (<u64>q << k) + rem;
+    }
+    const w = <u32>u;
+    store<i32>(out + (<usize>i << 2), <i32>((w >>> 1) ^ (0 - (w & 1))));
+    mean += ((w >= 0x8000000 ? 0x7fffffff : <i32>(w * 16)) - mean) >> 4;
+  }
+  decStore(s);
+  return mean;
+}
+
+// ---- prediction ----
+
+/** The first sample predicted by the LPC (before it: the fixed predictors). order 0: no LPC. */
+@inline function headOf(start: u32, from: u32, to: u32, order: u32): u32 {
+  if (order == 0) return to;
+  const h = start + ((order + 3) & ~3);
+  return min(to, max(from, h));
+}
+
+@inline function fixedPrediction(x: usize, start: u32, t: u32): i64 {
+  const i = t - start;
+  if (i == 0) return 0;
+  const a = <i64>load<i32>(x + (<usize>(t - 1) << 2));
+  if (i == 1) return a;
+  return 2 * a - <i64>load<i32>(x + (<usize>(t - 2) << 2));
+}
+
+/** r[from, to) = x − prediction; coefs: order int32 at address c (c[0] multiplies x[t−1]). */
+export function residuals(x: usize, start: u32, from: u32, to: u32, c: usize, order: u32, shift: u32, r: usize): void {
+  const head = headOf(start, from, to, order);
+  for (let t = from; t < head; t++) {
+    store<i32>(r + (<usize>t << 2), <i32>(<i64>load<i32>(x + (<usize>t << 2)) - fixedPrediction(x, start, t)));
+  }
+  const sh = <i64>shift;
+  for (let t = head; t < to; t++) {
+    let sum: i64 = 0;
+    const base = x + (<usize>t << 2);
+    for (let j: u32 = 0; j < order; j++) {
+      sum += <i64>load<i32>(c + (<usize>j << 2)) * <i64>load<i32>(base - (<usize>(j + 1) << 2));
+    }
+    store<i32>(r + (<usize>t << 2), <i32>(<i64>load<i32>(base) - (sum >> sh)));
+  }
+}
+
+/** Inverse of residuals: x[from, to) from r[from, to) and x[start, from). */
+export function restore(r: usize, start: u32, from: u32, to: u32, c: usize, order: u32, shift: u32, x: usize): void {
+  const head = headOf(start, from, to, order);
+  for (let t = from; t < head; t++) {
+    store<i32>(x + (<usize>t << 2), <i32>(fixedPrediction(x, start, t) + <i64>load<i32>(r + (<usize>t << 2))));
+  }
+  const sh = <i64>shift;
+  for (let t = head; t < to; t++) {
+    let sum: i64 = 0;
+    const base = x + (<usize>t << 2);
+    for (let j: u32 = 0; j < order; j++) {
+      sum += <i64>load<i32>(c + (<usize>j << 2)) * <i64>load<i32>(base - (<usize>(j + 1) << 2));
+    }
+    store<i32>(base, <i32>((sum >> sh) + <i64>load<i32>(r + (<usize>t << 2))));
+  }
+}
