@@ -260,32 +260,64 @@ export function decWide(s: usize, bits: u32): u32 {
   return v;
 }
 
-/** Decodes residuals into int32 out[from, to); returns the new mean (check the error word). */
+/** Decodes residuals into int32 out[from, to); returns the new mean (check the error word). The common path
+ *  keeps the coder in locals (the slow path, escapes and k > 18, goes through the globals). */
 export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32, to: u32): i32 {
-  decLoad(s);
+  let rng: u32 = load<u32>(s, 8);
+  let cod: u32 = load<u32>(s, 12);
+  let at: usize = load<u32>(s, 20);
+  const stop: usize = load<u32>(s, 24);
+  let err: u32 = load<u32>(s, 28);
   for (let i = from; i < to; i++) {
     const mq: u32 = <u32>mean >>> 4;
     const k: u32 = mq < 1 ? 0 : 31 - clz(mq);
     const ctx: u32 = (2 * k + (k > 0 ? (mq >>> (k - 1)) & 1 : mq & 1)) * PER_CONTEXT;
     const pc: usize = probs + (<usize>ctx << 1);
     let q: u32 = 0;
-    while (decBit(pc + (<usize>q << 1)) != 0) {
+    let pp: usize = pc;
+    while (true) {
+      const p: u32 = load<u16>(pp);
+      const bound = (rng >> 11) * p;
+      if (cod < bound) {
+        rng = bound;
+        store<u16>(pp, <u16>(p + ((2048 - p) >> MOVE)));
+        if (rng < TOP) {
+          rng <<= 8;
+          cod = (cod << 8) | (at < stop ? <u32>load<u8>(at) : 0);
+          at++;
+        }
+        break;
+      }
+      cod -= bound;
+      rng -= bound;
+      store<u16>(pp, <u16>(p - (p >> MOVE)));
+      if (rng < TOP) {
+        rng <<= 8;
+        cod = (cod << 8) | (at < stop ? <u32>load<u8>(at) : 0);
+        at++;
+      }
+      pp += 2;
       if (++q == UNARY) break;
     }
-    let u: u64;
+    let w: u32;
     const t: usize = pc + (<usize>(UNARY + (q < 2 ? q : 2) * 3) << 1);
     if (q == UNARY || k > 18) {
+      range = rng;
+      code = cod;
+      pos = at;
+      end = stop;
+      flag = err;
       let qq: u64 = q;
+      let bad = false;
       if (q == UNARY) {
         const c = decDirect0(6);
         if (c > 32) {
           if (flag == 0) flag = 3;
-          break;
-        }
-        if (c > 0) qq += (<u64>1 << (c - 1)) + (c > 1 ? <u64>decWide0(c - 1) : 0);
+          bad = true;
+        } else if (c > 0) qq += (<u64>1 << (c - 1)) + (c > 1 ? <u64>decWide0(c - 1) : 0);
       }
       let rem: u32 = 0;
-      if (k > 0) {
+      if (!bad && k > 0) {
         if (k == 1) rem = decBit(t);
         else {
           const b1 = decBit(t);
@@ -293,27 +325,86 @@ export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32,
           rem = (top << (k - 2)) | decWide0(k - 2);
         }
       }
-      u = (qq << k) + rem;
-      if (u > 0xffffffff) {
+      const u: u64 = (qq << k) + rem;
+      if (!bad && u > 0xffffffff) {
         if (flag == 0) flag = 4;
-        break;
+        bad = true;
       }
+      rng = range;
+      cod = code;
+      at = pos;
+      err = flag;
+      if (bad) break;
+      w = <u32>u;
     } else {
       let rem: u32 = 0;
       if (k > 0) {
-        const b1 = decBit(t);
+        let p: u32 = load<u16>(t);
+        let bound = (rng >> 11) * p;
+        let b1: u32 = 0;
+        if (cod < bound) {
+          rng = bound;
+          store<u16>(t, <u16>(p + ((2048 - p) >> MOVE)));
+        } else {
+          cod -= bound;
+          rng -= bound;
+          store<u16>(t, <u16>(p - (p >> MOVE)));
+          b1 = 1;
+        }
+        if (rng < TOP) {
+          rng <<= 8;
+          cod = (cod << 8) | (at < stop ? <u32>load<u8>(at) : 0);
+          at++;
+        }
         if (k == 1) rem = b1;
         else {
-          const b2 = decBit(t + ((1 + b1) << 1));
-          rem = (((b1 << 1) | b2) << (k - 2)) | decDirect0(k - 2);
+          const t2: usize = t + ((1 + b1) << 1);
+          p = load<u16>(t2);
+          bound = (rng >> 11) * p;
+          let b2: u32 = 0;
+          if (cod < bound) {
+            rng = bound;
+            store<u16>(t2, <u16>(p + ((2048 - p) >> MOVE)));
+          } else {
+            cod -= bound;
+            rng -= bound;
+            store<u16>(t2, <u16>(p - (p >> MOVE)));
+            b2 = 1;
+          }
+          if (rng < TOP) {
+            rng <<= 8;
+            cod = (cod << 8) | (at < stop ? <u32>load<u8>(at) : 0);
+            at++;
+          }
+          const bits = k - 2;
+          let low: u32 = 0;
+          if (bits > 0) {
+            rng = rng >> bits;
+            low = cod / rng;
+            if (low >= <u32>1 << bits) {
+              if (err == 0) err = 2;
+              low = 0;
+            }
+            cod -= low * rng;
+            while (rng < TOP) {
+              rng <<= 8;
+              cod = (cod << 8) | (at < stop ? <u32>load<u8>(at) : 0);
+              at++;
+            }
+          }
+          rem = (((b1 << 1) | b2) << bits) | low;
         }
       }
-      u = (<u64>q << k) + rem;
+      w = (q << k) + rem;
     }
-    const w = <u32>u;
     store<i32>(out + (<usize>i << 2), <i32>((w >>> 1) ^ (0 - (w & 1))));
     mean += ((w >= 0x8000000 ? 0x7fffffff : <i32>(w * 16)) - mean) >> 4;
   }
+  range = rng;
+  code = cod;
+  pos = at;
+  end = stop;
+  flag = err;
   decStore(s);
   return mean;
 }
@@ -335,20 +426,40 @@ export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32,
   return 2 * a - <i64>load<i32>(x + (<usize>(t - 2) << 2));
 }
 
-/** r[from, to) = x − prediction; coefs: order int32 at address c (c[0] multiplies x[t−1]). */
+/** Zeroes the coefficients past the order up to the next multiple of 4 (the taps the loops below read four at
+ *  a time; the format starts the LPC at that padded order, so their history exists); returns the padded order. */
+@inline function padTaps(c: usize, order: u32): u32 {
+  const padded = (order + 3) & ~3;
+  for (let j = order; j < padded; j++) store<i32>(c + (<usize>j << 2), 0);
+  return padded;
+}
+
+/** Σ c[j]·x[t−1−j] over the padded taps, four at a time (base = address of x[t]). */
+@inline function predict(c: usize, padded: u32, base: usize): i64 {
+  let sum: i64 = 0;
+  for (let j: u32 = 0; j < padded; j += 4) {
+    const cj = c + (<usize>j << 2);
+    const xj = base - (<usize>(j + 4) << 2);
+    sum +=
+      <i64>load<i32>(cj) * <i64>load<i32>(xj, 12) +
+      <i64>load<i32>(cj, 4) * <i64>load<i32>(xj, 8) +
+      <i64>load<i32>(cj, 8) * <i64>load<i32>(xj, 4) +
+      <i64>load<i32>(cj, 12) * <i64>load<i32>(xj);
+  }
+  return sum;
+}
+
+/** r[from, to) = x − prediction; coefs: order int32 at address c (c[0] multiplies x[t−1]; room for 32). */
 export function residuals(x: usize, start: u32, from: u32, to: u32, c: usize, order: u32, shift: u32, r: usize): void {
   const head = headOf(start, from, to, order);
   for (let t = from; t < head; t++) {
     store<i32>(r + (<usize>t << 2), <i32>(<i64>load<i32>(x + (<usize>t << 2)) - fixedPrediction(x, start, t)));
   }
+  const padded = padTaps(c, order);
   const sh = <i64>shift;
   for (let t = head; t < to; t++) {
-    let sum: i64 = 0;
     const base = x + (<usize>t << 2);
-    for (let j: u32 = 0; j < order; j++) {
-      sum += <i64>load<i32>(c + (<usize>j << 2)) * <i64>load<i32>(base - (<usize>(j + 1) << 2));
-    }
-    store<i32>(r + (<usize>t << 2), <i32>(<i64>load<i32>(base) - (sum >> sh)));
+    store<i32>(r + (<usize>t << 2), <i32>(<i64>load<i32>(base) - (predict(c, padded, base) >> sh)));
   }
 }
 
@@ -358,13 +469,10 @@ export function restore(r: usize, start: u32, from: u32, to: u32, c: usize, orde
   for (let t = from; t < head; t++) {
     store<i32>(x + (<usize>t << 2), <i32>(fixedPrediction(x, start, t) + <i64>load<i32>(r + (<usize>t << 2))));
   }
+  const padded = padTaps(c, order);
   const sh = <i64>shift;
   for (let t = head; t < to; t++) {
-    let sum: i64 = 0;
     const base = x + (<usize>t << 2);
-    for (let j: u32 = 0; j < order; j++) {
-      sum += <i64>load<i32>(c + (<usize>j << 2)) * <i64>load<i32>(base - (<usize>(j + 1) << 2));
-    }
-    store<i32>(base, <i32>((sum >> sh) + <i64>load<i32>(r + (<usize>t << 2))));
+    store<i32>(base, <i32>((predict(c, padded, base) >> sh) + <i64>load<i32>(r + (<usize>t << 2))));
   }
 }
