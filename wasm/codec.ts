@@ -339,18 +339,13 @@ export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32,
     } else {
       let rem: u32 = 0;
       if (k > 0) {
+        // The remainder's bits without branches (select: a conditional move), their outcome is a coin toss.
         let p: u32 = load<u16>(t);
         let bound = (rng >> 11) * p;
-        let b1: u32 = 0;
-        if (cod < bound) {
-          rng = bound;
-          store<u16>(t, <u16>(p + ((2048 - p) >> MOVE)));
-        } else {
-          cod -= bound;
-          rng -= bound;
-          store<u16>(t, <u16>(p - (p >> MOVE)));
-          b1 = 1;
-        }
+        const b1: u32 = cod >= bound ? 1 : 0;
+        rng = select<u32>(rng - bound, bound, b1 != 0);
+        cod = select<u32>(cod - bound, cod, b1 != 0);
+        store<u16>(t, <u16>select<u32>(p - (p >> MOVE), p + ((2048 - p) >> MOVE), b1 != 0));
         if (rng < TOP) {
           rng <<= 8;
           cod = (cod << 8) | (at < stop ? <u32>load<u8>(at) : 0);
@@ -361,16 +356,10 @@ export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32,
           const t2: usize = t + ((1 + b1) << 1);
           p = load<u16>(t2);
           bound = (rng >> 11) * p;
-          let b2: u32 = 0;
-          if (cod < bound) {
-            rng = bound;
-            store<u16>(t2, <u16>(p + ((2048 - p) >> MOVE)));
-          } else {
-            cod -= bound;
-            rng -= bound;
-            store<u16>(t2, <u16>(p - (p >> MOVE)));
-            b2 = 1;
-          }
+          const b2: u32 = cod >= bound ? 1 : 0;
+          rng = select<u32>(rng - bound, bound, b2 != 0);
+          cod = select<u32>(cod - bound, cod, b2 != 0);
+          store<u16>(t2, <u16>select<u32>(p - (p >> MOVE), p + ((2048 - p) >> MOVE), b2 != 0));
           if (rng < TOP) {
             rng <<= 8;
             cod = (cod << 8) | (at < stop ? <u32>load<u8>(at) : 0);
