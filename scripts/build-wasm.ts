@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const ASC_ARGS = ['wasm/codec.ts', '-O3', '--runtime', 'stub', '--noAssert'];
+export const ASC_ARGS = ['wasm/codec.ts', '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];
 
 /** Compiles the kernel; returns the wasm bytes. */
 export function buildKernel(): Uint8Array {

@@ -415,36 +415,39 @@ export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32,
   return 2 * a - <i64>load<i32>(x + (<usize>(t - 2) << 2));
 }
 
-/** Zeroes the coefficients past the order up to the next multiple of 4 (the taps the loops below read four at
- *  a time; the format starts the LPC at that padded order, so their history exists); returns the padded order. */
-@inline function padTaps(c: usize, order: u32): u32 {
+/** Writes the coefficients reversed and zero-padded to a multiple of 4 at c + 128 (rc[m] multiplies
+ *  x[t − padded + m], so both load contiguously); the format starts the LPC at that padded order, so the padded
+ *  taps have history. Returns the padded order. */
+@inline function reverseTaps(c: usize, order: u32): u32 {
   const padded = (order + 3) & ~3;
-  for (let j = order; j < padded; j++) store<i32>(c + (<usize>j << 2), 0);
+  const rc = c + 128;
+  for (let m: u32 = 0; m < padded; m++) {
+    const j = padded - 1 - m;
+    store<i32>(rc + (<usize>m << 2), j < order ? load<i32>(c + (<usize>j << 2)) : 0);
+  }
   return padded;
 }
 
-/** Σ c[j]·x[t−1−j] over the padded taps, four at a time (base = address of x[t]). */
+/** Σ c[j]·x[t−1−j] (base = address of x[t]): SIMD, four taps a step, products and sums in 64 bits (exact). */
 @inline function predict(c: usize, padded: u32, base: usize): i64 {
-  let sum: i64 = 0;
-  for (let j: u32 = 0; j < padded; j += 4) {
-    const cj = c + (<usize>j << 2);
-    const xj = base - (<usize>(j + 4) << 2);
-    sum +=
-      <i64>load<i32>(cj) * <i64>load<i32>(xj, 12) +
-      <i64>load<i32>(cj, 4) * <i64>load<i32>(xj, 8) +
-      <i64>load<i32>(cj, 8) * <i64>load<i32>(xj, 4) +
-      <i64>load<i32>(cj, 12) * <i64>load<i32>(xj);
+  const rc = c + 128;
+  const xs = base - (<usize>padded << 2);
+  let acc = i64x2.splat(0);
+  for (let m: u32 = 0; m < padded; m += 4) {
+    const cv = v128.load(rc + (<usize>m << 2));
+    const xv = v128.load(xs + (<usize>m << 2));
+    acc = i64x2.add(acc, i64x2.add(i64x2.extmul_low_i32x4_s(cv, xv), i64x2.extmul_high_i32x4_s(cv, xv)));
   }
-  return sum;
+  return i64x2.extract_lane(acc, 0) + i64x2.extract_lane(acc, 1);
 }
 
-/** r[from, to) = x − prediction; coefs: order int32 at address c (c[0] multiplies x[t−1]; room for 32). */
+/** r[from, to) = x − prediction; coefs: order int32 at address c (c[0] multiplies x[t−1]; c + 128 is scratch: 256 bytes in all). */
 export function residuals(x: usize, start: u32, from: u32, to: u32, c: usize, order: u32, shift: u32, r: usize): void {
   const head = headOf(start, from, to, order);
   for (let t = from; t < head; t++) {
     store<i32>(r + (<usize>t << 2), <i32>(<i64>load<i32>(x + (<usize>t << 2)) - fixedPrediction(x, start, t)));
   }
-  const padded = padTaps(c, order);
+  const padded = reverseTaps(c, order);
   const sh = <i64>shift;
   for (let t = head; t < to; t++) {
     const base = x + (<usize>t << 2);
@@ -458,7 +461,7 @@ export function restore(r: usize, start: u32, from: u32, to: u32, c: usize, orde
   for (let t = from; t < head; t++) {
     store<i32>(x + (<usize>t << 2), <i32>(fixedPrediction(x, start, t) + <i64>load<i32>(r + (<usize>t << 2))));
   }
-  const padded = padTaps(c, order);
+  const padded = reverseTaps(c, order);
   const sh = <i64>shift;
   for (let t = head; t < to; t++) {
     const base = x + (<usize>t << 2);

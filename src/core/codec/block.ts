@@ -9,7 +9,7 @@
 // are used only when every sample of the block fits 30 bits, so side cannot overflow.
 import { MAX_ORDER, MAX_PRECISION, MAX_SHIFT, analyse, autocorrelation, fromAutocorrelation, type Lpc } from './lpc';
 import { CodecDecodeError } from './rangeCoder';
-import { PROBS_BYTES, STATE_BYTES, kernel, throwDecodeFlag, type Kernel } from './kernel';
+import { COEF_BYTES, PROBS_BYTES, STATE_BYTES, kernel, throwDecodeFlag, type Kernel } from './kernel';
 import { compress as compressLegacy, decompress as decompressLegacy } from './compress';
 
 export interface BlockCodecOptions {
@@ -105,8 +105,8 @@ export class BlockEncoder {
   private encodeInto(channels: readonly Int32Array[], frames: number, legacyUpTo: number, room: number): Uint8Array | undefined {
     const k = kernel();
     const trialRoom = this.opts.best || legacyUpTo > 0 ? room : 0;
-    k.reset(2 * STATE_BYTES + PROBS_BYTES + 4 * (MAX_ORDER + 1) + 8 * frames + room + trialRoom + 64);
-    this.layout = { probs: k.alloc(PROBS_BYTES), coefs: k.alloc(4 * (MAX_ORDER + 1)), x: k.alloc(4 * frames), r: k.alloc(4 * frames) };
+    k.reset(2 * STATE_BYTES + PROBS_BYTES + COEF_BYTES + 8 * frames + room + trialRoom + 64);
+    this.layout = { probs: k.alloc(PROBS_BYTES), coefs: k.alloc(COEF_BYTES), x: k.alloc(4 * frames), r: k.alloc(4 * frames) };
     const main = new Coder(k, k.alloc(STATE_BYTES), k.alloc(room), room);
     this.trial = trialRoom > 0 ? new Coder(k, k.alloc(STATE_BYTES), k.alloc(trialRoom), trialRoom) : undefined;
     return this.encodeWithCoder(main, channels, frames, legacyUpTo);
@@ -298,10 +298,10 @@ class Decoder {
 /** Decodes a block's payload into out[c][0, frames); malformed input throws CodecDecodeError, nothing else. */
 export function decodeBlock(payload: Uint8Array, channels: number, frames: number, out: Int32Array[]): void {
   const k = kernel();
-  k.reset(STATE_BYTES + PROBS_BYTES + 4 * (MAX_ORDER + 1) + 8 * frames + payload.length + 64);
+  k.reset(STATE_BYTES + PROBS_BYTES + COEF_BYTES + 8 * frames + payload.length + 64);
   const s = k.alloc(STATE_BYTES);
   const probs = k.alloc(PROBS_BYTES);
-  const coefsAt = k.alloc(4 * (MAX_ORDER + 1));
+  const coefsAt = k.alloc(COEF_BYTES);
   const r = k.alloc(4 * frames);
   const xAt = k.alloc(4 * frames);
   const bytesAt = k.alloc(payload.length);

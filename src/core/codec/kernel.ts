@@ -24,6 +24,8 @@ interface KernelExports {
 
 /** Bytes of one coder's state record (wasm/codec.ts). */
 export const STATE_BYTES = 32;
+/** Bytes of an LPC's coefficient area: 32 int32, then the kernel's reversed copy. */
+export const COEF_BYTES = 256;
 /** Bytes of the residual model's probabilities: 64 scale contexts × 33, u16. */
 export const PROBS_BYTES = 64 * 33 * 2;
 const PROB_INIT = 1024;

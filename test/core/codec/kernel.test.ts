@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BitDecoder, BitEncoder, ResidualModel, decodeResidualRun, encodeResidualRun } from '../../../src/core/codec/binaryCoder';
-import { PROBS_BYTES, STATE_BYTES, kernel } from '../../../src/core/codec/kernel';
+import { COEF_BYTES, PROBS_BYTES, STATE_BYTES, kernel } from '../../../src/core/codec/kernel';
 import { KERNEL_WASM_BASE64 } from '../../../src/core/codec/kernelWasm';
 import { residualsOf, restore, type Lpc } from '../../../src/core/codec/lpc';
 import { buildKernel } from '../../../scripts/build-wasm';
@@ -130,8 +130,8 @@ describe('codec kernel (WebAssembly)', () => {
         residualsOf(x, 0, 0, from, lpc, want);
         residualsOf(x, 0, from, n, lpc, want);
         const k = kernel();
-        k.reset(4 * 33 + 12 * n + 64);
-        const c = k.alloc(4 * 33);
+        k.reset(COEF_BYTES + 12 * n + 64);
+        const c = k.alloc(COEF_BYTES);
         const xAt = k.alloc(4 * n);
         const rAt = k.alloc(4 * n);
         const yAt = k.alloc(4 * n);
