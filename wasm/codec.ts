@@ -455,6 +455,30 @@ export function residuals(x: usize, start: u32, from: u32, to: u32, c: usize, or
   }
 }
 
+/** predict() for the decoder: the newest four taps (just stored) are read one by one, since a vector load over a
+ *  value stored a moment ago stalls (store-to-load forwarding fails on a partial overlap). */
+@inline function predictFresh(c: usize, padded: u32, base: usize): i64 {
+  const rc = c + 128;
+  const xs = base - (<usize>padded << 2);
+  let acc = i64x2.splat(0);
+  const last = padded - 4;
+  for (let m: u32 = 0; m < last; m += 4) {
+    const cv = v128.load(rc + (<usize>m << 2));
+    const xv = v128.load(xs + (<usize>m << 2));
+    acc = i64x2.add(acc, i64x2.add(i64x2.extmul_low_i32x4_s(cv, xv), i64x2.extmul_high_i32x4_s(cv, xv)));
+  }
+  const cl = rc + (<usize>last << 2);
+  const xl = xs + (<usize>last << 2);
+  return (
+    i64x2.extract_lane(acc, 0) +
+    i64x2.extract_lane(acc, 1) +
+    <i64>load<i32>(cl) * <i64>load<i32>(xl) +
+    <i64>load<i32>(cl, 4) * <i64>load<i32>(xl, 4) +
+    <i64>load<i32>(cl, 8) * <i64>load<i32>(xl, 8) +
+    <i64>load<i32>(cl, 12) * <i64>load<i32>(xl, 12)
+  );
+}
+
 /** Inverse of residuals: x[from, to) from r[from, to) and x[start, from). */
 export function restore(r: usize, start: u32, from: u32, to: u32, c: usize, order: u32, shift: u32, x: usize): void {
   const head = headOf(start, from, to, order);
@@ -465,6 +489,6 @@ export function restore(r: usize, start: u32, from: u32, to: u32, c: usize, orde
   const sh = <i64>shift;
   for (let t = head; t < to; t++) {
     const base = x + (<usize>t << 2);
-    store<i32>(base, <i32>((predict(c, padded, base) >> sh) + <i64>load<i32>(r + (<usize>t << 2))));
+    store<i32>(base, <i32>((predictFresh(c, padded, base) >> sh) + <i64>load<i32>(r + (<usize>t << 2))));
   }
 }
