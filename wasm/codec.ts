@@ -492,3 +492,49 @@ export function restore(r: usize, start: u32, from: u32, to: u32, c: usize, orde
     store<i32>(base, <i32>((predictFresh(c, padded, base) >> sh) + <i64>load<i32>(r + (<usize>t << 2))));
   }
 }
+
+// ---- analysis ----
+
+/**
+ * The windowed, mean-removed autocorrelation of the n int32 at x (window: n f64 at w; scratch: n f64 at y) at lags
+ * 0..order, into f64 ac[0..order]. The same operations in the same order as lpc.ts's TypeScript (each lag's sum
+ * runs over the samples in order; f64x2 lanes hold two lags), so the results are bit-identical.
+ */
+export function autocorr(x: usize, n: u32, w: usize, y: usize, order: u32, ac: usize): void {
+  let mean: f64 = 0;
+  for (let i: u32 = 0; i < n; i++) mean += <f64>load<i32>(x + (<usize>i << 2));
+  mean /= <f64>n;
+  for (let i: u32 = 0; i < n; i++) {
+    store<f64>(y + (<usize>i << 3), (<f64>load<i32>(x + (<usize>i << 2)) - mean) * load<f64>(w + (<usize>i << 3)));
+  }
+  for (let lag: u32 = 0; lag <= order; lag += 8) {
+    // Lanes: a01 = (s1, s0), a23 = (s3, s2), a45 = (s5, s4), a67 = (s7, s6).
+    let a01 = f64x2.splat(0);
+    let a23 = f64x2.splat(0);
+    let a45 = f64x2.splat(0);
+    let a67 = f64x2.splat(0);
+    for (let i: u32 = lag + 7; i < n; i++) {
+      const v = f64x2.splat(load<f64>(y + (<usize>i << 3)));
+      const b = y + (<usize>(i - lag) << 3);
+      a01 = f64x2.add(a01, f64x2.mul(v, v128.load(b - 8)));
+      a23 = f64x2.add(a23, f64x2.mul(v, v128.load(b - 24)));
+      a45 = f64x2.add(a45, f64x2.mul(v, v128.load(b - 40)));
+      a67 = f64x2.add(a67, f64x2.mul(v, v128.load(b - 56)));
+    }
+    const sums = ac + 8 * 48; // scratch after ac (room for 41 lags)
+    store<f64>(sums, f64x2.extract_lane(a01, 1));
+    store<f64>(sums, f64x2.extract_lane(a01, 0), 8);
+    store<f64>(sums, f64x2.extract_lane(a23, 1), 16);
+    store<f64>(sums, f64x2.extract_lane(a23, 0), 24);
+    store<f64>(sums, f64x2.extract_lane(a45, 1), 32);
+    store<f64>(sums, f64x2.extract_lane(a45, 0), 40);
+    store<f64>(sums, f64x2.extract_lane(a67, 1), 48);
+    store<f64>(sums, f64x2.extract_lane(a67, 0), 56);
+    for (let k: u32 = 0; k < 8 && lag + k <= order; k++) {
+      let sum = load<f64>(sums + (<usize>k << 3));
+      const stop = min(n, lag + 7);
+      for (let i = lag + k; i < stop; i++) sum += load<f64>(y + (<usize>i << 3)) * load<f64>(y + (<usize>(i - lag - k) << 3));
+      store<f64>(ac + (<usize>(lag + k) << 3), sum);
+    }
+  }
+}

@@ -19,6 +19,7 @@ interface KernelExports {
   decWide(s: number, bits: number): number;
   decRun(s: number, probs: number, mean: number, out: number, from: number, to: number): number;
   residuals(x: number, start: number, from: number, to: number, c: number, order: number, shift: number, r: number): void;
+  autocorr(x: number, n: number, w: number, y: number, order: number, ac: number): void;
   restore(r: number, start: number, from: number, to: number, c: number, order: number, shift: number, x: number): void;
 }
 
@@ -52,6 +53,7 @@ export class Kernel {
   private u8v = new Uint8Array(0);
   private u16v = new Uint16Array(0);
   private i32v = new Int32Array(0);
+  private f64v = new Float64Array(0);
   private u32v = new Uint32Array(0);
 
   constructor() {
@@ -68,12 +70,24 @@ export class Kernel {
     this.views();
   }
 
-  /** `bytes` of memory, 8-aligned, inside what reset() made room for. */
+  /** `bytes` of memory, 8-aligned (grows the memory when reset() did not make room: views taken before go stale). */
   alloc(bytes: number): number {
     const at = this.top;
     this.top = (at + bytes + 7) & ~7;
-    if (this.top > this.x.memory.buffer.byteLength) throw new RangeError('codec kernel: allocation past the reserved memory');
+    const memory = this.x.memory;
+    if (this.top > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((this.top - memory.buffer.byteLength) / 65536));
+      this.views();
+    }
     return at;
+  }
+
+  /** The allocation mark, for release(): scratch taken after it is given back. */
+  mark(): number {
+    return this.top;
+  }
+  release(mark: number): void {
+    this.top = mark;
   }
 
   private views(): void {
@@ -83,6 +97,7 @@ export class Kernel {
     this.u8v = new Uint8Array(buffer);
     this.u16v = new Uint16Array(buffer);
     this.i32v = new Int32Array(buffer);
+    this.f64v = new Float64Array(buffer);
     this.u32v = new Uint32Array(buffer);
   }
 
@@ -91,6 +106,9 @@ export class Kernel {
   }
   get i32(): Int32Array {
     return this.i32v;
+  }
+  get f64(): Float64Array {
+    return this.f64v;
   }
 
   /** The residual model's initial state at `probs`. */

@@ -7,6 +7,8 @@
 //
 // The first `order` samples of a run are predicted by the fixed polynomials (0, x[t−1], 2x[t−1] − x[t−2]).
 
+import { kernel } from './kernel';
+
 export const MAX_ORDER = 32;
 export const MAX_PRECISION = 15;
 export const MAX_SHIFT = 20;
@@ -54,8 +56,31 @@ function orderFor(n: number, maxOrder: number): number {
   return n <= maxOrder * 2 || n < 16 ? Math.min(maxOrder, Math.max(0, (n >> 1) - 1)) : maxOrder;
 }
 
-/** The Tukey-windowed, mean-removed autocorrelation of x[from, to) at lags 0..order (undefined: no order fits). */
+/**
+ * The Tukey-windowed, mean-removed autocorrelation of x[from, to) at lags 0..order (undefined: no order fits), in
+ * the WebAssembly kernel: the operations of autocorrelationReference below in the same order, so the same bits.
+ */
 export function autocorrelation(x: Int32Array, from: number, to: number, maxOrder: number): Float64Array | undefined {
+  const n = to - from;
+  const order = orderFor(n, maxOrder);
+  if (order < 1) return undefined;
+  const w = tukey(n);
+  const k = kernel();
+  const mark = k.mark();
+  const xAt = k.alloc(4 * n);
+  const wAt = k.alloc(8 * n);
+  const yAt = k.alloc(8 * n);
+  const acAt = k.alloc(8 * 56);
+  k.i32.set(x.subarray(from, to), xAt >> 2);
+  k.f64.set(w, wAt >> 3);
+  k.x.autocorr(xAt, n, wAt, yAt, order, acAt);
+  const ac = k.f64.slice(acAt >> 3, (acAt >> 3) + order + 1);
+  k.release(mark);
+  return ac;
+}
+
+/** The TypeScript reference of autocorrelation (the kernel's test compares the two bit for bit). */
+export function autocorrelationReference(x: Int32Array, from: number, to: number, maxOrder: number): Float64Array | undefined {
   const n = to - from;
   const order = orderFor(n, maxOrder);
   if (order < 1) return undefined;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { BitDecoder, BitEncoder, ResidualModel, decodeResidualRun, encodeResidualRun } from '../../../src/core/codec/binaryCoder';
 import { COEF_BYTES, PROBS_BYTES, STATE_BYTES, kernel } from '../../../src/core/codec/kernel';
 import { KERNEL_WASM_BASE64 } from '../../../src/core/codec/kernelWasm';
-import { residualsOf, restore, type Lpc } from '../../../src/core/codec/lpc';
+import { autocorrelation, autocorrelationReference, residualsOf, restore, type Lpc } from '../../../src/core/codec/lpc';
 import { buildKernel } from '../../../scripts/build-wasm';
 
 /** Residual-like int32 values: mostly small with a scale that wanders, some huge (escapes, k > 18). */
@@ -156,4 +156,25 @@ describe('codec kernel (WebAssembly)', () => {
     const built = buildKernel();
     expect(Buffer.from(built).toString('base64')).toBe(KERNEL_WASM_BASE64);
   }, 60_000);
+});
+
+describe('codec kernel analysis', () => {
+  it('autocorrelation is bit-identical to the TypeScript reference (property)', () => {
+    const arb = fc.record({
+      x: fc.array(fc.integer({ min: -(2 ** 24), max: 2 ** 24 }), { minLength: 1, maxLength: 400 }),
+      order: fc.integer({ min: 1, max: 32 }),
+      from: fc.nat(50),
+    });
+    fc.assert(
+      fc.property(arb, ({ x: xs, order, from }) => {
+        const x = Int32Array.from(xs);
+        const start = Math.min(from, x.length - 1);
+        const got = autocorrelation(x, start, x.length, order);
+        const want = autocorrelationReference(x, start, x.length, order);
+        expect(got === undefined).toBe(want === undefined);
+        if (got && want) expect(Array.from(got)).toEqual(Array.from(want));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
