@@ -122,9 +122,29 @@ export function encFinish(s: usize): u32 {
   return <u32>pos;
 }
 
-/** Codes residuals r[from, to) (int32 at address r) with the model probs (u16 × 64·33); returns the new mean. */
+/** shiftLow on a low held by the caller (cache, pending count and output in the globals); returns the new low. */
+function shiftLowOf(l: u64): u64 {
+  if (l < 0xff000000 || l >= 0x100000000) {
+    const carry = <u32>(l >> 32);
+    let temp = cache;
+    do {
+      if (pos < end) store<u8>(pos, <u8>(temp + carry));
+      else flag = 1;
+      pos++;
+      temp = 0xff;
+    } while (--cacheSize != 0);
+    cache = <u32>(l >> 24) & 0xff;
+  }
+  cacheSize++;
+  return (l & 0xffffff) << 8;
+}
+
+/** Codes residuals r[from, to) (int32 at address r) with the model probs (u16 × 64·33); returns the new mean.
+ *  The common path keeps low and range in locals and codes each decision without a branch on its value. */
 export function encRun(s: usize, probs: usize, mean: i32, r: usize, from: u32, to: u32): i32 {
   encLoad(s);
+  let lo: u64 = low;
+  let rg: u32 = range;
   for (let i = from; i < to; i++) {
     const v = load<i32>(r + (<usize>i << 2));
     const u: u32 = <u32>((v << 1) ^ (v >> 31));
@@ -136,10 +156,22 @@ export function encRun(s: usize, probs: usize, mean: i32, r: usize, from: u32, t
     const n: u32 = q < UNARY ? q : UNARY;
     for (let j: u32 = 0; j <= n; j++) {
       if (j == UNARY) break;
-      encBit(pc + (<usize>j << 1), j < n ? 1 : 0);
+      const pp = pc + (<usize>j << 1);
+      const one = j < n;
+      const p: u32 = load<u16>(pp);
+      const bound = (rg >> 11) * p;
+      lo += select<u64>(<u64>bound, 0, one);
+      rg = select<u32>(rg - bound, bound, one);
+      store<u16>(pp, <u16>select<u32>(p - (p >> MOVE), p + ((2048 - p) >> MOVE), one));
+      if (rg < TOP) {
+        rg <<= 8;
+        lo = shiftLowOf(lo);
+      }
     }
     const t: usize = pc + (<usize>(UNARY + (q < 2 ? q : 2) * 3) << 1);
     if (q >= UNARY || k > 18) {
+      low = lo;
+      range = rg;
       if (q >= UNARY) {
         const e = q - UNARY;
         const c: u32 = e == 0 ? 0 : 32 - clz(e);
@@ -157,16 +189,49 @@ export function encRun(s: usize, probs: usize, mean: i32, r: usize, from: u32, t
           encWide0(rem & ((<u32>1 << (k - 2)) - 1), k - 2);
         }
       }
+      lo = low;
+      rg = range;
     } else if (k > 0) {
       const b1 = (u >>> (k - 1)) & 1;
-      encBit(t, b1);
+      {
+        const one = b1 != 0;
+        const p: u32 = load<u16>(t);
+        const bound = (rg >> 11) * p;
+        lo += select<u64>(<u64>bound, 0, one);
+        rg = select<u32>(rg - bound, bound, one);
+        store<u16>(t, <u16>select<u32>(p - (p >> MOVE), p + ((2048 - p) >> MOVE), one));
+        if (rg < TOP) {
+          rg <<= 8;
+          lo = shiftLowOf(lo);
+        }
+      }
       if (k > 1) {
-        encBit(t + ((1 + b1) << 1), (u >>> (k - 2)) & 1);
-        encDirect0(u & ((<u32>1 << (k - 2)) - 1), k - 2);
+        const t2: usize = t + ((1 + b1) << 1);
+        const one = ((u >>> (k - 2)) & 1) != 0;
+        const p: u32 = load<u16>(t2);
+        const bound = (rg >> 11) * p;
+        lo += select<u64>(<u64>bound, 0, one);
+        rg = select<u32>(rg - bound, bound, one);
+        store<u16>(t2, <u16>select<u32>(p - (p >> MOVE), p + ((2048 - p) >> MOVE), one));
+        if (rg < TOP) {
+          rg <<= 8;
+          lo = shiftLowOf(lo);
+        }
+        const bits = k - 2;
+        if (bits > 0) {
+          rg = rg >> bits;
+          lo += <u64>(u & ((<u32>1 << bits) - 1)) * <u64>rg;
+          while (rg < TOP) {
+            rg <<= 8;
+            lo = shiftLowOf(lo);
+          }
+        }
       }
     }
     mean += ((u >= 0x8000000 ? 0x7fffffff : <i32>(u * 16)) - mean) >> 4;
   }
+  low = lo;
+  range = rg;
   encStore(s);
   return mean;
 }
