@@ -125,32 +125,35 @@ export function autocorrelationReference(x: Int32Array, from: number, to: number
   return ac;
 }
 
+/** Levinson–Durbin's scratch: every order's coefficients, errors, the conditioned autocorrelation. */
+const levinson = { table: new Float64Array(MAX_ORDER * MAX_ORDER), errs: new Float64Array(MAX_ORDER + 1), ac: new Float64Array(MAX_ORDER + 1) };
+
 /** The best LPC from an autocorrelation (its length − 1 is the largest order tried) of a run of n samples. */
 export function fromAutocorrelation(acIn: Float64Array, n: number, precision: number): Lpc | undefined {
   const maxOrder = acIn.length - 1;
   if (acIn[0]! <= 0) return undefined;
-  const ac = acIn.slice();
+  const ac = levinson.ac;
+  ac.set(acIn);
   ac[0]! *= 1 + 1e-9;
-  // Levinson–Durbin, keeping every order's coefficients and error.
-  const lpcs: Float64Array[] = [];
-  const errs = new Float64Array(maxOrder + 1);
-  let a = new Float64Array(0);
+  // Levinson–Durbin, keeping every order's coefficients (row m − 1 of a flat table: no allocation per order)
+  // and error.
+  const table = levinson.table;
+  const errs = levinson.errs;
   let err = ac[0]!;
   errs[0] = err;
   for (let m = 1; m <= maxOrder; m++) {
+    const prev = (m - 2) * MAX_ORDER;
+    const row = (m - 1) * MAX_ORDER;
     let acc = ac[m]!;
-    for (let j = 0; j < m - 1; j++) acc -= a[j]! * ac[m - 1 - j]!;
+    for (let j = 0; j < m - 1; j++) acc -= table[prev + j]! * ac[m - 1 - j]!;
     const k = acc / err;
-    const next = new Float64Array(m);
-    for (let j = 0; j < m - 1; j++) next[j] = a[j]! - k * a[m - 2 - j]!;
-    next[m - 1] = k;
-    a = next;
+    for (let j = 0; j < m - 1; j++) table[row + j] = table[prev + j]! - k * table[prev + m - 2 - j]!;
+    table[row + m - 1] = k;
     err *= 1 - k * k;
     if (!(err > 0)) {
       err = 1e-9 * ac[0]!;
     }
     errs[m] = err;
-    lpcs.push(a);
   }
   // Pick the order: (n − m)/2 · log2(err/n) + m·precision bits.
   let best = 1;
@@ -164,7 +167,7 @@ export function fromAutocorrelation(acIn: Float64Array, n: number, precision: nu
       best = m;
     }
   }
-  return { ...quantise(lpcs[best - 1]!, precision), bits: bestBits };
+  return { ...quantise(table.subarray((best - 1) * MAX_ORDER, (best - 1) * MAX_ORDER + best), precision), bits: bestBits };
 }
 
 /** Quantises float coefficients to `precision`-bit signed integers with error feedback. */
