@@ -141,10 +141,16 @@ function shiftLowOf(l: u64): u64 {
 
 /** Codes residuals r[from, to) (int32 at address r) with the model probs (u16 × 64·33); returns the new mean.
  *  The common path keeps low and range in locals and codes each decision without a branch on its value. */
-export function encRun(s: usize, probs: usize, mean: i32, r: usize, from: u32, to: u32): i32 {
+export function encRun(s: usize, probs: usize, mean: i32, r: usize, from: u32, to: u32, bw: usize): i32 {
   encLoad(s);
   let lo: u64 = low;
   let rg: u32 = range;
+  // The bit writer (format 3): the remainder's plain low bits, LSB first, 32 at a time.
+  let bacc: u64 = bw != 0 ? load<u64>(bw) : 0;
+  let bcount: u32 = bw != 0 ? load<u32>(bw, 8) : 0;
+  let bpos: usize = bw != 0 ? <usize>load<u32>(bw, 12) : 0;
+  const bend: usize = bw != 0 ? <usize>load<u32>(bw, 16) : 0;
+  let bflag: u32 = bw != 0 ? load<u32>(bw, 20) : 0;
   for (let i = from; i < to; i++) {
     const v = load<i32>(r + (<usize>i << 2));
     const u: u32 = <u32>((v << 1) ^ (v >> 31));
@@ -219,11 +225,23 @@ export function encRun(s: usize, probs: usize, mean: i32, r: usize, from: u32, t
         }
         const bits = k - 2;
         if (bits > 0) {
-          rg = rg >> bits;
-          lo += <u64>(u & ((<u32>1 << bits) - 1)) * <u64>rg;
-          while (rg < TOP) {
-            rg <<= 8;
-            lo = shiftLowOf(lo);
+          if (bw != 0) {
+            bacc |= <u64>(u & ((<u32>1 << bits) - 1)) << bcount;
+            bcount += bits;
+            if (bcount >= 32) {
+              if (bpos + 4 <= bend) store<u32>(bpos, <u32>bacc);
+              else bflag = 1;
+              bpos += 4;
+              bacc >>= 32;
+              bcount -= 32;
+            }
+          } else {
+            rg = rg >> bits;
+            lo += <u64>(u & ((<u32>1 << bits) - 1)) * <u64>rg;
+            while (rg < TOP) {
+              rg <<= 8;
+              lo = shiftLowOf(lo);
+            }
           }
         }
       }
@@ -233,7 +251,40 @@ export function encRun(s: usize, probs: usize, mean: i32, r: usize, from: u32, t
   low = lo;
   range = rg;
   encStore(s);
+  if (bw != 0) {
+    store<u64>(bw, bacc);
+    store<u32>(bw, bcount, 8);
+    store<u32>(bw, <u32>bpos, 12);
+    store<u32>(bw, bflag, 20);
+  }
   return mean;
+}
+
+/** Starts a bit writer (state: acc u64 @0 | count u32 @8 | pos u32 @12 | end u32 @16 | overflow u32 @20). */
+export function bitsInit(bw: usize, out: usize, capacity: u32): void {
+  store<u64>(bw, 0);
+  store<u32>(bw, 0, 8);
+  store<u32>(bw, <u32>out, 12);
+  store<u32>(bw, <u32>(out + capacity), 16);
+  store<u32>(bw, 0, 20);
+}
+
+/** Flushes the bit writer's last bits (whole bytes); returns the end address of its output. */
+export function bitsFinish(bw: usize): u32 {
+  let acc = load<u64>(bw);
+  let count = load<u32>(bw, 8);
+  let at: usize = load<u32>(bw, 12);
+  const stop: usize = load<u32>(bw, 16);
+  while (count > 0) {
+    if (at < stop) store<u8>(at, <u8>acc);
+    else store<u32>(bw, 1, 20);
+    at++;
+    acc >>= 8;
+    count = count > 8 ? count - 8 : 0;
+  }
+  store<u32>(bw, 0, 8);
+  store<u32>(bw, <u32>at, 12);
+  return <u32>at;
 }
 
 // ---- decoder ----
@@ -327,7 +378,13 @@ export function decWide(s: usize, bits: u32): u32 {
 
 /** Decodes residuals into int32 out[from, to); returns the new mean (check the error word). The common path
  *  keeps the coder in locals (the slow path, escapes and k > 18, goes through the globals). */
-export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32, to: u32): i32 {
+export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32, to: u32, br: usize): i32 {
+  // The bit reader (format 3; state: acc u64 @0 | count u32 @8 | pos u32 @12 | end u32 @16 | start u32 @20).
+  // Its input is followed by at least 4 zero bytes; past the end it reads zeros, and the overrun is an error.
+  let bacc: u64 = br != 0 ? load<u64>(br) : 0;
+  let bcount: u32 = br != 0 ? load<u32>(br, 8) : 0;
+  let bpos: usize = br != 0 ? <usize>load<u32>(br, 12) : 0;
+  const bend: usize = br != 0 ? <usize>load<u32>(br, 16) : 0;
   let rng: u32 = load<u32>(s, 8);
   let cod: u32 = load<u32>(s, 12);
   let at: usize = load<u32>(s, 20);
@@ -432,7 +489,16 @@ export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32,
           }
           const bits = k - 2;
           let low: u32 = 0;
-          if (bits > 0) {
+          if (bits > 0 && br != 0) {
+            if (bcount < bits) {
+              bacc |= <u64>(bpos < bend ? load<u32>(bpos) : 0) << bcount;
+              bpos += 4;
+              bcount += 32;
+            }
+            low = <u32>bacc & ((<u32>1 << bits) - 1);
+            bacc >>= bits;
+            bcount -= bits;
+          } else if (bits > 0) {
             rng = rng >> bits;
             low = cod / rng;
             if (low >= <u32>1 << bits) {
@@ -459,8 +525,25 @@ export function decRun(s: usize, probs: usize, mean: i32, out: usize, from: u32,
   pos = at;
   end = stop;
   flag = err;
+  if (br != 0) {
+    store<u64>(br, bacc);
+    store<u32>(br, bcount, 8);
+    store<u32>(br, <u32>bpos, 12);
+    // Bits taken past the end of the bit stream: truncated.
+    const start: usize = load<u32>(br, 20);
+    if (flag == 0 && <u64>(bpos - start) * 8 - bcount > <u64>(bend - start) * 8) flag = 1;
+  }
   decStore(s);
   return mean;
+}
+
+/** Starts a bit reader on [start, stop) (followed in memory by at least 4 zero bytes). */
+export function bitsRead(br: usize, start: u32, stop: u32): void {
+  store<u64>(br, 0);
+  store<u32>(br, 0, 8);
+  store<u32>(br, start, 12);
+  store<u32>(br, stop, 16);
+  store<u32>(br, start, 20);
 }
 
 // ---- prediction ----

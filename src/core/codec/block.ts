@@ -17,6 +17,10 @@ export interface BlockCodecOptions {
   best?: boolean;
 }
 
+/** The block payload layout this encoder writes: 3 = range-coded stream plus a plain bit stream (file format 3);
+ *  2 = one range-coded stream (file format 2, still decoded). */
+export const BLOCK_FORMAT = 3;
+
 /** Largest LPC order the default mode tries (the decoder accepts any order up to MAX_ORDER). */
 export const DEFAULT_MAX_ORDER = 32;
 
@@ -35,32 +39,62 @@ const LEGACY_WORTH_BYTES = 0.5;
 /** One LPC per block must beat one per half by this factor in the estimate (the estimate favours long frames). */
 const WHOLE_BLOCK_MARGIN = 0.99;
 
-/** A range encoder in the kernel's memory (its state record and output region). */
+/**
+ * A block's coder in the kernel's memory: the range encoder (state record and output region) and the bit writer
+ * of format 3 (state record and output region); the payload is LEB128(range length), the range-coded bytes, the
+ * plain bits.
+ */
 class Coder {
   constructor(
     readonly k: Kernel,
     readonly s: number,
     readonly out: number,
     readonly capacity: number,
+    readonly bw: number,
+    readonly rawOut: number,
   ) {
-    k.x.encInit(s, out, capacity);
+    this.restart();
   }
-  /** Starts again (the output region is reused). */
+  /** Starts again (the output regions are reused). */
   restart(): this {
     this.k.x.encInit(this.s, this.out, this.capacity);
+    this.k.x.bitsInit(this.bw, this.rawOut, this.capacity);
     return this;
   }
-  /** Up to 32 raw bits. */
+  /** Up to 32 raw bits, range-coded. */
   encodeDirect(value: number, bits: number): void {
     this.k.x.encWide(this.s, value, bits);
   }
-  /** Flushes; the coded length (counted past the region too: overflowed() says whether the bytes are whole). */
+  private rangeLength = 0;
+  private rawLength = 0;
+  /** Flushes both streams; the payload's length (counted past the regions too: overflowed() says whether the bytes are whole). */
   finish(): number {
-    return this.k.x.encFinish(this.s) - this.out;
+    this.rangeLength = this.k.x.encFinish(this.s) - this.out;
+    this.rawLength = this.k.x.bitsFinish(this.bw) - this.rawOut;
+    return lebLength(this.rangeLength) + this.rangeLength + this.rawLength;
   }
   overflowed(): boolean {
-    return this.k.flag(this.s) !== 0;
+    return this.k.flag(this.s) !== 0 || this.k.u32at(this.bw + 20) !== 0;
   }
+  /** The payload (after finish()). */
+  bytes(): Uint8Array {
+    const head = lebLength(this.rangeLength);
+    const out = new Uint8Array(head + this.rangeLength + this.rawLength);
+    for (let v = this.rangeLength, i = 0; i < head; i++, v = Math.floor(v / 128)) out[i] = (v % 128) | (i < head - 1 ? 0x80 : 0);
+    const u8 = this.k.u8;
+    out.set(u8.subarray(this.out, this.out + this.rangeLength), head);
+    out.set(u8.subarray(this.rawOut, this.rawOut + this.rawLength), head + this.rangeLength);
+    return out;
+  }
+}
+
+function lebLength(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
 }
 
 /** Kernel addresses of one block's buffers. */
@@ -105,10 +139,10 @@ export class BlockEncoder {
   private encodeInto(channels: readonly Int32Array[], frames: number, legacyUpTo: number, room: number): Uint8Array | undefined {
     const k = kernel();
     const trialRoom = this.opts.best || legacyUpTo > 0 ? room : 0;
-    k.reset(2 * STATE_BYTES + PROBS_BYTES + COEF_BYTES + 8 * frames + room + trialRoom + 64);
+    k.reset(4 * STATE_BYTES + PROBS_BYTES + COEF_BYTES + 8 * frames + 2 * (room + trialRoom) + 64);
     this.layout = { probs: k.alloc(PROBS_BYTES), coefs: k.alloc(COEF_BYTES), x: k.alloc(4 * frames), r: k.alloc(4 * frames) };
-    const main = new Coder(k, k.alloc(STATE_BYTES), k.alloc(room), room);
-    this.trial = trialRoom > 0 ? new Coder(k, k.alloc(STATE_BYTES), k.alloc(trialRoom), trialRoom) : undefined;
+    const main = new Coder(k, k.alloc(STATE_BYTES), k.alloc(room), room, k.alloc(STATE_BYTES), k.alloc(room));
+    this.trial = trialRoom > 0 ? new Coder(k, k.alloc(STATE_BYTES), k.alloc(trialRoom), trialRoom, k.alloc(STATE_BYTES), k.alloc(trialRoom)) : undefined;
     return this.encodeWithCoder(main, channels, frames, legacyUpTo);
   }
 
@@ -125,9 +159,9 @@ export class BlockEncoder {
       kernel().i32.set(x.subarray(0, frames), this.layout.x >> 2);
       this.encodeChannel(enc, x, frames, frames <= legacyUpTo);
     }
-    const length = enc.finish();
+    enc.finish();
     if (enc.overflowed()) return undefined;
-    return kernel().u8.slice(enc.out, enc.out + length);
+    return enc.bytes();
   }
 
   private stereoMode(l: Int32Array, r: Int32Array, n: number): number {
@@ -276,7 +310,7 @@ export class BlockEncoder {
       }
       if (lpc !== undefined) k.i32.set(lpc.coefs, coefs >> 2);
       k.x.residuals(this.layout.x, 0, from, to, coefs, lpc?.order ?? 0, lpc?.shift ?? 0, r);
-      mean = k.x.encRun(enc.s, probs, mean, r, from, to);
+      mean = k.x.encRun(enc.s, probs, mean, r, from, to, enc.bw);
     }
   }
 }
@@ -296,17 +330,36 @@ class Decoder {
 }
 
 /** Decodes a block's payload into out[c][0, frames); malformed input throws CodecDecodeError, nothing else. */
-export function decodeBlock(payload: Uint8Array, channels: number, frames: number, out: Int32Array[]): void {
+export function decodeBlock(payload: Uint8Array, channels: number, frames: number, out: Int32Array[], version = BLOCK_FORMAT): void {
   const k = kernel();
-  k.reset(STATE_BYTES + PROBS_BYTES + COEF_BYTES + 8 * frames + payload.length + 64);
+  k.reset(2 * STATE_BYTES + PROBS_BYTES + COEF_BYTES + 8 * frames + payload.length + 64);
   const s = k.alloc(STATE_BYTES);
+  const br = version >= 3 ? k.alloc(STATE_BYTES) : 0;
   const probs = k.alloc(PROBS_BYTES);
   const coefsAt = k.alloc(COEF_BYTES);
   const r = k.alloc(4 * frames);
   const xAt = k.alloc(4 * frames);
-  const bytesAt = k.alloc(payload.length);
+  // Format 3: LEB128(range length), the range-coded bytes, the plain bits (followed here by zero bytes).
+  let rangeStart = 0;
+  let rangeLength = payload.length;
+  if (version >= 3) {
+    let v = 0;
+    let i = 0;
+    for (let scale = 1; ; scale *= 128) {
+      if (i >= payload.length || i >= 5) throw new CodecDecodeError('length', 'block payload: bad range-coded length');
+      const b = payload[i++]!;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) break;
+    }
+    if (v > payload.length - i) throw new CodecDecodeError('length', `range-coded length ${v} past the block payload`);
+    rangeStart = i;
+    rangeLength = v;
+  }
+  const bytesAt = k.alloc(payload.length + 8);
   k.u8.set(payload, bytesAt);
-  throwDecodeFlag(k.x.decInit(s, bytesAt, bytesAt + payload.length));
+  k.u8.fill(0, bytesAt + payload.length, bytesAt + payload.length + 8);
+  if (br !== 0) k.x.bitsRead(br, bytesAt + rangeStart + rangeLength, bytesAt + payload.length);
+  throwDecodeFlag(k.x.decInit(s, bytesAt + rangeStart, bytesAt + rangeStart + rangeLength));
   const dec = new Decoder(k, s);
   let mode = 0;
   if (channels === 2) mode = dec.decodeDirect(2);
@@ -342,7 +395,7 @@ export function decodeBlock(payload: Uint8Array, channels: number, frames: numbe
         const i32 = k.i32;
         for (let j = 0; j < order; j++) i32[(coefsAt >> 2) + j] = dec.decodeDirect(precision) - bias;
       }
-      mean = k.x.decRun(s, probs, mean, r, from, to);
+      mean = k.x.decRun(s, probs, mean, r, from, to, br);
       throwDecodeFlag(k.flag(s));
       k.x.restore(r, 0, from, to, coefsAt, order, shift, xAt);
     }

@@ -21,7 +21,9 @@ import { BlockEncoder, LEGACY_TAIL, LEGACY_WHOLE, decodeBlock, type BlockCodecOp
 import { CodecDecodeError, type CodecDecodeReason } from './rangeCoder';
 
 export const FILE_MAGIC = [0x51, 0x52, 0x43, 0x32]; // "QRC2"
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
+/** Versions this reader decodes: 2 (one range-coded stream per block) and 3 (plus a plain bit stream). */
+const READABLE_VERSIONS = [2, 3];
 const FIXED_HEADER = 16;
 export const BLOCK_HEADER_BYTES = 22;
 const SYNC_0 = 0x51;
@@ -57,6 +59,8 @@ export interface FileHeader {
   /** Kind-specific bytes (the WAV header, the CSV layout). */
   meta: Uint8Array;
   best?: boolean;
+  /** The file's format version (read; a writer always writes FORMAT_VERSION). */
+  version?: number;
 }
 
 /** A damaged or malformed file: names the block (−1 for the file header) and the byte offset of the damage. */
@@ -167,9 +171,9 @@ function readSingle(src: ByteSource, fixed: Uint8Array): { header: FileHeader; s
   if (all.length < total + 4) throw new CodecFileError('truncated', -1, all.length, 'the file ends before its checksum (truncated)');
   if (all.length > total + 4) throw new CodecFileError('trailing', -1, total + 4, 'bytes after the end of the file (damaged or appended)');
   if (crc32(all, 0, total) !== readU32(all, total)) throw new CodecFileError('checksum', -1, 0, 'checksum mismatch (the file is damaged)');
-  if (fixed[4] !== FORMAT_VERSION) throw new CodecFileError('version', -1, 4, `unknown format version ${fixed[4]}`);
+  if (!READABLE_VERSIONS.includes(fixed[4]!)) throw new CodecFileError('version', -1, 4, `unknown format version ${fixed[4]}`);
   if ((fixed[7]! & ~(1 | FLAG_SINGLE)) !== 0) throw new CodecFileError('header', -1, 7, `unknown flags ${fixed[7]}`);
-  const header: FileHeader = { kind: fixed[5]!, channels: fixed[6]!, best: (fixed[7]! & 1) === 1, blockFrames, meta: all.slice(metaAt, lengthsAt) };
+  const header: FileHeader = { kind: fixed[5]!, channels: fixed[6]!, best: (fixed[7]! & 1) === 1, blockFrames, meta: all.slice(metaAt, lengthsAt), version: fixed[4]! };
   checkHeader(header);
   const part = (from: number, length: number) => all.subarray(from, from + length);
   return { header, single: { frames, coded: part(partsAt, coded), side: part(partsAt + coded, side), trailer: part(partsAt + coded + side, trailer) } };
@@ -195,13 +199,14 @@ export function readHeader(src: ByteSource): { header: FileHeader; length: numbe
   if (all.length < FIXED_HEADER + metaLength + 4) throw new CodecFileError('truncated', -1, all.length, 'the file ends inside its header');
   if (crc32(all, 0, FIXED_HEADER + metaLength) !== readU32(all, FIXED_HEADER + metaLength))
     throw new CodecFileError('checksum', -1, 0, 'header checksum mismatch (the header is damaged)');
-  if (all[4] !== FORMAT_VERSION) throw new CodecFileError('version', -1, 4, `unknown format version ${all[4]}`);
+  if (!READABLE_VERSIONS.includes(all[4]!)) throw new CodecFileError('version', -1, 4, `unknown format version ${all[4]}`);
   const header: FileHeader = {
     kind: all[5]!,
     channels: all[6]!,
     best: (all[7]! & 1) === 1,
     blockFrames: readU32(all, 8),
     meta: all.slice(FIXED_HEADER, FIXED_HEADER + metaLength),
+    version: all[4]!,
   };
   if ((all[7]! & ~1) !== 0) throw new CodecFileError('header', -1, 7, `unknown flags ${all[7]}`);
   checkHeader(header);
@@ -385,7 +390,7 @@ export class SeriesReader {
       if (frames === 0 || from >= frames || until <= 0) return;
       const out = Array.from({ length: channels }, () => new Int32Array(frames));
       try {
-        decodeBlock(coded, channels, frames, out);
+        decodeBlock(coded, channels, frames, out, this.header.version);
       } catch (err) {
         if (!(err instanceof CodecDecodeError)) throw err;
         const e = new CodecFileError(err.reason, 0, 0, err.message);
@@ -436,7 +441,7 @@ export class SeriesReader {
           if (payload.reason === 'truncated') return;
         } else {
           try {
-            decodeBlock(payload.coded, channels, head.frames, out);
+            decodeBlock(payload.coded, channels, head.frames, out, this.header.version);
             yield { index: head.index, firstFrame: first, frames: head.frames, channels: out, side: payload.side };
           } catch (err) {
             if (!(err instanceof CodecDecodeError)) throw err;

@@ -14,10 +14,13 @@ interface KernelExports {
   encInit(s: number, out: number, capacity: number): void;
   encWide(s: number, value: number, bits: number): void;
   encFinish(s: number): number;
-  encRun(s: number, probs: number, mean: number, r: number, from: number, to: number): number;
+  encRun(s: number, probs: number, mean: number, r: number, from: number, to: number, bw: number): number;
+  bitsInit(bw: number, out: number, capacity: number): void;
+  bitsFinish(bw: number): number;
   decInit(s: number, start: number, stop: number): number;
   decWide(s: number, bits: number): number;
-  decRun(s: number, probs: number, mean: number, out: number, from: number, to: number): number;
+  decRun(s: number, probs: number, mean: number, out: number, from: number, to: number, br: number): number;
+  bitsRead(br: number, start: number, stop: number): void;
   residuals(x: number, start: number, from: number, to: number, c: number, order: number, shift: number, r: number): void;
   autocorr(x: number, n: number, w: number, y: number, order: number, ac: number): void;
   restore(r: number, start: number, from: number, to: number, c: number, order: number, shift: number, x: number): void;
@@ -114,6 +117,11 @@ export class Kernel {
   /** The residual model's initial state at `probs`. */
   resetProbs(probs: number): void {
     this.u16v.fill(PROB_INIT, probs >> 1, (probs + PROBS_BYTES) >> 1);
+  }
+
+  /** The u32 at a (4-aligned) address. */
+  u32at(at: number): number {
+    return this.u32v[at >> 2]!;
   }
 
   /** A coder's error / overflow word. */

@@ -35,9 +35,9 @@ function kernelEncode(r: Int32Array): Uint8Array {
   k.resetProbs(probs);
   const half = r.length >> 1;
   k.x.encWide(s, 0x2bcdef12, 30);
-  let mean = k.x.encRun(s, probs, 256, rAt, 0, half);
+  let mean = k.x.encRun(s, probs, 256, rAt, 0, half, 0);
   k.x.encWide(s, 5, 3);
-  mean = k.x.encRun(s, probs, mean, rAt, half, r.length);
+  mean = k.x.encRun(s, probs, mean, rAt, half, r.length, 0);
   const end = k.x.encFinish(s);
   expect(k.flag(s)).toBe(0);
   return k.u8.slice(out, end);
@@ -66,9 +66,9 @@ function kernelDecode(bytes: Uint8Array, n: number): Int32Array {
   k.resetProbs(probs);
   const half = n >> 1;
   expect(k.x.decWide(s, 30)).toBe(0x2bcdef12);
-  let mean = k.x.decRun(s, probs, 256, rAt, 0, half);
+  let mean = k.x.decRun(s, probs, 256, rAt, 0, half, 0);
   expect(k.x.decWide(s, 3)).toBe(5);
-  mean = k.x.decRun(s, probs, mean, rAt, half, n);
+  mean = k.x.decRun(s, probs, mean, rAt, half, n, 0);
   expect(k.flag(s)).toBe(0);
   return k.i32.slice(rAt >> 2, (rAt >> 2) + n);
 }
@@ -106,7 +106,7 @@ describe('codec kernel (WebAssembly)', () => {
     k.x.decInit(s, at, at + (bytes.length >> 1));
     k.resetProbs(probs);
     k.x.decWide(s, 30);
-    k.x.decRun(s, probs, 256, rAt, 0, r.length);
+    k.x.decRun(s, probs, 256, rAt, 0, r.length, 0);
     expect(k.flag(s)).toBe(1);
     k.u8[at] = 7;
     expect(k.x.decInit(s, at, at + bytes.length)).toBe(5);
