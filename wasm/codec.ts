@@ -114,9 +114,18 @@ export function encWide(s: usize, value: u32, bits: u32): void {
   encStore(s);
 }
 
-/** Flushes; returns the end address of the output (check the overflow word). */
-export function encFinish(s: usize): u32 {
+/** Flushes; returns the end address of the output (check the overflow word). trim (format 3): first moves low to
+ *  the value in [low, low + range) with the most trailing zero bytes, so that the caller can drop up to 4 of them
+ *  (the decoder reads zeros past the end). */
+export function encFinish(s: usize, trim: u32): u32 {
   encLoad(s);
+  if (trim != 0) {
+    const top: u64 = low + <u64>range;
+    const a: u64 = (low + 0xffffffff) & ~(<u64>0xffffffff);
+    const b: u64 = (low + 0xffffff) & ~(<u64>0xffffff);
+    if (a < top) low = a;
+    else if (b < top) low = b;
+  }
   for (let i = 0; i < 5; i++) shiftLow();
   encStore(s);
   return <u32>pos;
@@ -310,14 +319,15 @@ export function bitsFinish(bw: usize): u32 {
   return p < end ? <u32>load<u8>(p) : 0;
 }
 
-/** Starts a decoder on [start, stop); returns the error word (5: no leading zero byte). */
-export function decInit(s: usize, start: u32, stop: u32): u32 {
+/** Starts a decoder on [start, stop); returns the error word (5: no leading zero byte). lead = 0 (format 3): the
+ *  stream has no leading zero byte (the encoder's first byte is always 0 and is not written). */
+export function decInit(s: usize, start: u32, stop: u32, lead: u32): u32 {
   range = 0xffffffff;
   code = 0;
   pos = start;
   end = stop;
   flag = 0;
-  if (next() != 0) flag = 5;
+  if (lead != 0 && next() != 0) flag = 5;
   for (let i = 0; i < 4; i++) code = (code << 8) | next();
   store<u32>(s, <u32>end, 24);
   decStore(s);

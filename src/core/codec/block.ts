@@ -69,7 +69,12 @@ class Coder {
   private rawLength = 0;
   /** Flushes both streams; the payload's length (counted past the regions too: overflowed() says whether the bytes are whole). */
   finish(): number {
-    this.rangeLength = this.k.x.encFinish(this.s) - this.out;
+    // Format 3 drops the range coder's first byte (always 0) and up to 4 trailing zero bytes (read back as zeros).
+    const end = this.k.x.encFinish(this.s, 1);
+    let length = end - this.out - 1;
+    const u8 = this.k.u8;
+    for (let t = 0; t < 4 && length > 0 && end - this.out <= this.capacity && u8[this.out + length]! === 0; t++) length--;
+    this.rangeLength = length;
     this.rawLength = this.k.x.bitsFinish(this.bw) - this.rawOut;
     return lebLength(this.rangeLength) + this.rangeLength + this.rawLength;
   }
@@ -82,7 +87,7 @@ class Coder {
     const out = new Uint8Array(head + this.rangeLength + this.rawLength);
     for (let v = this.rangeLength, i = 0; i < head; i++, v = Math.floor(v / 128)) out[i] = (v % 128) | (i < head - 1 ? 0x80 : 0);
     const u8 = this.k.u8;
-    out.set(u8.subarray(this.out, this.out + this.rangeLength), head);
+    out.set(u8.subarray(this.out + 1, this.out + 1 + this.rangeLength), head);
     out.set(u8.subarray(this.rawOut, this.rawOut + this.rawLength), head + this.rangeLength);
     return out;
   }
@@ -359,7 +364,7 @@ export function decodeBlock(payload: Uint8Array, channels: number, frames: numbe
   k.u8.set(payload, bytesAt);
   k.u8.fill(0, bytesAt + payload.length, bytesAt + payload.length + 8);
   if (br !== 0) k.x.bitsRead(br, bytesAt + rangeStart + rangeLength, bytesAt + payload.length);
-  throwDecodeFlag(k.x.decInit(s, bytesAt + rangeStart, bytesAt + rangeStart + rangeLength));
+  throwDecodeFlag(k.x.decInit(s, bytesAt + rangeStart, bytesAt + rangeStart + rangeLength, version >= 3 ? 0 : 1));
   const dec = new Decoder(k, s);
   let mode = 0;
   if (channels === 2) mode = dec.decodeDirect(2);

@@ -173,7 +173,14 @@ function readSingle(src: ByteSource, fixed: Uint8Array): { header: FileHeader; s
   if (crc32(all, 0, total) !== readU32(all, total)) throw new CodecFileError('checksum', -1, 0, 'checksum mismatch (the file is damaged)');
   if (!READABLE_VERSIONS.includes(fixed[4]!)) throw new CodecFileError('version', -1, 4, `unknown format version ${fixed[4]}`);
   if ((fixed[7]! & ~(1 | FLAG_SINGLE)) !== 0) throw new CodecFileError('header', -1, 7, `unknown flags ${fixed[7]}`);
-  const header: FileHeader = { kind: fixed[5]!, channels: fixed[6]!, best: (fixed[7]! & 1) === 1, blockFrames, meta: all.slice(metaAt, lengthsAt), version: fixed[4]! };
+  const header: FileHeader = {
+    kind: fixed[5]!,
+    channels: fixed[6]!,
+    best: (fixed[7]! & 1) === 1,
+    blockFrames,
+    meta: all.slice(metaAt, lengthsAt),
+    version: fixed[4]!,
+  };
   checkHeader(header);
   const part = (from: number, length: number) => all.subarray(from, from + length);
   return { header, single: { frames, coded: part(partsAt, coded), side: part(partsAt + coded, side), trailer: part(partsAt + coded + side, trailer) } };

@@ -13,11 +13,11 @@ interface KernelExports {
   memory: WebAssembly.Memory;
   encInit(s: number, out: number, capacity: number): void;
   encWide(s: number, value: number, bits: number): void;
-  encFinish(s: number): number;
+  encFinish(s: number, trim: number): number;
   encRun(s: number, probs: number, mean: number, r: number, from: number, to: number, bw: number): number;
   bitsInit(bw: number, out: number, capacity: number): void;
   bitsFinish(bw: number): number;
-  decInit(s: number, start: number, stop: number): number;
+  decInit(s: number, start: number, stop: number, lead: number): number;
   decWide(s: number, bits: number): number;
   decRun(s: number, probs: number, mean: number, out: number, from: number, to: number, br: number): number;
   bitsRead(br: number, start: number, stop: number): void;

@@ -87,11 +87,11 @@ describe('block file format', () => {
         .slice(0, -1)
         .map((at) => {
           const coded = file[at + 10]! | (file[at + 11]! << 8) | (file[at + 12]! << 16) | (file[at + 13]! << 24);
-          // Format 3: the range-coded stream follows its LEB128 length.
+          // Format 3: the range-coded stream follows its LEB128 length, without the coder's leading zero byte.
           const body = file.subarray(at + BLOCK_HEADER_BYTES, at + BLOCK_HEADER_BYTES + coded);
           let i = 0;
           while (body[i]! & 0x80) i++;
-          return new BitDecoder(body.subarray(i + 1)).decodeDirect(4) + 6;
+          return new BitDecoder(Uint8Array.of(0, ...body.subarray(i + 1))).decodeDirect(4) + 6;
         });
     for (const best of [false, true]) {
       const file = encodeSeries(smooth, { kind: KIND_INT16, best });

@@ -5,6 +5,10 @@ import { COEF_BYTES, PROBS_BYTES, STATE_BYTES, kernel } from '../../../src/core/
 import { KERNEL_WASM_BASE64 } from '../../../src/core/codec/kernelWasm';
 import { autocorrelation, autocorrelationReference, residualsOf, restore, type Lpc } from '../../../src/core/codec/lpc';
 import { buildKernel } from '../../../scripts/build-wasm';
+import { decodeSeries, encodeSeries } from '../../../src/core/codec/container';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Residual-like int32 values: mostly small with a scale that wanders, some huge (escapes, k > 18). */
 const residualsArb = fc
@@ -38,7 +42,7 @@ function kernelEncode(r: Int32Array): Uint8Array {
   let mean = k.x.encRun(s, probs, 256, rAt, 0, half, 0);
   k.x.encWide(s, 5, 3);
   mean = k.x.encRun(s, probs, mean, rAt, half, r.length, 0);
-  const end = k.x.encFinish(s);
+  const end = k.x.encFinish(s, 0);
   expect(k.flag(s)).toBe(0);
   return k.u8.slice(out, end);
 }
@@ -62,7 +66,7 @@ function kernelDecode(bytes: Uint8Array, n: number): Int32Array {
   const rAt = k.alloc(4 * n);
   const at = k.alloc(bytes.length);
   k.u8.set(bytes, at);
-  expect(k.x.decInit(s, at, at + bytes.length)).toBe(0);
+  expect(k.x.decInit(s, at, at + bytes.length, 1)).toBe(0);
   k.resetProbs(probs);
   const half = n >> 1;
   expect(k.x.decWide(s, 30)).toBe(0x2bcdef12);
@@ -103,13 +107,13 @@ describe('codec kernel (WebAssembly)', () => {
     const rAt = k.alloc(4 * r.length);
     const at = k.alloc(bytes.length);
     k.u8.set(bytes, at);
-    k.x.decInit(s, at, at + (bytes.length >> 1));
+    k.x.decInit(s, at, at + (bytes.length >> 1), 1);
     k.resetProbs(probs);
     k.x.decWide(s, 30);
     k.x.decRun(s, probs, 256, rAt, 0, r.length, 0);
     expect(k.flag(s)).toBe(1);
     k.u8[at] = 7;
-    expect(k.x.decInit(s, at, at + bytes.length)).toBe(5);
+    expect(k.x.decInit(s, at, at + bytes.length, 1)).toBe(5);
   });
 
   it('predicts exactly as the TypeScript reference at every order and shift (property)', () => {
@@ -176,5 +180,28 @@ describe('codec kernel analysis', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('format 2 files (before the bit stream)', () => {
+  // Written by the format-2 codec (commit c2ab0c1) from this signal; the current reader must still decode them.
+  function signal(n: number, seed: number): Int32Array {
+    let x = seed;
+    const noise = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 22) - 512;
+    return Int32Array.from({ length: n }, (_, t) => Math.round(9000 * Math.sin(t / 9.7) + 3000 * Math.sin(t / 2.3)) + noise() + (t % 5000 === 7 ? 900000 : 0));
+  }
+  const fixture = (name: string) => new Uint8Array(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', name)));
+
+  it('decode to the same samples (multi-block and single-block layouts)', () => {
+    const blocks = fixture('format2-blocks.qrc');
+    expect(blocks[4]).toBe(2);
+    expect(decodeSeries(blocks)).toEqual(signal(9000, 3));
+    const single = fixture('format2-single.qrc');
+    expect(single[4]).toBe(2);
+    expect(decodeSeries(single)).toEqual(signal(1500, 5));
+    // Re-encoded, they are format 3 and decode the same.
+    const again = encodeSeries(signal(9000, 3), { blockFrames: 4096 });
+    expect(again[4]).toBe(3);
+    expect(decodeSeries(again)).toEqual(signal(9000, 3));
   });
 });
