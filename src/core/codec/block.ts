@@ -328,7 +328,7 @@ class Decoder {
   ) {}
   /** Up to 32 raw bits. */
   decodeDirect(bits: number): number {
-    const v = this.k.x.decWide(this.s, bits);
+    const v = this.k.x.decWide(this.s, bits) >>> 0; // wasm's i32 result, as the unsigned value it is
     throwDecodeFlag(this.k.flag(this.s));
     return v;
   }

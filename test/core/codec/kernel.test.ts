@@ -6,6 +6,8 @@ import { KERNEL_WASM_BASE64 } from '../../../src/core/codec/kernelWasm';
 import { autocorrelation, autocorrelationReference, residualsOf, restore, type Lpc } from '../../../src/core/codec/lpc';
 import { buildKernel } from '../../../scripts/build-wasm';
 import { decodeSeries, encodeSeries } from '../../../src/core/codec/container';
+import { decodeBlock } from '../../../src/core/codec/block';
+import { CodecDecodeError } from '../../../src/core/codec/rangeCoder';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,5 +205,17 @@ describe('format 2 files (before the bit stream)', () => {
     const again = encodeSeries(signal(9000, 3), { blockFrames: 4096 });
     expect(again[4]).toBe(3);
     expect(decodeSeries(again)).toEqual(signal(9000, 3));
+  });
+});
+
+describe('block payload decoding', () => {
+  it('a raw 32-bit field past 2^31 is read unsigned (an embedded length the fuzzer forged gets a typed error)', () => {
+    const forged = Uint8Array.from([
+      41, 248, 0, 156, 71, 42, 218, 33, 125, 161, 178, 51, 69, 116, 223, 255, 129, 172, 1, 43, 71, 153, 0, 161, 152, 249, 165, 230, 250, 170, 57, 150, 144, 114,
+      147, 193, 59, 186, 69, 11, 180, 91, 212, 117, 26, 101, 20, 10,
+    ]);
+    const out = [new Int32Array(300), new Int32Array(300)];
+    expect(() => decodeBlock(forged, 1, 300, out, 3)).toThrow(CodecDecodeError);
+    expect(() => decodeBlock(forged, 1, 300, out, 3)).toThrow(/embedded stream of 2148648575 bytes/);
   });
 });
