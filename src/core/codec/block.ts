@@ -1,5 +1,9 @@
 // One block of the block format: `frames` frames of `channels` int32 samples, coded without reference to any
-// other block (so each decodes alone). Layout, all in one binary range-coded stream (binaryCoder.ts):
+// other block (so each decodes alone). Payload (format 3): LEB128(range-coded length), the range-coded stream
+// (binaryCoder.ts's coder, without its always-zero first byte, trailing zero bytes dropped), then a plain bit
+// stream (LSB first) holding the residuals' raw low bits. Format 2 (still decoded): the range-coded stream alone,
+// its first byte included, the raw low bits range-coded too. The hot loops run in the WebAssembly kernel
+// (kernel.ts, wasm/codec.ts). Layout of the range-coded stream:
 //   [stereo mode: 2 raw bits, 2 channels only: 0 independent, 1 left/side, 2 side/right, 3 mid/side]
 //   per coded channel: [log2 sub-frame length − 6: 4 raw bits]
 //     per sub-frame: [kind: 1 raw bit: 0 = fixed order 2, 1 = LPC]

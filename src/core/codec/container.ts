@@ -1,8 +1,8 @@
-// The block file format (.qrc, version 2): a header, then independently decodable blocks, then an end block.
+// The block file format (.qrc, version 3; version 2 files are still read): a header, then independently decodable blocks, then an end block.
 // Every byte is under a CRC-32, so damage anywhere is found, named (block and byte offset) and confined to its
 // block. docs/CODEC.md is the full specification.
 //
-//   header  'Q' 'R' 'C' '2' | version u8 = 2 | kind u8 | channels u8 | flags u8 | blockFrames u32
+//   header  'Q' 'R' 'C' '2' | version u8 = 3 | kind u8 | channels u8 | flags u8 | blockFrames u32
 //           | metaLength u32 | meta | crc32 of everything before it
 //   block   'Q' 'B' | index u32 | frames u32 | codedLength u32 | sideLength u32 | crc32 of these 18 bytes
 //           | coded (block.ts) | side bytes | crc32 of coded + side
