@@ -696,3 +696,21 @@ export function autocorr(x: usize, n: u32, w: usize, y: usize, order: u32, ac: u
     }
   }
 }
+
+// ---- LPC headers ----
+
+/** Codes `order` coefficients (int32 at c) in `precision` raw bits each, offset by 2^(precision − 1). */
+export function encCoefs(s: usize, c: usize, order: u32, precision: u32): void {
+  encLoad(s);
+  const bias: i32 = 1 << (precision - 1);
+  for (let j: u32 = 0; j < order; j++) encWide0(<u32>(load<i32>(c + (<usize>j << 2)) + bias), precision);
+  encStore(s);
+}
+
+/** Decodes `order` coefficients into int32 at c (check the error word). */
+export function decCoefs(s: usize, c: usize, order: u32, precision: u32): void {
+  decLoad(s);
+  const bias: i32 = 1 << (precision - 1);
+  for (let j: u32 = 0; j < order; j++) store<i32>(c + (<usize>j << 2), <i32>decWide0(precision) - bias);
+  decStore(s);
+}

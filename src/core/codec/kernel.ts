@@ -16,6 +16,8 @@ interface KernelExports {
   encFinish(s: number, trim: number): number;
   encRun(s: number, probs: number, mean: number, r: number, from: number, to: number, bw: number): number;
   bitsInit(bw: number, out: number, capacity: number): void;
+  encCoefs(s: number, c: number, order: number, precision: number): void;
+  decCoefs(s: number, c: number, order: number, precision: number): void;
   bitsFinish(bw: number): number;
   decInit(s: number, start: number, stop: number, lead: number): number;
   decWide(s: number, bits: number): number;

@@ -100,11 +100,14 @@ describe('block file format', () => {
       expect(log2s).toHaveLength(2);
       expect(Math.max(...log2s)).toBeGreaterThan(12);
     }
-    // A signal whose character changes every 4096 frames (a slow sine, then loud noise, …) keeps 4096.
+    // A signal whose character changes every 4096 frames (a slow sine, then loud noise, …) keeps sub-frames of at
+    // most 4096 (the default mode starts from 2048).
     const changing = Int32Array.from({ length: 40000 }, (_, t) =>
       (t >> 12) & 1 ? ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 18) - 8192 : Math.round(20000 * Math.sin(t / 50)),
     );
-    expect(subframeLog2(encodeSeries(changing, { kind: KIND_INT16 }))).toEqual([12, 12]);
+    const changingLog2s = subframeLog2(encodeSeries(changing, { kind: KIND_INT16 }));
+    expect(changingLog2s).toHaveLength(2);
+    for (const log2 of changingLog2s) expect([11, 12]).toContain(log2);
   });
 
   it('a series shorter than a block is a single-block file: 22 bytes of container, every bit under its one CRC', () => {
