@@ -85,10 +85,12 @@ class Coder {
   overflowed(): boolean {
     return this.k.flag(this.s) !== 0 || this.k.u32at(this.bw + 20) !== 0;
   }
-  /** The payload (after finish()). */
-  bytes(): Uint8Array {
+  /** The payload (after finish()), in `into`'s buffer (grown when short): valid until the next call. */
+  bytes(into: { buf: Uint8Array }): Uint8Array {
     const head = lebLength(this.rangeLength);
-    const out = new Uint8Array(head + this.rangeLength + this.rawLength);
+    const length = head + this.rangeLength + this.rawLength;
+    if (into.buf.length < length) into.buf = new Uint8Array(Math.max(length, 2 * into.buf.length));
+    const out = into.buf.subarray(0, length);
     for (let v = this.rangeLength, i = 0; i < head; i++, v = Math.floor(v / 128)) out[i] = (v % 128) | (i < head - 1 ? 0x80 : 0);
     const u8 = this.k.u8;
     out.set(u8.subarray(this.out + 1, this.out + 1 + this.rangeLength), head);
@@ -129,6 +131,8 @@ export class BlockEncoder {
   }
   private layout: Layout = { probs: 0, coefs: 0, x: 0, r: 0 };
   private trial: Coder | undefined;
+  /** The payload buffer, reused from block to block (encode()'s bytes are valid until the next encode()). */
+  private readonly payload = { buf: new Uint8Array(0) };
 
   /**
    * Codes channels[c][0, frames) for every channel (the bytes are valid until the next encode()). `legacyUpTo`: the default mode also tries the previous codec
@@ -170,7 +174,7 @@ export class BlockEncoder {
     }
     enc.finish();
     if (enc.overflowed()) return undefined;
-    return enc.bytes();
+    return enc.bytes(this.payload);
   }
 
   private stereoMode(l: Int32Array, r: Int32Array, n: number): number {
