@@ -220,8 +220,14 @@ export function readHeader(src: ByteSource): { header: FileHeader; length: numbe
   return { header, length: FIXED_HEADER + metaLength + 4 };
 }
 
-function blockBytes(index: number, frames: number, coded: Uint8Array, side: Uint8Array): Uint8Array {
-  const out = new Uint8Array(BLOCK_HEADER_BYTES + coded.length + side.length + 4);
+function blockBytes(index: number, frames: number, coded: Uint8Array, side: Uint8Array, into?: { buf: Uint8Array }): Uint8Array {
+  const length = BLOCK_HEADER_BYTES + coded.length + side.length + 4;
+  let out: Uint8Array;
+  if (into === undefined) out = new Uint8Array(length);
+  else {
+    if (into.buf.length < length) into.buf = new Uint8Array(Math.max(length, 2 * into.buf.length));
+    out = into.buf.subarray(0, length);
+  }
   out[0] = SYNC_0;
   out[1] = SYNC_1;
   writeU32(out, 2, index);
@@ -237,7 +243,9 @@ function blockBytes(index: number, frames: number, coded: Uint8Array, side: Uint
 
 /**
  * Writes a file as it goes: the header at once, each block as soon as it is full, the end block on finish().
- * A device feeds it one sample (or frame) at a time with push(); bulk callers hand over whole blocks.
+ * A device feeds it one sample (or frame) at a time with push(); bulk callers hand over whole blocks. The bytes
+ * handed to the sink are valid until it returns (a data block is built in a buffer reused for the next one, so
+ * that a long file leaves no garbage per block): a sink that keeps them copies them.
  */
 export class SeriesWriter {
   private readonly encoder: BlockEncoder;
@@ -259,6 +267,7 @@ export class SeriesWriter {
   }
   private readonly fileHeader: FileHeader;
   private headerBytes: Uint8Array | undefined;
+  private readonly blockBuffer = { buf: new Uint8Array(0) };
   /** Block 0 when it is shorter than a block: the file will be a single-block file, written by finish(). */
   private single: { frames: number; coded: Uint8Array; side: Uint8Array } | undefined;
 
@@ -329,7 +338,7 @@ export class SeriesWriter {
         this.sink(this.headerBytes);
         this.headerBytes = undefined;
       }
-      this.sink(blockBytes(this.index, this.fill, coded, side));
+      this.sink(blockBytes(this.index, this.fill, coded, side, this.blockBuffer));
     }
     this.lastWasShort = this.fill < this.header.blockFrames;
     this.index++;
@@ -515,7 +524,7 @@ export function encodeSeries(samples: Int32Array, opts: SeriesOptions & { kind?:
   const parts: Uint8Array[] = [];
   const w = new SeriesWriter(
     { kind: opts.kind ?? KIND_INT32, channels: 1, blockFrames: opts.blockFrames ?? DEFAULT_BLOCK_FRAMES, meta: new Uint8Array(0) },
-    (b) => parts.push(b),
+    (b) => parts.push(b.slice()),
     opts,
   );
   w.pushChannels([samples], samples.length);

@@ -151,7 +151,7 @@ describe('block file format', () => {
     const l = signal(9000, 3);
     const r = Int32Array.from(l, (v, i) => v + (i % 17) - 8);
     const parts: Uint8Array[] = [];
-    const w = new SeriesWriter({ kind: KIND_INT16, channels: 2, blockFrames: 2048, meta: new Uint8Array(0) }, (b) => parts.push(b));
+    const w = new SeriesWriter({ kind: KIND_INT16, channels: 2, blockFrames: 2048, meta: new Uint8Array(0) }, (b) => parts.push(b.slice()));
     w.pushChannels([l, r], l.length);
     w.finish();
     const file = concat(parts);
