@@ -110,15 +110,18 @@ const TARGETS: Target[] = [
     },
   },
   {
-    name: 'block payload (decodeBlock)',
+    name: 'block payload (decodeBlock, formats 3 and 2)',
     // Behind the CRCs: what a forged file with valid checksums can hand the block decoder.
     input: inputs(blockPayloads, 400),
     check: (bytes) => {
       const channels = 1 + (bytes.length & 1);
-      try {
-        decodeBlock(bytes, channels, 300, blockOut);
-      } catch (e) {
-        expectTyped(e, CodecDecodeError);
+      // Both payload layouts: format 3 (what the encoder writes) and format 2 (older files).
+      for (const version of [3, 2]) {
+        try {
+          decodeBlock(bytes, channels, 300, blockOut, version);
+        } catch (e) {
+          expectTyped(e, CodecDecodeError);
+        }
       }
     },
   },

@@ -1,8 +1,8 @@
-// The block file format (.qrc, version 2): a header, then independently decodable blocks, then an end block.
+// The block file format (.qrc, version 3; version 2 files are still read): a header, then independently decodable blocks, then an end block.
 // Every byte is under a CRC-32, so damage anywhere is found, named (block and byte offset) and confined to its
 // block. docs/CODEC.md is the full specification.
 //
-//   header  'Q' 'R' 'C' '2' | version u8 = 2 | kind u8 | channels u8 | flags u8 | blockFrames u32
+//   header  'Q' 'R' 'C' '2' | version u8 = 3 | kind u8 | channels u8 | flags u8 | blockFrames u32
 //           | metaLength u32 | meta | crc32 of everything before it
 //   block   'Q' 'B' | index u32 | frames u32 | codedLength u32 | sideLength u32 | crc32 of these 18 bytes
 //           | coded (block.ts) | side bytes | crc32 of coded + side
@@ -21,7 +21,9 @@ import { BlockEncoder, LEGACY_TAIL, LEGACY_WHOLE, decodeBlock, type BlockCodecOp
 import { CodecDecodeError, type CodecDecodeReason } from './rangeCoder';
 
 export const FILE_MAGIC = [0x51, 0x52, 0x43, 0x32]; // "QRC2"
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
+/** Versions this reader decodes: 2 (one range-coded stream per block) and 3 (plus a plain bit stream). */
+const READABLE_VERSIONS = [2, 3];
 const FIXED_HEADER = 16;
 export const BLOCK_HEADER_BYTES = 22;
 const SYNC_0 = 0x51;
@@ -57,6 +59,8 @@ export interface FileHeader {
   /** Kind-specific bytes (the WAV header, the CSV layout). */
   meta: Uint8Array;
   best?: boolean;
+  /** The file's format version (read; a writer always writes FORMAT_VERSION). */
+  version?: number;
 }
 
 /** A damaged or malformed file: names the block (−1 for the file header) and the byte offset of the damage. */
@@ -167,9 +171,16 @@ function readSingle(src: ByteSource, fixed: Uint8Array): { header: FileHeader; s
   if (all.length < total + 4) throw new CodecFileError('truncated', -1, all.length, 'the file ends before its checksum (truncated)');
   if (all.length > total + 4) throw new CodecFileError('trailing', -1, total + 4, 'bytes after the end of the file (damaged or appended)');
   if (crc32(all, 0, total) !== readU32(all, total)) throw new CodecFileError('checksum', -1, 0, 'checksum mismatch (the file is damaged)');
-  if (fixed[4] !== FORMAT_VERSION) throw new CodecFileError('version', -1, 4, `unknown format version ${fixed[4]}`);
+  if (!READABLE_VERSIONS.includes(fixed[4]!)) throw new CodecFileError('version', -1, 4, `unknown format version ${fixed[4]}`);
   if ((fixed[7]! & ~(1 | FLAG_SINGLE)) !== 0) throw new CodecFileError('header', -1, 7, `unknown flags ${fixed[7]}`);
-  const header: FileHeader = { kind: fixed[5]!, channels: fixed[6]!, best: (fixed[7]! & 1) === 1, blockFrames, meta: all.slice(metaAt, lengthsAt) };
+  const header: FileHeader = {
+    kind: fixed[5]!,
+    channels: fixed[6]!,
+    best: (fixed[7]! & 1) === 1,
+    blockFrames,
+    meta: all.slice(metaAt, lengthsAt),
+    version: fixed[4]!,
+  };
   checkHeader(header);
   const part = (from: number, length: number) => all.subarray(from, from + length);
   return { header, single: { frames, coded: part(partsAt, coded), side: part(partsAt + coded, side), trailer: part(partsAt + coded + side, trailer) } };
@@ -195,21 +206,28 @@ export function readHeader(src: ByteSource): { header: FileHeader; length: numbe
   if (all.length < FIXED_HEADER + metaLength + 4) throw new CodecFileError('truncated', -1, all.length, 'the file ends inside its header');
   if (crc32(all, 0, FIXED_HEADER + metaLength) !== readU32(all, FIXED_HEADER + metaLength))
     throw new CodecFileError('checksum', -1, 0, 'header checksum mismatch (the header is damaged)');
-  if (all[4] !== FORMAT_VERSION) throw new CodecFileError('version', -1, 4, `unknown format version ${all[4]}`);
+  if (!READABLE_VERSIONS.includes(all[4]!)) throw new CodecFileError('version', -1, 4, `unknown format version ${all[4]}`);
   const header: FileHeader = {
     kind: all[5]!,
     channels: all[6]!,
     best: (all[7]! & 1) === 1,
     blockFrames: readU32(all, 8),
     meta: all.slice(FIXED_HEADER, FIXED_HEADER + metaLength),
+    version: all[4]!,
   };
   if ((all[7]! & ~1) !== 0) throw new CodecFileError('header', -1, 7, `unknown flags ${all[7]}`);
   checkHeader(header);
   return { header, length: FIXED_HEADER + metaLength + 4 };
 }
 
-function blockBytes(index: number, frames: number, coded: Uint8Array, side: Uint8Array): Uint8Array {
-  const out = new Uint8Array(BLOCK_HEADER_BYTES + coded.length + side.length + 4);
+function blockBytes(index: number, frames: number, coded: Uint8Array, side: Uint8Array, into?: { buf: Uint8Array }): Uint8Array {
+  const length = BLOCK_HEADER_BYTES + coded.length + side.length + 4;
+  let out: Uint8Array;
+  if (into === undefined) out = new Uint8Array(length);
+  else {
+    if (into.buf.length < length) into.buf = new Uint8Array(Math.max(length, 2 * into.buf.length));
+    out = into.buf.subarray(0, length);
+  }
   out[0] = SYNC_0;
   out[1] = SYNC_1;
   writeU32(out, 2, index);
@@ -225,7 +243,9 @@ function blockBytes(index: number, frames: number, coded: Uint8Array, side: Uint
 
 /**
  * Writes a file as it goes: the header at once, each block as soon as it is full, the end block on finish().
- * A device feeds it one sample (or frame) at a time with push(); bulk callers hand over whole blocks.
+ * A device feeds it one sample (or frame) at a time with push(); bulk callers hand over whole blocks. The bytes
+ * handed to the sink are valid until it returns (a data block is built in a buffer reused for the next one, so
+ * that a long file leaves no garbage per block): a sink that keeps them copies them.
  */
 export class SeriesWriter {
   private readonly encoder: BlockEncoder;
@@ -247,6 +267,7 @@ export class SeriesWriter {
   }
   private readonly fileHeader: FileHeader;
   private headerBytes: Uint8Array | undefined;
+  private readonly blockBuffer = { buf: new Uint8Array(0) };
   /** Block 0 when it is shorter than a block: the file will be a single-block file, written by finish(). */
   private single: { frames: number; coded: Uint8Array; side: Uint8Array } | undefined;
 
@@ -317,7 +338,7 @@ export class SeriesWriter {
         this.sink(this.headerBytes);
         this.headerBytes = undefined;
       }
-      this.sink(blockBytes(this.index, this.fill, coded, side));
+      this.sink(blockBytes(this.index, this.fill, coded, side, this.blockBuffer));
     }
     this.lastWasShort = this.fill < this.header.blockFrames;
     this.index++;
@@ -385,7 +406,7 @@ export class SeriesReader {
       if (frames === 0 || from >= frames || until <= 0) return;
       const out = Array.from({ length: channels }, () => new Int32Array(frames));
       try {
-        decodeBlock(coded, channels, frames, out);
+        decodeBlock(coded, channels, frames, out, this.header.version);
       } catch (err) {
         if (!(err instanceof CodecDecodeError)) throw err;
         const e = new CodecFileError(err.reason, 0, 0, err.message);
@@ -436,7 +457,7 @@ export class SeriesReader {
           if (payload.reason === 'truncated') return;
         } else {
           try {
-            decodeBlock(payload.coded, channels, head.frames, out);
+            decodeBlock(payload.coded, channels, head.frames, out, this.header.version);
             yield { index: head.index, firstFrame: first, frames: head.frames, channels: out, side: payload.side };
           } catch (err) {
             if (!(err instanceof CodecDecodeError)) throw err;
@@ -503,7 +524,7 @@ export function encodeSeries(samples: Int32Array, opts: SeriesOptions & { kind?:
   const parts: Uint8Array[] = [];
   const w = new SeriesWriter(
     { kind: opts.kind ?? KIND_INT32, channels: 1, blockFrames: opts.blockFrames ?? DEFAULT_BLOCK_FRAMES, meta: new Uint8Array(0) },
-    (b) => parts.push(b),
+    (b) => parts.push(b.slice()),
     opts,
   );
   w.pushChannels([samples], samples.length);

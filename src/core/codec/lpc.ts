@@ -7,6 +7,8 @@
 //
 // The first `order` samples of a run are predicted by the fixed polynomials (0, x[t−1], 2x[t−1] − x[t−2]).
 
+import { kernel } from './kernel';
+
 export const MAX_ORDER = 32;
 export const MAX_PRECISION = 15;
 export const MAX_SHIFT = 20;
@@ -54,8 +56,31 @@ function orderFor(n: number, maxOrder: number): number {
   return n <= maxOrder * 2 || n < 16 ? Math.min(maxOrder, Math.max(0, (n >> 1) - 1)) : maxOrder;
 }
 
-/** The Tukey-windowed, mean-removed autocorrelation of x[from, to) at lags 0..order (undefined: no order fits). */
+/**
+ * The Tukey-windowed, mean-removed autocorrelation of x[from, to) at lags 0..order (undefined: no order fits), in
+ * the WebAssembly kernel: the operations of autocorrelationReference below in the same order, so the same bits.
+ */
 export function autocorrelation(x: Int32Array, from: number, to: number, maxOrder: number): Float64Array | undefined {
+  const n = to - from;
+  const order = orderFor(n, maxOrder);
+  if (order < 1) return undefined;
+  const w = tukey(n);
+  const k = kernel();
+  const mark = k.mark();
+  const xAt = k.alloc(4 * n);
+  const wAt = k.alloc(8 * n);
+  const yAt = k.alloc(8 * n);
+  const acAt = k.alloc(8 * 56);
+  k.i32.set(x.subarray(from, to), xAt >> 2);
+  k.f64.set(w, wAt >> 3);
+  k.x.autocorr(xAt, n, wAt, yAt, order, acAt);
+  const ac = k.f64.slice(acAt >> 3, (acAt >> 3) + order + 1);
+  k.release(mark);
+  return ac;
+}
+
+/** The TypeScript reference of autocorrelation (the kernel's test compares the two bit for bit). */
+export function autocorrelationReference(x: Int32Array, from: number, to: number, maxOrder: number): Float64Array | undefined {
   const n = to - from;
   const order = orderFor(n, maxOrder);
   if (order < 1) return undefined;
@@ -100,32 +125,35 @@ export function autocorrelation(x: Int32Array, from: number, to: number, maxOrde
   return ac;
 }
 
+/** Levinson–Durbin's scratch: every order's coefficients, errors, the conditioned autocorrelation. */
+const levinson = { table: new Float64Array(MAX_ORDER * MAX_ORDER), errs: new Float64Array(MAX_ORDER + 1), ac: new Float64Array(MAX_ORDER + 1) };
+
 /** The best LPC from an autocorrelation (its length − 1 is the largest order tried) of a run of n samples. */
 export function fromAutocorrelation(acIn: Float64Array, n: number, precision: number): Lpc | undefined {
   const maxOrder = acIn.length - 1;
   if (acIn[0]! <= 0) return undefined;
-  const ac = acIn.slice();
+  const ac = levinson.ac;
+  ac.set(acIn);
   ac[0]! *= 1 + 1e-9;
-  // Levinson–Durbin, keeping every order's coefficients and error.
-  const lpcs: Float64Array[] = [];
-  const errs = new Float64Array(maxOrder + 1);
-  let a = new Float64Array(0);
+  // Levinson–Durbin, keeping every order's coefficients (row m − 1 of a flat table: no allocation per order)
+  // and error.
+  const table = levinson.table;
+  const errs = levinson.errs;
   let err = ac[0]!;
   errs[0] = err;
   for (let m = 1; m <= maxOrder; m++) {
+    const prev = (m - 2) * MAX_ORDER;
+    const row = (m - 1) * MAX_ORDER;
     let acc = ac[m]!;
-    for (let j = 0; j < m - 1; j++) acc -= a[j]! * ac[m - 1 - j]!;
+    for (let j = 0; j < m - 1; j++) acc -= table[prev + j]! * ac[m - 1 - j]!;
     const k = acc / err;
-    const next = new Float64Array(m);
-    for (let j = 0; j < m - 1; j++) next[j] = a[j]! - k * a[m - 2 - j]!;
-    next[m - 1] = k;
-    a = next;
+    for (let j = 0; j < m - 1; j++) table[row + j] = table[prev + j]! - k * table[prev + m - 2 - j]!;
+    table[row + m - 1] = k;
     err *= 1 - k * k;
     if (!(err > 0)) {
       err = 1e-9 * ac[0]!;
     }
     errs[m] = err;
-    lpcs.push(a);
   }
   // Pick the order: (n − m)/2 · log2(err/n) + m·precision bits.
   let best = 1;
@@ -139,7 +167,7 @@ export function fromAutocorrelation(acIn: Float64Array, n: number, precision: nu
       best = m;
     }
   }
-  return { ...quantise(lpcs[best - 1]!, precision), bits: bestBits };
+  return { ...quantise(table.subarray((best - 1) * MAX_ORDER, (best - 1) * MAX_ORDER + best), precision), bits: bestBits };
 }
 
 /** Quantises float coefficients to `precision`-bit signed integers with error feedback. */

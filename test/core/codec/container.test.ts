@@ -87,7 +87,11 @@ describe('block file format', () => {
         .slice(0, -1)
         .map((at) => {
           const coded = file[at + 10]! | (file[at + 11]! << 8) | (file[at + 12]! << 16) | (file[at + 13]! << 24);
-          return new BitDecoder(file.subarray(at + BLOCK_HEADER_BYTES, at + BLOCK_HEADER_BYTES + coded)).decodeDirect(4) + 6;
+          // Format 3: the range-coded stream follows its LEB128 length, without the coder's leading zero byte.
+          const body = file.subarray(at + BLOCK_HEADER_BYTES, at + BLOCK_HEADER_BYTES + coded);
+          let i = 0;
+          while (body[i]! & 0x80) i++;
+          return new BitDecoder(Uint8Array.of(0, ...body.subarray(i + 1))).decodeDirect(4) + 6;
         });
     for (const best of [false, true]) {
       const file = encodeSeries(smooth, { kind: KIND_INT16, best });
@@ -96,11 +100,14 @@ describe('block file format', () => {
       expect(log2s).toHaveLength(2);
       expect(Math.max(...log2s)).toBeGreaterThan(12);
     }
-    // A signal whose character changes every 4096 frames (a slow sine, then loud noise, …) keeps 4096.
+    // A signal whose character changes every 4096 frames (a slow sine, then loud noise, …) keeps sub-frames of at
+    // most 4096 (the default mode starts from 2048).
     const changing = Int32Array.from({ length: 40000 }, (_, t) =>
       (t >> 12) & 1 ? ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 18) - 8192 : Math.round(20000 * Math.sin(t / 50)),
     );
-    expect(subframeLog2(encodeSeries(changing, { kind: KIND_INT16 }))).toEqual([12, 12]);
+    const changingLog2s = subframeLog2(encodeSeries(changing, { kind: KIND_INT16 }));
+    expect(changingLog2s).toHaveLength(2);
+    for (const log2 of changingLog2s) expect([11, 12]).toContain(log2);
   });
 
   it('a series shorter than a block is a single-block file: 22 bytes of container, every bit under its one CRC', () => {
@@ -144,7 +151,7 @@ describe('block file format', () => {
     const l = signal(9000, 3);
     const r = Int32Array.from(l, (v, i) => v + (i % 17) - 8);
     const parts: Uint8Array[] = [];
-    const w = new SeriesWriter({ kind: KIND_INT16, channels: 2, blockFrames: 2048, meta: new Uint8Array(0) }, (b) => parts.push(b));
+    const w = new SeriesWriter({ kind: KIND_INT16, channels: 2, blockFrames: 2048, meta: new Uint8Array(0) }, (b) => parts.push(b.slice()));
     w.pushChannels([l, r], l.length);
     w.finish();
     const file = concat(parts);
