@@ -132,6 +132,7 @@ export function windowGram9(recent: Int32Array, ro: number, count: number, out: 
 }
 
 const invisibleLength = new Scratch((n) => new Float64Array(n));
+const invisibleParts = new Scratch((n) => new Float64Array(n));
 const sortedLength = new Scratch((n) => new Float64Array(n));
 const inv = new Float64Array(D9);
 const g2 = new Float64Array(D9 * D9);
@@ -223,9 +224,12 @@ export function clipInvisible(
   const len = invisibleLength.get(n).subarray(0, n);
   const sorted = sortedLength.get(n - 1).subarray(0, n - 1);
   let m = 0;
+  // With memory every row's invisible part is needed again below: keep them rather than solve twice.
+  const parts = memory === undefined ? undefined : invisibleParts.get(n * D9);
   for (let i = 0; i < n; i++) {
     if (i === centerRow) continue;
     len[i] = invisiblePart(rows, i * D9, co, scale);
+    if (parts !== undefined) parts.set(inv, i * D9);
     sorted[m++] = len[i]!;
   }
   sorted.sort();
@@ -235,7 +239,8 @@ export function clipInvisible(
     if (i === centerRow) continue;
     const slot = memory === undefined ? -1 : memory.slotOf[i]!;
     if (slot < 0 && len[i]! <= tau) continue;
-    invisiblePart(rows, i * D9, co, scale);
+    if (parts === undefined) invisiblePart(rows, i * D9, co, scale);
+    else inv.set(parts.subarray(i * D9, i * D9 + D9));
     // This round's clip: the invisible part kept is inv · keep.
     const keep = len[i]! <= tau ? 1 : tau / len[i]!;
     if (slot >= 0) {
