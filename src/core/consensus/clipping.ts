@@ -206,6 +206,16 @@ export function clipInvisible(
   memory?: InvisibleMemory,
 ): number {
   checkShape('clip-invisible', rows, n, D9, 1);
+  if (memory !== undefined) {
+    if (memory.slotOf.length < n) throw new AggregatorPreconditionError('clip-invisible', `slotOf holds ${memory.slotOf.length} < ${n} rows`);
+    for (let i = 0; i < n; i++) {
+      const slot = memory.slotOf[i]!;
+      if (!Number.isInteger(slot) || (slot >= 0 && (slot + 1) * D9 > memory.push.length))
+        throw new AggregatorPreconditionError('clip-invisible', `row ${i}'s slot ${slot} is outside the push memory (${memory.push.length / D9} slots)`);
+    }
+    if (!(memory.budgetNum >= 0 && memory.budgetDen > 0))
+      throw new AggregatorPreconditionError('clip-invisible', `bad budget ${memory.budgetNum}/${memory.budgetDen}`);
+  }
   if (n < 2) return 0;
   const g = windowGram9(recent, ro, count, gm);
   // G² (symmetric), then G² + θ²I, factored once.

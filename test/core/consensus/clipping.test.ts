@@ -11,6 +11,7 @@ import {
   windowGram9,
 } from '../../../src/core/consensus/clipping';
 import { getAggregator } from '../../../src/core/consensus/registry';
+import { AggregatorPreconditionError } from '../../../src/core/consensus/aggregators';
 import { jacobiEigen9 } from './jacobi';
 import { ADAPTIVE_DIRECTION } from '../../../src/core/consensus/attacks';
 
@@ -151,6 +152,16 @@ describe('the invisible-direction clip', () => {
     expect(steady).toBeLessThan(steadyFirst - 0.7 * budget);
     expect(steady).toBeGreaterThan(steadyFirst - 0.8 * budget);
     expect(alternating).toBeCloseTo(steadyFirst, 0);
+  });
+  it('with memory, a slot outside the memory or a bad budget is a typed error, not a silent NaN', () => {
+    const rows = Int32Array.from({ length: 3 * 9 }, (_, i) => (i % 9 === 0 ? ONE : 0) + i);
+    const push = new Int32Array(2 * 9);
+    const call = (slotOf: number[], budgetDen = 1) =>
+      clipInvisible(Int32Array.from(rows), 3, 0, calmWindow(), 0, 16, 0.01, 1, 4, 0, { push, slotOf: Int32Array.from(slotOf), budgetNum: 1, budgetDen });
+    expect(() => call([-1, 0, 1])).not.toThrow();
+    expect(() => call([-1, 0, 2])).toThrow(AggregatorPreconditionError);
+    expect(() => call([-1, 0])).toThrow(AggregatorPreconditionError);
+    expect(() => call([-1, 0, 1], 0)).toThrow(AggregatorPreconditionError);
   });
   it('a single row (the node alone) is left as it is', () => {
     const r = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
