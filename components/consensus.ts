@@ -23,6 +23,9 @@ export function createConsensus(capacity: number, slots: number, initialTrust: n
     heard: new Uint8Array((slots + 7) >> 3),
     /** Per radio-neighbour slot: this node's reputation score for that neighbour (255 = 1.0; below the ban line: rounds of a ban served). */
     trust: new Uint8Array(slots).fill(initialTrust),
+    /** Per radio-neighbour slot: the leaky sum of the invisible pushes this node let that neighbour make (MODEL_DIM
+     *  words, Q16; src/core/consensus/clipping.ts InvisibleMemory). */
+    push: new Int32Array(MODEL_DIM * slots),
   };
 }
 export type Consensus = ReturnType<typeof createConsensus>;

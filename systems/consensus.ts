@@ -20,7 +20,15 @@ function viewOf(world: SimWorld): RoundView {
   const { neighbours } = world.hood;
   if (world.config.chatty) {
     // A model counts only in the round it is heard, and it is the sender's own column (the bytes were checked).
-    return { start: 0, end: 0, trust: Consensus.trust, heard: Consensus.heard, source: Consensus.model, rowOf: (s) => MODEL_DIM * (neighbours[s]! + 1) };
+    return {
+      start: 0,
+      end: 0,
+      trust: Consensus.trust,
+      heard: Consensus.heard,
+      source: Consensus.model,
+      rowOf: (s) => MODEL_DIM * (neighbours[s]! + 1),
+      push: Consensus.push,
+    };
   }
   // Silent: each receiver's held copy of each neighbour's last broadcast, with the round it was heard in.
   const round = roundOf(world.tick, world.roundTicks);
@@ -33,6 +41,7 @@ function viewOf(world: SimWorld): RoundView {
     rowOf: (s) => MODEL_DIM * s,
     heldRound: Consensus.heldRound,
     round,
+    push: Consensus.push,
   };
 }
 

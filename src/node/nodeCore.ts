@@ -268,7 +268,15 @@ export class NodeCore {
     initSpeechAt(this.speech, this.listen, NODE);
     this.lastOutcome = new Uint8Array(deg);
     this.peerInfo = this.peers.map((id) => ({ id, lastSeenMs: 0, online: false, flags: 0, heard: [], banned: [] }));
-    this.view = { start: 0, end: deg, trust: this.trust, heard: this.heard, source: this.heardRows, rowOf: (s) => MODEL_DIM * s };
+    this.view = {
+      start: 0,
+      end: deg,
+      trust: this.trust,
+      heard: this.heard,
+      source: this.heardRows,
+      rowOf: (s) => MODEL_DIM * s,
+      push: new Int32Array(Math.max(1, deg) * MODEL_DIM),
+    };
     if (!config.chatty) this.view.heldRound = this.heldRound;
     this.limiter = new PeerRateLimiter(config.rateBurst, config.ratePerS, this.now);
     this.roundTicks = roundTicks(config);

@@ -32,6 +32,7 @@ describe('the adaptive attack in the swarm (150 nodes, 30 % consensus-only attac
           heard: Consensus.heard,
           source: Consensus.model,
           rowOf: (s) => MODEL_DIM * (neighbours[s]! + 1),
+          push: Consensus.push.slice(),
         };
         const outcome = new Uint8Array(view.end - view.start);
         honestRoundAt(
@@ -65,19 +66,19 @@ describe('the adaptive attack in the swarm (150 nodes, 30 % consensus-only attac
     expect(sim.metrics().bans).toEqual({ attackers: 0, honest: 0, unheard: 0 });
   });
 
-  it('the invisible-direction clip keeps the drift bounded: under 6 % at 600 s and 1,200 s, and not growing', () => {
-    const attacked = createSim({ seed: 1, attack: 'adaptive', byzantine: 0.3, poisonCures: false, layout: false });
-    const clean = createSim({ seed: 1, attack: 'none', byzantine: 0.3, poisonCures: false, layout: false });
+  it('the invisible-direction clip and its memory keep the drift bounded in a long run: under 5 % at 800, 1,600 and 2,400 s, and not growing', () => {
+    // Seed 2 is the worst of seeds 1–5 without the memory: 5.34 / 6.90 / 7.14 % at these times (docs/ADAPTIVE.md);
+    // with it 3.92 / 3.72 / 3.52 %.
+    const attacked = createSim({ seed: 2, attack: 'adaptive', byzantine: 0.3, poisonCures: false, layout: false });
+    const clean = createSim({ seed: 2, attack: 'none', byzantine: 0.3, poisonCures: false, layout: false });
     const drift: number[] = [];
-    for (let k = 0; k < 2; k++) {
-      attacked.step(6000);
-      clean.step(6000);
+    for (let k = 0; k < 3; k++) {
+      attacked.step(8000);
+      clean.step(8000);
       drift.push(consensusDrift(attacked, clean));
     }
-    // Without the clip the same run drifts 12.4 % by 1,200 s (docs/ADAPTIVE.md).
-    expect(drift[0]).toBeLessThan(0.06);
-    expect(drift[1]).toBeLessThan(0.06);
-    expect(drift[1]!).toBeLessThan(drift[0]! + 0.01);
+    for (const d of drift) expect(d).toBeLessThan(0.05);
+    expect(drift[2]!).toBeLessThan(drift[0]! + 0.005);
     expect(attacked.metrics().bans.honest).toBe(0);
-  });
+  }, 120_000);
 });

@@ -44,7 +44,9 @@ describe('consensus under attack (bitECS sim, trimmed mean + reputation)', () =>
     (attack) => {
       const { drift, bans } = pair(attack, 0.3);
       expect(bans.honest).toBe(0);
-      expect(bans.attackers + bans.unheard).toBeGreaterThanOrEqual(36);
+      // ipm is the slowest: 35 of 45 banned by 300 s (44 by 400 s) since the clip's push memory (docs/ADAPTIVE.md);
+      // 36 (42 by 400 s) before it.
+      expect(bans.attackers + bans.unheard).toBeGreaterThanOrEqual(35);
       expect(drift).toBeLessThan(0.05);
     },
   );

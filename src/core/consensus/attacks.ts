@@ -235,6 +235,16 @@ const sybil: AttackFn = (ctx, out) => {
 // Every attacker, every round, pushes the same way: the pushes add up over time (the honest mean it starts
 // from already carries last round's), which is what per-round defences (filter, trimming, drift test) cannot
 // see. Without a window it pushes along u by the honest spread along u (an ALIE-like step).
+//
+// It also knows the receivers' push memory (clipping.ts InvisibleMemory: per neighbour, a leaky sum of the
+// invisible pushes it was let make, kept within the round's clip radius τ and losing a quarter of itself a round).
+// That check never leaves a row out and never costs reputation: it only cuts what a steady push adds beyond the
+// budget. Against it the greedy choice above is still the best response: a smaller step is let through whole but
+// is smaller; a larger one is cut to what leaked out of the memory; holding back one round frees at most the same
+// amount later, less what leaks; and turning to another direction does not help, since the budget is on the
+// length of the remembered sum, whose old part the projection pulls back (test/core/consensus/adaptive.test.ts
+// checks that a smaller step moves a receiver less). What the memory does to it is bound its drift by the budget
+// instead of by time.
 // Floats here are IEEE-754 +, ×, ÷ and √ only (exact-rounded, the same on every machine); what it sends is Q16.
 // ---------------------------------------------------------------------------------------------------------
 

@@ -98,6 +98,10 @@ export function clippedGossip(vectors: Int32Array, n: number, d: number, _opts?:
 // Cholesky factorisation per window: about 2,000 floating-point operations, against ~60,000 for the fixed
 // 10-sweep Jacobi eigendecomposition with a hard cut at θ that it replaces (the same drift against the adaptive
 // attack within half a point; docs/ADAPTIVE.md).
+// A per-round clip bounds each round, not the sum of many rounds: an attacker that is worth τ × its share every
+// round, always the same way, still adds up. So each node also remembers, per neighbour, a leaky sum of the
+// invisible pushes it let that neighbour make, and keeps that sum within the round's τ (InvisibleMemory): honest
+// differences that change direction keep most of their τ; a steady push gets only what leaks out of the memory.
 // ---------------------------------------------------------------------------------------------------------
 
 const D9 = 9;
@@ -128,6 +132,7 @@ export function windowGram9(recent: Int32Array, ro: number, count: number, out: 
 }
 
 const invisibleLength = new Scratch((n) => new Float64Array(n));
+const invisibleParts = new Scratch((n) => new Float64Array(n));
 const sortedLength = new Scratch((n) => new Float64Array(n));
 const inv = new Float64Array(D9);
 const g2 = new Float64Array(D9 * D9);
@@ -181,7 +186,11 @@ function invisiblePart(rows: Int32Array, ro: number, co: number, scale: number):
  * fraction θ²/(λ² + θ²) — all of a direction the window does not see (λ ≪ θ), none of one it sees well (λ ≫ θ),
  * half at λ = θ. One Cholesky factorisation per window and two triangular solves per row (no eigendecomposition).
  * The radius is the `rankNum/rankDen` quantile (lower) of the other rows' invisible lengths, at least `floorQ16`.
- * Rows have d = 9 (8 weights, then the bias). Returns how many rows were clipped.
+ * Rows have d = 9 (8 weights, then the bias). With `memory`, a row with a slot is also held to its neighbour's
+ * budget: the leaky sum of what that neighbour's rows were let push in these directions, plus this round's clipped
+ * push, is projected onto the ball of radius budget · τ, and the row keeps only the part that fits (a neighbour
+ * that pulls the same way round after round is then worth what leaks out of its memory a round, not τ).
+ * Returns how many rows were clipped.
  */
 export function clipInvisible(
   rows: Int32Array,
@@ -194,8 +203,19 @@ export function clipInvisible(
   rankNum: number,
   rankDen: number,
   floorQ16 = 0,
+  memory?: InvisibleMemory,
 ): number {
   checkShape('clip-invisible', rows, n, D9, 1);
+  if (memory !== undefined) {
+    if (memory.slotOf.length < n) throw new AggregatorPreconditionError('clip-invisible', `slotOf holds ${memory.slotOf.length} < ${n} rows`);
+    for (let i = 0; i < n; i++) {
+      const slot = memory.slotOf[i]!;
+      if (!Number.isInteger(slot) || (slot >= 0 && (slot + 1) * D9 > memory.push.length))
+        throw new AggregatorPreconditionError('clip-invisible', `row ${i}'s slot ${slot} is outside the push memory (${memory.push.length / D9} slots)`);
+    }
+    if (!(memory.budgetNum >= 0 && memory.budgetDen > 0))
+      throw new AggregatorPreconditionError('clip-invisible', `bad budget ${memory.budgetNum}/${memory.budgetDen}`);
+  }
   if (n < 2) return 0;
   const g = windowGram9(recent, ro, count, gm);
   // G² (symmetric), then G² + θ²I, factored once.
@@ -214,20 +234,67 @@ export function clipInvisible(
   const len = invisibleLength.get(n).subarray(0, n);
   const sorted = sortedLength.get(n - 1).subarray(0, n - 1);
   let m = 0;
+  // With memory every row's invisible part is needed again below: keep them rather than solve twice.
+  const parts = memory === undefined ? undefined : invisibleParts.get(n * D9);
   for (let i = 0; i < n; i++) {
     if (i === centerRow) continue;
     len[i] = invisiblePart(rows, i * D9, co, scale);
+    if (parts !== undefined) parts.set(inv, i * D9);
     sorted[m++] = len[i]!;
   }
   sorted.sort();
   const tau = Math.max(floorQ16, sorted[Math.min(n - 2, Math.floor(((n - 2) * rankNum) / rankDen))]!);
   let clipped = 0;
   for (let i = 0; i < n; i++) {
-    if (i === centerRow || len[i]! <= tau) continue;
-    invisiblePart(rows, i * D9, co, scale);
-    const cut = 1 - tau / len[i]!;
+    if (i === centerRow) continue;
+    const slot = memory === undefined ? -1 : memory.slotOf[i]!;
+    if (slot < 0 && len[i]! <= tau) continue;
+    if (parts === undefined) invisiblePart(rows, i * D9, co, scale);
+    else inv.set(parts.subarray(i * D9, i * D9 + D9));
+    // This round's clip: the invisible part kept is inv · keep.
+    const keep = len[i]! <= tau ? 1 : tau / len[i]!;
+    if (slot >= 0) {
+      // The neighbour's memory: a leaky sum of the invisible pushes it was let make. The sum plus this round's push
+      // is projected onto the ball of radius budget · τ; what is left of this round's push is what the row keeps.
+      const po = slot * D9;
+      const push = memory!.push;
+      const budget = (memory!.budgetNum * tau) / memory!.budgetDen;
+      let s2 = 0;
+      for (let k = 0; k < D9; k++) {
+        const t = push[po + k]! + inv[k]! * keep;
+        s2 += t * t;
+      }
+      const norm = Math.sqrt(s2);
+      const shrink = norm > budget ? budget / norm : 1;
+      // admitted = shrink · (push + inv · keep) − push; the row loses inv − admitted.
+      for (let k = 0; k < D9; k++) {
+        const t = push[po + k]! + inv[k]! * keep;
+        rows[i * D9 + k] = rows[i * D9 + k]! - Math.round(inv[k]! - (shrink * t - push[po + k]!));
+        push[po + k] = Math.round(shrink * t);
+      }
+      if (keep < 1 || shrink < 1) clipped++;
+      continue;
+    }
+    const cut = 1 - keep;
     for (let k = 0; k < D9; k++) rows[i * D9 + k] = rows[i * D9 + k]! - Math.round(inv[k]! * cut);
     clipped++;
   }
   return clipped;
+}
+
+/** A node's memory of each neighbour's invisible pushes (for `clipInvisible`): `push` holds, per neighbour slot, a
+ *  leaky running sum (Q16, 9 words at 9·slot) of the invisible displacement that neighbour's rows were let make;
+ *  `slotOf[i]` is row i's slot (−1: no memory, e.g. the node's own row). The sum plus this round's push is kept
+ *  within `budgetNum/budgetDen` × this round's clip radius τ. The caller decays `push` once a round
+ *  (`decayPushes`). */
+export interface InvisibleMemory {
+  push: Int32Array;
+  slotOf: Int32Array;
+  budgetNum: number;
+  budgetDen: number;
+}
+
+/** One round of forgetting for slots [start, end): every word of the sum loses 1/2^shift of itself. */
+export function decayPushes(push: Int32Array, start: number, end: number, shift: number): void {
+  for (let w = start * D9; w < end * D9; w++) push[w] = push[w]! - (push[w]! >> shift);
 }

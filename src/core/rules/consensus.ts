@@ -15,8 +15,9 @@
 //   with no reputation change (the own-data filter);
 // - of the rest, what each row differs from the node's own model by in directions the node's window does not
 //   see (where the checks above are blind) is clipped to the lower quartile of those differences before the
-//   robust aggregate (clipping.ts clipInvisible; against attackers that push a little, the same way, every
-//   round: docs/ADAPTIVE.md);
+//   robust aggregate, and each neighbour's such pushes, remembered as a leaky sum per neighbour slot, are
+//   kept within that clip radius in total (clipping.ts clipInvisible and InvisibleMemory; against attackers that
+//   push a little, the same way, every round: docs/ADAPTIVE.md);
 // - a row far from the robust aggregate that also predicts the node's data worse than its
 //   yardstick drifted (−0.08); the others earn +0.02. Below the ban line a neighbour is ignored.
 // An attacker instead sends what its attack crafts from the honest models it heard this round.
@@ -25,7 +26,7 @@
 import * as q16 from '../fixed/q16';
 import { LAGS, BIAS_LIMIT, WEIGHT_LIMIT } from '../neuron/kernel';
 import { assessDrift } from '../consensus/reputation';
-import { clipInvisible } from '../consensus/clipping';
+import { clipInvisible, decayPushes } from '../consensus/clipping';
 import type { AggregatorSpec } from '../consensus/registry';
 import type { AttackFn, ReceiverChecks } from '../consensus/attacks';
 import type { Rng } from '../rng/rng';
@@ -42,6 +43,9 @@ import {
   INVISIBLE_CLIP_NUM,
   INVISIBLE_EIGEN,
   MODEL_DIM,
+  PUSH_BUDGET_DEN,
+  PUSH_BUDGET_NUM,
+  PUSH_LEAK_SHIFT,
   RECENT,
 } from './model';
 import { adjustTrust, isBanned, serveBans, trustWeightQ16, TRUST_DRIFT, TRUST_FAILED, TRUST_REWARD } from './trust';
@@ -88,6 +92,9 @@ export interface RoundView {
    *  and never moves reputation. Absent (chatty mode): only this round's models count. */
   heldRound?: Int32Array;
   round?: number;
+  /** Per slot, MODEL_DIM words: the leaky sum of the invisible pushes that neighbour was let make (clipping.ts
+   *  InvisibleMemory). Absent: the invisible-direction clip has no memory (each round on its own). */
+  push?: Int32Array;
 }
 
 /** Whether slot s's model counts this round: heard this round (fresh), or held and young enough. */
@@ -146,6 +153,7 @@ export function honestRoundAt(
 ): void {
   const { trust, heard, source } = view;
   serveBans(trust, view.start, view.end);
+  if (view.push !== undefined) decayPushes(view.push, view.start, view.end, PUSH_LEAK_SHIFT);
   const mo = MODEL_DIM * i;
   ensureScratch(view.end - view.start + 1);
   // The yardstick is the better of the node's own model and the plain persistence predictor (next = last) on
@@ -198,7 +206,8 @@ export function honestRoundAt(
     let input = rows;
     if (filter && m >= 2) {
       clippedRows.set(rows.subarray(0, m * MODEL_DIM));
-      clipInvisible(clippedRows, m, 0, neuron.recent, RECENT * i, RECENT, INVISIBLE_EIGEN, INVISIBLE_CLIP_NUM, INVISIBLE_CLIP_DEN);
+      const memory = view.push === undefined ? undefined : { push: view.push, slotOf: rowSlot, budgetNum: PUSH_BUDGET_NUM, budgetDen: PUSH_BUDGET_DEN };
+      clipInvisible(clippedRows, m, 0, neuron.recent, RECENT * i, RECENT, INVISIBLE_EIGEN, INVISIBLE_CLIP_NUM, INVISIBLE_CLIP_DEN, 0, memory);
       input = clippedRows;
     }
     spec.aggregate(input, m, MODEL_DIM, spec.needsWeights ? { weights: weights.subarray(0, m) } : undefined, aggregate);

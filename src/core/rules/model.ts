@@ -111,6 +111,16 @@ export const EXCLUDE_FLOOR = q16.fromFloat(0.002);
 export const INVISIBLE_EIGEN = 0.01;
 export const INVISIBLE_CLIP_NUM = 1;
 export const INVISIBLE_CLIP_DEN = 4;
+/** The invisible-direction clip's memory (clipInvisible's InvisibleMemory): per neighbour, a leaky sum of the
+ *  invisible pushes that neighbour was let make, which loses 1/2^PUSH_LEAK_SHIFT of itself every round and is kept
+ *  within PUSH_BUDGET_NUM/PUSH_BUDGET_DEN × the round's clip radius τ. A neighbour that pulls the same way round
+ *  after round is then worth (1 − 3/4) · τ = τ/4 a round in those directions, not τ; one whose pulls change
+ *  direction keeps most of its τ. Measured against the adaptive attack (150 nodes, 30 % consensus-only
+ *  attackers, trimmed mean, seeds 1–5, 2,400 s): worst drift over seeds and over the run 8.03 % → 4.22 %
+ *  (docs/ADAPTIVE.md, with the budgets and leaks tried). */
+export const PUSH_BUDGET_NUM = 1;
+export const PUSH_BUDGET_DEN = 1;
+export const PUSH_LEAK_SHIFT = 2;
 /** Drift: a row further from the aggregate than √DRIFT_MULTIPLE_SQ × the median row distance, and further than
  *  DRIFT_FLOOR (L2 over the 9 coordinates). Honest models here differ for real (storm-tuned vs calm genes mix
  *  in through innovation), so the line sits well outside that honest spread. */

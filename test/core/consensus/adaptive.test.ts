@@ -69,7 +69,7 @@ describe('the adaptive attack', () => {
     expect(len(getAttack('adaptive')(ctx({ params: { adaptiveMarginQ16: ONE / 2 } })))).toBeLessThan(len(getAttack('adaptive')(ctx())));
   });
 
-  it('passes the checks by construction: a receiver with the attacker’s window and any honest model at or above the median error puts it in its aggregate and never penalises it', () => {
+  it('passes the checks by construction: a receiver with the attacker’s window and any honest model at or above the median error puts it in its aggregate round after round (its push memory filling up) and never penalises it', () => {
     const spec = getAggregator('trimmed-mean');
     let receivers = 0;
     for (let trial = 0; trial < 24; trial++) {
@@ -97,13 +97,59 @@ describe('the adaptive attack', () => {
         source.set(v, d * m);
         const slots = m + 1;
         const trust = new Uint8Array(slots).fill(128);
-        const view: RoundView = { start: 0, end: slots, trust, heard: new Uint8Array(2).fill(255), source, rowOf: (slot) => d * slot };
-        const outcome = new Uint8Array(slots);
-        honestRoundAt(state.neuron, state.model, state.anchor, NODE, true, view, spec, true, new Int32Array(d * 2), outcome);
-        expect(outcome[slots - 1]).toBe(ROUND_ACCEPTED);
-        expect(trust[slots - 1]).toBeGreaterThanOrEqual(128); // neither failed nor drift-penalised
+        // The receiver remembers each neighbour's invisible pushes (the clip's memory, as both runtimes run it):
+        // round after round the attacker's memory fills up to the budget, which cuts what its row pulls but never
+        // leaves it out nor costs it reputation.
+        const push = new Int32Array(slots * d);
+        const view: RoundView = { start: 0, end: slots, trust, heard: new Uint8Array(2).fill(255), source, rowOf: (slot) => d * slot, push };
+        for (let round = 0; round < 4; round++) {
+          const outcome = new Uint8Array(slots);
+          honestRoundAt(state.neuron, state.model, state.anchor, NODE, true, view, spec, true, new Int32Array(d * 2), outcome);
+          expect(outcome[slots - 1]).toBe(ROUND_ACCEPTED);
+          expect(trust[slots - 1]).toBeGreaterThanOrEqual(128); // neither failed nor drift-penalised
+        }
+        expect(push.subarray((slots - 1) * d).some((x) => x !== 0)).toBe(true); // the memory was in play
       }
     }
     expect(receivers).toBeGreaterThan(24 * 3);
+  });
+
+  it('knows the push memory: sending less along the pattern does not pay, the largest step the filter allows still moves a receiver furthest', () => {
+    // The memory never leaves a row out and never costs reputation; it only cuts what a steady push adds beyond
+    // the budget. So the attack's best response is unchanged: a smaller step is let through in full but is smaller,
+    // a larger one is cut to the same budget. A receiver with the attacker's window and three honest neighbours,
+    // over 12 rounds, against three attackers at a quarter, half and three quarters (the default) of the filter line.
+    const spec = getAggregator('trimmed-mean');
+    const w = calmWindow(0.9, 9);
+    const rows = honestRows(4);
+    const movedBy = (margin: number): number => {
+      const state = createNodeState();
+      state.neuron.recent.set(w, RECENT * NODE);
+      state.model.set(rows.subarray(0, d), d * NODE);
+      state.anchor.set(rows.subarray(0, d), d * NODE); // its last settled model: where it started (the receiver is not settled)
+      const slots = 6;
+      const source = new Int32Array(slots * d);
+      const trust = new Uint8Array(slots).fill(128);
+      const push = new Int32Array(slots * d);
+      const view: RoundView = { start: 0, end: slots, trust, heard: new Uint8Array(1).fill(255), source, rowOf: (slot) => d * slot, push };
+      const next = new Int32Array(d * 2);
+      for (let round = 0; round < 12; round++) {
+        const heard = Int32Array.from([...state.model.subarray(d * NODE, d * NODE + d), ...rows.subarray(d)]);
+        const v = getAttack('adaptive')({ ...ctx(), honest: heard, nHonest: 4, window: w, checks: RECEIVER_CHECKS, params: { adaptiveMarginQ16: margin } });
+        source.set(rows.subarray(d), 0);
+        for (let a = 3; a < slots; a++) source.set(v, d * a);
+        const outcome = new Uint8Array(slots);
+        honestRoundAt(state.neuron, state.model, state.anchor, NODE, false, view, spec, true, next, outcome);
+        for (let a = 3; a < slots; a++) expect(outcome[a]).toBe(ROUND_ACCEPTED);
+        state.model.set(next.subarray(d * NODE, d * NODE + d), d * NODE);
+      }
+      return Array.from(state.model.subarray(d * NODE, d * NODE + d)).reduce((acc, x, k) => acc + (x - rows[k]!) * ADAPTIVE_DIRECTION[k]!, 0);
+    };
+    const quarter = movedBy(ONE / 4);
+    const half = movedBy(ONE / 2);
+    const full = movedBy((3 * ONE) / 4);
+    expect(quarter).toBeGreaterThan(0);
+    expect(half).toBeGreaterThan(quarter);
+    expect(full).toBeGreaterThan(half);
   });
 });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky9, cholSolve9, clipAround, clippedGossip, clipInvisible, clipRadius, rowDistance, windowGram9 } from '../../../src/core/consensus/clipping';
+import {
+  cholesky9,
+  cholSolve9,
+  clipAround,
+  clippedGossip,
+  clipInvisible,
+  clipRadius,
+  decayPushes,
+  rowDistance,
+  windowGram9,
+} from '../../../src/core/consensus/clipping';
 import { getAggregator } from '../../../src/core/consensus/registry';
+import { AggregatorPreconditionError } from '../../../src/core/consensus/aggregators';
 import { jacobiEigen9 } from './jacobi';
 import { ADAPTIVE_DIRECTION } from '../../../src/core/consensus/attacks';
 
@@ -97,6 +108,60 @@ describe('the invisible-direction clip', () => {
     const u = Float64Array.from(ADAPTIVE_DIRECTION);
     cholSolve9(l, u);
     expect(Math.hypot(...u) * theta * theta).toBeGreaterThan(0.8);
+  });
+  it('with memory, a neighbour that pushes the same invisible way every round is held to the budget in total; one whose pushes alternate is not', () => {
+    const window = calmWindow();
+    const own = [ONE, 0, 0, 0, 0, 0, 0, 0, 0];
+    const honest = [1500, -1200, 800, 2000];
+    // Slots: 0..3 honest (small, fixed differences), 4 a steady pusher along the Nyquist pattern, 5 one that
+    // pushes as far but alternates sign every round.
+    const push = new Int32Array(6 * 9);
+    const slotOf = Int32Array.from([-1, 0, 1, 2, 3, 4, 5]);
+    const memory = { push, slotOf, budgetNum: 1, budgetDen: 1 };
+    let steadyFirst = 0;
+    let budget = 0;
+    let steady = 0;
+    let alternating = 0;
+    for (let round = 0; round < 40; round++) {
+      decayPushes(push, 0, 6, 2);
+      const rows: number[] = [...own];
+      for (const h of honest) rows.push(...own.map((x, k) => x + (k === 3 ? h : k === 5 ? -h : 0)));
+      const sign = round & 1 ? -1 : 1;
+      rows.push(...own.map((x, k) => x + Math.round(ONE * ADAPTIVE_DIRECTION[k]!)));
+      rows.push(...own.map((x, k) => x + sign * Math.round(ONE * ADAPTIVE_DIRECTION[k]!)));
+      const r = Int32Array.from(rows);
+      clipInvisible(r, 7, 0, window, 0, 16, 0.01, 1, 4, 0, memory);
+      // What each pusher's row keeps along the pattern this round (the window sees a little of the pattern: that
+      // part is neither clipped nor remembered).
+      const along = (row: number) => own.reduce((acc, x, k) => acc + (r[row * 9 + k]! - x) * ADAPTIVE_DIRECTION[k]!, 0);
+      const remembered = Math.hypot(...push.subarray(4 * 9, 5 * 9));
+      if (round === 0) {
+        steadyFirst = along(5);
+        budget = remembered; // the first push is this round's clip radius τ, all of it let through
+      } else {
+        expect(remembered).toBeLessThanOrEqual(budget + 2); // the memory stays within the budget (τ)
+        steady = Math.max(steady, along(5));
+        alternating = Math.min(alternating === 0 ? Infinity : alternating, sign * along(6));
+      }
+    }
+    // Round 0: the steady pusher gets the whole clipped push (≈ 1.0 × τ invisible plus the small visible part);
+    // from then on only what leaked out of its memory, a quarter of τ; the alternating one keeps all of its
+    // clipped push every round (its memory does not fill up).
+    expect(budget).toBeGreaterThan(1000);
+    expect(steadyFirst).toBeGreaterThan(budget);
+    expect(steady).toBeLessThan(steadyFirst - 0.7 * budget);
+    expect(steady).toBeGreaterThan(steadyFirst - 0.8 * budget);
+    expect(alternating).toBeCloseTo(steadyFirst, 0);
+  });
+  it('with memory, a slot outside the memory or a bad budget is a typed error, not a silent NaN', () => {
+    const rows = Int32Array.from({ length: 3 * 9 }, (_, i) => (i % 9 === 0 ? ONE : 0) + i);
+    const push = new Int32Array(2 * 9);
+    const call = (slotOf: number[], budgetDen = 1) =>
+      clipInvisible(Int32Array.from(rows), 3, 0, calmWindow(), 0, 16, 0.01, 1, 4, 0, { push, slotOf: Int32Array.from(slotOf), budgetNum: 1, budgetDen });
+    expect(() => call([-1, 0, 1])).not.toThrow();
+    expect(() => call([-1, 0, 2])).toThrow(AggregatorPreconditionError);
+    expect(() => call([-1, 0])).toThrow(AggregatorPreconditionError);
+    expect(() => call([-1, 0, 1], 0)).toThrow(AggregatorPreconditionError);
   });
   it('a single row (the node alone) is left as it is', () => {
     const r = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
