@@ -94,7 +94,10 @@ test('a PreStorm moment: amber nodes before they turn red, and the HUD counts th
   const info = await hook(page, 'snapshot');
   expect(info?.tick).toBe(target);
   expect(info?.preStorm).toBe(preStorm);
-  await expect(page).toHaveScreenshot('brain-prestorm.png');
+  // The HUD's small charts fill the sim-time bins the 248-tick step skips over with whatever progress snapshots the
+  // page receives, which depends on the machine's speed (as for the inspector below: up to ~0.26 % of the image,
+  // all in the chart lines); the brain and the HUD's text are exact. The charts get 0.5 % here.
+  await expect(page).toHaveScreenshot('brain-prestorm.png', { maxDiffPixelRatio: 0.005 });
 });
 
 test('the lab panel open (Storm front) matches the baseline', async () => {
