@@ -129,5 +129,7 @@ test('an attack preset (Sign-flip mob) with suspected and banned nodes matches t
   await stepAndDraw(page, 600);
   const info = await hook(page, 'snapshot');
   expect(info?.banned).toBeGreaterThan(10);
-  await expect(page).toHaveScreenshot('lab-attack.png');
+  // The HUD's charts, as for the PreStorm moment and the inspector: the 600-tick step's skipped sim-time bins depend
+  // on the machine's speed (a baseline with empty charts and one with drawn charts differ in them by ~0.2 %).
+  await expect(page).toHaveScreenshot('lab-attack.png', { maxDiffPixelRatio: 0.005 });
 });
