@@ -105,7 +105,9 @@ test('the lab panel open (Storm front) matches the baseline', async () => {
   await page.evaluate(() => window.__qres!.lab.seek(40));
   await stepAndDraw(page, 0);
   expect(await page.evaluate(() => window.__qres!.lab.panelOpen)).toBe(true);
-  await expect(page).toHaveScreenshot('lab-panel.png');
+  // The HUD's charts: their skipped sim-time bins depend on the machine's speed (the same build drew them empty and
+  // drawn in two runs: ~0.2 % of the image); as for the inspector, the PreStorm moment and the attack preset, 0.5 %.
+  await expect(page).toHaveScreenshot('lab-panel.png', { maxDiffPixelRatio: 0.005 });
   await page.evaluate(() => window.__qres!.act('togglePanel'));
 });
 
