@@ -113,7 +113,12 @@ export function compareMarkdown(s: CompareSummary, command: string, chartPath: s
   lines.push(
     '## What this does not measure',
     '',
-    '- QRES runs in its one mode: the silent-consensus mode (issue: QRES chatty and silent) has not landed, so there is no ' + 'second QRES row.',
+    '- QRES runs with its defaults: silent consensus (a node broadcasts its model only with news) and pairwise radio ' +
+      'authentication on every message (a 4-byte MIC per radio neighbour on a broadcast), which every baseline carries too. ' +
+      'On the duty-cycled LoRa setting those MIC vectors make a consensus broadcast two or more frames, and the duty cycle ' +
+      "drops all but the first: QRES's consensus, like FedAvg's rounds and D-PSGD's, gets (almost) nothing through there, so " +
+      'its drift under attack reads 0 there for the same reason as theirs (`--radio-auth group`, one MIC per message, lets ' +
+      'part of it through: 0.14 % under ALIE in one 300-s run). `qres compare` has no chatty or group-keyed QRES row.',
     '- The task is each node predicting its own signal. A model shared across the swarm helps little there (see the local-only ' +
       'row): the comparison measures what each protocol costs and how it fails, more than what it gains.',
     "- The outage fails one radio for 60 s. The radio graph of these swarms is 2-connected, so no node's loss cuts any " +
