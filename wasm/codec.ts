@@ -58,19 +58,7 @@ export function encInit(s: usize, out: usize, capacity: u32): void {
 }
 
 function shiftLow(): void {
-  if (low < 0xff000000 || low >= 0x100000000) {
-    const carry = <u32>(low >> 32);
-    let temp = cache;
-    do {
-      if (pos < end) store<u8>(pos, <u8>(temp + carry));
-      else flag = 1;
-      pos++;
-      temp = 0xff;
-    } while (--cacheSize != 0);
-    cache = <u32>(low >> 24) & 0xff;
-  }
-  cacheSize++;
-  low = (low & 0xffffff) << 8;
+  low = shiftLowOf(low);
 }
 
 @inline function encBit(pp: usize, bit: u32): void {

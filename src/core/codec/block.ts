@@ -15,6 +15,7 @@ import { MAX_ORDER, MAX_PRECISION, MAX_SHIFT, analyse, autocorrelation, fromAuto
 import { CodecDecodeError } from './rangeCoder';
 import { COEF_BYTES, PROBS_BYTES, STATE_BYTES, kernel, throwDecodeFlag, type Kernel } from './kernel';
 import { compress as compressLegacy, decompress as decompressLegacy } from './compress';
+import { leb128Length, putLeb128 } from './residual';
 
 export interface BlockCodecOptions {
   /** Prediction order up to 32 and several sub-frame lengths per channel, the smallest kept (slower, smaller). */
@@ -80,32 +81,23 @@ class Coder {
     for (let t = 0; t < 4 && length > 0 && end - this.out <= this.capacity && u8[this.out + length]! === 0; t++) length--;
     this.rangeLength = length;
     this.rawLength = this.k.x.bitsFinish(this.bw) - this.rawOut;
-    return lebLength(this.rangeLength) + this.rangeLength + this.rawLength;
+    return leb128Length(this.rangeLength) + this.rangeLength + this.rawLength;
   }
   overflowed(): boolean {
     return this.k.flag(this.s) !== 0 || this.k.u32at(this.bw + 20) !== 0;
   }
   /** The payload (after finish()), in `into`'s buffer (grown when short): valid until the next call. */
   bytes(into: { buf: Uint8Array }): Uint8Array {
-    const head = lebLength(this.rangeLength);
+    const head = leb128Length(this.rangeLength);
     const length = head + this.rangeLength + this.rawLength;
     if (into.buf.length < length) into.buf = new Uint8Array(Math.max(length, 2 * into.buf.length));
     const out = into.buf.subarray(0, length);
-    for (let v = this.rangeLength, i = 0; i < head; i++, v = Math.floor(v / 128)) out[i] = (v % 128) | (i < head - 1 ? 0x80 : 0);
+    putLeb128(out, 0, this.rangeLength);
     const u8 = this.k.u8;
     out.set(u8.subarray(this.out + 1, this.out + 1 + this.rangeLength), head);
     out.set(u8.subarray(this.rawOut, this.rawOut + this.rawLength), head + this.rangeLength);
     return out;
   }
-}
-
-function lebLength(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
 }
 
 /** Kernel addresses of one block's buffers. */

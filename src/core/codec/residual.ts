@@ -216,6 +216,23 @@ function decodeHistogram(dec: RangeDecoder, out: Int32Array, shift: number, k: n
   }
 }
 
+/** Bytes the LEB128 encoding of `value` (≥ 0) takes. */
+export function leb128Length(value: number): number {
+  let n = 1;
+  for (; value >= 0x80; n++) value = Math.floor(value / 0x80);
+  return n;
+}
+
+/** Writes the LEB128 encoding of `value` (≥ 0) at `at` (room must be there); returns the position after it. */
+export function putLeb128(out: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    out[at++] = (value % 0x80) | 0x80;
+    value = Math.floor(value / 0x80);
+  }
+  out[at++] = value;
+  return at;
+}
+
 export function writeLeb128(sink: ByteSink, value: number): void {
   while (value >= 0x80) {
     sink.push((value % 0x80) | 0x80);
