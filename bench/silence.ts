@@ -148,10 +148,30 @@ interface StormRow {
   /** Per kind, bytes (and messages) per node per day; a node's first consensus broadcast apart from the rest. */
   kinds: Record<Kind, KindBytes>;
   latencies: number[];
+  /** Heal latencies of the run's first and second half (storms healed in each). */
+  halves: [number[], number[]];
+  /** Bytes per node per day the calm part's way: the run plus the rest of the day at the second half's rate. */
+  steadyBytesPerDay: number;
   heals: number;
+  fromMemory: number;
+  /** Latencies of the heals from memory, and of all the others. */
+  memoryLatencies: number[];
+  otherLatencies: number[];
   listenShare: number;
   /** Mean ‖m − honest mean‖ / ‖honest mean‖ over honest nodes at the end: how far the consensus agrees. */
   spread: number;
+}
+
+/** xs without one occurrence of each of ys (multisets of latencies). */
+function without(xs: number[], ys: number[]): number[] {
+  const left = new Map<number, number>();
+  for (const y of ys) left.set(y, (left.get(y) ?? 0) + 1);
+  return xs.filter((x) => {
+    const n = left.get(x) ?? 0;
+    if (n === 0) return true;
+    left.set(x, n - 1);
+    return false;
+  });
 }
 
 /** Wraps the world's radio and link to count what each kind of message puts on air (outside the rules: counting
@@ -190,9 +210,14 @@ function countKinds(sim: Sim): Record<Kind, KindBytes> {
 function storm(seed: number, chatty: boolean): StormRow {
   const sim = createSim({ nodes: 150, seed, chatty, layout: false });
   const kinds = countKinds(sim);
-  sim.step(Math.round(STORM_S * 10));
+  const half = Math.round(STORM_S * 5);
+  sim.step(half);
+  const firstHeals = sim.world.counters.healLatencyS.length;
+  const firstBytes = sim.world.link.counters.bytesSent;
+  sim.step(Math.round(STORM_S * 10) - half);
   const m = sim.metrics();
   const c = sim.world.counters;
+  const secondBytes = sim.world.link.counters.bytesSent - firstBytes;
   const perDay = (x: number): number => (x / sim.world.n) * (DAY_S / STORM_S);
   for (const k of KINDS) for (const f of ['messages', 'header', 'body', 'trailer', 'fragment'] as const) kinds[k][f] = perDay(kinds[k][f]);
   const sum = KINDS.reduce((n, k) => n + kindTotal(kinds[k]), 0);
@@ -202,7 +227,12 @@ function storm(seed: number, chatty: boolean): StormRow {
     cureBytesPerDay: kindTotal(kinds['cure request']) + kindTotal(kinds['cure reply']),
     kinds,
     latencies: [...c.healLatencyS],
+    halves: [c.healLatencyS.slice(0, firstHeals), c.healLatencyS.slice(firstHeals)],
+    steadyBytesPerDay: (sim.world.link.counters.bytesSent + (secondBytes * (DAY_S - STORM_S)) / (STORM_S - half / 10)) / sim.world.n,
     heals: m.heals.gossip + m.heals.self,
+    fromMemory: m.heals.fromMemory ?? 0,
+    memoryLatencies: [...c.healLatencyFromMemoryS],
+    otherLatencies: [...c.healLatencyGossipS, ...without(c.healLatencySelfS, c.healLatencyFromMemoryS)],
     listenShare: m.radio?.listenShare ?? 1,
     spread: meanSpread(sim),
   };
@@ -300,7 +330,7 @@ const stormTable = table(
     'bytes / node / day',
     'of which cures',
     'consensus bytes',
-    'heals',
+    'heals (from memory)',
     'heal latency p50 / p95 (s)',
     'listening',
     'honest models from their mean, at the end',
@@ -315,11 +345,30 @@ const stormTable = table(
       kb(bytes),
       kb(cure),
       kb(bytes - cure),
-      rows.reduce((n, r) => n + r.heals, 0),
+      `${rows.reduce((n, r) => n + r.heals, 0)} (${rows.reduce((n, r) => n + r.fromMemory, 0)})`,
       `${pct(lat, 50).toFixed(1)} / ${pct(lat, 95).toFixed(1)}`,
       `${(mean(rows.map((r) => r.listenShare)) * 100).toFixed(1)} %`,
       `${(mean(rows.map((r) => r.spread)) * 100).toFixed(1)} %`,
     ];
+  }),
+);
+/** The same runs by half: heal latency of the storms healed in each half, and the day the calm part's way. */
+const halvesTable = table(
+  [
+    'consensus',
+    'heal latency p50 / p95 (s), first half',
+    'second half',
+    'mean heal latency (s), whole run',
+    'bytes / node / day, the calm way (run + rest of the day at the 2nd half rate)',
+  ],
+  MODES.map((mode, i) => {
+    const rows = stormRows[i]!;
+    const half = (h: 0 | 1): string => {
+      const lat = rows.flatMap((r) => r.halves[h]).sort((a, b) => a - b);
+      return `${pct(lat, 50).toFixed(1)} / ${pct(lat, 95).toFixed(1)}`;
+    };
+    const all = rows.flatMap((r) => r.latencies);
+    return [mode.label, half(0), half(1), mean(all).toFixed(2), kb(mean(rows.map((r) => r.steadyBytesPerDay)))];
   }),
 );
 const chattyBytes = PARTS.includes('storm') ? mean(stormRows[0]!.map((r) => r.bytesPerDay)) : Number.NaN;
@@ -354,7 +403,25 @@ const attackTable = table(
     ...attackRows.map((rows) => rows.get(attack)!.honestBans),
   ]),
 );
+/** The two humps: p50 / p95 of the heals from memory and of the others, per mode. */
+const humps = (): string =>
+  !PARTS.includes('storm')
+    ? ''
+    : MODES.map((mode, i) => {
+        const mem = stormRows[i]!.flatMap((r) => r.memoryLatencies).sort((a, b) => a - b);
+        const other = stormRows[i]!.flatMap((r) => r.otherLatencies).sort((a, b) => a - b);
+        return `${mode.label}: from memory p50 / p95 ${pct(mem, 50).toFixed(1)} / ${pct(mem, 95).toFixed(1)} s, the others ${pct(other, 50).toFixed(1)} / ${pct(other, 95).toFixed(1)} s`;
+      }).join('; ');
+const pct1 = (r: number): string => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(0)} %`;
 const ratio = !PARTS.includes('storm') ? Number.NaN : mean(stormRows[1]!.map((r) => r.bytesPerDay)) / mean(stormRows[0]!.map((r) => r.bytesPerDay));
+const steadyRatio = !PARTS.includes('storm')
+  ? Number.NaN
+  : mean(stormRows[1]!.map((r) => r.steadyBytesPerDay)) / mean(stormRows[0]!.map((r) => r.steadyBytesPerDay));
+const latencyRatio = (h: 0 | 1 | 2): number => {
+  if (!PARTS.includes('storm')) return Number.NaN;
+  const of = (i: number): number[] => stormRows[i]!.flatMap((r) => (h === 2 ? r.latencies : r.halves[h])).sort((a, b) => a - b);
+  return pct(of(1), 50) / pct(of(0), 50);
+};
 const text = `## Silence (\`npm run bench:silence\`)
 
 The silent swarm (src/core/rules/silence.ts, the default) beside the fixed-round broadcast (\`--chatty\`), seeds
@@ -371,6 +438,15 @@ ${calmTable}
 chatty bytes: ${(ratio * 100).toFixed(1)} % (target ≤ 10 %). Heal latency target: no worse than 20 % above chatty.
 
 ${stormTable}
+
+Heals from memory: self heals of a storm in which the node recalled a gene it had remembered (src/core/rules/mind.ts
+recallGene); a storm kind comes back to a node every fourth orbit of the zone (≈ 252 s), so most of them fall in the
+second half. Heal latency is two-humped (${humps()}), so the pooled median above depends on the mix; by half, and the mean:
+
+${halvesTable}
+
+Silent / chatty heal p50: whole run ${pct1(latencyRatio(2))}, first half ${pct1(latencyRatio(0))}, second half
+${pct1(latencyRatio(1))}. Bytes the calm way: silent / chatty ${(steadyRatio * 100).toFixed(1)} %.
 
 Where the storm's bytes go, by kind of message (every byte the link sent, split into the 9-byte message header,
 the body, the radio's authentication trailer and the fragment headers; a node's first consensus broadcast apart):

@@ -2,7 +2,7 @@
 // RECENT samples, most recent first: its first LAGS entries are the predictor's history, and the whole of it
 // is the window on which mutations and received genes are checked.
 import { LAGS } from '../src/core/neuron/kernel';
-import { RECENT } from '../src/core/rules/model';
+import { MEMORY_SLOTS, MODEL_DIM, RECENT } from '../src/core/rules/model';
 
 export { RECENT };
 
@@ -42,6 +42,10 @@ export function createEvolution(capacity: number) {
     disturbedTick: new Int32Array(capacity),
     /** The tick its gene last became a cure (TICK_NEVER: not yet). */
     curedTick: new Int32Array(capacity),
+    /** The gene memory: MEMORY_SLOTS genes of MODEL_DIM words per node (src/core/rules/mind.ts recall). */
+    memory: new Int32Array(capacity * MEMORY_SLOTS * MODEL_DIM),
+    /** Per memory slot, the tick it was last stored or recalled. */
+    memoryTick: new Int32Array(capacity * MEMORY_SLOTS),
     /** Ticks left of the view's flash after a heal. */
     flash: new Uint8Array(capacity),
   };

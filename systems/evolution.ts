@@ -3,7 +3,7 @@
 import { ROLE_HONEST } from '../components/body';
 import { defineSystem } from '../src/sim/system';
 import { EXPOSED_LEVEL } from '../src/core/rules/model';
-import { evolutionStep, evolutionTiming, HEALED_GOSSIP, HEALED_SELF, MUTATION_KEPT, MUTATION_TRIED } from '../src/core/rules/mind';
+import { evolutionStep, evolutionTiming, HEALED_FROM_MEMORY, HEALED_GOSSIP, HEALED_SELF, MUTATION_KEPT, MUTATION_TRIED } from '../src/core/rules/mind';
 
 /** How long the view flashes a node that healed (ticks). */
 const HEAL_FLASH_TICKS = 10;
@@ -35,6 +35,10 @@ export const evolutionSystem = defineSystem({
         const latency = ((tick - Evolution.stormStart[eid]!) * config.tickMs) / 1000;
         counters.healLatencyS.push(latency);
         (gossip ? counters.healLatencyGossipS : counters.healLatencySelfS).push(latency);
+        if (out & HEALED_FROM_MEMORY) {
+          counters.healsFromMemory++;
+          counters.healLatencyFromMemoryS.push(latency);
+        }
         Evolution.flash[eid] = HEAL_FLASH_TICKS;
       }
     }

@@ -3,7 +3,7 @@
 //   its wait after each unanswered request (never every tick). A node in PreStorm asks early (prefetch, at most
 //   every PREFETCH_RETRY_S, unless it holds a cure; only with --prefetch, never under --secure).
 // - Cure replies: an Evolved neighbour not itself in Storm that heard a request answers *to the requester* with its gene
-//   (silent mode: only a fresh cure, once per REPLY_HOLD_S per neighbour; src/core/rules/cure.ts).
+//   (silent mode: only a fresh cure it vouches for, once per REPLY_HOLD_S per neighbour; src/core/rules/cure.ts).
 //   Attackers answer too, with a poisoned gene; the requester's own check is what stops them.
 // - Consensus, silent mode (the default; src/core/rules/silence.ts): each node's energy mode for this tick, then
 //   at its beacon slot a node broadcasts its model only with news (moved, heartbeat, owed to deep sleepers,
@@ -13,7 +13,7 @@
 // protocol of src/sim/secure.ts (the systems' one declared exception to importing src/sim internals).
 import { encodeGene } from '../src/core/gene/gene';
 import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
-import { canCure, cureRequestDue, freshCure, poisonWeights, prefetchRequestDue, replyDue } from '../src/core/rules/cure';
+import { canCure, cureRequestDue, poisonWeights, prefetchRequestDue, silentAnswer } from '../src/core/rules/cure';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { BROADCAST, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/core/net/message';
@@ -110,8 +110,7 @@ export const gossipSystem = defineSystem({
           counters.repliesSent++;
         } else if (
           canCure(Regime, Evolution, responder) &&
-          (config.chatty ||
-            (freshCure(Evolution, responder, tick, config.tickMs) && replyDue(Speech.replied, world.radio.slotOf(responder, requester), tick, config.tickMs)))
+          (config.chatty || silentAnswer(Neuron, Evolution, Speech.replied, responder, world.radio.slotOf(responder, requester), tick, config.tickMs))
         ) {
           const wo = LAGS * responder;
           const gene = { weights: Neuron.weights.subarray(wo, wo + LAGS), bias: Neuron.bias[responder]!, mu: DEFAULT_MU };
@@ -132,7 +131,7 @@ export const gossipSystem = defineSystem({
       const requestSlot = config.chatty || pingTick(tick);
       for (let eid = 1; eid <= n; eid++) {
         if (!requestSlot || Role.kind[eid] !== ROLE_HONEST || Membership.state[eid] !== MEMBER_PRESENT) continue;
-        if (cureRequestDue(Regime, Evolution, Radio, eid, eid, tick, config.tickMs, world.seeds.gossip)) {
+        if (cureRequestDue(Regime, Evolution, Radio, eid, eid, tick, config.tickMs, world.seeds.gossip, !config.chatty)) {
           send(world, eid, BROADCAST, MSG_CURE_REQUEST);
           counters.requestsSent++;
         } else if (prefetch && prefetchRequestDue(Regime, Radio, Radio, eid, tick, config.tickMs)) {

@@ -30,8 +30,7 @@ import {
   adoptSummary,
   attackerRoundAt,
   canCure,
-  freshCure,
-  replyDue,
+  silentAnswer,
   settledAt,
   consensusSendsAt,
   cortexStep,
@@ -42,6 +41,7 @@ import {
   evolutionTiming,
   EXPOSED_LEVEL,
   GENE_LIMIT,
+  HEALED_FROM_MEMORY,
   HEALED_GOSSIP,
   HEALED_SELF,
   honestRoundAt,
@@ -194,7 +194,8 @@ export class NodeCore {
   roundsDone = 0;
   /** The consensus model this node started from (its prior), to measure how far the swarm converged. */
   prior = new Int32Array(MODEL_DIM);
-  heals = { gossip: 0, self: 0 };
+  /** fromMemory: of the self heals, those after a gene recalled from the node's memory (mind.ts recallGene). */
+  heals = { gossip: 0, self: 0, fromMemory: 0 };
   lastHealTick = -1;
   restored = false;
   exposed = false;
@@ -396,6 +397,7 @@ export class NodeCore {
       if (out & (HEALED_GOSSIP | HEALED_SELF)) {
         healed = out & HEALED_GOSSIP ? 'gossip' : 'self';
         this.heals[healed]++;
+        if (out & HEALED_FROM_MEMORY) this.heals.fromMemory++;
         this.lastHealTick = tick;
       }
     }
@@ -413,7 +415,7 @@ export class NodeCore {
     this.pendingRequests = [];
     // Silent mode: cure requests (prefetch included) go on ping ticks only, where Alert radios listen.
     const requestSlot = !this.attacker && (chatty || pingTick(tick));
-    if (requestSlot && cureRequestDue(s.regime, s.evolution, s.requests, NODE, id, tick, DEVICE_TICK_MS, this.seeds.gossip)) {
+    if (requestSlot && cureRequestDue(s.regime, s.evolution, s.requests, NODE, id, tick, DEVICE_TICK_MS, this.seeds.gossip, !this.config.chatty)) {
       this.send(this.topic('request', id), encodeRequest(id, this.requestSeq++ & 0xffff));
       this.stats.requestsSent++;
     } else if (requestSlot && this.prefetch && prefetchRequestDue(s.regime, s.requests, s.held, NODE, tick, DEVICE_TICK_MS)) {
@@ -501,8 +503,8 @@ export class NodeCore {
       return;
     }
     if (!canCure(this.state.regime, this.state.evolution, NODE)) return;
-    // Silent mode: only a fresh cure, and not to the same neighbour again within REPLY_HOLD_S (cure.ts).
-    if (!this.config.chatty && (!freshCure(this.state.evolution, NODE, tick, DEVICE_TICK_MS) || !replyDue(this.replied, slot, tick, DEVICE_TICK_MS))) return;
+    // Silent mode: only a fresh cure it vouches for, and not to the same neighbour again within REPLY_HOLD_S (cure.ts).
+    if (!this.config.chatty && !silentAnswer(this.state.neuron, this.state.evolution, this.replied, NODE, slot, tick, DEVICE_TICK_MS)) return;
     if (this.config.secure) {
       const started = performance.now(); // measured for /status only; decides nothing
       const built = secureCureBody(this.chain(), this.gene());

@@ -6,10 +6,14 @@ export function createSimMetrics() {
   return {
     healsGossip: 0,
     healsSelf: 0,
+    /** Self heals of a storm in which the node recalled a gene from its memory (src/core/rules/mind.ts recallGene). */
+    healsFromMemory: 0,
     /** Sim seconds from storm onset to heal, one entry per heal. */
     healLatencyS: [] as number[],
     healLatencyGossipS: [] as number[],
     healLatencySelfS: [] as number[],
+    /** Of the self heals, those from memory (healsFromMemory). */
+    healLatencyFromMemoryS: [] as number[],
     stormPeak: 0,
     storm: 0,
     preStorm: 0,

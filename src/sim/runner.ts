@@ -80,7 +80,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
         evolved: c.evolved,
         storm: c.storm,
         stormPeak: c.stormPeak,
-        heals: { gossip: c.healsGossip, self: c.healsSelf },
+        heals: { gossip: c.healsGossip, self: c.healsSelf, fromMemory: c.healsFromMemory },
         healLatencyS: { p50: round3(percentile(latencies, 50)), p95: round3(percentile(latencies, 95)) },
         packets: {
           sent: link.framesSent,

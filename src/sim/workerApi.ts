@@ -30,7 +30,9 @@ export interface SimMetrics {
   evolved: number;
   storm: number;
   stormPeak: number;
-  heals: { gossip: number; self: number };
+  /** fromMemory: of the self heals, those after a gene recalled from the node's memory (absent from the live
+   *  page's metrics, which its nodes' statuses do not carry). */
+  heals: { gossip: number; self: number; fromMemory?: number };
   healLatencyS: { p50: number; p95: number };
   packets: { sent: number; delivered: number; lost: number; inFlight: number; dropped: number };
   bytesSent: number;

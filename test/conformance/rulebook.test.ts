@@ -5,7 +5,7 @@
 // a rule); the bus loses exactly the frames the simulator's link model loses (frameLossDraw).
 import { describe, expect, it } from 'vitest';
 import { LAGS } from '../../src/core/neuron/kernel';
-import { MODEL_DIM, RECENT, REGIME_RECORD } from '../../src/core/rules/model';
+import { MEMORY_SLOTS, MODEL_DIM, RECENT, REGIME_RECORD } from '../../src/core/rules/model';
 import { NODE } from '../../src/core/rules/state';
 import { createSim, type Sim } from '../../src/sim/runner';
 import { frameLossDraw } from '../../src/sim/linkModel';
@@ -151,6 +151,11 @@ function diff(sim: Sim, core: NodeCore, eid: number, honest: boolean): string | 
   // When the node was last disturbed (settled nodes innovate) and when its gene became a cure (fresh cures answer).
   if (honest && Evolution.disturbedTick[eid] !== s.evolution.disturbedTick[NODE]) return 'last disturbed';
   if (honest && Evolution.curedTick[eid] !== s.evolution.curedTick[NODE]) return 'cured at';
+  // The gene memory (mind.ts recallGene): every slot's gene and tick.
+  for (let k = 0; honest && k < MEMORY_SLOTS; k++)
+    if (Evolution.memoryTick[MEMORY_SLOTS * eid + k] !== s.evolution.memoryTick[MEMORY_SLOTS * NODE + k]) return `memory slot ${k}`;
+  for (let k = 0; honest && k < MEMORY_SLOTS * MODEL_DIM; k++)
+    if (Evolution.memory[MEMORY_SLOTS * MODEL_DIM * eid + k] !== s.evolution.memory[MEMORY_SLOTS * MODEL_DIM * NODE + k]) return `memory word ${k}`;
   for (let k = 0; k < MODEL_DIM; k++) if (Consensus.model[MODEL_DIM * eid + k] !== s.model[MODEL_DIM * NODE + k]) return `consensus model ${k}`;
   for (let k = 0; k < MODEL_DIM; k++) if (honest && Consensus.anchor[MODEL_DIM * eid + k] !== s.anchor[MODEL_DIM * NODE + k]) return `anchor ${k}`;
   for (let slot = offsets[eid - 1]!; slot < offsets[eid]!; slot++) {
@@ -187,6 +192,7 @@ async function runBoth(c: Case): Promise<{
   ticks: number;
   installs: number;
   heals: number;
+  fromMemory: number;
   rounds: number;
   lost: number;
   bans: number;
@@ -212,11 +218,12 @@ async function runBoth(c: Case): Promise<{
         );
     }
   }
-  const m = sim.metrics() as unknown as { heals: { gossip: number; self: number } };
+  const m = sim.metrics() as unknown as { heals: { gossip: number; self: number; fromMemory: number } };
   return {
     ticks,
     installs: sim.world.counters.genesInstalled,
     heals: m.heals.gossip + m.heals.self,
+    fromMemory: m.heals.fromMemory,
     rounds: sim.world.counters.rounds,
     lost: lossFrames(),
     bans: cores.reduce((n, core, i) => n + (honest[i] ? core.bannedPeers().length : 0), 0),
@@ -230,10 +237,13 @@ async function runBoth(c: Case): Promise<{
 
 describe('one rulebook, two runtimes', () => {
   it('a clean swarm: every node equal to its daemon after every tick (storms, cures, heals, rounds)', async () => {
-    const r = await runBoth({ nodes: 40, seed: 3, seconds: 150, prefetch: true });
-    // The run exercised the rules it claims to compare, the early warning's prefetch (--prefetch) among them.
-    expect(r.rounds).toBeGreaterThanOrEqual(14);
+    // 300 s: a storm kind comes back to a node after 4 orbits of the zone (≈ 252 s), so genes are recalled.
+    const r = await runBoth({ nodes: 40, seed: 5, seconds: 300, prefetch: true });
+    // The run exercised the rules it claims to compare, the early warning's prefetch (--prefetch) and the gene
+    // memory among them.
+    expect(r.rounds).toBeGreaterThanOrEqual(28);
     expect(r.heals).toBeGreaterThan(5);
+    expect(r.fromMemory).toBeGreaterThan(0);
     expect(r.installs).toBeGreaterThan(0);
     expect(r.held).toBeGreaterThan(0); // early (prefetch) requests
   }, 120_000);
@@ -270,7 +280,7 @@ describe('one rulebook, two runtimes', () => {
   }, 120_000);
 
   it('with 30 % frame loss shared by the bus and the link model: equal', async () => {
-    const r = await runBoth({ nodes: 40, seed: 3, seconds: 150, loss: 0.3 });
+    const r = await runBoth({ nodes: 40, seed: 4, seconds: 300, loss: 0.3 });
     expect(r.lost).toBeGreaterThan(100);
     expect(r.installs).toBeGreaterThan(0);
     expect(r.heals).toBeGreaterThan(5);
@@ -304,7 +314,7 @@ describe('one rulebook, two runtimes', () => {
 
   it('with --secure on both sides (MTU 8192: a body is one frame, as over MQTT): equal, chains and records included; proven cures installed', async () => {
     expect(fragmentCount(MESSAGE_HEADER_BYTES + 5 + stepsBodyBytes(MAX_STEPS), SECURE_MTU)).toBe(1);
-    const r = await runBoth({ nodes: 40, seed: 3, seconds: 150, secure: true, mtu: SECURE_MTU });
+    const r = await runBoth({ nodes: 40, seed: 4, seconds: 150, secure: true, mtu: SECURE_MTU });
     expect(r.installs).toBeGreaterThan(0);
     const sim = r.sim.world.counters;
     const daemon = sum(r.cores, 'proofsVerified');

@@ -110,4 +110,8 @@ describe('createSim', () => {
 // towards its last settled model, and a silent node answers a cure request only with a cure at most 16 s old; and
 // (issue 19) each receiver keeps a per-neighbour memory of the invisible pushes it let through (was
 // 807404d6764b2004504ba3937e33e5e0).
-const GOLDEN_SEED7_3000 = '3686ccc4b5b30ac47e5d803e95b2199a';
+// Changed again (issue 14): every node remembers the genes that began and healed its storms (the Evolution
+// component's memory columns) and recalls one that passes the install test when a storm comes back; a silent node
+// answers only with a cure at most 8 s old that fits its own window, once per 8 s per neighbour, and asks again
+// after 2, 4, 8 s (was 3686ccc4b5b30ac47e5d803e95b2199a).
+const GOLDEN_SEED7_3000 = '6ee6aef8618fc7a8b912ad8d624d9f0e';

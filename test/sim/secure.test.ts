@@ -209,7 +209,8 @@ describe('--secure swarm', () => {
 function framesQueuedNotSent(sim: Sim): number {
   let frames = 0;
   for (const queue of sim.world.secure!.outbox.values()) {
-    for (const q of queue) for (let i = q.next; i < q.parts.length; i++) frames += fragment(0, new Uint8Array(9 + q.parts[i]!.length), sim.config.mtu).length;
+    // As queueSecureReply counted them: each part with its message header and trailer, framed as the link frames it.
+    for (const q of queue) for (let i = q.next; i < q.frames.length; i++) frames += q.frames[i]!;
   }
   return frames;
 }

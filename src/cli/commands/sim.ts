@@ -324,7 +324,7 @@ function authLine(auth: SimMetrics['auth']): string {
 }
 
 function human(r: Record<string, unknown>): string {
-  const h = r.heals as { gossip: number; self: number };
+  const h = r.heals as { gossip: number; self: number; fromMemory: number };
   const lat = r.healLatencyS as { p50: number; p95: number };
   const p = r.packets as { sent: number; delivered: number; lost: number; dropped: number };
   const rmse = r.rmse as { calm: number; storm: number };
@@ -332,7 +332,7 @@ function human(r: Record<string, unknown>): string {
     `QRES sim — ${r.nodes} nodes, seed ${r.seed}, ${r.simSeconds} s of sim time (${r.ticks} ticks)`,
     `  evolved        ${r.evolved} of ${r.nodes}${r.restored ? ` (${r.restored} restored from storage)` : ''}`,
     `  storm peak     ${r.stormPeak} nodes`,
-    `  heals          ${h.gossip} by gossip, ${h.self} by itself; latency p50 ${lat.p50} s, p95 ${lat.p95} s`,
+    `  heals          ${h.gossip} by gossip, ${h.self} by itself (${h.fromMemory} from its memory); latency p50 ${lat.p50} s, p95 ${lat.p95} s`,
     `  prediction     RMSE calm ${rmse.calm}, storm ${rmse.storm} (signal units)`,
     warningLine(r.earlyWarning as EarlyWarningReport),
     `  radio          ${p.sent} frames sent, ${p.delivered} received, ${p.lost} lost, ${p.dropped} dropped/expired`,

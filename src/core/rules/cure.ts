@@ -4,7 +4,12 @@
 // (INSTALL_MARGIN) and well in absolute terms (CURE_MAX_MSE: a cure, not merely less bad than a node lost in a
 // storm); its sender earns reputation. A cure that predicts far worse (BAD_CURE_FACTOR) is a failed check and
 // costs its sender reputation. Of several cures heard in one tick the best one is installed, so the verdict does
-// not depend on the order the radio delivered them in.
+// not depend on the order the radio delivered them in. (The same test guards a node's own memory, mind.ts
+// recallGene: a node that recalls a gene asks no more this storm.)
+//
+// Silent mode (the default) asks and answers less: retries after 2, 4, 8 s instead of 1, 2, 4, 8 s, and an honest
+// node answers only with a fresh cure it vouches for (its gene fits its own window now), once per REPLY_HOLD_S per
+// neighbour (silentAnswer). Chatty mode keeps the original protocol.
 //
 // Prefetch (the early warning used; opt-in, config.prefetch, as it does not pay): a node in PreStorm asks for a cure before the storm (prefetchRequestDue);
 // a cure that arrives then is checked on its recent window by the same test and the best one is held
@@ -13,24 +18,15 @@
 import * as q16 from '../fixed/q16';
 import { LAGS } from '../neuron/kernel';
 import { PRESTORM, STORM } from '../neuron/regimeDetector';
-import {
-  BAD_CURE_FACTOR,
-  CURE_MAX_MSE,
-  HOLD_S,
-  INSTALL_MARGIN_DEN,
-  INSTALL_MARGIN_NUM,
-  MAX_BACKOFF,
-  PREFETCH_RETRY_S,
-  REQUEST_AFTER_S,
-  REQUEST_RETRY_S,
-} from './model';
+import { BAD_CURE_FACTOR, CURE_MAX_MSE, HOLD_S, MAX_BACKOFF, PREFETCH_RETRY_S, REQUEST_AFTER_S, REQUEST_RETRY_S, SILENT_REQUEST_RETRY_S } from './model';
 import { drawBelow, draw } from './random';
 import { adjustTrust, isBanned, TRUST_FAILED, TRUST_REWARD } from './trust';
-import { windowMse } from './mind';
+import { installTestPasses, INSTALLED_CURE, windowMse } from './mind';
 import type { EvolutionColumns, HeldCureColumns, NeuronColumns, RegimeColumns, RequestColumns } from './state';
 
 /** Whether honest node `node` (slot i) broadcasts a cure request this tick: in Storm for more than REQUEST_AFTER_S
- *  and not yet cured, then again after 1, 2, 4, 8 s (+ up to half a second of jitter) while unanswered. */
+ *  and not yet cured (nor healed from its memory), then again after 1, 2, 4, 8 s (silent mode: 2, 4, 8 s;
+ *  SILENT_REQUEST_RETRY_S) + up to half a second of jitter while unanswered. */
 export function cureRequestDue(
   regimes: RegimeColumns,
   evo: EvolutionColumns,
@@ -40,6 +36,7 @@ export function cureRequestDue(
   tick: number,
   tickMs: number,
   gossipSeed: number,
+  silent: boolean,
 ): boolean {
   if (regimes.regime[i] !== STORM || evo.installed[i]) {
     req.backoff[i] = 0;
@@ -47,16 +44,18 @@ export function cureRequestDue(
   }
   const ticksPerS = 1000 / tickMs;
   if (tick - evo.stormStart[i]! < Math.ceil(REQUEST_AFTER_S * ticksPerS) || tick < req.nextRequestTick[i]!) return false;
-  const retry = Math.ceil(REQUEST_RETRY_S * ticksPerS) << req.backoff[i]!;
+  const maxBackoff = silent ? MAX_BACKOFF - 1 : MAX_BACKOFF;
+  const retry = Math.ceil((silent ? SILENT_REQUEST_RETRY_S : REQUEST_RETRY_S) * ticksPerS) << Math.min(req.backoff[i]!, maxBackoff);
   req.nextRequestTick[i] = tick + retry + drawBelow(gossipSeed, node, tick, 0, Math.max(1, Math.ceil(ticksPerS / 2)));
-  if (req.backoff[i]! < MAX_BACKOFF) req.backoff[i]!++;
+  if (req.backoff[i]! < maxBackoff) req.backoff[i]!++;
   return true;
 }
 
 /** Silent mode: an honest node answers the same neighbour's cure requests at most once per this many seconds. The
- *  requester retries after 1, 2, 4, 8 s while uncured; within the hold, the same replier would send the same gene
- *  again, which the requester has just judged. */
-export const REPLY_HOLD_S = 4;
+ *  requester retries after 2, 4, 8 s while uncured; within the hold, the same replier would send the same gene
+ *  again, which the requester has just judged. 8 s (with CURE_FRESH_S = 8) against 4 s (with 16): 77.6 against
+ *  79.2 KB/node/day, the same heal p50 (storm, seeds 1–5). */
+export const REPLY_HOLD_S = 8;
 
 /** Whether an honest node that can cure answers neighbour slot `slot`'s request at `tick` (silent mode), and if so
  *  records it: not within REPLY_HOLD_S of its last answer to that neighbour. */
@@ -70,12 +69,36 @@ export function replyDue(replied: Int32Array, slot: number, tick: number, tickMs
  *  Evolved) at most this many seconds ago. The storm changes (the noise zone takes a new frequency each orbit), and
  *  an older cure almost never passes the asker's install test: measured over 600 s, seeds 1–3, of the replies
  *  with a cure older than 32 s 18 passed and 2,699 failed, against 1,732 and 1,324 within 8 s
- *  (docs/BENCHMARKS.md, section silence). */
-export const CURE_FRESH_S = 16;
+ *  (docs/BENCHMARKS.md, section silence). 16 s until the gene memory (mind.ts), which heals returning storms
+ *  without asking. */
+export const CURE_FRESH_S = 8;
 
 /** Whether slot i's cure is fresh at `tick` (silent mode; CURE_FRESH_S). */
 export function freshCure(evo: EvolutionColumns, i: number, tick: number, tickMs: number): boolean {
   return tick - evo.curedTick[i]! <= Math.ceil((CURE_FRESH_S * 1000) / tickMs);
+}
+
+/** Silent mode: whether slot i vouches for its gene where it is now: the gene predicts the node's own recent window
+ *  within the install test's bound (CURE_MAX_MSE). A cure made at the zone's weak edge, or one the node has
+ *  drifted away from, mostly fails the asker's test: measured (storm, seeds 1–3) 193 of 979 replies whose gene
+ *  missed this bound on the responder's window passed the asker's test, against 1,662 of 2,429 that met it. */
+export function vouches(neuron: NeuronColumns, i: number): boolean {
+  return windowMse(neuron.recent, i, neuron.weights, LAGS * i, neuron.bias[i]!) <= CURE_MAX_MSE;
+}
+
+/** Silent mode: whether an honest node that can cure (canCure) answers the request of neighbour slot `slot` at
+ *  `tick` with its gene: a fresh cure (freshCure) that it vouches for (vouches), not within REPLY_HOLD_S of its
+ *  last answer to that neighbour (replyDue, which records this one). */
+export function silentAnswer(
+  neuron: NeuronColumns,
+  evo: EvolutionColumns,
+  replied: Int32Array,
+  i: number,
+  slot: number,
+  tick: number,
+  tickMs: number,
+): boolean {
+  return freshCure(evo, i, tick, tickMs) && vouches(neuron, i) && replyDue(replied, slot, tick, tickMs);
 }
 
 /** Whether an honest node answers a cure request: it is Evolved (its gene ended a storm) and not itself in Storm. */
@@ -139,16 +162,11 @@ export function judgeCures(
   return verdict;
 }
 
-/** The install test: a cure whose error on the node's window is `theirs` passes against its own gene's `mine`. */
-function passes(mine: number, theirs: number): boolean {
-  return theirs <= CURE_MAX_MSE && theirs * INSTALL_MARGIN_DEN < mine * INSTALL_MARGIN_NUM;
-}
-
 /** Installs a cure that passed into slot i's gene. */
 function install(neuron: NeuronColumns, evo: EvolutionColumns, i: number, offer: CureOffer): void {
   neuron.weights.set(offer.weights.subarray(0, LAGS), LAGS * i);
   neuron.bias[i] = offer.bias;
-  evo.installed[i] = 1;
+  evo.installed[i] = INSTALLED_CURE;
 }
 
 /** The check of judgeCures on slot i's recent window: the index of the best offer that passes (lowest error, then
@@ -160,7 +178,7 @@ function bestCure(neuron: NeuronColumns, trust: Uint8Array, i: number, offers: r
   for (let k = 0; k < offers.length; k++) {
     const offer = offers[k]!;
     const theirs = windowMse(neuron.recent, i, offer.weights, 0, offer.bias);
-    const ok = passes(mine, theirs);
+    const ok = installTestPasses(mine, theirs);
     if (ok && (best < 0 || theirs < bestMse || (theirs === bestMse && offer.slot < offers[best]!.slot))) {
       best = k;
       bestMse = theirs;
@@ -270,7 +288,7 @@ export function cureStep(
     if (h === null || isBanned(trust, h.slot)) return result;
     const mine = windowMse(neuron.recent, i, neuron.weights, LAGS * i, neuron.bias[i]!);
     const theirs = windowMse(neuron.recent, i, h.weights, 0, h.bias);
-    if (passes(mine, theirs)) {
+    if (installTestPasses(mine, theirs)) {
       install(neuron, evo, i, h);
       adjustTrust(trust, h.slot, TRUST_REWARD);
       dropHeld(held, i);

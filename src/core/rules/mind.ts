@@ -17,7 +17,12 @@ import {
   CALM_DEADZONE,
   CALM_EVERY,
   CALM_MU,
+  CURE_MAX_MSE,
   ERROR_SCALE,
+  INSTALL_MARGIN_DEN,
+  INSTALL_MARGIN_NUM,
+  MEMORY_SLOTS,
+  MODEL_DIM,
   EVOLVED_AFTER_S,
   EVOLVED_ENTROPY,
   MUTATION_AMP,
@@ -29,11 +34,17 @@ import {
   STORM_MU,
 } from './model';
 import { drawChance, drawTriangular } from './random';
-import type { EvolutionColumns, NeuronColumns, RegimeColumns } from './state';
+import { TICK_NEVER, type EvolutionColumns, type NeuronColumns, type RegimeColumns } from './state';
 
 /** Mean squared error (Q16) of the predictor (w at wo, bias) replayed over slot i's recent window. */
 export function windowMse(recent: Int32Array, i: number, w: Int32Array, wo: number, bias: number): number {
   return windowMseRecentFirstAt(w, wo, bias, recent, RECENT * i, RECENT);
+}
+
+/** The install test: a gene whose error on a node's window is `theirs` replaces the node's own, whose error is
+ *  `mine`, only if it predicts clearly better (INSTALL_MARGIN) and well in absolute terms (CURE_MAX_MSE). */
+export function installTestPasses(mine: number, theirs: number): boolean {
+  return theirs <= CURE_MAX_MSE && theirs * INSTALL_MARGIN_DEN < mine * INSTALL_MARGIN_NUM;
 }
 
 /** The same for the persistence predictor (next = last), the plainest yardstick. */
@@ -90,6 +101,14 @@ export const HEALED_GOSSIP = 1;
 export const HEALED_SELF = 2;
 export const MUTATION_TRIED = 4;
 export const MUTATION_KEPT = 8;
+/** The node installed a gene from its memory this tick. */
+export const RECALLED = 16;
+/** With HEALED_SELF: the storm was healed by a gene recalled from the node's memory. */
+export const HEALED_FROM_MEMORY = 32;
+/** evolution.installed[i]: nothing installed this storm, a received cure (cure.ts), a gene from memory. */
+export const INSTALLED_NONE = 0;
+export const INSTALLED_CURE = 1;
+export const INSTALLED_RECALL = 2;
 
 /** Per tick length: the chance of a mutation try per Storm tick (Q16) and the ticks of calm exposure that make a
  *  node Evolved (goodTicks is one byte). */
@@ -106,6 +125,59 @@ export function evolutionTiming(tickMs: number): EvolutionTiming {
 }
 
 const candidate = new Int32Array(LAGS);
+/** Two genes closer than this (every coordinate, Q16: 1/64) are the same memory. */
+const SAME_GENE = q16.ONE >> 6;
+
+/** Stores slot i's gene in its memory: over a remembered gene it is close to (SAME_GENE), else over the slot
+ *  stored or recalled longest ago (an empty one first). */
+export function rememberGene(neuron: NeuronColumns, evo: EvolutionColumns, i: number, tick: number): void {
+  const base = MEMORY_SLOTS * i;
+  const wo = LAGS * i;
+  let target = 0;
+  for (let m = 0; m < MEMORY_SLOTS; m++) {
+    const mo = MODEL_DIM * (base + m);
+    if (evo.memoryTick[base + m] !== TICK_NEVER) {
+      let d = Math.abs(evo.memory[mo + LAGS]! - neuron.bias[i]!);
+      for (let k = 0; k < LAGS && d <= SAME_GENE; k++) d = Math.max(d, Math.abs(evo.memory[mo + k]! - neuron.weights[wo + k]!));
+      if (d <= SAME_GENE) {
+        target = m;
+        break;
+      }
+    }
+    if (evo.memoryTick[base + m]! < evo.memoryTick[base + target]!) target = m;
+  }
+  const mo = MODEL_DIM * (base + target);
+  evo.memory.set(neuron.weights.subarray(wo, wo + LAGS), mo);
+  evo.memory[mo + LAGS] = neuron.bias[i]!;
+  evo.memoryTick[base + target] = tick;
+}
+
+/** A node in Storm with no installed gene tries its memory: of the remembered genes that pass the install test
+ *  on its window (installTestPasses, against its own gene), the one with the lowest error (then the lowest slot)
+ *  replaces its gene, and its slot's tick is refreshed. Returns whether one did. */
+export function recallGene(neuron: NeuronColumns, evo: EvolutionColumns, i: number, tick: number): boolean {
+  const base = MEMORY_SLOTS * i;
+  const wo = LAGS * i;
+  const mine = windowMse(neuron.recent, i, neuron.weights, wo, neuron.bias[i]!);
+  let best = -1;
+  let bestMse = 0;
+  for (let m = 0; m < MEMORY_SLOTS; m++) {
+    if (evo.memoryTick[base + m] === TICK_NEVER) continue;
+    const mo = MODEL_DIM * (base + m);
+    const theirs = windowMse(neuron.recent, i, evo.memory, mo, evo.memory[mo + LAGS]!);
+    if (installTestPasses(mine, theirs) && (best < 0 || theirs < bestMse)) {
+      best = m;
+      bestMse = theirs;
+    }
+  }
+  if (best < 0) return false;
+  const mo = MODEL_DIM * (base + best);
+  neuron.weights.set(evo.memory.subarray(mo, mo + LAGS), wo);
+  neuron.bias[i] = evo.memory[mo + LAGS]!;
+  evo.installed[i] = INSTALLED_RECALL;
+  evo.memoryTick[base + best] = tick;
+  return true;
+}
 
 /**
  * Storm → adapt/mutate → Evolved, for honest node `node` at slot i. A node in Storm takes an NLMS step on its
@@ -114,8 +186,14 @@ const candidate = new Int32Array(LAGS);
  * storm, else by itself) and its gene is a cure (Evolved). A calm node that is not Evolved keeps tracking its
  * signal gently (set-membership NLMS: only errors beyond the sensor noise, every CALM_EVERY-th tick), which also
  * lets it forget a storm it learnt; an Evolved node keeps its cure. Records the last tick the node was disturbed
- * (not Calm, or exposed: disturbedTick) and the tick its gene became a cure (curedTick). Returns HEALED_* and
- * MUTATION_* bits.
+ * (not Calm, or exposed: disturbedTick) and the tick its gene became a cure (curedTick). Returns HEALED_*,
+ * MUTATION_* and RECALLED bits.
+ *
+ * Memory: a node remembers the gene it had when a storm began and the gene that healed it (rememberGene,
+ * MEMORY_SLOTS). In Storm, until it has installed a gene this storm, it tries its memory every tick with the
+ * install test a received cure must pass (recallGene); a recalled gene ends its requests for this storm as an
+ * installed cure does, and a heal after it is a self heal (HEALED_SELF | HEALED_FROM_MEMORY): the storms that
+ * pass a node come back (the noise zone orbits), and what healed one heals its return at once, with no byte on air.
  */
 export function evolutionStep(
   neuron: NeuronColumns,
@@ -135,15 +213,23 @@ export function evolutionStep(
   let out = 0;
   if (regime !== CALM || exposed) evo.disturbedTick[i] = tick;
   if (regime === STORM && before !== STORM) {
-    evo.installed[i] = 0;
+    rememberGene(neuron, evo, i, tick); // the gene that served until now: what it served comes back too
+    evo.installed[i] = INSTALLED_NONE;
     evo.evolved[i] = 0; // a gene that storms is no longer a cure (the storm has changed)
   }
   if (before === STORM && regime !== STORM && exposed) {
     // Healed while the storm still blows: learning, not the zone moving away, ended it.
-    out |= evo.installed[i] ? HEALED_GOSSIP : HEALED_SELF;
+    out |= evo.installed[i] === INSTALLED_CURE ? HEALED_GOSSIP : HEALED_SELF;
+    if (evo.installed[i] === INSTALLED_RECALL) out |= HEALED_FROM_MEMORY;
     evo.evolved[i] = 1;
+    rememberGene(neuron, evo, i, tick);
   }
   if (regime === STORM && before !== STORM) evo.stormStart[i] = tick;
+  if (regime === STORM && evo.installed[i] === INSTALLED_NONE && recallGene(neuron, evo, i, tick)) {
+    // No adaptation on this tick's error, which the gene just replaced made.
+    evo.goodTicks[i] = 0;
+    return out | RECALLED;
+  }
   const mu = regime === STORM ? STORM_MU : evo.evolved[i] || (tick + node) % CALM_EVERY !== 0 ? 0 : CALM_MU;
   if (mu > 0) {
     const { weights, recent } = neuron;

@@ -54,6 +54,11 @@ export const SPIKE_THRESHOLD = q16.fromFloat(0.5);
 export const REQUEST_AFTER_S = 2;
 /** First retry interval; doubles per unanswered request up to 2^MAX_BACKOFF times. */
 export const REQUEST_RETRY_S = 1;
+/** The same in silent mode (src/core/rules/silence.ts), where a node also remembers the genes that healed it
+ *  (MEMORY_SLOTS) and a neighbour answers only with a cure it can vouch for (cure.ts silentAnswer): 2, 4, 8 s.
+ *  Measured (storm, 150 nodes, 600 s, seeds 1–5, with the memory): 1 s first 88.4 KB/node/day at heal p50 3.9 s,
+ *  2 s first 79.2 KB at 3.9 s (docs/BENCHMARKS.md, "Storm bytes against the 10 % budget"). */
+export const SILENT_REQUEST_RETRY_S = 2;
 export const MAX_BACKOFF = 3;
 /** Prefetch: a node in PreStorm asks for a cure at most this often (s), and holds a cure that passed its check
  *  for this long (s) waiting for the storm; at Storm entry the held cure is checked again and installed at once. */
@@ -81,6 +86,11 @@ export const CALM_EVERY = 4;
 /** Mutation: tries per second of Storm, and the perturbation amplitude per weight. */
 export const MUTATIONS_PER_S = 2;
 export const MUTATION_AMP = q16.fromFloat(0.08);
+/** Genes a node remembers (mind.ts rememberGene / recallGene): storms that pass a node come back, and a gene that
+ *  healed one storm heals its return without a byte on air. Each slot is MODEL_DIM words; 8 slots are 320 bytes a
+ *  node with their ticks. Measured (storm, 150 nodes, 600 s, seeds 1–5, silent): heal p50 6.8 s without a memory,
+ *  4.0 s with 4 slots, 3.7 s with 8 (12 and 16 give the same as 8: the scenario's storms never fill more). */
+export const MEMORY_SLOTS = 8;
 /** A node is Evolved after this long Calm while exposed with entropy below EVOLVED_ENTROPY. */
 export const EVOLVED_AFTER_S = 2;
 export const EVOLVED_ENTROPY = q16.fromFloat(0.12);

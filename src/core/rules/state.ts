@@ -5,7 +5,7 @@
 import { LAGS } from '../neuron/kernel';
 import { regimeInitAt, regimeWordsFor } from '../neuron/regimeDetector';
 import * as q16 from '../fixed/q16';
-import { MODEL_DIM, RECENT, REGIME_RECORD, SIM_REGIME_PARAMS } from './model';
+import { MEMORY_SLOTS, MODEL_DIM, RECENT, REGIME_RECORD, SIM_REGIME_PARAMS } from './model';
 
 export interface NeuronColumns {
   /** LAGS weights per node. */
@@ -38,6 +38,11 @@ export interface EvolutionColumns {
   disturbedTick: Int32Array;
   /** The tick its gene last became a cure (it turned Evolved; TICK_NEVER: not since it started). */
   curedTick: Int32Array;
+  /** The node's gene memory (mind.ts): MEMORY_SLOTS genes (LAGS weights and the bias, MODEL_DIM words each) per
+   *  node that worked for it before. */
+  memory: Int32Array;
+  /** Per memory slot, the tick it was last stored or recalled (TICK_NEVER: empty). */
+  memoryTick: Int32Array;
 }
 
 /** A tick long before any run (the columns' "never"). */
@@ -47,6 +52,7 @@ export const TICK_NEVER = -0x40000000;
 export function initEvolutionAt(evo: EvolutionColumns, i: number): void {
   evo.disturbedTick[i] = TICK_NEVER;
   evo.curedTick[i] = TICK_NEVER;
+  evo.memoryTick.fill(TICK_NEVER, MEMORY_SLOTS * i, MEMORY_SLOTS * i + MEMORY_SLOTS);
 }
 
 export interface RequestColumns {
@@ -111,6 +117,8 @@ export function createNodeState(): NodeState {
       installed: new Uint8Array(cap),
       disturbedTick: new Int32Array(cap),
       curedTick: new Int32Array(cap),
+      memory: new Int32Array(MEMORY_SLOTS * MODEL_DIM * cap),
+      memoryTick: new Int32Array(MEMORY_SLOTS * cap),
     },
     requests: { nextRequestTick: new Int32Array(cap), backoff: new Uint8Array(cap) },
     held: { heldWeights: new Int32Array(LAGS * cap), heldBias: new Int32Array(cap), heldSlot: new Int32Array(cap), heldTick: new Int32Array(cap) },

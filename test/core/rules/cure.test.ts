@@ -76,8 +76,8 @@ describe('prefetchRequestDue', () => {
     p.regime.regime[NODE] = STORM;
     p.evolution.stormStart[NODE] = 105;
     const due = 105 + (REQUEST_AFTER_S * 1000) / TICK_MS;
-    for (let t = 105; t < due; t++) expect(cureRequestDue(p.regime, p.evolution, p.requests, NODE, 1, t, TICK_MS, 1)).toBe(false);
-    expect(cureRequestDue(p.regime, p.evolution, p.requests, NODE, 1, due, TICK_MS, 1)).toBe(true);
+    for (let t = 105; t < due; t++) expect(cureRequestDue(p.regime, p.evolution, p.requests, NODE, 1, t, TICK_MS, 1, false)).toBe(false);
+    expect(cureRequestDue(p.regime, p.evolution, p.requests, NODE, 1, due, TICK_MS, 1, false)).toBe(true);
   });
 });
 
