@@ -35,6 +35,9 @@ export interface HudStats {
   bytesPerSecond: number;
   healsGossip: number;
   healsSelf: number;
+  /** Of the self heals, those by a gene the node remembered (src/core/rules/mind.ts recallGene); the live page's
+   *  nodes do not report it. */
+  healsFromMemory?: number;
   attackersBanned: number;
   /** Honest nodes banned by any honest neighbour (the worker fills it in; the builder leaves it out). */
   honestBanned?: number;

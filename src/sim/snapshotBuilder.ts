@@ -84,6 +84,7 @@ export function buildSnapshot(world: SimWorld, stateHash: string, recycle?: Snap
       bytesPerSecond,
       healsGossip: counters.healsGossip,
       healsSelf: counters.healsSelf,
+      healsFromMemory: counters.healsFromMemory,
       attackersBanned: 0,
       ticksPerSecond: 0,
       air: {
