@@ -94,7 +94,9 @@ export function hudLines(hud: HudStats, clock: HudClock, radio?: RadioProfile): 
     `├─ Synapses: ${hud.synapsesActive} active`,
     `├─ Packets: ${hud.packetsInFlight} in flight · ${formatRate(hud.bytesPerSecond)} on air`,
     ...(radio ? [radioLine(hud, radio)] : []),
-    `├─ Heals: ${hud.healsGossip} by gossip · ${hud.healsSelf} self${hud.healsFromMemory === undefined ? '' : ` (${hud.healsFromMemory} from memory)`}`,
+    `├─ Heals: ${hud.healsGossip} by gossip · ${hud.healsSelf} self`,
+    // Its own line: the Heals line with it overflows the panel (380 px) from two-digit counts on.
+    ...(hud.healsFromMemory === undefined ? [] : [`├─ Recalled: ${hud.healsFromMemory} of the self heals (memory)`]),
     ...(hud.attackersBanned > 0 || hud.consensusDrift !== undefined ? [`├─ Bans: ${hud.attackersBanned} attackers · ${hud.honestBanned ?? 0} honest`] : []),
     ...(hud.consensusDrift !== undefined ? [`├─ Consensus drift: ${(100 * hud.consensusDrift).toFixed(2)}% vs the clean run`] : []),
     `├─ Sim: ${formatSimTime(clock.simTimeS)} · ${formatSpeed(clock.speed, clock.paused)}`,

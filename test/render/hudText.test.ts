@@ -46,10 +46,12 @@ describe('HUD text', () => {
     expect(lines).toContain('Entropy: 20.0% (Storm 30 · PreStorm 4)');
     expect(lines).toContain('Synapses: 42 active');
     expect(lines).toContain('Packets: 7 in flight · 5.6 kB/s on air');
-    expect(lines).toContain('Heals: 9 by gossip · 2 self\n'); // the live page's nodes report no memory heals
+    expect(lines).toContain('Heals: 9 by gossip · 2 self');
+    expect(lines).not.toContain('Recalled'); // the live page's nodes report no memory heals
     expect(lines).toContain('Sim: 0:12.5 · 10×');
     const sim = hudLines(hudStats({ healsGossip: 9, healsSelf: 5, healsFromMemory: 3 }), { simTimeS: 0, speed: 1, paused: false, fps: 1 });
-    expect(sim).toContain('├─ Heals: 9 by gossip · 5 self (3 from memory)');
+    expect(sim).toContain('├─ Heals: 9 by gossip · 5 self');
+    expect(sim).toContain('├─ Recalled: 3 of the self heals (memory)');
     expect(lines).toContain('FPS: 2.0');
     expect(lines).not.toContain('Bans');
     expect(lines).not.toContain('drift');
