@@ -30,7 +30,8 @@ import {
   STORM,
 } from '../src/core/neuron/regimeDetector';
 import { LAGS } from '../src/core/neuron/kernel';
-import { windowMse } from '../src/core/rules/mind';
+import { installTestPasses, windowMse } from '../src/core/rules/mind';
+import { TICK_NEVER } from '../src/core/rules/state';
 import {
   CURE_MAX_MSE,
   DEFAULT_TICK_MS,
@@ -38,6 +39,8 @@ import {
   HOLD_S,
   INSTALL_MARGIN_DEN,
   INSTALL_MARGIN_NUM,
+  MEMORY_SLOTS,
+  MODEL_DIM,
   PREFETCH_RETRY_S,
   RECENT,
   SIM_REGIME_PARAMS,
@@ -81,6 +84,10 @@ interface Spatial {
   inStorm: number;
   /** Ticks since a neighbour entered Storm (the most recent entry among those in Storm now). */
   enteredAgo: number;
+  /** The node's own memory (src/core/rules/mind.ts recallGene): some remembered gene passes the install test on its
+   *  window (memPasses), or merely predicts it better than its gene (memBetter). Zero bytes; the node holds both. */
+  memPasses: boolean;
+  memBetter: boolean;
 }
 const HF_GATE = P.hfFloor ?? 0;
 /** The product's forecast and HF gate as a rule, with `gate` as an extra condition (Q16 throughout). */
@@ -147,6 +154,8 @@ function adaptive(start: number, up: number, down: number, lo: number, hi: numbe
 const HEARD_S = 5;
 /** The spatial rows, the last of `customs`. */
 const SPATIAL_ROWS = 7;
+/** The memory rows, after the spatial ones (the last of `customs`). */
+const MEMORY_ROWS = 4;
 const HEARD_TICKS = (HEARD_S * 1000) / DEFAULT_TICK_MS; // the bench runs the default tick
 const customs: Array<{ label: string; make: () => WarnStep }> = [
   { label: 'forecast > 0.3 and exposure rising (HF EMA α 1/8 ≥ 5/4 of its value 1 s before)', make: hfRising(q16.fromFloat(0.3)) },
@@ -189,6 +198,27 @@ const customs: Array<{ label: string; make: () => WarnStep }> = [
   {
     label: 'spatial bound: forecast > 0.3 and ≥ 2 neighbours in Storm (TRUE regimes)',
     make: forecastRule(q16.fromFloat(0.3), (_f, _e, _h, _x, _l, sp) => sp.inStorm >= 2),
+  },
+  // The node's own memory (issue 14's gene memory): whether a gene it remembers fits the window it sees.
+  ...[0.28, 0.3].map((x) => ({
+    label: `memory: forecast > ${x} and a remembered gene passes the install test on the window (zero new bytes)`,
+    make: forecastRule(q16.fromFloat(x), (_f, _e, _h, _x, _l, sp) => sp.memPasses),
+  })),
+  {
+    label: 'memory: forecast > 0.3 and a remembered gene predicts the window better than the gene',
+    make: forecastRule(q16.fromFloat(0.3), (_f, _e, _h, _x, _l, sp) => sp.memBetter),
+  },
+  {
+    label: 'memory: forecast > 0.28 with a remembered gene that passes, else > 0.33',
+    make: () => {
+      const low = forecastRule(q16.fromFloat(0.28), () => true)();
+      const high = forecastRule(q16.fromFloat(0.33), () => true)();
+      return (a, e, h, st, l, sp) => {
+        const lo = low(a, e, h, st, l, sp);
+        const hi = high(a, e, h, st, l, sp);
+        return hi || (lo && sp.memPasses);
+      };
+    },
   },
 ];
 function trueRise(threshold: number, rise: number): () => WarnStep {
@@ -404,7 +434,13 @@ function createSpace(sim: ReturnType<typeof createSim>) {
   const { Neuron, Role, Regime, Noise, Evolution, Energy } = sim.world.components;
   const { offsets, neighbours } = sim.world.hood;
   const hold = activeHoldTicks(sim.config.tickMs);
-  const at: Spatial[] = Array.from({ length: n + 1 }, () => ({ heardAgo: NEVER_PASSES, inStorm: 0, enteredAgo: NEVER_PASSES }));
+  const at: Spatial[] = Array.from({ length: n + 1 }, () => ({
+    heardAgo: NEVER_PASSES,
+    inStorm: 0,
+    enteredAgo: NEVER_PASSES,
+    memPasses: false,
+    memBetter: false,
+  }));
   const enteredAt = new Int32Array(n + 1).fill(-NEVER_PASSES);
   const leftAt = new Int32Array(n + 1).fill(-NEVER_PASSES);
   const stormed = new Uint8Array(n + 1);
@@ -424,6 +460,16 @@ function createSpace(sim: ReturnType<typeof createSim>) {
         sp.heardAgo = until > 0 ? k - (until - hold) : NEVER_PASSES;
         sp.inStorm = 0;
         sp.enteredAgo = NEVER_PASSES;
+        sp.memPasses = false;
+        sp.memBetter = false;
+        const own = mine(eid);
+        for (let m = 0; m < MEMORY_SLOTS; m++) {
+          if (Evolution.memoryTick[MEMORY_SLOTS * eid + m] === TICK_NEVER) continue;
+          const mo = MODEL_DIM * (MEMORY_SLOTS * eid + m);
+          const theirs = windowMse(Neuron.recent, eid, Evolution.memory, mo, Evolution.memory[mo + LAGS]!);
+          if (installTestPasses(own, theirs)) sp.memPasses = true;
+          if (theirs < own) sp.memBetter = true;
+        }
         for (let s = offsets[eid - 1]!; s < offsets[eid]!; s++) {
           const j = neighbours[s]! + 1;
           if (Regime.regime[j] !== STORM) continue;
@@ -634,8 +680,9 @@ const conclusion = [
     ? `All three targets are met by: ${allThree.join('; ')}.`
     : `No row meets all three targets. The product meets ${targetsOf(productReport)} of 3: warned ${productReport.warnedPct} %, ${productReport.falseAlarmsPerNodeHour} false alarms per node-hour, flaps ${productReport.flapsPct} %.`,
   `What limits it, in figures (product run, all seeds): of ${signal.onsets} onsets, ${signal.unexposedBefore} (${pct(signal.unexposedBefore, signal.onsets)} %) had no exposure at all ${LEAD_MIN} ticks before the onset: ${signal.edgeLate} because the zone's edge reached the node within those ${LEAD_MIN} ticks, ${signal.outsideZone} because the node stormed outside the zone (its own gene, Evolved for an earlier storm, no longer fits the calm field). The HF gate keeps the forecast rule quiet on the second kind by design. The default shadow's ${peaks.length} false alarms (${(peaks.length / nodeHours).toFixed(2)} per node-hour) are near misses: the peak entropy during the alarm has median ${peakAt(50)} (p10 ${peakAt(10)}, p90 ${peakAt(90)}) against a Storm entry at ${q16.toFloat(P.stormEnter).toFixed(2)} held for ${P.confirm} ticks; ${nearMisses} of them peaked at ≥ 0.27. A warning 4 ticks ahead has to fire while the entropy of a node about to storm is still below 0.3, and these nodes reached the same entropy and then turned back.`,
-  `Rules beyond the threshold (the ${customs.length - SPATIAL_ROWS} rows after the old rule and confirm-2 rows, candidates against the false alarms; the two confirm-2 rows before them are the detector's preConfirm): none reaches ≤ 1 false alarm per node-hour while warning ≥ 90 %. The per-node adaptive threshold keeps ${reports[variants.length + 3]!.warnedPct} % warned and cuts false alarms only to ${reports[variants.length + 3]!.falseAlarmsPerNodeHour} per node-hour; gating on a rising exposure or a rising error trades warnings for false alarms along about the same curve as the threshold. Even the bound that reads each node's true exposure, which no node can see, gives ${reports[variants.length + 4]!.warnedPct} % at ${reports[variants.length + 4]!.falseAlarmsPerNodeHour} and ${reports[variants.length + 5]!.warnedPct} % at ${reports[variants.length + 5]!.falseAlarmsPerNodeHour} per node-hour: a better trend estimate cannot reach the targets either. A near miss and an onset look the same 4 ticks ahead; the product's threshold stays at ${defaultForecast.toFixed(2)}, the highest in the sweep that still warns ≥ 90 %.`,
+  `Rules beyond the threshold (the ${customs.length - SPATIAL_ROWS - MEMORY_ROWS} rows after the old rule and confirm-2 rows, candidates against the false alarms; the two confirm-2 rows before them are the detector's preConfirm): none reaches ≤ 1 false alarm per node-hour while warning ≥ 90 %. The per-node adaptive threshold keeps ${reports[variants.length + 3]!.warnedPct} % warned and cuts false alarms only to ${reports[variants.length + 3]!.falseAlarmsPerNodeHour} per node-hour; gating on a rising exposure or a rising error trades warnings for false alarms along about the same curve as the threshold. Even the bound that reads each node's true exposure, which no node can see, gives ${reports[variants.length + 4]!.warnedPct} % at ${reports[variants.length + 4]!.falseAlarmsPerNodeHour} and ${reports[variants.length + 5]!.warnedPct} % at ${reports[variants.length + 5]!.falseAlarmsPerNodeHour} per node-hour: a better trend estimate cannot reach the targets either. A near miss and an onset look the same 4 ticks ahead; the product's threshold stays at ${defaultForecast.toFixed(2)}, the highest in the sweep that still warns ≥ 90 %.`,
   spatialText(),
+  memoryText(),
 ].join('\n\n');
 
 /** The p-th percentile (0..100) of xs (the value at rank floor(p/100 · n)). */
@@ -645,6 +692,16 @@ function percentile(xs: number[], p: number): number {
 }
 
 /** The spatial rules and what the product's alarms had around them (issue 18). */
+/** The memory rows: what the gene memory (issue 14) tells a node about the storm coming. */
+function memoryText(): string {
+  const byLabel = (prefix: string) => reports[labels.findIndex((l) => l.startsWith(prefix))]!;
+  const passes3 = byLabel('memory: forecast > 0.3 and a remembered gene passes');
+  const passes28 = byLabel('memory: forecast > 0.28 and a remembered gene passes');
+  const better = byLabel('memory: forecast > 0.3 and a remembered gene predicts');
+  const two = byLabel('memory: forecast > 0.28 with');
+  return `The node's memory (the last ${MEMORY_ROWS} rows): a node remembers the genes that began and healed its storms, and a storm that comes back is one it has seen, so a remembered gene that fits the window while the gene in use does not could say that the storm is coming, at no cost in bytes or state. It rarely says so in time: gated on a remembered gene that passes the install test, the forecast at 0.3 warns ${passes3.warnedPct} % at ${passes3.falseAlarmsPerNodeHour} false alarms per node-hour, at 0.28 ${passes28.warnedPct} % at ${passes28.falseAlarmsPerNodeHour}; gated on one that merely predicts better, ${better.warnedPct} % at ${better.falseAlarmsPerNodeHour}; two thresholds (0.28 with a remembered gene that passes, 0.33 without) ${two.warnedPct} % at ${two.falseAlarmsPerNodeHour}: below the threshold's own curve, as the spatial rules.`;
+}
+
 function spatialText(): string {
   const byLabel = (prefix: string) => reports[labels.findIndex((l) => l.startsWith(prefix))]!;
   const heard3 = byLabel('spatial: forecast > 0.3 and');
@@ -689,7 +746,7 @@ function spatialText(): string {
       )
       .toFixed(2);
   const cut = q16.fromFloat(0.3);
-  return `Spatial information (the last ${SPATIAL_ROWS} rows): the zone moves across the field, so the neighbours on its side are hit first and say so on air: a node in Storm for 2 s broadcasts a cure request, and every node already keeps when it last heard one (it keeps its radio Active for ${ACTIVE_HOLD_S} s after), so a rule on it costs no new byte and no new state. It does not separate a near miss from an onset. Gated on a request heard in the last ${HEARD_S} s, the forecast at 0.3 warns ${heard3.warnedPct} % at ${heard3.falseAlarmsPerNodeHour} false alarms per node-hour (alone: ${plain.warnedPct} % at ${plain.falseAlarmsPerNodeHour}), at 0.28 ${heard28.warnedPct} % at ${heard28.falseAlarmsPerNodeHour}, and two thresholds (0.28 with a request heard, 0.33 without) ${two.warnedPct} % at ${two.falseAlarmsPerNodeHour}: below the threshold's own curve. Knowing the neighbours' true regimes, which no message carries, does no better: a neighbour in Storm ${nbNow.warnedPct} % at ${nbNow.falseAlarmsPerNodeHour}, one that entered Storm in the last 4 s ${nbNew.warnedPct} % at ${nbNew.falseAlarmsPerNodeHour}, two or more in Storm ${nb2.warnedPct} % at ${nb2.falseAlarmsPerNodeHour}. Why, in figures (the product's alarms, all seeds): when the alarm began, the ${real.length} true alarms had p10 / p50 / p90 ${dist(real)}; the ${fake.length} false alarms had ${dist(fake)}. The neighbourhood looks the same, and a request heard is, if anything, a sign of a near miss. A near miss is not a node at the zone's edge either: over the pass (10 s before the alarm to 15 s after) the true alarms' nodes peaked at exposure ${peak(real, 10)} / ${peak(real, 50)} / ${peak(real, 90)} (p10 / p50 / p90), the false alarms' at ${peak(fake, 10)} / ${peak(fake, 50)} / ${peak(fake, 90)}; even knowing the peak exposure of the coming pass (the zone's path, more than any neighbour can tell), a cut at 0.3 keeps ${pct(real.filter((a) => a.peak > cut).length, real.length)} % of the true alarms and ${pct(fake.filter((a) => a.peak > cut).length, fake.length)} % of the false ones. Near misses are nodes deep in the zone whose gene almost copes with it (entropy peaks just under the Storm line); whether it copes is decided by the node's gene, which its neighbours' regimes do not reveal. The product's rule is unchanged.`;
+  return `Spatial information (the ${SPATIAL_ROWS} rows marked spatial): the zone moves across the field, so the neighbours on its side are hit first and say so on air: a node in Storm for 2 s broadcasts a cure request, and every node already keeps when it last heard one (it keeps its radio Active for ${ACTIVE_HOLD_S} s after), so a rule on it costs no new byte and no new state. It does not separate a near miss from an onset. Gated on a request heard in the last ${HEARD_S} s, the forecast at 0.3 warns ${heard3.warnedPct} % at ${heard3.falseAlarmsPerNodeHour} false alarms per node-hour (alone: ${plain.warnedPct} % at ${plain.falseAlarmsPerNodeHour}), at 0.28 ${heard28.warnedPct} % at ${heard28.falseAlarmsPerNodeHour}, and two thresholds (0.28 with a request heard, 0.33 without) ${two.warnedPct} % at ${two.falseAlarmsPerNodeHour}: below the threshold's own curve. Knowing the neighbours' true regimes, which no message carries, does no better: a neighbour in Storm ${nbNow.warnedPct} % at ${nbNow.falseAlarmsPerNodeHour}, one that entered Storm in the last 4 s ${nbNew.warnedPct} % at ${nbNew.falseAlarmsPerNodeHour}, two or more in Storm ${nb2.warnedPct} % at ${nb2.falseAlarmsPerNodeHour}. Why, in figures (the product's alarms, all seeds): when the alarm began, the ${real.length} true alarms had p10 / p50 / p90 ${dist(real)}; the ${fake.length} false alarms had ${dist(fake)}. The neighbourhood looks the same, and a request heard is, if anything, a sign of a near miss. A near miss is not a node at the zone's edge either: over the pass (10 s before the alarm to 15 s after) the true alarms' nodes peaked at exposure ${peak(real, 10)} / ${peak(real, 50)} / ${peak(real, 90)} (p10 / p50 / p90), the false alarms' at ${peak(fake, 10)} / ${peak(fake, 50)} / ${peak(fake, 90)}; even knowing the peak exposure of the coming pass (the zone's path, more than any neighbour can tell), a cut at 0.3 keeps ${pct(real.filter((a) => a.peak > cut).length, real.length)} % of the true alarms and ${pct(fake.filter((a) => a.peak > cut).length, fake.length)} % of the false ones. Near misses are nodes deep in the zone whose gene almost copes with it (entropy peaks just under the Storm line); whether it copes is decided by the node's gene, which its neighbours' regimes do not reveal. The product's rule is unchanged.`;
 }
 
 const pctl = (xs: number[], p: number) => {
@@ -765,7 +822,8 @@ is above the threshold and the signal's squared second difference (EMA, α = 1/4
 interference; the HF gate), entered and left on one observation. The first row is the product's own report; the other
 rows are shadow detectors fed the same per-node inputs (|error|, entropy, the signal's second difference) every tick,
 without feedback on the swarm (see bench/warning.ts); the rows after the old rule are other rules tried on the same
-inputs, the spatial ones (last) also on what the node knows of its neighbours. Warned % in brackets: range over seeds.
+inputs, the spatial ones also on what the node knows of its neighbours, the memory ones (last) on the genes it
+remembers. Warned % in brackets: range over seeds.
 
 ${table(['detector', 'onsets', 'warned ≥ 4 ticks', 'any warning', 'lead p50 / p95', 'false alarms / node-h', 'flaps'], rows)}
 
