@@ -1,6 +1,7 @@
-// Persistence (enqueue only): every persistEveryS of sim time, the genes of calm Evolved honest nodes are
-// queued as one batch; the runner writes the batch to storage outside the tick (docs/ARCHITECTURE.md, "Determinism contract").
-import { encodeGene } from '../src/core/gene/gene';
+// Persistence (enqueue only): every persistEveryS of sim time, the genes of calm Evolved honest nodes, each with
+// the genes it remembers (src/core/gene/stored.ts), are queued as one batch; the runner writes the batch to storage outside the tick (docs/ARCHITECTURE.md, "Determinism contract").
+import { encodeStoredNode } from '../src/core/gene/stored';
+import { rememberedGenes } from '../src/core/rules/state';
 import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
 import { CALM } from '../src/core/neuron/regimeDetector';
 import { ROLE_HONEST } from '../components/body';
@@ -19,8 +20,8 @@ export const persistenceSystem = defineSystem({
     for (let eid = 1; eid <= n; eid++) {
       if (!Evolution.evolved[eid] || Regime.regime[eid] !== CALM || Role.kind[eid] !== ROLE_HONEST) continue;
       const wo = LAGS * eid;
-      const gene = encodeGene({ weights: Neuron.weights.subarray(wo, wo + LAGS), bias: Neuron.bias[eid]!, mu: DEFAULT_MU });
-      world.saveQueue.push([eid - 1, gene]);
+      const gene = { weights: Neuron.weights.subarray(wo, wo + LAGS), bias: Neuron.bias[eid]!, mu: DEFAULT_MU };
+      world.saveQueue.push([eid - 1, encodeStoredNode(gene, rememberedGenes(Evolution, eid))]);
     }
   },
 });

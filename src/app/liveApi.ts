@@ -23,7 +23,7 @@ export function createLiveApi(params: LiveParams): SimProxy {
   const api = {
     async init(): Promise<InitResult> {
       source = await connectLiveSource(params);
-      return { nodes: 0, restored: 0, corrupt: 0, storage: `live ${params.url} (${params.swarm})` };
+      return { nodes: 0, restored: 0, corrupt: 0, memoryLost: 0, storage: `live ${params.url} (${params.swarm})` };
     },
     async start() {
       paused = false;
@@ -41,7 +41,7 @@ export function createLiveApi(params: LiveParams): SimProxy {
     async reset(): Promise<InitResult> {
       await source?.close();
       source = await connectLiveSource(params);
-      return { nodes: 0, restored: 0, corrupt: 0, storage: 'live' };
+      return { nodes: 0, restored: 0, corrupt: 0, memoryLost: 0, storage: 'live' };
     },
     async snapshot(recycle?: Snapshot): Promise<Snapshot> {
       if (paused && frozen) return frozen;

@@ -17,7 +17,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import * as q16 from '../core/fixed/q16';
-import { decodeGene, encodeGene, GeneDecodeError, type Gene } from '../core/gene/gene';
+import { GeneDecodeError, type Gene } from '../core/gene/gene';
+import { decodeStoredNode, encodeStoredNode } from '../core/gene/stored';
 import { maxSpread } from '../core/gene/summary';
 import { DEFAULT_MU, LAGS } from '../core/neuron/kernel';
 import { CALM } from '../core/neuron/regimeDetector';
@@ -52,6 +53,7 @@ import {
   NODE,
   poisonWeights,
   prefetchRequestDue,
+  rememberedGenes,
   restoreAt,
   ROUND_ACCEPTED,
   roundEndsAt,
@@ -324,9 +326,11 @@ export class NodeCore {
       const bytes = records.get(this.config.id);
       if (bytes) {
         try {
-          restoreAt(this.state.neuron, this.state.evolution, NODE, decodeGene(bytes));
+          const stored = decodeStoredNode(bytes);
+          restoreAt(this.state.neuron, this.state.evolution, NODE, stored.gene, stored.memory);
           this.restored = true;
-          this.deps.log?.(`restored its gene from storage: starts Evolved`);
+          this.deps.log?.(`restored its gene and ${stored.memory.length} remembered gene(s) from storage: starts Evolved`);
+          if (stored.memoryError !== undefined) this.deps.log?.(`stored gene memory is damaged (${stored.memoryError}); it starts with an empty memory`);
         } catch (err) {
           if (!(err instanceof GeneDecodeError)) throw err;
           this.deps.log?.(`stored gene is corrupt (${err.reason}); starting fresh`);
@@ -629,12 +633,12 @@ export class NodeCore {
     this.lastAnnounceTick = this.tick;
   }
 
-  /** Saves the current gene if it is a cure (Evolved). */
+  /** Saves the current gene if it is a cure (Evolved), with the genes it remembers (src/core/gene/stored.ts). */
   async save(): Promise<void> {
     const storage = this.deps.storage;
     if (!storage || !this.evolved || this.attacker) return;
     if (this.saving) return this.saving;
-    const bytes = encodeGene(this.gene());
+    const bytes = encodeStoredNode(this.gene(), rememberedGenes(this.state.evolution, NODE));
     this.saving = storage
       .saveBatch([[this.config.id, bytes]])
       .then(

@@ -1,7 +1,8 @@
 // createSim(config): one swarm you can step, inspect and hash. The same code runs in Node (CLI, tests,
 // benchmarks) and in the Web Worker. Storage I/O stays outside the tick: stored genes are loaded before tick 0
 // (`load()`), and the genes the persistence system queues are written by `flush()`.
-import { decodeGene, GeneDecodeError } from '../core/gene/gene';
+import { GeneDecodeError } from '../core/gene/gene';
+import { decodeStoredNode } from '../core/gene/stored';
 import { restoreAt } from '../core/rules/state';
 import { ROLE_HONEST } from '../../components/body';
 import { resolveConfig, type SimConfig } from './config';
@@ -107,25 +108,27 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
       world = createSimWorld(config);
     },
     async load() {
-      if (!storage) return { nodes: world.n, restored: 0, corrupt: 0, storage: 'none' };
+      if (!storage) return { nodes: world.n, restored: 0, corrupt: 0, memoryLost: 0, storage: 'none' };
       const { records, corrupt } = await storage.load();
       let restored = 0;
       let undecodable = corrupt.length;
+      let memoryLost = 0;
       const { Neuron, Evolution, Role } = world.components;
       for (const [id, bytes] of records) {
         const eid = id + 1;
         if (!Number.isInteger(id) || id < 0 || id >= world.n || Role.kind[eid] !== ROLE_HONEST) continue;
         try {
-          const gene = decodeGene(bytes);
-          restoreAt(Neuron, Evolution, eid, gene);
+          const stored = decodeStoredNode(bytes);
+          restoreAt(Neuron, Evolution, eid, stored.gene, stored.memory);
           restored++;
+          if (stored.memoryError !== undefined) memoryLost++;
         } catch (err) {
           if (!(err instanceof GeneDecodeError)) throw err;
           undecodable++;
         }
       }
       world.counters.evolved = restored;
-      return { nodes: world.n, restored, corrupt: undecodable, storage: storage.kind };
+      return { nodes: world.n, restored, corrupt: undecodable, memoryLost, storage: storage.kind };
     },
     async flush() {
       const batch = world.saveQueue.splice(0);

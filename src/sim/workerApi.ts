@@ -60,6 +60,8 @@ export interface InitResult {
   restored: number;
   /** Stored records that could not be decoded (reported, skipped). */
   corrupt: number;
+  /** Restored nodes whose stored gene memory was damaged: the gene was restored, the memory left empty. */
+  memoryLost: number;
   /** 'indexeddb' in the browser, 'memory' when IndexedDB is unavailable. */
   storage: string;
 }

@@ -4,14 +4,14 @@ import { resolveNodeConfig, type NodeConfig } from '../../src/node/config';
 import { NodeCore } from '../../src/node/nodeCore';
 import { createSineSensor } from '../../src/node/sensor';
 import { createMemoryStorage } from '../../src/storage/memoryStorage';
-import { decodeGene } from '../../src/core/gene/gene';
+import { decodeStoredNode } from '../../src/core/gene/stored';
 import { encodeConsensus, encodeStatus } from '../../src/net/wire';
 import { topicFor } from '../../src/net/topics';
 import type { GeneStorage } from '../../src/storage/geneStorage';
 import type { Sensor } from '../../src/node/sensor';
 import { DEFAULT_MU, LAGS } from '../../src/core/neuron/kernel';
 import { STORM } from '../../src/core/neuron/regimeDetector';
-import { NODE } from '../../src/core/rules/state';
+import { NODE, rememberedGenes } from '../../src/core/rules/state';
 import { TRUST_FAILED, TRUST_INITIAL, TRUST_REWARD } from '../../src/core/rules/trust';
 import { checkSecureBody, createSecureChain, forgeSecureCureBody, secureCureBody } from '../../src/core/rules/secureCure';
 import type { Gene } from '../../src/core/gene/gene';
@@ -166,12 +166,17 @@ describe('NodeCore over a loopback bus', () => {
     await node.stop();
     const saved = (await storage.load()).records.get(3);
     expect(saved).toBeDefined();
-    const gene = decodeGene(saved!);
+    // The record is the gene and the genes the node remembers (src/core/gene/stored.ts): it has stormed, so it
+    // remembers at least the gene it began that storm with.
+    const { gene, memory } = decodeStoredNode(saved!);
+    expect(memory.length).toBeGreaterThan(0);
+    expect(memory.map((m) => [...m.weights, m.bias])).toEqual(rememberedGenes(node.state.evolution, NODE).map((m) => [...m.weights, m.bias]));
     const h2 = new Harness();
     const again = await h2.add({ id: 3 }, storage);
     expect(again.evolved).toBe(true);
     expect(again.restored).toBe(true);
     expect(Array.from(again.gene().weights)).toEqual(Array.from(gene.weights));
+    expect(rememberedGenes(again.state.evolution, NODE).map((m) => [...m.weights, m.bias])).toEqual(memory.map((m) => [...m.weights, m.bias]));
   });
 
   it('announces offline on a clean stop, and its will speaks when it dies', async () => {

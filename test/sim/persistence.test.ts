@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSim } from '../../src/sim/runner';
 import { createMemoryStorage } from '../../src/storage/memoryStorage';
 import { createFileStorage } from '../../src/storage/fileStorage';
+import { decodeStoredNode } from '../../src/core/gene/stored';
+import { rememberedGenes } from '../../src/core/rules/state';
 
 async function runAndFlush(sim: ReturnType<typeof createSim>, ticks: number): Promise<void> {
   for (let done = 0; done < ticks; done += 50) {
@@ -33,6 +35,30 @@ describe('persistence (the Hippocampus)', () => {
     expect(init.corrupt).toBe(0);
     second.step(1);
     expect(second.metrics().evolved).toBeGreaterThanOrEqual(stored - 5); // a few may storm at once
+  });
+
+  it("keeps each node's gene memory across the restart; a damaged memory loses only the memory", async () => {
+    const storage = createMemoryStorage();
+    const first = createSim({ nodes: 150, seed: 7 }, { storage });
+    await runAndFlush(first, 600);
+    const ids = [...storage.raw.keys()].filter((k): k is number => typeof k === 'number');
+    const record = (id: number): Uint8Array => storage.raw.get(id) as Uint8Array;
+    const withMemory = ids.filter((id) => decodeStoredNode(record(id)).memory.length > 0);
+    expect(withMemory.length).toBeGreaterThan(0);
+    const damaged = withMemory[0]!;
+    const bytes = record(damaged);
+    storage.raw.set(damaged, bytes.subarray(0, bytes.length - 1)); // the memory part one byte short
+    const second = createSim({ nodes: 150, seed: 7 }, { storage });
+    const init = await second.load();
+    expect(init.memoryLost).toBe(1);
+    expect(init.corrupt).toBe(0);
+    expect(init.restored).toBe(ids.length);
+    const plain = (g: { weights: ArrayLike<number>; bias: number }) => [...Array.from(g.weights), g.bias];
+    for (const id of withMemory.slice(1)) {
+      const saved = decodeStoredNode(record(id)).memory.map(plain);
+      expect(rememberedGenes(second.world.components.Evolution, id + 1).map(plain)).toEqual(saved);
+    }
+    expect(rememberedGenes(second.world.components.Evolution, damaged + 1)).toEqual([]);
   });
 
   it('reports a corrupt record, skips it, and still restores the others', async () => {

@@ -140,6 +140,11 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     throw new UsageError(`--radio ${radio.name} carries at most ${radio.phy.maxPayloadBytes} B a frame; the link MTU is ${sim.config.mtu} (set --mtu)`);
   }
   const init = await sim.load();
+  if (init.corrupt > 0) process.stderr.write(`qres sim: note: ${init.corrupt} stored record(s) could not be read and were skipped\n`);
+  if (init.memoryLost > 0)
+    process.stderr.write(
+      `qres sim: note: ${init.memoryLost} stored record(s) had a damaged gene memory: their genes were restored, their memories left empty\n`,
+    );
   if (sim.config.attack !== 'none' && sim.config.byzantine === 0) {
     process.stderr.write(`qres sim: note: --attack ${sim.config.attack} without --byzantine F runs no attackers (F = 0); try --byzantine 0.3\n`);
   }

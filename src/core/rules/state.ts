@@ -77,11 +77,37 @@ export function initNodeAt(neuron: NeuronColumns, regime: RegimeColumns, model: 
   model[MODEL_DIM * i] = q16.ONE;
 }
 
-/** A node that starts from a stored gene: its predictor, Evolved (its gene was a cure when it was saved). */
-export function restoreAt(neuron: NeuronColumns, evo: EvolutionColumns, i: number, gene: { weights: ArrayLike<number>; bias: number }): void {
+/** A node that starts from a stored gene: its predictor, Evolved (its gene was a cure when it was saved), and the
+ *  genes it remembered (most recently used first, src/core/gene/stored.ts; at most MEMORY_SLOTS are kept), as if
+ *  used in that order just before the first tick. */
+export function restoreAt(
+  neuron: NeuronColumns,
+  evo: EvolutionColumns,
+  i: number,
+  gene: { weights: ArrayLike<number>; bias: number },
+  memory: ReadonlyArray<{ weights: ArrayLike<number>; bias: number }> = [],
+): void {
   for (let k = 0; k < LAGS; k++) neuron.weights[LAGS * i + k] = gene.weights[k]!;
   neuron.bias[i] = gene.bias;
   evo.evolved[i] = 1;
+  evo.memoryTick.fill(TICK_NEVER, MEMORY_SLOTS * i, MEMORY_SLOTS * i + MEMORY_SLOTS);
+  for (let m = 0; m < Math.min(memory.length, MEMORY_SLOTS); m++) {
+    const mo = MODEL_DIM * (MEMORY_SLOTS * i + m);
+    for (let k = 0; k < LAGS; k++) evo.memory[mo + k] = memory[m]!.weights[k]!;
+    evo.memory[mo + LAGS] = memory[m]!.bias;
+    evo.memoryTick[MEMORY_SLOTS * i + m] = -1 - m;
+  }
+}
+
+/** Slot i's remembered genes, most recently stored or recalled first (what a stored record keeps). */
+export function rememberedGenes(evo: EvolutionColumns, i: number): Array<{ weights: Int32Array; bias: number }> {
+  const slots: number[] = [];
+  for (let m = 0; m < MEMORY_SLOTS; m++) if (evo.memoryTick[MEMORY_SLOTS * i + m] !== TICK_NEVER) slots.push(m);
+  slots.sort((a, b) => evo.memoryTick[MEMORY_SLOTS * i + b]! - evo.memoryTick[MEMORY_SLOTS * i + a]! || a - b);
+  return slots.map((m) => {
+    const mo = MODEL_DIM * (MEMORY_SLOTS * i + m);
+    return { weights: evo.memory.slice(mo, mo + LAGS), bias: evo.memory[mo + LAGS]! };
+  });
 }
 
 /** One node's state (slot 1; slot 0 unused, as in the simulator). */
