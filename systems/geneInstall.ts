@@ -4,7 +4,8 @@
 // neighbours are ignored. In --secure runs the proof is checked before the gene is even decoded.
 // Prefetch: cures that reach a node in PreStorm are checked the same way and the best is held (holdCures); when
 // the node is in Storm and needs a cure, its held cure joins that tick's offers (after the received ones), and
-// is dropped once judged.
+// is dropped once judged. In Storm, the best cure of a tick that failed (a near miss, holdNearMiss) is held the
+// same way and tested again every tick while the storm fills the node's window.
 import { decodeGene, GeneDecodeError } from '../src/core/gene/gene';
 import { cureStep, garbageFrom, ignored, needsCure, wantsPrefetch, type CureOffer } from '../src/core/rules/cure';
 import { refuseSecureCure } from '../src/core/rules/secureCure';
@@ -18,8 +19,9 @@ function judge(world: SimWorld, eid: number): void {
   const { Neuron, Regime, Evolution, Consensus, Radio } = world.components;
   const { counters } = world;
   const r = cureStep(Neuron, Regime, Evolution, Radio, Consensus.trust, eid, world.tick, world.config.tickMs, offers);
-  if (r.installed >= 0 || r.heldInstalled) counters.genesInstalled++;
+  if (r.installed >= 0 || r.heldInstalled || r.nearMissInstalled) counters.genesInstalled++;
   if (r.heldInstalled) counters.heldInstalled++;
+  if (r.nearMissInstalled) counters.nearMissInstalled++;
   if (r.held) counters.curesHeld++;
   counters.genesRejected += r.rejected;
   offers.length = 0;
@@ -76,9 +78,8 @@ export const geneInstallSystem = defineSystem({
     }
     if (current >= 0) judge(world, current);
     world.replies.length = 0;
-    // Held cures of nodes that heard no reply this tick: installed at once if the storm has come.
-    if (prefetch) {
-      for (let eid = 1; eid <= n; eid++) if (Radio.heldSlot[eid] !== 0) judge(world, eid);
-    }
+    // Held cures of nodes that heard no reply this tick: tested again (a near miss held in Storm, or a prefetched
+    // cure once the storm has come), as the daemon's cure step does every tick.
+    for (let eid = 1; eid <= n; eid++) if (Radio.heldSlot[eid] !== 0) judge(world, eid);
   },
 });

@@ -468,8 +468,9 @@ export class NodeCore {
     {
       // The rulebook's cure step: judge (with a held cure, at Storm entry) or, in PreStorm, hold.
       const verdict = cureStep(s.neuron, s.regime, s.evolution, s.held, this.trust, NODE, tick, DEVICE_TICK_MS, offers);
-      if (verdict.installed >= 0 || verdict.heldInstalled) this.stats.curesInstalled++;
+      if (verdict.installed >= 0 || verdict.heldInstalled || verdict.nearMissInstalled) this.stats.curesInstalled++;
       if (verdict.heldInstalled) this.stats.heldInstalled++;
+      if (verdict.nearMissInstalled) this.stats.nearMissInstalled++;
       if (verdict.held) this.stats.curesHeld++;
       this.stats.curesNotBetter += verdict.rejected;
     }

@@ -43,6 +43,8 @@ export function createNodeStats() {
     prefetchRequests: 0,
     curesHeld: 0,
     heldInstalled: 0,
+    /** Near misses held in Storm and installed when they passed later (cure.ts holdNearMiss). */
+    nearMissInstalled: 0,
     repliesSent: 0,
     curesInstalled: 0,
     curesNotBetter: 0,

@@ -30,6 +30,8 @@ export function createSimMetrics() {
     prefetchRequests: 0,
     curesHeld: 0,
     heldInstalled: 0,
+    /** Near misses held in Storm and installed when they passed later (src/core/rules/cure.ts holdNearMiss). */
+    nearMissInstalled: 0,
     genesInstalled: 0,
     genesRejected: 0,
     mutationsKept: 0,

@@ -145,7 +145,11 @@ function diff(sim: Sim, core: NodeCore, eid: number, honest: boolean): string | 
     if (Regime.detector[REGIME_RECORD * eid + k] !== s.regime.detector[REGIME_RECORD * NODE + k]) return `detector word ${k}`;
   const { Radio } = sim.world.components;
   if (honest && Radio.nextRequestTick[eid] !== s.requests.nextRequestTick[NODE]) return 'cure request schedule';
-  if (Radio.heldSlot[eid] !== s.held.heldSlot[NODE] || (Radio.heldSlot[eid] !== 0 && Radio.heldTick[eid] !== s.held.heldTick[NODE])) return 'held cure';
+  // The held cure's sender is a reputation slot + 1 (0: none): the simulator's slots index the whole CSR table, the
+  // daemon's its own neighbour list, so the simulator's is shifted by the node's offset.
+  const heldSim = Radio.heldSlot[eid] === 0 ? 0 : Radio.heldSlot[eid]! - offsets[eid - 1]!;
+  if (heldSim !== s.held.heldSlot[NODE] || (heldSim !== 0 && Radio.heldTick[eid] !== s.held.heldTick[NODE])) return 'held cure';
+  for (let k = 0; heldSim !== 0 && k < LAGS; k++) if (Radio.heldWeights[LAGS * eid + k] !== s.held.heldWeights[LAGS * NODE + k]) return `held cure weight ${k}`;
   if (honest && Evolution.evolved[eid] !== s.evolution.evolved[NODE]) return 'evolved';
   if (honest && Evolution.installed[eid] !== s.evolution.installed[NODE]) return 'installed';
   // When the node was last disturbed (settled nodes innovate) and when its gene became a cure (fresh cures answer).
@@ -193,6 +197,7 @@ async function runBoth(c: Case): Promise<{
   installs: number;
   heals: number;
   fromMemory: number;
+  nearMiss: number;
   rounds: number;
   lost: number;
   bans: number;
@@ -224,6 +229,7 @@ async function runBoth(c: Case): Promise<{
     installs: sim.world.counters.genesInstalled,
     heals: m.heals.gossip + m.heals.self,
     fromMemory: m.heals.fromMemory,
+    nearMiss: sim.world.counters.nearMissInstalled,
     rounds: sim.world.counters.rounds,
     lost: lossFrames(),
     bans: cores.reduce((n, core, i) => n + (honest[i] ? core.bannedPeers().length : 0), 0),
@@ -245,6 +251,7 @@ describe('one rulebook, two runtimes', () => {
     expect(r.heals).toBeGreaterThan(5);
     expect(r.fromMemory).toBeGreaterThan(0);
     expect(r.installs).toBeGreaterThan(0);
+    expect(r.nearMiss).toBeGreaterThan(0); // near misses held in Storm and installed later (cure.ts holdNearMiss)
     expect(r.held).toBeGreaterThan(0); // early (prefetch) requests
   }, 120_000);
 

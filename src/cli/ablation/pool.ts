@@ -83,6 +83,8 @@ export async function runGroups(plan: AblationPlan, groups: readonly RunGroup[],
             return await inThread();
           }
           worker = booted.worker;
+          // Another lane may have taken the last groups while this worker booted.
+          if (next >= groups.length) break;
         }
         const index = next++;
         const { result, alive } = await onWorker(worker, plan, groups[index]!, onRun);

@@ -9,6 +9,7 @@ import {
   cureRequestDue,
   cureStep,
   heldOffer,
+  holdNearMiss,
   holdCures,
   HOLD_S,
   NODE,
@@ -106,8 +107,10 @@ describe('holdCures and cureStep', () => {
     const trust = trustOf(4);
     holdCures(s.neuron, s.held, trust, NODE, 10, TICK_MS, [cure(2)]);
     s.regime.regime[NODE] = STORM;
+    s.evolution.stormStart[NODE] = 18; // the storm began this tick (evolutionStep records it)
     const r = cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 18, TICK_MS, []);
     expect(r.heldInstalled).toBe(true);
+    expect(r.nearMissInstalled).toBe(false);
     expect(s.evolution.installed[NODE]).toBe(1);
     expect(Array.from(s.neuron.weights.subarray(LAGS * NODE, LAGS * NODE + 2))).toEqual(Array.from(cure(2).weights.subarray(0, 2)));
     expect(trust[2]).toBe(TRUST_INITIAL + TRUST_REWARD);
@@ -154,5 +157,75 @@ describe('replyDue (silent mode): one answer per neighbour per REPLY_HOLD_S', ()
     expect(replyDue(replied, 2, 101, TICK_MS)).toBe(true); // another neighbour
     expect(replyDue(replied, 1, 100 + hold, TICK_MS)).toBe(true);
     expect(replied[1]).toBe(100 + hold);
+  });
+});
+
+describe('holdNearMiss (in Storm): the best cure that failed is held and tested again every tick', () => {
+  /** A cure for the sine of `omega` (an exact two-tap predictor). */
+  const cureFor = (slot: number, omega: number): CureOffer => {
+    const weights = new Int32Array(LAGS);
+    weights[0] = q16.fromFloat(2 * Math.cos(omega));
+    weights[1] = -q16.ONE;
+    return { slot, weights, bias: 0 };
+  };
+  /** A node in Storm since tick 100 whose window is a sine of `omega`. */
+  const stormNode = (omega: number): NodeState => {
+    const s = createNodeState();
+    for (let k = 0; k < RECENT; k++) s.neuron.recent[RECENT * NODE + k] = q16.fromFloat(Math.sin(omega * (100 - k)));
+    s.regime.regime[NODE] = STORM;
+    s.evolution.stormStart[NODE] = 100;
+    return s;
+  };
+
+  it('a cure for the storm still filling the window fails now, is held, and installs the tick it passes', () => {
+    // The window is still the calm field (slow sine); the cure is for the storm's fast one: it fails now.
+    const s = stormNode(0.1);
+    const trust = trustOf(4);
+    const storm = cureFor(2, OMEGA);
+    const first = cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 110, TICK_MS, [storm]);
+    expect(first.installed).toBe(-1);
+    expect(heldOffer(s.held, NODE, 110, TICK_MS)?.slot).toBe(2);
+    expect(trust[2]).toBe(TRUST_INITIAL); // not a failed check: no cost
+    // The storm fills the window: the held cure passes with no reply this tick, and its sender is rewarded.
+    for (let k = 0; k < RECENT; k++) s.neuron.recent[RECENT * NODE + k] = q16.fromFloat(Math.sin(OMEGA * (120 - k)));
+    const later = cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 120, TICK_MS, []);
+    expect(later.nearMissInstalled).toBe(true);
+    expect(later.heldInstalled).toBe(false);
+    expect(s.evolution.installed[NODE]).toBe(1);
+    expect(trust[2]).toBe(TRUST_INITIAL + TRUST_REWARD);
+    expect(heldOffer(s.held, NODE, 121, TICK_MS)).toBeNull();
+  });
+
+  it("holds nothing far worse than the node's own gene (a failed check), and keeps the better of two near misses", () => {
+    const s = stormNode(0.1);
+    expect(holdNearMiss(s.neuron, s.held, NODE, 110, TICK_MS, [garbage(1)])).toBe(false);
+    expect(heldOffer(s.held, NODE, 110, TICK_MS)).toBeNull();
+    expect(holdNearMiss(s.neuron, s.held, NODE, 110, TICK_MS, [cureFor(2, 0.5), cureFor(3, 0.15)])).toBe(true);
+    expect(heldOffer(s.held, NODE, 110, TICK_MS)?.slot).toBe(3); // 0.15 rad is closer to the window's 0.1
+    expect(holdNearMiss(s.neuron, s.held, NODE, 111, TICK_MS, [cureFor(1, 0.6)])).toBe(false); // worse: kept the other
+    expect(heldOffer(s.held, NODE, 111, TICK_MS)?.slot).toBe(3);
+    // A --secure anchor earns no reward, so it is not held for one.
+    const anchor = { ...cureFor(2, 0.12), anchored: true };
+    const t = stormNode(0.1);
+    expect(holdNearMiss(t.neuron, t.held, NODE, 110, TICK_MS, [anchor])).toBe(false);
+  });
+
+  it("a near miss held in a storm that is over is dropped, and a banned sender's is never installed", () => {
+    const s = stormNode(0.1);
+    const trust = trustOf(4);
+    cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 110, TICK_MS, [cureFor(2, OMEGA)]);
+    expect(heldOffer(s.held, NODE, 110, TICK_MS)).not.toBeNull();
+    s.regime.regime[NODE] = CALM; // the node healed itself
+    cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 111, TICK_MS, []);
+    expect(heldOffer(s.held, NODE, 111, TICK_MS)).toBeNull();
+
+    const b = stormNode(0.1);
+    const banned = trustOf(4);
+    cureStep(b.neuron, b.regime, b.evolution, b.held, banned, NODE, 110, TICK_MS, [cureFor(2, OMEGA)]);
+    banned[2] = 0; // banned meanwhile
+    for (let k = 0; k < RECENT; k++) b.neuron.recent[RECENT * NODE + k] = q16.fromFloat(Math.sin(OMEGA * (120 - k)));
+    const r = cureStep(b.neuron, b.regime, b.evolution, b.held, banned, NODE, 120, TICK_MS, []);
+    expect(r.nearMissInstalled).toBe(false);
+    expect(b.evolution.installed[NODE]).toBe(0);
   });
 });
