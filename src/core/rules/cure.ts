@@ -5,7 +5,8 @@
 // storm); its sender earns reputation. A cure that predicts far worse (BAD_CURE_FACTOR) is a failed check and
 // costs its sender reputation. Of several cures heard in one tick the best one is installed, so the verdict does
 // not depend on the order the radio delivered them in. (The same test guards a node's own memory, mind.ts
-// recallGene: a node that recalls a gene asks no more this storm.)
+// recallGene: a node that recalls a gene asks no more this storm.) When none passes, the best that is no failed
+// check is held and tested again every tick for HOLD_S (holdNearMiss): the storm is still filling the window.
 //
 // Silent mode (the default) asks and answers less: retries after 2, 4, 8 s instead of 1, 2, 4, 8 s, and an honest
 // node answers only with a fresh cure it vouches for (its gene fits its own window now), once per REPLY_HOLD_S per

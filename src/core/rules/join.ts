@@ -19,7 +19,7 @@ export function answerShare(attempt: number): number {
  * 1-in-100 chance: at 90 % loss (npm run bench:join) joins took 845 B and 22 s on average, against 1,132 B and
  * 33 s when the share grew by one every four attempts; at 2 % loss, 113 B against 106 B. (Measured before the
  * silent swarm's radios slept; now a request reaches only the neighbours that listen at that tick, and joins take
- * 11-17 s at 2 % loss and 77-171 s at 90 %: docs/BENCHMARKS.md, section join.)
+ * 11 s at 2 % loss, 11-17 s at 50 % and 77-171 s at 90 %: docs/BENCHMARKS.md, section join.)
  */
 export function answersJoin(responder: number, joiner: number, attempt: number, degree: number): boolean {
   const share = answerShare(attempt);
