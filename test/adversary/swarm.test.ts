@@ -302,7 +302,9 @@ describe('hostile clients against a keyed swarm (5 node processes, embedded brok
         const rounds = all.every((s, i) => (s.roundsDone as number) >= (start[i]!.roundsDone as number) + 4);
         return rounds && sum(all, 'repliesSent') > sum(start, 'repliesSent') && all;
       },
-      45_000,
+      // Silent mode answers only with a fresh cure a node vouches for (src/core/rules/cure.ts silentAnswer): among
+      // five nodes a reply can take a minute to come; a clean-clone CI run once waited more than 45 s.
+      100_000,
     );
     process.stdout.write(
       `[measured] bans after: ${later.map((s) => `${s.id}:[${(s.banned as number[]).join(',')}]`).join(' ')}; reputation at node 3 ${JSON.stringify(later[2]!.reputation)}\n`,
@@ -325,5 +327,5 @@ describe('hostile clients against a keyed swarm (5 node processes, embedded brok
       `[measured] after: spread ${spreads.join(', ')} Q16 (clean max ${clean.spread}); replies ${sum(start, 'repliesSent')} -> ${sum(later, 'repliesSent')}, ` +
         `cures installed ${sum(later, 'curesInstalled')}; RSS growth ${rss.map((x) => x.toFixed(1)).join(', ')} MB (now ${later.map((s) => s.rssMB).join(', ')} MB)\n`,
     );
-  }, 90_000);
+  }, 150_000);
 });

@@ -265,9 +265,10 @@ export interface CureStepResult extends CureVerdict {
  * In Storm, when none of this tick's cures passed: the best of them on the node's window (lowest error, then lowest
  * slot) that is no failed check (not BAD_CURE_FACTOR worse than the node's own gene), and not a --secure anchor,
  * is held for HOLD_S and tested again every tick (cureStep), unless the cure already held does at least as well on
- * this window. A cure fails mostly because the node's 1.6-s window is still filling with the storm it was made
- * for; measured (storm, 150 nodes, 600 s, seeds 1-5, silent): heal p50 3.9 → 3.6 s, the first 300 s' 5.9 → 4.3 s,
- * the same bytes (docs/BENCHMARKS.md, "Storm bytes against the 10 % budget").
+ * this window. Why: the node's window is 1.6 s, and while a storm builds it still holds some of the signal from
+ * before, so a cure of that storm can fail now and pass a few ticks later. Measured (storm, 150 nodes, 600 s, seeds
+ * 1-5, silent): 202 of the 1,331 cures installed were near misses held; heal p50 3.9 → 3.6 s, the first 300 s'
+ * 5.9 → 4.3 s, the same bytes (docs/BENCHMARKS.md, "Storm bytes against the 10 % budget").
  */
 export function holdNearMiss(neuron: NeuronColumns, held: HeldCureColumns, i: number, tick: number, tickMs: number, offers: readonly CureOffer[]): boolean {
   const mine = windowMse(neuron.recent, i, neuron.weights, LAGS * i, neuron.bias[i]!);
@@ -334,8 +335,9 @@ export function cureStep(
       else result.heldInstalled = true;
     }
   } else {
-    // A near miss held in a storm that is over (healed, or left) is dropped.
-    if (held.heldSlot[i] !== 0 && held.heldTick[i]! >= evo.stormStart[i]!) dropHeld(held, i);
+    // A cure held since the last storm began, by a node neither in Storm nor in PreStorm, is a near miss of a storm
+    // that is over (healed, or left): dropped. (In PreStorm a held cure is a prefetched one, for the coming storm.)
+    if (held.heldSlot[i] !== 0 && held.heldTick[i]! >= evo.stormStart[i]! && regimes.regime[i] !== PRESTORM) dropHeld(held, i);
     if (offers.length > 0) result.held = holdCures(neuron, held, trust, i, tick, tickMs, offers);
   }
   return result;

@@ -210,6 +210,20 @@ describe('holdNearMiss (in Storm): the best cure that failed is held and tested 
     expect(holdNearMiss(t.neuron, t.held, NODE, 110, TICK_MS, [anchor])).toBe(false);
   });
 
+  it('a cure prefetched in PreStorm is kept through the PreStorm ticks (no reply) and installs at Storm entry', () => {
+    const s = nodeIn(PRESTORM);
+    const trust = trustOf(4);
+    s.evolution.stormStart[NODE] = 5; // an earlier storm
+    expect(cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 10, TICK_MS, [cure(2)]).held).toBe(true);
+    for (let t = 11; t < 18; t++) cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, t, TICK_MS, []); // the daemon's every tick
+    expect(heldOffer(s.held, NODE, 17, TICK_MS)?.slot).toBe(2);
+    s.regime.regime[NODE] = STORM;
+    s.evolution.stormStart[NODE] = 18;
+    const r = cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 18, TICK_MS, []);
+    expect(r.heldInstalled).toBe(true);
+    expect(r.nearMissInstalled).toBe(false);
+  });
+
   it("a near miss held in a storm that is over is dropped, and a banned sender's is never installed", () => {
     const s = stormNode(0.1);
     const trust = trustOf(4);
