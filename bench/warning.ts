@@ -105,6 +105,17 @@ function forecastRule(
     };
   };
 }
+/** Two thresholds: the forecast above `low` when `gate` holds, else above `high` (both with the HF gate). */
+function twoThresholds(low: number, high: number, gate: (sp: Spatial) => boolean): () => WarnStep {
+  return () => {
+    const lo = forecastRule(low, () => true)();
+    const hi = forecastRule(high, () => true)();
+    return (a, e, h, st, l, sp) => {
+      const above = lo(a, e, h, st, l, sp); // both rules step every tick: their EMAs must see every sample
+      return hi(a, e, h, st, l, sp) || (above && gate(sp));
+    };
+  };
+}
 /** Exposure rising: an EMA (α = 1/8) of the second-difference energy at least 5/4 of its value 1 s ago. */
 function hfRising(threshold: number): () => WarnStep {
   return () => {
@@ -177,15 +188,7 @@ const customs: Array<{ label: string; make: () => WarnStep }> = [
   })),
   {
     label: `spatial: forecast > 0.28 with a request heard in the last ${HEARD_S} s, else > 0.33`,
-    make: () => {
-      const low = forecastRule(q16.fromFloat(0.28), () => true)();
-      const high = forecastRule(q16.fromFloat(0.33), () => true)();
-      return (a, e, h, st, l, sp) => {
-        const lo = low(a, e, h, st, l, sp);
-        const hi = high(a, e, h, st, l, sp);
-        return hi || (lo && sp.heardAgo < HEARD_TICKS);
-      };
-    },
+    make: twoThresholds(q16.fromFloat(0.28), q16.fromFloat(0.33), (sp) => sp.heardAgo < HEARD_TICKS),
   },
   {
     label: 'spatial bound: forecast > 0.3 and a neighbour in Storm (TRUE regimes, no message says so)',
@@ -210,15 +213,7 @@ const customs: Array<{ label: string; make: () => WarnStep }> = [
   },
   {
     label: 'memory: forecast > 0.28 with a remembered gene that passes, else > 0.33',
-    make: () => {
-      const low = forecastRule(q16.fromFloat(0.28), () => true)();
-      const high = forecastRule(q16.fromFloat(0.33), () => true)();
-      return (a, e, h, st, l, sp) => {
-        const lo = low(a, e, h, st, l, sp);
-        const hi = high(a, e, h, st, l, sp);
-        return hi || (lo && sp.memPasses);
-      };
-    },
+    make: twoThresholds(q16.fromFloat(0.28), q16.fromFloat(0.33), (sp) => sp.memPasses),
   },
 ];
 function trueRise(threshold: number, rise: number): () => WarnStep {

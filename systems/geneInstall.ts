@@ -14,6 +14,9 @@ import { defineSystem, type SimWorld } from '../src/sim/system';
 import { acceptSecureReply } from '../src/sim/secure';
 
 const offers: CureOffer[] = [];
+/** The nodes judged with this tick's replies (the held-cure pass below skips them: one cure step a tick, as the
+ *  daemon's). */
+const judged = new Set<number>();
 
 function judge(world: SimWorld, eid: number): void {
   const { Neuron, Regime, Evolution, Consensus, Radio } = world.components;
@@ -25,6 +28,7 @@ function judge(world: SimWorld, eid: number): void {
   if (r.held) counters.curesHeld++;
   counters.genesRejected += r.rejected;
   offers.length = 0;
+  judged.add(eid);
 }
 
 /** Whether slot eid takes this tick's replies: it needs a cure, or (prefetch) it is in PreStorm. */
@@ -80,6 +84,7 @@ export const geneInstallSystem = defineSystem({
     world.replies.length = 0;
     // Held cures of nodes that heard no reply this tick: tested again (a near miss held in Storm, or a prefetched
     // cure once the storm has come), as the daemon's cure step does every tick.
-    for (let eid = 1; eid <= n; eid++) if (Radio.heldSlot[eid] !== 0) judge(world, eid);
+    for (let eid = 1; eid <= n; eid++) if (Radio.heldSlot[eid] !== 0 && !judged.has(eid)) judge(world, eid);
+    judged.clear();
   },
 });

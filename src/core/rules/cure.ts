@@ -215,6 +215,14 @@ export function heldOffer(held: HeldCureColumns, i: number, tick: number, tickMs
   return { slot: slot - 1, weights: held.heldWeights.subarray(LAGS * i, LAGS * i + LAGS), bias: held.heldBias[i]! };
 }
 
+/** Holds `offer` as slot i's cure (its weights, bias, sender slot + 1 and the tick). */
+function holdOffer(held: HeldCureColumns, i: number, tick: number, offer: CureOffer): void {
+  held.heldWeights.set(offer.weights.subarray(0, LAGS), LAGS * i);
+  held.heldBias[i] = offer.bias;
+  held.heldSlot[i] = offer.slot + 1;
+  held.heldTick[i] = tick;
+}
+
 /** Drops slot i's held cure (it was judged at Storm entry, installed or not). */
 export function dropHeld(held: HeldCureColumns, i: number): void {
   held.heldSlot[i] = 0;
@@ -244,10 +252,7 @@ export function holdCures(
   const current = heldOffer(held, i, tick, tickMs);
   if (current !== null && windowMse(neuron.recent, i, current.weights, 0, current.bias) < windowMse(neuron.recent, i, offer.weights, 0, offer.bias))
     return false;
-  held.heldWeights.set(offer.weights.subarray(0, LAGS), LAGS * i);
-  held.heldBias[i] = offer.bias;
-  held.heldSlot[i] = offer.slot + 1;
-  held.heldTick[i] = tick;
+  holdOffer(held, i, tick, offer);
   return true;
 }
 
@@ -288,10 +293,7 @@ export function holdNearMiss(neuron: NeuronColumns, held: HeldCureColumns, i: nu
   const current = heldOffer(held, i, tick, tickMs);
   if (current !== null && windowMse(neuron.recent, i, current.weights, 0, current.bias) <= bestMse) return false;
   const offer = offers[best]!;
-  held.heldWeights.set(offer.weights.subarray(0, LAGS), LAGS * i);
-  held.heldBias[i] = offer.bias;
-  held.heldSlot[i] = offer.slot + 1;
-  held.heldTick[i] = tick;
+  holdOffer(held, i, tick, offer);
   return true;
 }
 

@@ -49,6 +49,13 @@ function setSineGene(s: NodeState, omega: number): void {
   s.neuron.bias[NODE] = 0;
 }
 
+/** The starting gene, persistence (next = last): it predicts a fast storm badly. */
+function setPersistenceGene(s: NodeState): void {
+  s.neuron.weights.fill(0, LAGS * NODE, LAGS * NODE + LAGS);
+  s.neuron.weights[LAGS * NODE] = q16.ONE;
+  s.neuron.bias[NODE] = 0;
+}
+
 const gene = (s: NodeState): number[] => [...s.neuron.weights.subarray(LAGS * NODE, LAGS * NODE + LAGS), s.neuron.bias[NODE]!];
 const slotGene = (s: NodeState, m: number): number[] => [
   ...s.evolution.memory.subarray(MODEL_DIM * (MEMORY_SLOTS * NODE + m), MODEL_DIM * (MEMORY_SLOTS * NODE + m) + MODEL_DIM),
@@ -100,8 +107,7 @@ describe('recallGene', () => {
     setSineGene(s, 1.2);
     const cure = gene(s);
     rememberGene(s.neuron, s.evolution, NODE, 2); // the cure of this one
-    s.neuron.weights.fill(0, LAGS * NODE, LAGS * NODE + LAGS);
-    s.neuron.weights[LAGS * NODE] = q16.ONE; // persistence: predicts the storm badly
+    setPersistenceGene(s);
     sineWindow(s, 1.2);
     const before = windowMse(s.neuron.recent, NODE, s.neuron.weights, LAGS * NODE, 0);
     expect(recallGene(s.neuron, s.evolution, NODE, 50)).toBe(true);
@@ -115,8 +121,7 @@ describe('recallGene', () => {
     const s = createNodeState();
     setSineGene(s, 0.4);
     rememberGene(s.neuron, s.evolution, NODE, 1);
-    s.neuron.weights.fill(0, LAGS * NODE, LAGS * NODE + LAGS);
-    s.neuron.weights[LAGS * NODE] = q16.ONE;
+    setPersistenceGene(s);
     sineWindow(s, 1.2);
     const mine = gene(s);
     expect(recallGene(s.neuron, s.evolution, NODE, 50)).toBe(false);
@@ -145,8 +150,7 @@ describe('evolutionStep with the memory', () => {
     expect(step(s, CALM, 40) & HEALED_SELF).toBe(HEALED_SELF);
     expect(stored(s)).toBe(2);
     // The node drifts to another gene (the calm field came back), then the same storm returns.
-    s.neuron.weights.fill(0, LAGS * NODE, LAGS * NODE + LAGS);
-    s.neuron.weights[LAGS * NODE] = q16.ONE;
+    setPersistenceGene(s);
     s.evolution.evolved[NODE] = 0;
     expect(step(s, STORM, 500) & RECALLED).toBe(RECALLED);
     expect(gene(s)).toEqual(cure);
@@ -164,8 +168,7 @@ describe('evolutionStep with the memory', () => {
     const s = createNodeState();
     setSineGene(s, 1.2);
     rememberGene(s.neuron, s.evolution, NODE, 1);
-    s.neuron.weights.fill(0, LAGS * NODE, LAGS * NODE + LAGS);
-    s.neuron.weights[LAGS * NODE] = q16.ONE;
+    setPersistenceGene(s);
     sineWindow(s, 1.2);
     s.regime.regime[NODE] = CALM;
     expect(step(s, CALM, 5) & RECALLED).toBe(0); // calm: the memory is not tried
