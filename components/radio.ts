@@ -1,14 +1,17 @@
 // Radio state per node: when its transmitter is next free (µs of sim time, exact integers in a Float64),
-// the cure-request schedule with exponential backoff, a message counter for fragment ids, and a decaying
-// activity level the view uses to light synapses; and the cure a node in PreStorm holds for its storm (prefetch,
-// src/core/rules/cure.ts: LAGS weights, bias, the sender's slot + 1 or 0, the tick it was held at).
+// the cure-request schedule with exponential backoff and the last PreStorm tick (prefetch: cure.ts noteWarning), a
+// message counter for fragment ids, and a decaying activity level the view uses to light synapses; and the near
+// miss a node in Storm holds (src/core/rules/cure.ts holdNearMiss: LAGS weights, bias, the sender's slot + 1 or 0,
+// the tick it was held at).
 import { LAGS } from '../src/core/neuron/kernel';
+import { TICK_NEVER } from '../src/core/rules/state';
 
 export function createRadio(capacity: number) {
   return {
     txFreeAtUs: new Float64Array(capacity),
     nextRequestTick: new Int32Array(capacity),
     backoff: new Uint8Array(capacity),
+    warnedTick: new Int32Array(capacity).fill(TICK_NEVER),
     messageId: new Uint16Array(capacity),
     /** Activity 0..255, set to 255 on transmit, decays 1.5/s (the original's synapse decay). */
     activity: new Uint8Array(capacity),

@@ -2,12 +2,10 @@
 // receiver's own recent window; the best one that passes is installed and its sender rewarded; a far worse one
 // is a failed check). An undecodable cure is garbage and costs its sender reputation; cures from banned
 // neighbours are ignored. In --secure runs the proof is checked before the gene is even decoded.
-// Prefetch: cures that reach a node in PreStorm are checked the same way and the best is held (holdCures); when
-// the node is in Storm and needs a cure, its held cure joins that tick's offers (after the received ones), and
-// is dropped once judged. In Storm, the best cure of a tick that failed (a near miss, holdNearMiss) is held the
-// same way and tested again every tick while the storm fills the node's window.
+// In Storm, the best cure of a tick that failed (a near miss, holdNearMiss) is held and tested again every tick
+// while the storm fills the node's window.
 import { decodeGene, GeneDecodeError } from '../src/core/gene/gene';
-import { cureStep, garbageFrom, ignored, needsCure, wantsPrefetch, type CureOffer } from '../src/core/rules/cure';
+import { cureStep, garbageFrom, ignored, needsCure, type CureOffer } from '../src/core/rules/cure';
 import { refuseSecureCure } from '../src/core/rules/secureCure';
 import { defineSystem, type SimWorld } from '../src/sim/system';
 // The declared exception: the --secure cure protocol (src/sim/secure.ts) checks proofs before a gene is decoded.
@@ -22,19 +20,11 @@ function judge(world: SimWorld, eid: number): void {
   const { Neuron, Regime, Evolution, Consensus, Radio } = world.components;
   const { counters } = world;
   const r = cureStep(Neuron, Regime, Evolution, Radio, Consensus.trust, eid, world.tick, world.config.tickMs, offers);
-  if (r.installed >= 0 || r.heldInstalled || r.nearMissInstalled) counters.genesInstalled++;
-  if (r.heldInstalled) counters.heldInstalled++;
+  if (r.installed >= 0 || r.nearMissInstalled) counters.genesInstalled++;
   if (r.nearMissInstalled) counters.nearMissInstalled++;
-  if (r.held) counters.curesHeld++;
   counters.genesRejected += r.rejected;
   offers.length = 0;
   judged.add(eid);
-}
-
-/** Whether slot eid takes this tick's replies: it needs a cure, or (prefetch) it is in PreStorm. */
-function listens(world: SimWorld, eid: number, prefetch: boolean): boolean {
-  const { Regime, Evolution } = world.components;
-  return needsCure(Regime, Evolution, eid) || (prefetch && wantsPrefetch(Regime, eid));
 }
 
 export const geneInstallSystem = defineSystem({
@@ -46,7 +36,7 @@ export const geneInstallSystem = defineSystem({
     const { Consensus, Radio } = world.components;
     const { counters, n } = world;
     const { trust } = Consensus;
-    const prefetch = world.config.prefetch && !world.secure;
+    const { Regime, Evolution } = world.components;
     // Replies arrive grouped by nothing in particular: sort by receiver (stable), judge each receiver's batch.
     const replies = world.replies.sort((a, b) => a.to - b.to);
     let current = -1;
@@ -56,7 +46,7 @@ export const geneInstallSystem = defineSystem({
         if (current >= 0) judge(world, current);
         current = eid;
       }
-      if (!listens(world, eid, prefetch)) continue; // already cured, or no longer needs it
+      if (!needsCure(Regime, Evolution, eid)) continue; // already cured, or no longer needs it
       const slot = world.radio.slotOf(eid, reply.from);
       if (slot < 0 || ignored(trust, slot)) continue; // not a neighbour, or banned: ignored
       let geneBytes = reply.gene;
@@ -82,8 +72,8 @@ export const geneInstallSystem = defineSystem({
     }
     if (current >= 0) judge(world, current);
     world.replies.length = 0;
-    // Held cures of nodes that heard no reply this tick: tested again (a near miss held in Storm, or a prefetched
-    // cure once the storm has come), as the daemon's cure step does every tick.
+    // Held near misses of nodes that heard no reply this tick: tested again, as the daemon's cure step does every
+    // tick.
     for (let eid = 1; eid <= n; eid++) if (Radio.heldSlot[eid] !== 0 && !judged.has(eid)) judge(world, eid);
     judged.clear();
   },

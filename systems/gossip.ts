@@ -1,7 +1,7 @@
 // Gossip: the radio traffic nodes start this tick.
 // - Cure requests: a node in Storm for more than REQUEST_AFTER_S broadcasts a request, then waits, doubling
-//   its wait after each unanswered request (never every tick). A node in PreStorm asks early (prefetch, at most
-//   every PREFETCH_RETRY_S, unless it holds a cure; only with --prefetch, never under --secure).
+//   its wait after each unanswered request (never every tick). With --prefetch (never under --secure) a storm
+//   the node saw coming (PreStorm within the 2 s before it; noteWarning, warnedStorm) is asked about at its onset.
 // - Cure replies: an Evolved neighbour not itself in Storm that heard a request answers *to the requester* with its gene
 //   (silent mode: only a fresh cure it vouches for, once per REPLY_HOLD_S per neighbour; src/core/rules/cure.ts).
 //   Attackers answer too, with a poisoned gene; the requester's own check is what stops them.
@@ -13,7 +13,7 @@
 // protocol of src/sim/secure.ts (the systems' one declared exception to importing src/sim internals).
 import { encodeGene } from '../src/core/gene/gene';
 import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
-import { canCure, cureRequestDue, poisonWeights, prefetchRequestDue, silentAnswer } from '../src/core/rules/cure';
+import { askedAtOnce, canCure, noteWarning, cureRequestDue, poisonWeights, silentAnswer } from '../src/core/rules/cure';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { BROADCAST, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/core/net/message';
@@ -130,14 +130,13 @@ export const gossipSystem = defineSystem({
       // Silent mode: cure requests go on ping ticks only, where Alert radios listen (silence.ts).
       const requestSlot = config.chatty || pingTick(tick);
       for (let eid = 1; eid <= n; eid++) {
-        if (!requestSlot || Role.kind[eid] !== ROLE_HONEST || Membership.state[eid] !== MEMBER_PRESENT) continue;
-        if (cureRequestDue(Regime, Evolution, Radio, eid, eid, tick, config.tickMs, world.seeds.gossip, !config.chatty)) {
+        if (Role.kind[eid] !== ROLE_HONEST || Membership.state[eid] !== MEMBER_PRESENT) continue;
+        if (prefetch) noteWarning(Regime, Radio, eid, tick);
+        if (!requestSlot) continue;
+        if (cureRequestDue(Regime, Evolution, Radio, eid, eid, tick, config.tickMs, world.seeds.gossip, !config.chatty, prefetch)) {
           send(world, eid, BROADCAST, MSG_CURE_REQUEST);
           counters.requestsSent++;
-        } else if (prefetch && prefetchRequestDue(Regime, Radio, Radio, eid, tick, config.tickMs)) {
-          send(world, eid, BROADCAST, MSG_CURE_REQUEST); // the same request, early: the answer is held for the storm
-          counters.requestsSent++;
-          counters.prefetchRequests++;
+          if (prefetch && askedAtOnce(Evolution, Radio, eid, tick, config.tickMs)) counters.prefetchRequests++;
         }
       }
     } else {

@@ -42,7 +42,7 @@ export interface NodeConfig {
   coalition: number[];
   /** An attacker answers cure requests with poisoned genes (off: --no-poison, a consensus-only attacker). */
   poisonCures: boolean;
-  /** In PreStorm, ask for a cure early and hold it for the storm (--prefetch; off by default, as qres sim; always
+  /** Ask about a storm seen coming (PreStorm) at its onset, not 2 s in (--prefetch; off by default, as qres sim; always
    *  off with --secure). */
   prefetch: boolean;
   /** --secure: cure replies are secure bodies (gene + commitment + transition proofs from the sender's chain),

@@ -52,7 +52,6 @@ import {
   needsCure,
   NODE,
   poisonWeights,
-  prefetchRequestDue,
   rememberedGenes,
   restoreAt,
   ROUND_ACCEPTED,
@@ -62,7 +61,8 @@ import {
   senseAt,
   setHeard,
   TRUST_INITIAL,
-  wantsPrefetch,
+  askedAtOnce,
+  noteWarning,
   type CureOffer,
   type EvolutionTiming,
   type NodeState,
@@ -417,15 +417,17 @@ export class NodeCore {
     this.secureSent = 0;
     for (const from of this.pendingRequests) this.answerRequest(from, tick);
     this.pendingRequests = [];
-    // Silent mode: cure requests (prefetch included) go on ping ticks only, where Alert radios listen.
+    // Prefetch: a storm seen coming (PreStorm in the 2 s before it) is asked about at its onset. Silent mode: cure
+    // requests go on ping ticks only, where Alert radios listen.
+    if (this.prefetch && !this.attacker) noteWarning(s.regime, s.requests, NODE, tick);
     const requestSlot = !this.attacker && (chatty || pingTick(tick));
-    if (requestSlot && cureRequestDue(s.regime, s.evolution, s.requests, NODE, id, tick, DEVICE_TICK_MS, this.seeds.gossip, !this.config.chatty)) {
+    if (
+      requestSlot &&
+      cureRequestDue(s.regime, s.evolution, s.requests, NODE, id, tick, DEVICE_TICK_MS, this.seeds.gossip, !this.config.chatty, this.prefetch)
+    ) {
       this.send(this.topic('request', id), encodeRequest(id, this.requestSeq++ & 0xffff));
       this.stats.requestsSent++;
-    } else if (requestSlot && this.prefetch && prefetchRequestDue(s.regime, s.requests, s.held, NODE, tick, DEVICE_TICK_MS)) {
-      this.send(this.topic('request', id), encodeRequest(id, this.requestSeq++ & 0xffff)); // early: held for the storm
-      this.stats.requestsSent++;
-      this.stats.prefetchRequests++;
+      if (this.prefetch && askedAtOnce(s.evolution, s.requests, NODE, tick, DEVICE_TICK_MS)) this.stats.prefetchRequests++;
     }
     if (chatty ? consensusSendsAt(id, tick, this.roundTicks) : beaconSlotAt(id, tick, this.roundTicks) && this.speaks(round)) {
       this.send(this.topic('consensus', id), encodeConsensus(id, round >>> 0, geneOfModel(this.model)));
@@ -453,8 +455,7 @@ export class NodeCore {
         } else if (takeHeld(this.heardRows, MODEL_DIM * slot, this.heldRound, slot, g.weights, g.bias, round, wakeDelta(mode)))
           this.listen.newsRound[NODE] = round;
       } else if (msg.type === MSG_REPLY) {
-        const listens = needsCure(s.regime, s.evolution, NODE) || (this.prefetch && wantsPrefetch(s.regime, NODE));
-        if (!listens || ignored(this.trust, slot)) continue;
+        if (!needsCure(s.regime, s.evolution, NODE) || ignored(this.trust, slot)) continue;
         offers.push({ slot, weights: msg.gene.weights, bias: msg.gene.bias });
       } else if (msg.type === MSG_SECURE_REPLY) {
         if (!needsCure(s.regime, s.evolution, NODE) || ignored(this.trust, slot)) continue;
@@ -466,12 +467,10 @@ export class NodeCore {
       }
     }
     {
-      // The rulebook's cure step: judge (with a held cure, at Storm entry) or, in PreStorm, hold.
+      // The rulebook's cure step: judge this tick's cures, and test a held near miss again.
       const verdict = cureStep(s.neuron, s.regime, s.evolution, s.held, this.trust, NODE, tick, DEVICE_TICK_MS, offers);
-      if (verdict.installed >= 0 || verdict.heldInstalled || verdict.nearMissInstalled) this.stats.curesInstalled++;
-      if (verdict.heldInstalled) this.stats.heldInstalled++;
+      if (verdict.installed >= 0 || verdict.nearMissInstalled) this.stats.curesInstalled++;
       if (verdict.nearMissInstalled) this.stats.nearMissInstalled++;
-      if (verdict.held) this.stats.curesHeld++;
       this.stats.curesNotBetter += verdict.rejected;
     }
 

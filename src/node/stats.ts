@@ -39,10 +39,8 @@ export function createNodeStats() {
     /** Internal errors caught while handling a message (should stay 0). */
     handlerErrors: 0,
     requestsSent: 0,
-    /** Of requestsSent, early ones (PreStorm, prefetch); cures held for a storm, and installed at its start. */
+    /** Of requestsSent, those made at the onset of a storm seen coming (prefetch), before REQUEST_AFTER_S. */
     prefetchRequests: 0,
-    curesHeld: 0,
-    heldInstalled: 0,
     /** Near misses held in Storm and installed when they passed later (cure.ts holdNearMiss). */
     nearMissInstalled: 0,
     repliesSent: 0,

@@ -23,8 +23,9 @@ export interface SimConfig {
   dutyCycle: number;
   /** Gossip of cures on/off (for the value-of-gossip experiment). */
   gossip: boolean;
-  /** A node in PreStorm asks for a cure early and holds it for the storm (--prefetch). Off by default: measured by
-   *  npm run bench:warning, it does not pay (docs/BENCHMARKS.md, "Prefetch"). */
+  /** A storm the node saw coming (PreStorm within 2 s before it) is asked about at its onset, not REQUEST_AFTER_S
+   *  in (--prefetch). Off by default: it spends the silent swarm's byte budget (npm run bench:warning,
+   *  docs/BENCHMARKS.md, "Prefetch"). */
   prefetch: boolean;
   /** Run the force layout (off for headless benchmarks). */
   layout: boolean;

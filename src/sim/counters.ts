@@ -26,10 +26,8 @@ export function createSimMetrics() {
     nStorm: 0,
     requestsSent: 0,
     repliesSent: 0,
-    /** Prefetch: early requests sent (PreStorm), cures held for a storm, held cures installed at Storm entry. */
+    /** Prefetch: requests made at the onset of a storm seen coming (before REQUEST_AFTER_S). */
     prefetchRequests: 0,
-    curesHeld: 0,
-    heldInstalled: 0,
     /** Near misses held in Storm and installed when they passed later (src/core/rules/cure.ts holdNearMiss). */
     nearMissInstalled: 0,
     genesInstalled: 0,

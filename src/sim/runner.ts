@@ -98,7 +98,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
         },
         bans: { ...c.bans },
         stored: c.stored,
-        prefetch: { requests: c.prefetchRequests, held: c.curesHeld, installed: c.heldInstalled },
+        prefetch: { requests: c.prefetchRequests },
         radio: radioReport(world),
         auth: { mode: config.radioAuth, dropped: { ...c.radioDrops } },
         earlyWarning: warningReport(c.earlyWarning ?? createWarningTracker(0, config.tickMs)),

@@ -41,9 +41,8 @@ export interface SimMetrics {
   /** Attackers banned by every honest node that hears them, honest nodes banned by any, attackers no honest node hears. */
   bans: { attackers: number; honest: number; unheard: number };
   stored: number;
-  /** Prefetch (a PreStorm node asks early and holds the cure for its storm): early requests, cures held, held
-   *  cures installed at Storm entry. */
-  prefetch?: { requests: number; held: number; installed: number };
+  /** Prefetch (a storm seen coming is asked about at its onset): the requests made so, before REQUEST_AFTER_S. */
+  prefetch?: { requests: number };
   /** The silent swarm's radios (src/core/rules/silence.ts): the mean node's share of time listening, how many
    *  honest nodes are in each energy mode now, and frame receptions slept through. Chatty runs listen all the time. */
   radio?: { listenShare: number; modes: { active: number; alert: number; deep: number }; asleep: number };

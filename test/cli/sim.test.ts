@@ -31,7 +31,7 @@ describe('qres sim', () => {
     expect(Object.keys(report.packets).sort()).toEqual(['delivered', 'dropped', 'lost', 'sent']);
   });
 
-  it('prefetch is off by default; --prefetch turns it on (early requests from PreStorm), --no-prefetch is accepted', async () => {
+  it('prefetch is off by default; --prefetch turns it on (storms seen coming asked about at once), --no-prefetch is accepted', async () => {
     const hashOf = async (...flags: string[]) => {
       vi.restoreAllMocks();
       const io = capture();

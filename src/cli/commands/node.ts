@@ -38,8 +38,8 @@ refuses the login) exits with code 1 and one line, before the node joins the swa
   --attack NAME       run as an attacker: sign-flip, gaussian, bias, alie, ipm, mimic, sybil, adaptive (default none)
   --coalition LIST    an attacker's fellow attackers (not among the honest models it observes)
   --no-poison         an attacker does not answer cure requests with poisoned genes (consensus-only)
-  --prefetch          ask for a cure in PreStorm ahead of the storm, as qres sim --prefetch (off by default;
-                      --no-prefetch, the default, is accepted)
+  --prefetch          ask about a storm seen coming (PreStorm) at its onset, as qres sim --prefetch (off by
+                      default; --no-prefetch, the default, is accepted)
   --secure            cure replies carry a gene commitment and transition proof(s), verified before install,
                       as qres sim --secure (every node of the swarm must use it; an attacker forges its proofs)
   --radio NAME        /status adds the node's bytes and radio energy per day (TX / RX / listen / sleep, mW) and

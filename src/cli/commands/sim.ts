@@ -34,8 +34,8 @@ Runs a simulated swarm headless and prints what happened (human summary, or one 
   --duty-cycle D     fraction of time a radio may transmit, 0.001..1 (default 1)
   --tick-ms MS       sim time per tick (default 100)
   --no-gossip        never ask neighbours for cures (to measure what gossip is worth)
-  --prefetch         a node in PreStorm asks for a cure ahead of the storm and holds it (off by default: it does
-                     not pay, docs/BENCHMARKS.md; --no-prefetch, the default, is accepted)
+  --prefetch         a storm seen coming (PreStorm) is asked about at its onset, not 2 s in (off by default:
+                     it costs bytes, docs/BENCHMARKS.md; --no-prefetch, the default, is accepted)
   --layout           also run the force layout (off by default headless)
   --aggregator NAME  consensus aggregator: mean, median, trimmed-mean (default), krum, multi-krum, bulyan,
                      reputation-trimmed-mean, clipped-gossip (self-centred clipping, docs/ADAPTIVE.md)

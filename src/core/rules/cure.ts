@@ -12,22 +12,37 @@
 // node answers only with a fresh cure it vouches for (its gene fits its own window now), once per REPLY_HOLD_S per
 // neighbour (silentAnswer). Chatty mode keeps the original protocol.
 //
-// Prefetch (the early warning used; opt-in, config.prefetch, as it does not pay): a node in PreStorm asks for a cure before the storm (prefetchRequestDue);
-// a cure that arrives then is checked on its recent window by the same test and the best one is held
-// (holdCures); when the node enters Storm, the held cure is judged again on the window of that tick with the
-// cures just received (heldOffer + judgeCures), so it installs at once instead of 2 s later by asking.
+// Prefetch (the early warning used; opt-in, config.prefetch): a storm the node saw coming (it was in PreStorm within
+// WARNED_WITHIN_S before it began: noteWarning, warnedStorm) is asked about at its onset, on the next request slot,
+// instead of REQUEST_AFTER_S into it; the retries then follow as for any storm. The 2 s wait is there so that a blip
+// of Storm a node heals by itself costs no request; a warning says the storm is real. Asking before the storm, in
+// PreStorm, and holding the answer was built and measured first: few neighbours held a gene that fit a storm not yet
+// in the asker's window (its figures: docs/ARCHITECTURE.md; this rule's: docs/BENCHMARKS.md, section warning).
 import * as q16 from '../fixed/q16';
 import { LAGS } from '../neuron/kernel';
 import { PRESTORM, STORM } from '../neuron/regimeDetector';
-import { BAD_CURE_FACTOR, CURE_MAX_MSE, HOLD_S, MAX_BACKOFF, PREFETCH_RETRY_S, REQUEST_AFTER_S, REQUEST_RETRY_S, SILENT_REQUEST_RETRY_S } from './model';
+import { BAD_CURE_FACTOR, CURE_MAX_MSE, HOLD_S, MAX_BACKOFF, REQUEST_AFTER_S, WARNED_WITHIN_S, REQUEST_RETRY_S, SILENT_REQUEST_RETRY_S } from './model';
 import { drawBelow, draw } from './random';
 import { adjustTrust, isBanned, TRUST_FAILED, TRUST_REWARD } from './trust';
 import { installTestPasses, INSTALLED_CURE, windowMse } from './mind';
 import type { EvolutionColumns, HeldCureColumns, NeuronColumns, RegimeColumns, RequestColumns } from './state';
 
+/** Prefetch, every tick for an honest node: a node in PreStorm notes the tick (its next storm, if it begins within
+ *  WARNED_WITHIN_S, is one it saw coming). */
+export function noteWarning(regimes: RegimeColumns, req: RequestColumns, i: number, tick: number): void {
+  if (regimes.regime[i] === PRESTORM) req.warnedTick[i] = tick;
+}
+
+/** Whether slot i's storm was seen coming: it was in PreStorm within WARNED_WITHIN_S before the storm began (the
+ *  early warning's own "warned", systems/earlyWarning.ts, with any lead). */
+export function warnedStorm(evo: EvolutionColumns, req: RequestColumns, i: number, tickMs: number): boolean {
+  return evo.stormStart[i]! - req.warnedTick[i]! <= Math.ceil((WARNED_WITHIN_S * 1000) / tickMs);
+}
+
 /** Whether honest node `node` (slot i) broadcasts a cure request this tick: in Storm for more than REQUEST_AFTER_S
- *  and not yet cured (nor healed from its memory), then again after 1, 2, 4, 8 s (silent mode: 2, 4, 8 s;
- *  SILENT_REQUEST_RETRY_S) + up to half a second of jitter while unanswered. */
+ *  (with prefetch, a storm it saw coming at once: warnedStorm) and not yet cured (nor healed from its memory), then
+ *  again after 1, 2, 4, 8 s (silent mode: 2, 4, 8 s; SILENT_REQUEST_RETRY_S) + up to half a second of jitter while
+ *  unanswered. */
 export function cureRequestDue(
   regimes: RegimeColumns,
   evo: EvolutionColumns,
@@ -38,18 +53,26 @@ export function cureRequestDue(
   tickMs: number,
   gossipSeed: number,
   silent: boolean,
+  prefetch = false,
 ): boolean {
   if (regimes.regime[i] !== STORM || evo.installed[i]) {
     req.backoff[i] = 0;
     return false;
   }
   const ticksPerS = 1000 / tickMs;
-  if (tick - evo.stormStart[i]! < Math.ceil(REQUEST_AFTER_S * ticksPerS) || tick < req.nextRequestTick[i]!) return false;
+  const wait = prefetch && warnedStorm(evo, req, i, tickMs) ? 0 : Math.ceil(REQUEST_AFTER_S * ticksPerS);
+  if (tick - evo.stormStart[i]! < wait || tick < req.nextRequestTick[i]!) return false;
   const maxBackoff = silent ? MAX_BACKOFF - 1 : MAX_BACKOFF;
   const retry = Math.ceil((silent ? SILENT_REQUEST_RETRY_S : REQUEST_RETRY_S) * ticksPerS) << Math.min(req.backoff[i]!, maxBackoff);
   req.nextRequestTick[i] = tick + retry + drawBelow(gossipSeed, node, tick, 0, Math.max(1, Math.ceil(ticksPerS / 2)));
   if (req.backoff[i]! < maxBackoff) req.backoff[i]!++;
   return true;
+}
+
+/** Whether a request slot i just made (cureRequestDue true) is one prefetch brought forward: its storm was seen
+ *  coming and it is less than REQUEST_AFTER_S old. */
+export function askedAtOnce(evo: EvolutionColumns, req: RequestColumns, i: number, tick: number, tickMs: number): boolean {
+  return tick - evo.stormStart[i]! < Math.ceil((REQUEST_AFTER_S * 1000) / tickMs) && warnedStorm(evo, req, i, tickMs);
 }
 
 /** Silent mode: an honest node answers the same neighbour's cure requests at most once per this many seconds. The
@@ -189,21 +212,6 @@ function bestCure(neuron: NeuronColumns, trust: Uint8Array, i: number, offers: r
   return best;
 }
 
-/** Whether slot i asks for a cure early this tick (prefetch): it is in PreStorm, holds no cure, and has not asked
- *  within PREFETCH_RETRY_S. Shares nextRequestTick with cureRequestDue: a Storm's first request comes
- *  REQUEST_AFTER_S after the storm began, always after a prefetch's retry time. */
-export function prefetchRequestDue(regimes: RegimeColumns, req: RequestColumns, held: HeldCureColumns, i: number, tick: number, tickMs: number): boolean {
-  if (regimes.regime[i] !== PRESTORM || tick < req.nextRequestTick[i]!) return false;
-  if (heldOffer(held, i, tick, tickMs) !== null) return false;
-  req.nextRequestTick[i] = tick + Math.ceil((PREFETCH_RETRY_S * 1000) / tickMs);
-  return true;
-}
-
-/** Whether a cure received now is one to check and hold: slot i is in PreStorm (it asked early). */
-export function wantsPrefetch(regimes: RegimeColumns, i: number): boolean {
-  return regimes.regime[i] === PRESTORM;
-}
-
 /** The cure slot i holds, if one is held and not older than HOLD_S (an older one is dropped), else null. */
 export function heldOffer(held: HeldCureColumns, i: number, tick: number, tickMs: number): CureOffer | null {
   const slot = held.heldSlot[i]!;
@@ -223,47 +231,15 @@ function holdOffer(held: HeldCureColumns, i: number, tick: number, offer: CureOf
   held.heldTick[i] = tick;
 }
 
-/** Drops slot i's held cure (it was judged at Storm entry, installed or not). */
+/** Drops slot i's held cure (installed, or its storm is over). */
 export function dropHeld(held: HeldCureColumns, i: number): void {
   held.heldSlot[i] = 0;
 }
 
-/**
- * Checks the cures slot i received this tick while in PreStorm (from neighbours not banned) with the test of
- * judgeCures on its recent window; the best that passes is held for the storm (replacing a held one only if it
- * does at least as well on this window). Nothing is installed and nobody is rewarded yet; a cure far worse than
- * the node's own gene costs its sender TRUST_FAILED, as in judgeCures. (Holding the best cure whether or not it
- * passes was tried: a cure that fails before the storm almost always fails in it too.) Returns whether a cure from
- * this batch is now held.
- */
-export function holdCures(
-  neuron: NeuronColumns,
-  held: HeldCureColumns,
-  trust: Uint8Array,
-  i: number,
-  tick: number,
-  tickMs: number,
-  offers: readonly CureOffer[],
-): boolean {
-  if (offers.length === 0) return false;
-  const best = bestCure(neuron, trust, i, offers);
-  if (best < 0) return false;
-  const offer = offers[best]!;
-  const current = heldOffer(held, i, tick, tickMs);
-  if (current !== null && windowMse(neuron.recent, i, current.weights, 0, current.bias) < windowMse(neuron.recent, i, offer.weights, 0, offer.bias))
-    return false;
-  holdOffer(held, i, tick, offer);
-  return true;
-}
-
 /** What cureStep did with slot i's cures this tick. */
 export interface CureStepResult extends CureVerdict {
-  /** The installed cure was the held one, held before the storm (prefetched). */
-  heldInstalled: boolean;
-  /** The installed cure was the held one, a near miss held in this storm (holdNearMiss). */
+  /** The installed cure was the held one, a near miss (holdNearMiss). */
   nearMissInstalled: boolean;
-  /** A cure from this batch is now held for the storm (prefetch). */
-  held: boolean;
 }
 
 /**
@@ -298,11 +274,10 @@ export function holdNearMiss(neuron: NeuronColumns, held: HeldCureColumns, i: nu
 }
 
 /**
- * The cures slot i received this tick (from neighbours not banned, taken only while it needsCure or, with
- * prefetch, wantsPrefetch), in both runtimes. A node that needs a cure judges them (judgeCures); if none is
- * installed and it holds a cure, the held one is tested on this tick's window by the same test and installed if
- * it passes (its sender rewarded), else kept for the next tick until HOLD_S runs out (a held cure that fails is no
- * failed check: it was asked for before the storm). A node in PreStorm holds the best of what it received.
+ * The cures slot i received this tick (from neighbours not banned, taken only while it needsCure), in both runtimes.
+ * A node that needs a cure judges them (judgeCures); if none is installed and it holds a near miss, the held one is
+ * tested on this tick's window by the same test and installed if it passes (its sender rewarded), else kept for the
+ * next tick until HOLD_S runs out (a held cure that fails is no failed check: the storm is still filling the window).
  */
 export function cureStep(
   neuron: NeuronColumns,
@@ -315,7 +290,7 @@ export function cureStep(
   tickMs: number,
   offers: readonly CureOffer[],
 ): CureStepResult {
-  const result: CureStepResult = { installed: -1, rejected: 0, heldInstalled: false, nearMissInstalled: false, held: false };
+  const result: CureStepResult = { installed: -1, rejected: 0, nearMissInstalled: false };
   if (needsCure(regimes, evo, i)) {
     if (offers.length > 0) {
       const verdict = judgeCures(neuron, regimes, evo, trust, i, offers);
@@ -329,18 +304,15 @@ export function cureStep(
     const mine = windowMse(neuron.recent, i, neuron.weights, LAGS * i, neuron.bias[i]!);
     const theirs = windowMse(neuron.recent, i, h.weights, 0, h.bias);
     if (installTestPasses(mine, theirs)) {
-      const inStorm = held.heldTick[i]! >= evo.stormStart[i]!;
       install(neuron, evo, i, h);
       adjustTrust(trust, h.slot, TRUST_REWARD);
       dropHeld(held, i);
-      if (inStorm) result.nearMissInstalled = true;
-      else result.heldInstalled = true;
+      result.nearMissInstalled = true;
     }
-  } else {
-    // A cure held since the last storm began, by a node neither in Storm nor in PreStorm, is a near miss of a storm
-    // that is over (healed, or left): dropped. (In PreStorm a held cure is a prefetched one, for the coming storm.)
-    if (held.heldSlot[i] !== 0 && held.heldTick[i]! >= evo.stormStart[i]! && regimes.regime[i] !== PRESTORM) dropHeld(held, i);
-    if (offers.length > 0) result.held = holdCures(neuron, held, trust, i, tick, tickMs, offers);
+  } else if (held.heldSlot[i] !== 0 && held.heldTick[i]! >= evo.stormStart[i]! && regimes.regime[i] !== PRESTORM) {
+    // A near miss held since the last storm began, by a node neither in Storm nor in PreStorm: the storm is over
+    // (healed, or left), dropped. A node in PreStorm keeps it for HOLD_S: the storm may be coming back.
+    dropHeld(held, i);
   }
   return result;
 }

@@ -60,9 +60,10 @@ export const REQUEST_RETRY_S = 1;
  *  2 s first 79.2 KB at 3.9 s (docs/BENCHMARKS.md, "Storm bytes against the 10 % budget"). */
 export const SILENT_REQUEST_RETRY_S = 2;
 export const MAX_BACKOFF = 3;
-/** Prefetch: a node in PreStorm asks for a cure at most this often (s), and holds a cure that passed its check
- *  for this long (s) waiting for the storm; at Storm entry the held cure is checked again and installed at once. */
-export const PREFETCH_RETRY_S = 2;
+/** Prefetch: a storm that begins within this many seconds of the node's last PreStorm tick is one it saw coming
+ *  (cure.ts warnedStorm), asked about at once. The early warning's own window (systems/earlyWarning.ts). */
+export const WARNED_WITHIN_S = 2;
+/** A near miss (cure.ts holdNearMiss) is held and tested again every tick for this long (s). */
 export const HOLD_S = 4;
 /** A joiner asks for the summary gene this often until one arrives. */
 export const JOIN_RETRY_S = 1;

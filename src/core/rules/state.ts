@@ -58,10 +58,12 @@ export function initEvolutionAt(evo: EvolutionColumns, i: number): void {
 export interface RequestColumns {
   nextRequestTick: Int32Array;
   backoff: Uint8Array;
+  /** Prefetch: the last tick the node was in PreStorm (TICK_NEVER: not yet; cure.ts noteWarning). */
+  warnedTick: Int32Array;
 }
 
-/** A cure received while in PreStorm and held for the storm (prefetch): LAGS weights and the bias, the sender's
- *  reputation slot + 1 (0: nothing held) and the tick it was held at. */
+/** A near miss held in Storm (cure.ts holdNearMiss): LAGS weights and the bias, the sender's reputation slot + 1
+ *  (0: nothing held) and the tick it was held at. */
 export interface HeldCureColumns {
   heldWeights: Int32Array;
   heldBias: Int32Array;
@@ -146,7 +148,7 @@ export function createNodeState(): NodeState {
       memory: new Int32Array(MEMORY_SLOTS * MODEL_DIM * cap),
       memoryTick: new Int32Array(MEMORY_SLOTS * cap),
     },
-    requests: { nextRequestTick: new Int32Array(cap), backoff: new Uint8Array(cap) },
+    requests: { nextRequestTick: new Int32Array(cap), backoff: new Uint8Array(cap), warnedTick: new Int32Array(cap).fill(TICK_NEVER) },
     held: { heldWeights: new Int32Array(LAGS * cap), heldBias: new Int32Array(cap), heldSlot: new Int32Array(cap), heldTick: new Int32Array(cap) },
     model: new Int32Array(MODEL_DIM * cap),
     anchor: new Int32Array(MODEL_DIM * cap),

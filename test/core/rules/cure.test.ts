@@ -1,28 +1,31 @@
-// The prefetch rules (src/core/rules/cure.ts): a node in PreStorm asks early, holds a cure that passes on its
-// window, and installs it at once when the storm comes; the held cure expires, and a banned sender's is ignored.
+// The prefetch rule (src/core/rules/cure.ts): a storm the node saw coming (PreStorm within WARNED_WITHIN_S before it)
+// is asked about at its onset, the rest after REQUEST_AFTER_S; and the near-miss hold: the best cure that failed is
+// tested again every tick, kept through PreStorm, dropped when old, never installed from a banned sender.
 import { describe, expect, it } from 'vitest';
 import * as q16 from '../../../src/core/fixed/q16';
 import { LAGS } from '../../../src/core/neuron/kernel';
 import { CALM, PRESTORM, STORM } from '../../../src/core/neuron/regimeDetector';
 import {
+  askedAtOnce,
   createNodeState,
   cureRequestDue,
   cureStep,
   heldOffer,
   holdNearMiss,
-  holdCures,
   HOLD_S,
   NODE,
-  PREFETCH_RETRY_S,
-  prefetchRequestDue,
+  noteWarning,
   RECENT,
   REQUEST_AFTER_S,
   REPLY_HOLD_S,
   replyDue,
   NEVER,
-  TRUST_FAILED,
+  SILENT_REQUEST_RETRY_S,
+  TICK_NEVER,
   TRUST_INITIAL,
   TRUST_REWARD,
+  WARNED_WITHIN_S,
+  warnedStorm,
   type CureOffer,
   type NodeState,
 } from '../../../src/core/rules/index';
@@ -54,93 +57,129 @@ function garbage(slot: number): CureOffer {
 
 const trustOf = (n: number) => new Uint8Array(n).fill(TRUST_INITIAL);
 
-describe('prefetchRequestDue', () => {
-  it('asks in PreStorm only, then not again within PREFETCH_RETRY_S', () => {
-    const retry = (PREFETCH_RETRY_S * 1000) / TICK_MS;
+describe('prefetch: a storm seen coming is asked about at its onset (noteWarning, warnedStorm, cureRequestDue)', () => {
+  const after = (REQUEST_AFTER_S * 1000) / TICK_MS;
+  const within = (WARNED_WITHIN_S * 1000) / TICK_MS;
+  /** A node that was in PreStorm at `preTick` (noted) and entered Storm at `start`. */
+  const stormAfterWarning = (preTick: number | null, start: number): NodeState => {
+    const s = nodeIn(PRESTORM);
+    if (preTick !== null) noteWarning(s.regime, s.requests, NODE, preTick);
+    s.regime.regime[NODE] = STORM;
+    s.evolution.stormStart[NODE] = start;
+    return s;
+  };
+  /** The first tick from `start` at which cureRequestDue says to ask (prefetch on or off). */
+  const firstAsk = (s: NodeState, start: number, prefetch: boolean): number => {
+    for (let t = start; t < start + 100; t++) if (cureRequestDue(s.regime, s.evolution, s.requests, NODE, 1, t, TICK_MS, 1, true, prefetch)) return t;
+    return -1;
+  };
+
+  it('only PreStorm is noted; a node never in PreStorm has seen nothing coming', () => {
     for (const regime of [CALM, STORM]) {
       const s = nodeIn(regime);
-      expect(prefetchRequestDue(s.regime, s.requests, s.held, NODE, 50, TICK_MS)).toBe(false);
+      noteWarning(s.regime, s.requests, NODE, 50);
+      expect(s.requests.warnedTick[NODE]).toBe(TICK_NEVER);
+      s.evolution.stormStart[NODE] = 51;
+      expect(warnedStorm(s.evolution, s.requests, NODE, TICK_MS)).toBe(false);
     }
-    const s = nodeIn(PRESTORM);
-    expect(prefetchRequestDue(s.regime, s.requests, s.held, NODE, 50, TICK_MS)).toBe(true);
-    for (let t = 51; t < 50 + retry; t++) expect(prefetchRequestDue(s.regime, s.requests, s.held, NODE, t, TICK_MS)).toBe(false);
-    expect(prefetchRequestDue(s.regime, s.requests, s.held, NODE, 50 + retry, TICK_MS)).toBe(true);
   });
 
-  it('does not ask while it holds a cure, and never delays the Storm request', () => {
-    const s = nodeIn(PRESTORM);
-    expect(holdCures(s.neuron, s.held, trustOf(4), NODE, 10, TICK_MS, [cure(2)])).toBe(true);
-    expect(prefetchRequestDue(s.regime, s.requests, s.held, NODE, 20, TICK_MS)).toBe(false);
-    // A prefetch at tick 100, then the storm at 105: its first request is due REQUEST_AFTER_S after the storm began.
-    const p = nodeIn(PRESTORM);
-    expect(prefetchRequestDue(p.regime, p.requests, p.held, NODE, 100, TICK_MS)).toBe(true);
-    p.regime.regime[NODE] = STORM;
-    p.evolution.stormStart[NODE] = 105;
-    const due = 105 + (REQUEST_AFTER_S * 1000) / TICK_MS;
-    for (let t = 105; t < due; t++) expect(cureRequestDue(p.regime, p.evolution, p.requests, NODE, 1, t, TICK_MS, 1, false)).toBe(false);
-    expect(cureRequestDue(p.regime, p.evolution, p.requests, NODE, 1, due, TICK_MS, 1, false)).toBe(true);
+  it('a storm within WARNED_WITHIN_S of the last PreStorm tick asks at once; one later, or unwarned, waits REQUEST_AFTER_S', () => {
+    expect(after).toBeGreaterThan(1);
+    const warned = stormAfterWarning(100, 101);
+    expect(firstAsk(warned, 101, true)).toBe(101);
+    expect(askedAtOnce(warned.evolution, warned.requests, NODE, 101, TICK_MS)).toBe(true);
+    const edge = stormAfterWarning(100, 100 + within); // the last tick that still counts
+    expect(firstAsk(edge, 100 + within, true)).toBe(100 + within);
+    const late = stormAfterWarning(100, 101 + within);
+    expect(firstAsk(late, 101 + within, true)).toBe(101 + within + after);
+    const unwarned = stormAfterWarning(null, 101);
+    expect(firstAsk(unwarned, 101, true)).toBe(101 + after);
+    expect(askedAtOnce(unwarned.evolution, unwarned.requests, NODE, 101 + after, TICK_MS)).toBe(false);
+  });
+
+  it('without prefetch a warned storm waits REQUEST_AFTER_S, as every storm', () => {
+    const s = stormAfterWarning(100, 101);
+    expect(firstAsk(s, 101, false)).toBe(101 + after);
+  });
+
+  it('after the first ask the retries follow the usual back-off (the warning only moves the first request)', () => {
+    const on = stormAfterWarning(100, 101);
+    const off = stormAfterWarning(null, 101);
+    const asks = (s: NodeState, prefetch: boolean) => {
+      const out: number[] = [];
+      for (let t = 101; t < 101 + 300; t++) if (cureRequestDue(s.regime, s.evolution, s.requests, NODE, 1, t, TICK_MS, 1, true, prefetch)) out.push(t);
+      return out;
+    };
+    const a = asks(on, true);
+    const b = asks(off, true);
+    expect(a[0]).toBe(101);
+    expect(b[0]).toBe(101 + after);
+    // The same gaps (retry × 2^k + the same jitter draw per tick is not guaranteed, so compare the gaps' floors).
+    const gaps = (xs: number[]) => xs.slice(1).map((x, k) => x - xs[k]!);
+    const base = (SILENT_REQUEST_RETRY_S * 1000) / TICK_MS;
+    expect(
+      gaps(a)
+        .slice(0, 3)
+        .map((g, k) => g >= base << k && g < (base << k) + 1000 / TICK_MS),
+    ).toEqual([true, true, true]);
+    expect(
+      gaps(b)
+        .slice(0, 3)
+        .map((g, k) => g >= base << k && g < (base << k) + 1000 / TICK_MS),
+    ).toEqual([true, true, true]);
+  });
+
+  it('a node cured (or healed from memory) asks no more, warned or not', () => {
+    const s = stormAfterWarning(100, 101);
+    s.evolution.installed[NODE] = 1;
+    expect(firstAsk(s, 101, true)).toBe(-1);
   });
 });
 
-describe('holdCures and cureStep', () => {
-  it('in PreStorm a cure that passes on the window is held, not installed, and nobody is rewarded yet', () => {
-    const s = nodeIn(PRESTORM);
+describe('cureStep: a held near miss outside a storm', () => {
+  it('is kept through PreStorm ticks (the storm may come back) and installs when the next storm begins', () => {
+    const s = nodeIn(STORM);
     const trust = trustOf(4);
-    const before = s.neuron.weights.slice();
-    const r = cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 10, TICK_MS, [garbage(1), cure(2)]);
-    expect(r).toMatchObject({ installed: -1, held: true, heldInstalled: false });
-    expect(s.neuron.weights).toEqual(before);
-    expect(s.evolution.installed[NODE]).toBe(0);
+    s.evolution.stormStart[NODE] = 5;
+    // Held as a near miss in the storm that began at 5 (the window is a slow sine then: the cure fails).
+    for (let k = 0; k < RECENT; k++) s.neuron.recent[RECENT * NODE + k] = q16.fromFloat(Math.sin(0.1 * (100 - k)));
+    cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 10, TICK_MS, [cure(2)]);
     expect(heldOffer(s.held, NODE, 10, TICK_MS)?.slot).toBe(2);
-    expect(trust[2]).toBe(TRUST_INITIAL);
-    expect(trust[1]).toBe(TRUST_INITIAL - TRUST_FAILED); // far worse than the node's own gene: a failed check
-  });
-
-  it('nothing is held when no cure passes', () => {
-    const s = nodeIn(PRESTORM);
-    expect(holdCures(s.neuron, s.held, trustOf(4), NODE, 10, TICK_MS, [garbage(3)])).toBe(false);
-    expect(heldOffer(s.held, NODE, 10, TICK_MS)).toBeNull();
-  });
-
-  it('at Storm entry the held cure installs at once with no reply that tick, and its sender is rewarded', () => {
-    const s = nodeIn(PRESTORM);
-    const trust = trustOf(4);
-    holdCures(s.neuron, s.held, trust, NODE, 10, TICK_MS, [cure(2)]);
+    s.regime.regime[NODE] = PRESTORM;
+    for (let t = 11; t < 18; t++) cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, t, TICK_MS, []);
+    expect(heldOffer(s.held, NODE, 17, TICK_MS)?.slot).toBe(2);
+    for (let k = 0; k < RECENT; k++) s.neuron.recent[RECENT * NODE + k] = q16.fromFloat(Math.sin(OMEGA * (100 - k)));
     s.regime.regime[NODE] = STORM;
-    s.evolution.stormStart[NODE] = 18; // the storm began this tick (evolutionStep records it)
+    s.evolution.stormStart[NODE] = 18;
     const r = cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 18, TICK_MS, []);
-    expect(r.heldInstalled).toBe(true);
-    expect(r.nearMissInstalled).toBe(false);
-    expect(s.evolution.installed[NODE]).toBe(1);
-    expect(Array.from(s.neuron.weights.subarray(LAGS * NODE, LAGS * NODE + 2))).toEqual(Array.from(cure(2).weights.subarray(0, 2)));
+    expect(r.nearMissInstalled).toBe(true);
     expect(trust[2]).toBe(TRUST_INITIAL + TRUST_REWARD);
-    expect(heldOffer(s.held, NODE, 19, TICK_MS)).toBeNull(); // used
   });
 
-  it("a held cure older than HOLD_S is dropped, and a banned sender's is ignored", () => {
+  it("a held cure older than HOLD_S is dropped, a banned sender's is ignored, and a cure received that tick is judged first", () => {
     const hold = (HOLD_S * 1000) / TICK_MS;
-    const old = nodeIn(PRESTORM);
-    holdCures(old.neuron, old.held, trustOf(4), NODE, 10, TICK_MS, [cure(2)]);
-    old.regime.regime[NODE] = STORM;
-    expect(cureStep(old.neuron, old.regime, old.evolution, old.held, trustOf(4), NODE, 11 + hold, TICK_MS, []).heldInstalled).toBe(false);
+    const held = (trust: Uint8Array) => {
+      const s = nodeIn(STORM);
+      for (let k = 0; k < RECENT; k++) s.neuron.recent[RECENT * NODE + k] = q16.fromFloat(Math.sin(0.1 * (100 - k)));
+      cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 10, TICK_MS, [cure(2)]);
+      for (let k = 0; k < RECENT; k++) s.neuron.recent[RECENT * NODE + k] = q16.fromFloat(Math.sin(OMEGA * (100 - k)));
+      return s;
+    };
+    const old = held(trustOf(4));
+    expect(cureStep(old.neuron, old.regime, old.evolution, old.held, trustOf(4), NODE, 11 + hold, TICK_MS, []).nearMissInstalled).toBe(false);
     expect(old.evolution.installed[NODE]).toBe(0);
 
-    const banned = nodeIn(PRESTORM);
     const trust = trustOf(4);
-    holdCures(banned.neuron, banned.held, trust, NODE, 10, TICK_MS, [cure(2)]);
-    trust[2] = 0; // banned since
-    banned.regime.regime[NODE] = STORM;
-    expect(cureStep(banned.neuron, banned.regime, banned.evolution, banned.held, trust, NODE, 12, TICK_MS, []).heldInstalled).toBe(false);
+    const banned = held(trust);
+    trust[2] = 0;
+    expect(cureStep(banned.neuron, banned.regime, banned.evolution, banned.held, trust, NODE, 12, TICK_MS, []).nearMissInstalled).toBe(false);
     expect(banned.evolution.installed[NODE]).toBe(0);
-  });
 
-  it('a cure received in the storm is judged first; the held one waits if that one installs', () => {
-    const s = nodeIn(PRESTORM);
-    holdCures(s.neuron, s.held, trustOf(4), NODE, 10, TICK_MS, [cure(2)]);
-    s.regime.regime[NODE] = STORM;
-    const r = cureStep(s.neuron, s.regime, s.evolution, s.held, trustOf(4), NODE, 12, TICK_MS, [cure(3)]);
-    expect(r).toMatchObject({ installed: 0, heldInstalled: false });
-    expect(s.evolution.installed[NODE]).toBe(1);
+    const first = held(trustOf(4));
+    const r = cureStep(first.neuron, first.regime, first.evolution, first.held, trustOf(4), NODE, 12, TICK_MS, [cure(3)]);
+    expect(r).toMatchObject({ installed: 0, nearMissInstalled: false });
+    expect(first.evolution.installed[NODE]).toBe(1);
   });
 });
 
@@ -190,7 +229,6 @@ describe('holdNearMiss (in Storm): the best cure that failed is held and tested 
     for (let k = 0; k < RECENT; k++) s.neuron.recent[RECENT * NODE + k] = q16.fromFloat(Math.sin(OMEGA * (120 - k)));
     const later = cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 120, TICK_MS, []);
     expect(later.nearMissInstalled).toBe(true);
-    expect(later.heldInstalled).toBe(false);
     expect(s.evolution.installed[NODE]).toBe(1);
     expect(trust[2]).toBe(TRUST_INITIAL + TRUST_REWARD);
     expect(heldOffer(s.held, NODE, 121, TICK_MS)).toBeNull();
@@ -208,20 +246,6 @@ describe('holdNearMiss (in Storm): the best cure that failed is held and tested 
     const anchor = { ...cureFor(2, 0.12), anchored: true };
     const t = stormNode(0.1);
     expect(holdNearMiss(t.neuron, t.held, NODE, 110, TICK_MS, [anchor])).toBe(false);
-  });
-
-  it('a cure prefetched in PreStorm is kept through the PreStorm ticks (no reply) and installs at Storm entry', () => {
-    const s = nodeIn(PRESTORM);
-    const trust = trustOf(4);
-    s.evolution.stormStart[NODE] = 5; // an earlier storm
-    expect(cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 10, TICK_MS, [cure(2)]).held).toBe(true);
-    for (let t = 11; t < 18; t++) cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, t, TICK_MS, []); // the daemon's every tick
-    expect(heldOffer(s.held, NODE, 17, TICK_MS)?.slot).toBe(2);
-    s.regime.regime[NODE] = STORM;
-    s.evolution.stormStart[NODE] = 18;
-    const r = cureStep(s.neuron, s.regime, s.evolution, s.held, trust, NODE, 18, TICK_MS, []);
-    expect(r.heldInstalled).toBe(true);
-    expect(r.nearMissInstalled).toBe(false);
   });
 
   it("a near miss held in a storm that is over is dropped, and a banned sender's is never installed", () => {
