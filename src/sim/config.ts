@@ -24,8 +24,8 @@ export interface SimConfig {
   /** Gossip of cures on/off (for the value-of-gossip experiment). */
   gossip: boolean;
   /** A storm the node saw coming (PreStorm within 2 s before it) is asked about at its onset, not REQUEST_AFTER_S
-   *  in (--prefetch). Off by default: it spends the silent swarm's byte budget (npm run bench:warning,
-   *  docs/BENCHMARKS.md, "Prefetch"). */
+   *  in (--prefetch). Off by default: a trade of bytes for latency (npm run bench:warning, docs/BENCHMARKS.md,
+   *  "Prefetch"); the silent swarm's measured figures are the default's. */
   prefetch: boolean;
   /** Run the force layout (off for headless benchmarks). */
   layout: boolean;

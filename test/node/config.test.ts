@@ -6,7 +6,7 @@ describe('node config', () => {
     const c = resolveNodeConfig({ swarm: 'demo', id: 7 });
     expect(c.tickMs).toBe(100);
     expect(c.attack).toBe('none');
-    expect(c.prefetch).toBe(false); // opt-in (--prefetch), as qres sim: it spends the silent swarm's byte budget
+    expect(c.prefetch).toBe(false); // opt-in (--prefetch), as qres sim: a trade of bytes for latency
     expect(resolveNodeConfig({ swarm: 'demo', id: 7, prefetch: true }).prefetch).toBe(true);
     expect(roundTicks(c)).toBe(100);
     expect(roundTicks(resolveNodeConfig({ swarm: 'demo', id: 7, roundS: 0.5 }))).toBe(5);
