@@ -14,7 +14,10 @@
 // request, which every node keeps; and, as bounds, its neighbours' true regimes), the product's alarms by their
 // neighbourhoods, and for every onset the first tick a neighbour's current gene passes the install test on the node's
 // window (any neighbour, one that can answer, the one hit first and healed since): a bound on what asking the
-// right neighbour could do for heal latency.
+// right neighbour could do for heal latency. Own error: the forecast gated on the mean squared error of the node's
+// gene on its window (what the install test reads), the best of the rules measured. Near misses by horizon (does a
+// longer false-alarm horizon than 2 s change the verdict?) and entropy passes by their peak (how many turn back just
+// under the Storm line). Prefetch: the product beside --prefetch on the targets' seeds and on five check seeds.
 // Deterministic: the same figures on every machine.
 import { createSim } from '../src/sim/runner';
 import { ROLE_HONEST } from '../components/body';
@@ -89,6 +92,9 @@ interface Spatial {
    *  window (memPasses), or merely predicts it better than its gene (memBetter). Zero bytes; the node holds both. */
   memPasses: boolean;
   memBetter: boolean;
+  /** The mean squared error of the node's own gene on its window after this tick's sample (Q16): what the install
+   *  test measures, here as a level of the storm the node is in. Zero bytes; each node can compute it. */
+  ownMse: number;
 }
 const HF_GATE = P.hfFloor ?? 0;
 /** The product's forecast and HF gate as a rule, with `gate` as an extra condition (Q16 throughout). */
@@ -166,8 +172,10 @@ function adaptive(start: number, up: number, down: number, lo: number, hi: numbe
 const HEARD_S = 5;
 /** The spatial rows, the last of `customs`. */
 const SPATIAL_ROWS = 7;
-/** The memory rows, after the spatial ones (the last of `customs`). */
+/** The memory rows, after the spatial ones. */
 const MEMORY_ROWS = 4;
+/** The own-error rows, after the memory ones (the last of `customs`). */
+const OWN_ROWS = 6;
 const HEARD_TICKS = (HEARD_S * 1000) / DEFAULT_TICK_MS; // the bench runs the default tick
 const customs: Array<{ label: string; make: () => WarnStep }> = [
   { label: 'forecast > 0.3 and exposure rising (HF EMA α 1/8 ≥ 5/4 of its value 1 s before)', make: hfRising(q16.fromFloat(0.3)) },
@@ -216,6 +224,20 @@ const customs: Array<{ label: string; make: () => WarnStep }> = [
     label: 'memory: forecast > 0.28 with a remembered gene that passes, else > 0.33',
     make: twoThresholds(q16.fromFloat(0.28), q16.fromFloat(0.33), (sp) => sp.memPasses),
   },
+  // The node's own error on its window, the level its gene is failing at (not a trend: the forecast is that).
+  ...(
+    [
+      [0.31, 0.12],
+      [0.31, 0.125],
+      [0.31, 0.13],
+      [0.3, 0.125],
+      [0.28, 0.125],
+      [0.28, 0.1225],
+    ] as const
+  ).map(([x, m]) => ({
+    label: `own error: forecast > ${x} and the gene's mean squared error on the window > ${m} (zero new bytes)`,
+    make: forecastRule(q16.fromFloat(x), (_f, _e, _h, _x, _l, sp) => sp.ownMse > q16.fromFloat(m)),
+  })),
 ];
 function trueRise(threshold: number, rise: number): () => WarnStep {
   return () => {
@@ -348,6 +370,7 @@ function createSpace(sim: ReturnType<typeof createSim>) {
     enteredAgo: NEVER_PASSES,
     memPasses: false,
     memBetter: false,
+    ownMse: 0,
   }));
   const enteredAt = new Int32Array(n + 1).fill(-NEVER_PASSES);
   const leftAt = new Int32Array(n + 1).fill(-NEVER_PASSES);
@@ -523,6 +546,7 @@ for (const seed of SEEDS) {
         }
         if (alarmAge[eid]! >= 0) alarmPeak[eid] = Math.max(alarmPeak[eid]!, entropy);
       }
+      space.at[eid]!.ownMse = windowMse(Neuron.recent, eid, Neuron.weights, LAGS * eid, Neuron.bias[eid]!);
       for (const m of customMachines) {
         const wish = m.steps[eid]!(absError, entropy, hf, m.reg[eid] === STORM, Noise.level[eid]!, space.at[eid]!);
         trackRegime(m.tracker, eid, customRegime(m, eid, entropy, wish));
@@ -621,9 +645,10 @@ const conclusion = [
     : `No row meets all three targets. The product meets ${targetsOf(productReport)} of 3: warned ${productReport.warnedPct} %, ${productReport.falseAlarmsPerNodeHour} false alarms per node-hour, flaps ${productReport.flapsPct} %.`,
   `What limits it, in figures (product run, all seeds): of ${signal.onsets} onsets, ${signal.unexposedBefore} (${pct(signal.unexposedBefore, signal.onsets)} %) had no exposure at all ${LEAD_MIN} ticks before the onset: ${signal.edgeLate} because the zone's edge reached the node within those ${LEAD_MIN} ticks, ${signal.outsideZone} because the node stormed outside the zone (its own gene, Evolved for an earlier storm, no longer fits the calm field). The HF gate keeps the forecast rule quiet on the second kind by design. The default shadow's ${peaks.length} false alarms (${(peaks.length / nodeHours).toFixed(2)} per node-hour) are near misses: the peak entropy during the alarm has median ${peakAt(50)} (p10 ${peakAt(10)}, p90 ${peakAt(90)}) against a Storm entry at ${q16.toFloat(P.stormEnter).toFixed(2)} held for ${P.confirm} ticks; ${nearMisses} of them peaked at ≥ 0.27. A warning 4 ticks ahead has to fire while the entropy of a node about to storm is still below 0.3, and these nodes reached the same entropy and then turned back.`,
   horizonText(),
-  `Rules beyond the threshold (the ${customs.length - SPATIAL_ROWS - MEMORY_ROWS} rows after the old rule and confirm-2 rows, candidates against the false alarms; the two confirm-2 rows before them are the detector's preConfirm): none reaches ≤ 1 false alarm per node-hour while warning ≥ 90 %. The per-node adaptive threshold keeps ${reports[variants.length + 3]!.warnedPct} % warned and cuts false alarms only to ${reports[variants.length + 3]!.falseAlarmsPerNodeHour} per node-hour; gating on a rising exposure or a rising error trades warnings for false alarms along about the same curve as the threshold. Even the bound that reads each node's true exposure, which no node can see, gives ${reports[variants.length + 4]!.warnedPct} % at ${reports[variants.length + 4]!.falseAlarmsPerNodeHour} and ${reports[variants.length + 5]!.warnedPct} % at ${reports[variants.length + 5]!.falseAlarmsPerNodeHour} per node-hour: a better trend estimate cannot reach the targets either. A near miss and an onset look the same 4 ticks ahead; the product's threshold stays at ${defaultForecast.toFixed(2)}, the highest in the sweep that still warns ≥ 90 %.`,
+  `Rules beyond the threshold (the ${customs.length - SPATIAL_ROWS - MEMORY_ROWS - OWN_ROWS} rows after the old rule and confirm-2 rows, candidates against the false alarms; the two confirm-2 rows before them are the detector's preConfirm): none reaches ≤ 1 false alarm per node-hour while warning ≥ 90 %. The per-node adaptive threshold keeps ${reports[variants.length + 3]!.warnedPct} % warned and cuts false alarms only to ${reports[variants.length + 3]!.falseAlarmsPerNodeHour} per node-hour; gating on a rising exposure or a rising error trades warnings for false alarms along about the same curve as the threshold. Even the bound that reads each node's true exposure, which no node can see, gives ${reports[variants.length + 4]!.warnedPct} % at ${reports[variants.length + 4]!.falseAlarmsPerNodeHour} and ${reports[variants.length + 5]!.warnedPct} % at ${reports[variants.length + 5]!.falseAlarmsPerNodeHour} per node-hour: a better trend estimate cannot reach the targets either. A near miss and an onset look the same 4 ticks ahead; the product's threshold stays at ${defaultForecast.toFixed(2)}, the highest in the sweep that still warns ≥ 90 %.`,
   spatialText(),
   memoryText(),
+  ownText(),
 ].join('\n\n');
 
 /** False alarms by horizon, and entropy passes by their peak: the near misses are passes that turn back, not early
@@ -650,6 +675,13 @@ function percentile(xs: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 }
 
+/** The own-error rows: the gene's error on the node's window as a gate on the forecast. */
+function ownText(): string {
+  const rows = labels.map((l, i) => ({ l, w: reports[i]! })).filter((r) => r.l.startsWith('own error:'));
+  const best = rows.filter((r) => r.w.warnedPct >= 90).sort((a, b) => a.w.falseAlarmsPerNodeHour - b.w.falseAlarmsPerNodeHour)[0];
+  return `The node's own error (the last ${OWN_ROWS} rows): the forecast says where the entropy is heading; the mean squared error of the node's gene on its 1.6-s window says how badly the gene fails the storm it is already in, the quantity the install test reads, so every node has it at no cost in bytes or state. As a gate on the forecast it is the best rule measured: ${rows.map((r) => `${r.l.replace('own error: ', '').replace(' (zero new bytes)', '')} ${r.w.warnedPct} % at ${r.w.falseAlarmsPerNodeHour}`).join('; ')}${best ? `; the best of them at ≥ 90 % warned has ${best.w.falseAlarmsPerNodeHour} false alarms per node-hour` : ''}. It reaches the edge of the targets, not inside them, and it is not the product's rule: not yet measured as a regime rule with its feedback on the swarm, in both runtimes.`;
+}
+
 /** The spatial rules and what the product's alarms had around them (issue 18). */
 /** The memory rows: what the gene memory (issue 14) tells a node about the storm coming. */
 function memoryText(): string {
@@ -658,7 +690,7 @@ function memoryText(): string {
   const passes28 = byLabel('memory: forecast > 0.28 and a remembered gene passes');
   const better = byLabel('memory: forecast > 0.3 and a remembered gene predicts');
   const two = byLabel('memory: forecast > 0.28 with');
-  return `The node's memory (the last ${MEMORY_ROWS} rows): a node remembers the genes that began and healed its storms, and a storm that comes back is one it has seen, so a remembered gene that fits the window while the gene in use does not could say that the storm is coming, at no cost in bytes or state. It rarely says so in time: gated on a remembered gene that passes the install test, the forecast at 0.3 warns ${passes3.warnedPct} % at ${passes3.falseAlarmsPerNodeHour} false alarms per node-hour, at 0.28 ${passes28.warnedPct} % at ${passes28.falseAlarmsPerNodeHour}; gated on one that merely predicts better, ${better.warnedPct} % at ${better.falseAlarmsPerNodeHour}; two thresholds (0.28 with a remembered gene that passes, 0.33 without) ${two.warnedPct} % at ${two.falseAlarmsPerNodeHour}: below the threshold's own curve, as the spatial rules.`;
+  return `The node's memory (the ${MEMORY_ROWS} rows marked memory): a node remembers the genes that began and healed its storms, and a storm that comes back is one it has seen, so a remembered gene that fits the window while the gene in use does not could say that the storm is coming, at no cost in bytes or state. It rarely says so in time: gated on a remembered gene that passes the install test, the forecast at 0.3 warns ${passes3.warnedPct} % at ${passes3.falseAlarmsPerNodeHour} false alarms per node-hour, at 0.28 ${passes28.warnedPct} % at ${passes28.falseAlarmsPerNodeHour}; gated on one that merely predicts better, ${better.warnedPct} % at ${better.falseAlarmsPerNodeHour}; two thresholds (0.28 with a remembered gene that passes, 0.33 without) ${two.warnedPct} % at ${two.falseAlarmsPerNodeHour}: below the threshold's own curve, as the spatial rules.`;
 }
 
 function spatialText(): string {
@@ -801,8 +833,8 @@ is above the threshold and the signal's squared second difference (EMA, α = 1/4
 interference; the HF gate), entered and left on one observation. The first row is the product's own report; the other
 rows are shadow detectors fed the same per-node inputs (|error|, entropy, the signal's second difference) every tick,
 without feedback on the swarm (see bench/warning.ts); the rows after the old rule are other rules tried on the same
-inputs, the spatial ones also on what the node knows of its neighbours, the memory ones (last) on the genes it
-remembers. Warned % in brackets: range over seeds.
+inputs, the spatial ones also on what the node knows of its neighbours, the memory ones on the genes it remembers,
+the own-error ones (last) on its gene's error on its window. Warned % in brackets: range over seeds.
 
 ${table(['detector', 'onsets', 'warned ≥ 4 ticks', 'any warning', 'lead p50 / p95', 'false alarms / node-h', 'flaps'], rows)}
 
