@@ -33,10 +33,9 @@ export const geneInstallSystem = defineSystem({
   writes: ['Neuron', 'Evolution', 'Consensus', 'Radio'],
   channels: { reads: [], writes: ['replies', 'counters', 'secure'] },
   run(world) {
-    const { Consensus, Radio } = world.components;
+    const { Consensus, Radio, Regime, Evolution } = world.components;
     const { counters, n } = world;
     const { trust } = Consensus;
-    const { Regime, Evolution } = world.components;
     // Replies arrive grouped by nothing in particular: sort by receiver (stable), judge each receiver's batch.
     const replies = world.replies.sort((a, b) => a.to - b.to);
     let current = -1;

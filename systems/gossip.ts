@@ -13,7 +13,7 @@
 // protocol of src/sim/secure.ts (the systems' one declared exception to importing src/sim internals).
 import { encodeGene } from '../src/core/gene/gene';
 import { DEFAULT_MU, LAGS } from '../src/core/neuron/kernel';
-import { askedAtOnce, canCure, noteWarning, cureRequestDue, poisonWeights, silentAnswer } from '../src/core/rules/cure';
+import { askedAtOnce, canCure, cureRequestDue, noteWarning, poisonWeights, silentAnswer } from '../src/core/rules/cure';
 import { ROLE_HONEST } from '../components/body';
 import { MODEL_DIM } from '../components/consensus';
 import { BROADCAST, MSG_CONSENSUS, MSG_CURE_REPLY, MSG_CURE_REQUEST } from '../src/core/net/message';
@@ -129,9 +129,9 @@ export const gossipSystem = defineSystem({
 
       // Silent mode: cure requests go on ping ticks only, where Alert radios listen (silence.ts).
       const requestSlot = config.chatty || pingTick(tick);
-      for (let eid = 1; eid <= n; eid++) {
+      for (let eid = 1; (requestSlot || prefetch) && eid <= n; eid++) {
         if (Role.kind[eid] !== ROLE_HONEST || Membership.state[eid] !== MEMBER_PRESENT) continue;
-        if (prefetch) noteWarning(Regime, Radio, eid, tick);
+        if (prefetch) noteWarning(Regime, Radio, eid, tick); // every tick: the last PreStorm tick
         if (!requestSlot) continue;
         if (cureRequestDue(Regime, Evolution, Radio, eid, eid, tick, config.tickMs, world.seeds.gossip, !config.chatty, prefetch)) {
           send(world, eid, BROADCAST, MSG_CURE_REQUEST);
