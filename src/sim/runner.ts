@@ -98,7 +98,7 @@ export function createSim(overrides: Partial<SimConfig> = {}, options: SimOption
         },
         bans: { ...c.bans },
         stored: c.stored,
-        prefetch: { requests: c.prefetchRequests },
+        prefetch: { on: config.prefetch && !config.secure, requests: c.prefetchRequests }, // never under --secure
         radio: radioReport(world),
         auth: { mode: config.radioAuth, dropped: { ...c.radioDrops } },
         earlyWarning: warningReport(c.earlyWarning ?? createWarningTracker(0, config.tickMs)),

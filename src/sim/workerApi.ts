@@ -42,7 +42,7 @@ export interface SimMetrics {
   bans: { attackers: number; honest: number; unheard: number };
   stored: number;
   /** Prefetch (a storm seen coming is asked about at its onset): the requests made so, before REQUEST_AFTER_S. */
-  prefetch?: { requests: number };
+  prefetch?: { on: boolean; requests: number };
   /** The silent swarm's radios (src/core/rules/silence.ts): the mean node's share of time listening, how many
    *  honest nodes are in each energy mode now, and frame receptions slept through. Chatty runs listen all the time. */
   radio?: { listenShare: number; modes: { active: number; alert: number; deep: number }; asleep: number };

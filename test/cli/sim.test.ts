@@ -52,6 +52,15 @@ describe('qres sim', () => {
     expect(await hashOf('--no-prefetch')).toBe(plain.stateHash());
     expect(await hashOf('--prefetch')).toBe(on.stateHash());
     expect(on.stateHash()).not.toBe(plain.stateHash());
+    // The human summary says what prefetch did, and only when it is on.
+    const say = async (...flags: string[]) => {
+      vi.restoreAllMocks();
+      const io = capture();
+      expect(await main(['sim', '--nodes', '60', '--seconds', '30', '--seed', '7', ...flags])).toBe(0);
+      return io.out.join('');
+    };
+    expect(await say('--prefetch')).toContain(`prefetch       ${on.world.counters.prefetchRequests} cure requests at the onset of a storm seen coming`);
+    expect(await say()).not.toContain('prefetch ');
   });
 
   it('--attack without --byzantine says that no attacker runs', async () => {

@@ -198,6 +198,7 @@ export async function runSim(values: Values): Promise<Record<string, unknown>> {
     auth: m.auth,
     rmse: m.rmse,
     earlyWarning: m.earlyWarning,
+    ...(m.prefetch?.on ? { prefetch: m.prefetch } : {}),
     stored: m.stored,
     aggregator: sim.config.aggregator,
     attack: sim.config.attack,
@@ -309,6 +310,10 @@ function warningLine(w: EarlyWarningReport): string {
   );
 }
 
+function prefetchLine(p: SimMetrics['prefetch']): string[] {
+  return p?.on ? [`  prefetch       ${p.requests} cure requests at the onset of a storm seen coming (not 2 s in)`] : [];
+}
+
 function listenLine(radio: SimMetrics['radio']): string {
   if (radio === undefined) return '  listening      (not reported)';
   const m = radio.modes;
@@ -340,6 +345,7 @@ function human(r: Record<string, unknown>): string {
     `  heals          ${h.gossip} by gossip, ${h.self} by itself (${h.fromMemory} from its memory); latency p50 ${lat.p50} s, p95 ${lat.p95} s`,
     `  prediction     RMSE calm ${rmse.calm}, storm ${rmse.storm} (signal units)`,
     warningLine(r.earlyWarning as EarlyWarningReport),
+    ...prefetchLine(r.prefetch as SimMetrics['prefetch']),
     `  radio          ${p.sent} frames sent, ${p.delivered} received, ${p.lost} lost, ${p.dropped} dropped/expired`,
     `  bytes on air   ${r.bytesSent} (${r.bytesPerNodePerDay} per node per day); ${r.consensus} consensus, scenario ${r.scenario}`,
     listenLine(r.radio as SimMetrics['radio']),
