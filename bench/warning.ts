@@ -43,6 +43,7 @@ import {
   INSTALL_MARGIN_NUM,
   MEMORY_SLOTS,
   MODEL_DIM,
+  PRESTORM_OWN_ERROR,
   REQUEST_AFTER_S,
   WARNED_WITHIN_S,
   RECENT,
@@ -60,15 +61,21 @@ const write = !process.argv.includes('--no-write');
 
 const P = SIM_REGIME_PARAMS;
 const forecast = (x: number): RegimeParams => ({ ...P, forecastThreshold: q16.fromFloat(x) });
-const defaultForecast = q16.toFloat(P.forecastThreshold ?? 0);
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+const defaultForecast = round4(q16.toFloat(P.forecastThreshold ?? 0));
+const defaultOwnError = round4(q16.toFloat(PRESTORM_OWN_ERROR));
+/** The forecast alone (no own-error gate) at 0.31: the product's rule before the gate, and the shadow whose false
+ *  alarms the near-miss figures read. */
+const FORECAST_ALONE = 0.31;
 const variants: Array<{ label: string; params: RegimeParams }> = [
-  ...[0.4, 0.36, 0.34, 0.33, 0.32].map((x) => ({ label: `forecast > ${x}`, params: forecast(x) })),
-  { label: `forecast > ${defaultForecast.toFixed(2)} (shadow of the default)`, params: P },
-  ...[0.3, 0.28, 0.25].map((x) => ({ label: `forecast > ${x}`, params: forecast(x) })),
-  { label: `forecast > ${defaultForecast.toFixed(2)}, no HF gate`, params: { ...P, hfFloor: 0 } },
+  ...[0.4, 0.36, 0.34, 0.33, 0.32, FORECAST_ALONE, 0.3, 0.28, 0.25].map((x) => ({
+    label: `forecast > ${x}${x === FORECAST_ALONE ? ' (the rule before the own-error gate)' : ''}`,
+    params: forecast(x),
+  })),
+  { label: `forecast > ${FORECAST_ALONE}, no HF gate`, params: { ...forecast(FORECAST_ALONE), hfFloor: 0 } },
   { label: 'old rule: entropy slope > 0.02, confirm 3', params: { ...P, forecastThreshold: 0, preConfirm: 3 } },
   { label: 'old rule: entropy slope > 0.005, confirm 3', params: { ...P, forecastThreshold: 0, preConfirm: 3, slopeThreshold: q16.fromFloat(0.005) } },
-  { label: `forecast > ${defaultForecast.toFixed(2)}, confirm 2 (entered and left on 2 observations)`, params: { ...P, preConfirm: 2 } },
+  { label: `forecast > ${FORECAST_ALONE}, confirm 2 (entered and left on 2 observations)`, params: { ...forecast(FORECAST_ALONE), preConfirm: 2 } },
   { label: 'forecast > 0.29, confirm 2', params: { ...P, forecastThreshold: q16.fromFloat(0.29), preConfirm: 2 } },
 ];
 
@@ -235,7 +242,7 @@ const customs: Array<{ label: string; make: () => WarnStep }> = [
       [0.28, 0.1225],
     ] as const
   ).map(([x, m]) => ({
-    label: `own error: forecast > ${x} and the gene's mean squared error on the window > ${m} (zero new bytes)`,
+    label: `own error: forecast > ${x} and the gene's mean squared error on the window > ${m}${x === defaultForecast && m === defaultOwnError ? " (the product's rule, as a shadow)" : ' (zero new bytes)'}`,
     make: forecastRule(q16.fromFloat(x), (_f, _e, _h, _x, _l, sp) => sp.ownMse > q16.fromFloat(m)),
   })),
 ];
@@ -285,9 +292,9 @@ function merge(into: WarningTracker, t: WarningTracker): void {
 }
 
 const words = regimeWordsFor(P.window);
-const SHADOW_DEFAULT = variants.findIndex((v) => v.params === P);
+const SHADOW_DEFAULT = variants.findIndex((v) => v.label.startsWith(`forecast > ${FORECAST_ALONE} (`));
 /** What the signal allows, over all seeds: onsets by the node's exposure LEAD_MIN ticks before, and the peak
- *  entropy of the default shadow's false alarms. */
+ *  entropy of the forecast-alone shadow's false alarms. */
 const signal = { onsets: 0, unexposedBefore: 0, edgeLate: 0, outsideZone: 0, falsePeaks: [] as number[] };
 const HIST = 32;
 /** False alarms by horizon (the product's alarms, grouped as systems/earlyWarning.ts groups them): for each alarm, the
@@ -508,7 +515,7 @@ for (const seed of SEEDS) {
   }));
   const { Neuron, Role, Noise, Regime } = sim.world.components;
   // Per node: the exposure of the last HIST ticks (ring), ticks since it left Storm, whether it has stormed; and
-  // the default shadow's live alarm (ticks since its last PreStorm, peak entropy since it began).
+  // the forecast-alone shadow's live alarm (ticks since its last PreStorm, peak entropy since it began).
   const level = new Int32Array(HIST * (n + 1));
   const sinceStorm = new Int32Array(n + 1).fill(1 << 30);
   const prevRegime = new Uint8Array(n + 1);
@@ -643,9 +650,9 @@ const conclusion = [
   allThree.length
     ? `All three targets are met by: ${allThree.join('; ')}.`
     : `No row meets all three targets. The product meets ${targetsOf(productReport)} of 3: warned ${productReport.warnedPct} %, ${productReport.falseAlarmsPerNodeHour} false alarms per node-hour, flaps ${productReport.flapsPct} %.`,
-  `What limits it, in figures (product run, all seeds): of ${signal.onsets} onsets, ${signal.unexposedBefore} (${pct(signal.unexposedBefore, signal.onsets)} %) had no exposure at all ${LEAD_MIN} ticks before the onset: ${signal.edgeLate} because the zone's edge reached the node within those ${LEAD_MIN} ticks, ${signal.outsideZone} because the node stormed outside the zone (its own gene, Evolved for an earlier storm, no longer fits the calm field). The HF gate keeps the forecast rule quiet on the second kind by design. The default shadow's ${peaks.length} false alarms (${(peaks.length / nodeHours).toFixed(2)} per node-hour) are near misses: the peak entropy during the alarm has median ${peakAt(50)} (p10 ${peakAt(10)}, p90 ${peakAt(90)}) against a Storm entry at ${q16.toFloat(P.stormEnter).toFixed(2)} held for ${P.confirm} ticks; ${nearMisses} of them peaked at ≥ 0.27. A warning 4 ticks ahead has to fire while the entropy of a node about to storm is still below 0.3, and these nodes reached the same entropy and then turned back.`,
+  `What limits it, in figures (product run, all seeds): of ${signal.onsets} onsets, ${signal.unexposedBefore} (${pct(signal.unexposedBefore, signal.onsets)} %) had no exposure at all ${LEAD_MIN} ticks before the onset: ${signal.edgeLate} because the zone's edge reached the node within those ${LEAD_MIN} ticks, ${signal.outsideZone} because the node stormed outside the zone (its own gene, Evolved for an earlier storm, no longer fits the calm field). The HF gate keeps the forecast rule quiet on the second kind by design. The forecast rule's (${FORECAST_ALONE}, before the own-error gate) ${peaks.length} false alarms (${(peaks.length / nodeHours).toFixed(2)} per node-hour) are near misses: the peak entropy during the alarm has median ${peakAt(50)} (p10 ${peakAt(10)}, p90 ${peakAt(90)}) against a Storm entry at ${q16.toFloat(P.stormEnter).toFixed(2)} held for ${P.confirm} ticks; ${nearMisses} of them peaked at ≥ 0.27. A warning 4 ticks ahead has to fire while the entropy of a node about to storm is still below 0.3, and these nodes reached the same entropy and then turned back.`,
   horizonText(),
-  `Rules beyond the threshold (the ${customs.length - SPATIAL_ROWS - MEMORY_ROWS - OWN_ROWS} rows after the old rule and confirm-2 rows, candidates against the false alarms; the two confirm-2 rows before them are the detector's preConfirm): none reaches ≤ 1 false alarm per node-hour while warning ≥ 90 %. The per-node adaptive threshold keeps ${reports[variants.length + 3]!.warnedPct} % warned and cuts false alarms only to ${reports[variants.length + 3]!.falseAlarmsPerNodeHour} per node-hour; gating on a rising exposure or a rising error trades warnings for false alarms along about the same curve as the threshold. Even the bound that reads each node's true exposure, which no node can see, gives ${reports[variants.length + 4]!.warnedPct} % at ${reports[variants.length + 4]!.falseAlarmsPerNodeHour} and ${reports[variants.length + 5]!.warnedPct} % at ${reports[variants.length + 5]!.falseAlarmsPerNodeHour} per node-hour: a better trend estimate cannot reach the targets either. A near miss and an onset look the same 4 ticks ahead; the product's threshold stays at ${defaultForecast.toFixed(2)}, the highest in the sweep that still warns ≥ 90 %.`,
+  `Rules beyond the threshold (the ${customs.length - SPATIAL_ROWS - MEMORY_ROWS - OWN_ROWS} rows after the old rule and confirm-2 rows, candidates against the false alarms; the two confirm-2 rows before them are the detector's preConfirm): none reaches ≤ 1 false alarm per node-hour while warning ≥ 90 %. The per-node adaptive threshold keeps ${reports[variants.length + 3]!.warnedPct} % warned and cuts false alarms only to ${reports[variants.length + 3]!.falseAlarmsPerNodeHour} per node-hour; gating on a rising exposure or a rising error trades warnings for false alarms along about the same curve as the threshold. Even the bound that reads each node's true exposure, which no node can see, gives ${reports[variants.length + 4]!.warnedPct} % at ${reports[variants.length + 4]!.falseAlarmsPerNodeHour} and ${reports[variants.length + 5]!.warnedPct} % at ${reports[variants.length + 5]!.falseAlarmsPerNodeHour} per node-hour: a better trend estimate cannot reach the targets either. A near miss and an onset look the same 4 ticks ahead to a rule on the error's trend; the error's level on the window tells more (the own-error rows, last).`,
   spatialText(),
   memoryText(),
   ownText(),
@@ -678,8 +685,8 @@ function percentile(xs: number[], p: number): number {
 /** The own-error rows: the gene's error on the node's window as a gate on the forecast. */
 function ownText(): string {
   const rows = labels.map((l, i) => ({ l, w: reports[i]! })).filter((r) => r.l.startsWith('own error:'));
-  const best = rows.filter((r) => r.w.warnedPct >= 90).sort((a, b) => a.w.falseAlarmsPerNodeHour - b.w.falseAlarmsPerNodeHour)[0];
-  return `The node's own error (the last ${OWN_ROWS} rows): the forecast says where the entropy is heading; the mean squared error of the node's gene on its 1.6-s window says how badly the gene fails the storm it is already in, the quantity the install test reads, so every node has it at no cost in bytes or state. As a gate on the forecast it is the best rule measured: ${rows.map((r) => `${r.l.replace('own error: ', '').replace(' (zero new bytes)', '')} ${r.w.warnedPct} % at ${r.w.falseAlarmsPerNodeHour}`).join('; ')}${best ? `; the best of them at ≥ 90 % warned has ${best.w.falseAlarmsPerNodeHour} false alarms per node-hour` : ''}. It reaches the edge of the targets, not inside them, and it is not the product's rule: not yet measured as a regime rule with its feedback on the swarm, in both runtimes.`;
+  const alone = reports[SHADOW_DEFAULT]!;
+  return `The node's own error (the last ${OWN_ROWS} rows): the forecast says where the entropy is heading; the mean squared error of the node's gene on its 1.6-s window says how badly the gene fails the storm it is already in, the quantity the install test reads, so every node has it at no cost in bytes (it is computed only when the forecast would warn). As a gate on the forecast it is the best rule measured, and the product's rule (forecast > ${defaultForecast}, error > ${defaultOwnError}: the product's own report, first row, ${productReport.warnedPct} % at ${productReport.falseAlarmsPerNodeHour}, against the forecast alone at ${FORECAST_ALONE}, ${alone.warnedPct} % at ${alone.falseAlarmsPerNodeHour}). The rows: ${rows.map((r) => `${r.l.replace('own error: ', '').replace(/ \(.*\)$/, '')} ${r.w.warnedPct} % at ${r.w.falseAlarmsPerNodeHour}`).join('; ')}. It reaches the edge of the targets, not inside them: no threshold pair measured gives both ≥ 90 % and ≤ 1.`;
 }
 
 /** The spatial rules and what the product's alarms had around them (issue 18). */
@@ -827,10 +834,11 @@ after ≥ ${d.onsetMinCalmTicks} ticks out of Storm; re-entries within ${d.flapW
 onsets). Warned: a PreStorm tick ${d.leadMinTicks}..${d.windowTicks} ticks before the onset. An alarm is a group of PreStorm
 ticks (gaps < ${d.falseAlarmHorizonS} s); lead = onset − the alarm's first tick (p50 / p95 ticks, 100 ms each, over alarmed
 onsets); an alarm with no Storm within ${d.falseAlarmHorizonS} s of its last PreStorm tick is a false alarm (per node-hour).
-The product's PreStorm is the forecast rule (src/core/neuron/regimeDetector.ts): a fast EMA (α = 1/4) of |error| says
-where entropy (an EMA with α = 1/10) is heading; PreStorm when the forecast 16 ticks ahead, fast + (entropy − fast)·0.9^16,
-is above the threshold and the signal's squared second difference (EMA, α = 1/4) is above 0.01 (the zone's fast
-interference; the HF gate), entered and left on one observation. The first row is the product's own report; the other
+The product's PreStorm is the forecast rule (src/core/neuron/regimeDetector.ts) with an own-error gate (mind.ts
+cortexStep): a fast EMA (α = 1/4) of |error| says where entropy (an EMA with α = 1/10) is heading; PreStorm when the
+forecast 16 ticks ahead, fast + (entropy − fast)·0.9^16, is above ${defaultForecast}, the signal's squared second difference (EMA,
+α = 1/4) is above 0.01 (the zone's fast interference; the HF gate), and the mean squared error of the node's gene on
+its window is above ${defaultOwnError} (the own-error gate), entered and left on one observation. The first row is the product's own report; the other
 rows are shadow detectors fed the same per-node inputs (|error|, entropy, the signal's second difference) every tick,
 without feedback on the swarm (see bench/warning.ts); the rows after the old rule are other rules tried on the same
 inputs, the spatial ones also on what the node knows of its neighbours, the memory ones on the genes it remembers,

@@ -12,7 +12,8 @@
 //     only while the signal itself carries high-frequency energy (an EMA, α = 1/4, of its squared second
 //     difference above hfFloor): a rising error with no fast component in the signal is the node's own predictor
 //     drifting, not a storm arriving (measured by npm run bench:warning, docs/BENCHMARKS.md).
-//   Both are computed every observation (the slope is kept for regimeSlopeAt).
+//   Both are computed every observation (the slope is kept for regimeSlopeAt). A caller may add a gate, asked only
+//   when the rule would warn and the node is not stormy (the sim's rulebook: the node's own error on its window).
 // - Hysteresis: a new regime is adopted only after `confirm` consecutive observations ask for it, so one noisy
 //   sample never flips the state.
 //
@@ -194,10 +195,19 @@ export function regimeForecastAt(s: Int32Array, o: number, entropy: Q16): { fore
 
 /**
  * One observation: |error| (Q16), the neuron's entropy (Q16, after this observation) and, for the forecast
- * rule, the signal's squared second difference (secondDiffEnergy; 0 if unknown). Returns the regime after
- * this step, with DRIFT_BIT set if |error| was a drift.
+ * rule, the signal's squared second difference (secondDiffEnergy; 0 if unknown). `gate`, if given, is a further
+ * condition for PreStorm, asked only when the rule would warn. Returns the regime after this step, with DRIFT_BIT
+ * set if |error| was a drift.
  */
-export function regimeStepAt(s: Int32Array, o: number, absError: Q16, entropy: Q16, params: RegimeParams = DEFAULT_REGIME_PARAMS, hfEnergy: Q16 = 0): number {
+export function regimeStepAt(
+  s: Int32Array,
+  o: number,
+  absError: Q16,
+  entropy: Q16,
+  params: RegimeParams = DEFAULT_REGIME_PARAMS,
+  hfEnergy: Q16 = 0,
+  gate?: () => boolean,
+): number {
   const drift = params.window > 0 && driftAndPush(s, o, q16.abs(absError), params.window);
   const state = s[o + STATE]!;
   const seen = Math.min(seenOf(state) + 1, 4); // this observation counts
@@ -208,7 +218,8 @@ export function regimeStepAt(s: Int32Array, o: number, absError: Q16, entropy: Q
   const current = regimeOf(state);
   const stormy = current === Regime.STORM ? entropy >= params.stormExit : entropy > params.stormEnter;
   const threshold = params.forecastThreshold ?? 0;
-  const warning = threshold > 0 ? forecast > threshold && hf > (params.hfFloor ?? 0) : slope > params.slopeThreshold;
+  const warning =
+    (threshold > 0 ? forecast > threshold && hf > (params.hfFloor ?? 0) : slope > params.slopeThreshold) && !stormy && (gate === undefined || gate());
   const wanted = stormy ? Regime.STORM : warning ? Regime.PRESTORM : Regime.CALM;
 
   let regime = current;

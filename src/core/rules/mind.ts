@@ -27,6 +27,7 @@ import {
   EVOLVED_ENTROPY,
   MUTATION_AMP,
   MUTATIONS_PER_S,
+  PRESTORM_OWN_ERROR,
   RECENT,
   REGIME_RECORD,
   SIM_REGIME_PARAMS,
@@ -75,10 +76,19 @@ export function senseAt(r: Int32Array, i: number, sample: number): void {
 }
 if (RECENT !== 16) throw new Error('senseAt is unrolled for RECENT = 16');
 
+// The PreStorm gate of cortexStep (PRESTORM_OWN_ERROR): the node being stepped, set before each regime step (a
+// module-level function, so no closure is made per node and tick).
+let gateNeuron: NeuronColumns | null = null;
+let gateI = 0;
+function ownErrorGate(): boolean {
+  const n = gateNeuron!;
+  return windowMse(n.recent, gateI, n.weights, LAGS * gateI, n.bias[gateI]!) > PRESTORM_OWN_ERROR;
+}
 /**
  * Cortex: predicts slot i's newest sample from the ones before it; updates surprise (refractory spikes), the
  * entropy EMA and the regime (the previous one is kept in `prev`; the early warning also reads the signal's
- * high-frequency energy, from the newest three samples). Returns the prediction error, which
+ * high-frequency energy, from the newest three samples, and when it would warn, the gene's error on the window:
+ * PRESTORM_OWN_ERROR). Returns the prediction error, which
  * evolutionStep adapts on later in the same tick.
  */
 export function cortexStep(neuron: NeuronColumns, regime: RegimeColumns, i: number): number {
@@ -92,7 +102,9 @@ export function cortexStep(neuron: NeuronColumns, regime: RegimeColumns, i: numb
   regime.prev[i] = regime.regime[i]!;
   const r = neuron.recent;
   const hf = secondDiffEnergy(r[ro]!, r[ro + 1]!, r[ro + 2]!);
-  regime.regime[i] = regimeStepAt(regime.detector, REGIME_RECORD * i, absError, entropy, SIM_REGIME_PARAMS, hf) & 3;
+  gateNeuron = neuron;
+  gateI = i;
+  regime.regime[i] = regimeStepAt(regime.detector, REGIME_RECORD * i, absError, entropy, SIM_REGIME_PARAMS, hf, ownErrorGate) & 3;
   return error;
 }
 

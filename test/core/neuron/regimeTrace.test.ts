@@ -1,29 +1,34 @@
 // The regime detector on recorded traces of the simulator (fixtures/regimeTrace.json, recorded by
-// fixtures/recordRegimeTrace.ts: 4 honest nodes of the default run, seed 1, 900 ticks, with 3 storm entries
-// each, 9 onsets): its inputs every tick and the regime the simulator decided. The detector in the core must reproduce
-// those regimes exactly, warn of the onsets in them 4+ ticks ahead (the definitions of systems/earlyWarning.ts),
-// and do so because of the forecast rule's features: the old slope rule, or the rule without the HF gate's input,
-// does not.
+// fixtures/recordRegimeTrace.ts: 4 honest nodes of the default run, seed 1, 900 ticks, with storm entries): its
+// inputs every tick (with the own-error gate's: the gene's mean squared error on the window) and the regime the
+// simulator decided. The detector in the core with the rulebook's gate must reproduce those regimes exactly, warn of
+// the onsets in them 4+ ticks ahead (the definitions of systems/earlyWarning.ts), and do so because of the forecast
+// rule's features: the old slope rule, or the rule without the HF gate's input, does not; and the gate only ever
+// removes PreStorm ticks.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as q16 from '../../../src/core/fixed/q16';
 import { PRESTORM, type RegimeParams, regimeInitAt, regimeStepAt, regimeWordsFor, STORM } from '../../../src/core/neuron/regimeDetector';
-import { SIM_REGIME_PARAMS } from '../../../src/core/rules/model';
+import { PRESTORM_OWN_ERROR, SIM_REGIME_PARAMS } from '../../../src/core/rules/model';
 import { createWarningTracker, trackRegime, warningReport } from '../../../systems/earlyWarning';
 
 interface Fixture {
   ticks: number;
-  traces: { node: number; rows: [number, number, number, number][] }[];
+  traces: { node: number; rows: [number, number, number, number, number][] }[];
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/regimeTrace.json', import.meta.url), 'utf8')) as Fixture;
 
-/** The regimes a fresh detector with `params` decides on each trace; `hf` rewrites the HF input. */
-function replay(params: RegimeParams, hf: (x: number) => number = (x) => x): number[][] {
+/** The regimes a fresh detector with `params` decides on each trace; `hf` rewrites the HF input; `gated` (the
+ *  product's way) asks the own-error gate with the recorded window error. */
+function replay(params: RegimeParams, hf: (x: number) => number = (x) => x, gated = true): number[][] {
   const words = regimeWordsFor(params.window);
   return fixture.traces.map(({ rows }) => {
     const s = new Int32Array(words);
     regimeInitAt(s, 0, params.window);
-    return rows.map(([absError, entropy, energy]) => regimeStepAt(s, 0, absError, entropy, params, hf(energy)) & 3);
+    return rows.map(
+      ([absError, entropy, energy, , ownMse]) =>
+        regimeStepAt(s, 0, absError, entropy, params, hf(energy), gated ? () => ownMse > PRESTORM_OWN_ERROR : undefined) & 3,
+    );
   });
 }
 
@@ -71,6 +76,21 @@ describe('the regime detector on recorded sim traces', () => {
     const gated = replay(SIM_REGIME_PARAMS, () => 0);
     expect(gated.flat().includes(PRESTORM)).toBe(false);
     expect(report(gated).onsets).toBe(report(replay(SIM_REGIME_PARAMS)).onsets);
+  });
+
+  it('the own-error gate only removes PreStorm ticks (never adds one, never moves a storm), and here it removes some', () => {
+    const gated = replay(SIM_REGIME_PARAMS);
+    const open = replay(SIM_REGIME_PARAMS, undefined, false);
+    let removed = 0;
+    gated.forEach((r, i) =>
+      r.forEach((g, k) => {
+        const o = open[i]![k]!;
+        if (g === PRESTORM) expect(o).toBe(PRESTORM);
+        if (g === STORM || o === STORM) expect(g).toBe(o);
+        if (o === PRESTORM && g !== PRESTORM) removed++;
+      }),
+    );
+    expect(removed).toBeGreaterThan(0);
   });
 
   it('a higher forecast threshold warns later or not at all, never earlier', () => {
