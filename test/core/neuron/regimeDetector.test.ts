@@ -241,4 +241,30 @@ describe('the forecast rule (the early warning the simulator uses)', () => {
     expect(regimes.at(-1)).toBe(CALM);
     expect(regimes).not.toContain(STORM);
   });
+
+  it('a gate (the rulebook passes the own-error one) is asked only when the rule would warn, and only takes PreStorm away', () => {
+    const errors = [...repeat(0.05, 40), ...repeat(0.6, 40)];
+    const run = (gate?: () => boolean) => {
+      const s = new Int32Array(REGIME_WORDS);
+      regimeInitAt(s, 0);
+      let entropy = 0;
+      return errors.map((e) => {
+        entropy = entropyStep(entropy, f(e), q16.ONE);
+        return regimeStepAt(s, 0, f(e), entropy, params, f(0.2), gate) & REGIME_MASK;
+      });
+    };
+    const open = run();
+    let asked = 0;
+    const shut = run(() => {
+      asked++;
+      return false;
+    });
+    // Asked only on ticks the ungated rule warns on (not on the calm ticks, not once entropy storms: the ungated
+    // run's PreStorm also covers the ticks a Storm waits for its confirmation), and no PreStorm then.
+    expect(asked).toBeGreaterThan(0);
+    expect(asked).toBeLessThanOrEqual(open.filter((r) => r === PRESTORM).length);
+    expect(shut).not.toContain(PRESTORM);
+    expect(shut.map((r) => r === STORM)).toEqual(open.map((r) => r === STORM)); // the storm is the same
+    expect(run(() => true)).toEqual(open);
+  });
 });
