@@ -28,6 +28,8 @@ import {
   MUTATION_AMP,
   MUTATIONS_PER_S,
   PRESTORM_OWN_ERROR,
+  PRESTORM_RECENT_ERROR,
+  PRESTORM_RECENT_SAMPLES,
   RECENT,
   REGIME_RECORD,
   SIM_REGIME_PARAMS,
@@ -76,19 +78,25 @@ export function senseAt(r: Int32Array, i: number, sample: number): void {
 }
 if (RECENT !== 16) throw new Error('senseAt is unrolled for RECENT = 16');
 
-// The PreStorm gate of cortexStep (PRESTORM_OWN_ERROR): the node being stepped, set before each regime step (a
-// module-level function, so no closure is made per node and tick).
+// The PreStorm gate of cortexStep (PRESTORM_RECENT_ERROR on the newest samples, PRESTORM_OWN_ERROR on the whole
+// window): the node being stepped, set before each regime step (a module-level function, so no closure is made per
+// node and tick).
 let gateNeuron: NeuronColumns | null = null;
 let gateI = 0;
 function ownErrorGate(): boolean {
   const n = gateNeuron!;
-  return windowMse(n.recent, gateI, n.weights, LAGS * gateI, n.bias[gateI]!) > PRESTORM_OWN_ERROR;
+  const wo = LAGS * gateI;
+  const bias = n.bias[gateI]!;
+  return (
+    windowMseRecentFirstAt(n.weights, wo, bias, n.recent, RECENT * gateI, PRESTORM_RECENT_SAMPLES) > PRESTORM_RECENT_ERROR &&
+    windowMse(n.recent, gateI, n.weights, wo, bias) > PRESTORM_OWN_ERROR
+  );
 }
 /**
  * Cortex: predicts slot i's newest sample from the ones before it; updates surprise (refractory spikes), the
  * entropy EMA and the regime (the previous one is kept in `prev`; the early warning also reads the signal's
  * high-frequency energy, from the newest three samples, and when it would warn, the gene's error on the window:
- * PRESTORM_OWN_ERROR). Returns the prediction error, which
+ * PRESTORM_RECENT_ERROR, PRESTORM_OWN_ERROR). Returns the prediction error, which
  * evolutionStep adapts on later in the same tick.
  */
 export function cortexStep(neuron: NeuronColumns, regime: RegimeColumns, i: number): number {

@@ -1,6 +1,6 @@
 // The regime detector on recorded traces of the simulator (fixtures/regimeTrace.json, recorded by
 // fixtures/recordRegimeTrace.ts: 4 honest nodes of the default run, seed 1, 900 ticks, with storm entries): its
-// inputs every tick (with the own-error gate's: the gene's mean squared error on the window) and the regime the
+// inputs every tick (with the own-error gates': the gene's mean squared error on the window and on its newest samples) and the regime the
 // simulator decided. The detector in the core with the rulebook's gate must reproduce those regimes exactly, warn of
 // the onsets in them 4+ ticks ahead (the definitions of systems/earlyWarning.ts), and do so because of the forecast
 // rule's features: the old slope rule, or the rule without the HF gate's input, does not; and the gate only ever
@@ -9,12 +9,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as q16 from '../../../src/core/fixed/q16';
 import { PRESTORM, type RegimeParams, regimeInitAt, regimeStepAt, regimeWordsFor, STORM } from '../../../src/core/neuron/regimeDetector';
-import { PRESTORM_OWN_ERROR, SIM_REGIME_PARAMS } from '../../../src/core/rules/model';
+import { PRESTORM_OWN_ERROR, PRESTORM_RECENT_ERROR, SIM_REGIME_PARAMS } from '../../../src/core/rules/model';
 import { createWarningTracker, trackRegime, warningReport } from '../../../systems/earlyWarning';
 
 interface Fixture {
   ticks: number;
-  traces: { node: number; rows: [number, number, number, number, number][] }[];
+  traces: { node: number; rows: [number, number, number, number, number, number][] }[];
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/regimeTrace.json', import.meta.url), 'utf8')) as Fixture;
 
@@ -26,8 +26,9 @@ function replay(params: RegimeParams, hf: (x: number) => number = (x) => x, gate
     const s = new Int32Array(words);
     regimeInitAt(s, 0, params.window);
     return rows.map(
-      ([absError, entropy, energy, , ownMse]) =>
-        regimeStepAt(s, 0, absError, entropy, params, hf(energy), gated ? () => ownMse > PRESTORM_OWN_ERROR : undefined) & 3,
+      ([absError, entropy, energy, , ownMse, recentMse]) =>
+        regimeStepAt(s, 0, absError, entropy, params, hf(energy), gated ? () => recentMse > PRESTORM_RECENT_ERROR && ownMse > PRESTORM_OWN_ERROR : undefined) &
+        3,
     );
   });
 }
