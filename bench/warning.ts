@@ -862,7 +862,7 @@ after ≥ ${d.onsetMinCalmTicks} ticks out of Storm; re-entries within ${d.flapW
 onsets). Warned: a PreStorm tick ${d.leadMinTicks}..${d.windowTicks} ticks before the onset. An alarm is a group of PreStorm
 ticks (gaps < ${d.falseAlarmHorizonS} s); lead = onset − the alarm's first tick (p50 / p95 ticks, 100 ms each, over alarmed
 onsets); an alarm with no Storm within ${d.falseAlarmHorizonS} s of its last PreStorm tick is a false alarm (per node-hour).
-The product's PreStorm is the forecast rule (src/core/neuron/regimeDetector.ts) with an own-error gate (mind.ts
+The product's PreStorm is the forecast rule (src/core/neuron/regimeDetector.ts) with own-error gates (mind.ts
 cortexStep): a fast EMA (α = 1/4) of |error| says where entropy (an EMA with α = 1/10) is heading; PreStorm when the
 forecast 16 ticks ahead, fast + (entropy − fast)·0.9^16, is above ${defaultForecast}, the signal's squared second difference (EMA,
 α = 1/4) is above 0.01 (the zone's fast interference; the HF gate), and the mean squared error of the node's gene on
