@@ -159,7 +159,7 @@ export const ACTIVITY_DECAY_PER_S = q16.fromFloat(1.5);
  *  the storm already in it (the newest part of the window, how badly now), and a near miss (a pass that turns back
  *  just under the Storm line) is mostly a gene that copes. Measured (npm run bench:warning, storm; docs/BENCHMARKS.md,
  *  "warning"), seeds 1–5: the forecast alone at 0.31, 95.7 % of onsets warned ≥ 4 ticks ahead at 2.62 false alarms
- *  per node-hour; with the whole-window gate alone (0.28 / 0.125) 90.6 % at 1.10; with both gates 90.5 % at 0.97.
+ *  per node-hour; with the whole-window gate alone (0.28 / 0.125; its shadow row) 90.4 % at 1.09; with both gates 90.5 % at 0.97.
  *  The thresholds were chosen on seeds 1–5, and the margins are thin: on seeds 6–10 the same rule warns 90.5 % at
  *  1.27 (the bench prints both). */
 export const PRESTORM_FORECAST = q16.fromFloat(0.28);
